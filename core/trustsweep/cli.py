@@ -1,0 +1,447 @@
+"""The ``trustsweep`` command line (Typer).
+
+Commands import cloud SDKs only when they sweep; ``--help``, ``plugins list``, ``checks list`` and
+``controls`` never do. Exit codes: 0 every assessed criterion satisfied, 1 some not satisfied,
+2 usage or bad input, 3 incomplete (some checks errored; wins over 1).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from .errors import UserError
+
+if TYPE_CHECKING:
+    from .mappings import Mapping
+    from .plugins import Registry
+    from .sweep import Sweep
+
+app = typer.Typer(
+    name="trustsweep",
+    help="Prove SOC 2 controls across AWS, GCP and Azure; write OSCAL assessment results.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+plugins_app = typer.Typer(help="Installed plugins.", no_args_is_help=True)
+checks_app = typer.Typer(help="Checks the installed plugins provide.", no_args_is_help=True)
+app.add_typer(plugins_app, name="plugins")
+app.add_typer(checks_app, name="checks")
+
+OSCAL_VERSIONS = ("1.2.1", "1.1.3")
+EXIT_MEANING = {0: "all assessed criteria satisfied", 1: "some criteria not satisfied",
+                3: "incomplete: some checks could not run"}
+
+
+def _err(message: str) -> None:
+    typer.echo(f"trustsweep: error: {message}", err=True)
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Bad input → one line on stderr and exit 2, never a traceback."""
+    try:
+        yield
+    except UserError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        _err("interrupted")
+        raise typer.Exit(130) from None
+
+
+def _registry() -> Registry:
+    from .plugins import Registry
+
+    return Registry.load()
+
+
+def _mapping(registry: Registry, user_files: Sequence[Path] = ()) -> Mapping:
+    from .mappings import load_mapping
+
+    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
+    return load_mapping(
+        known_checks=known,
+        installed_providers=registry.providers,
+        plugin_files=registry.mapping_files,
+        user_files=user_files,
+    )
+
+
+def _check_out_dir(out: Path | None) -> None:
+    """Fail early (exit 2) on an output directory that cannot be written."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise UserError("output path exists and is not a directory", path=out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create output directory: {exc.strerror or exc}", path=out) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UserError("output directory is not writable", path=out)
+
+
+def _check_oscal_version(version: str) -> None:
+    if version not in OSCAL_VERSIONS:
+        raise UserError(f"unsupported --oscal-version {version!r} (choose {', '.join(OSCAL_VERSIONS)})")
+
+
+def _env_value(raw: str, kind: str) -> Any:
+    if kind == "flag":
+        return raw.lower() in ("1", "true", "yes")
+    return [v for v in raw.split(",") if v] if kind == "multi" else raw
+
+
+def _parse_provider_options(registry: Registry, args: Sequence[str], providers: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Parse ``--aws-organization`` style options declared by plugins (passed as extra args).
+
+    Precedence: command line, then the option's environment variable, then its default.
+    """
+    specs = {f"--{o.name}": o for o in registry.options}
+    given: dict[str, dict[str, Any]] = {}
+    i = 0
+    while i < len(args):
+        name, eq, inline = args[i].partition("=")
+        spec = specs.get(name)
+        if spec is None:
+            known = ", ".join(sorted(specs)) or "none"
+            raise UserError(f"unknown option {name!r} (provider options: {known})")
+        if spec.provider not in providers:
+            raise UserError(f"option {name} is for provider {spec.provider!r}, which is not being swept")
+        if spec.kind == "flag":
+            if eq:
+                raise UserError(f"option {name} takes no value")
+            value: Any = True
+        elif eq:
+            value = inline
+        elif i + 1 < len(args):
+            i += 1
+            value = args[i]
+        else:
+            raise UserError(f"option {name} needs a value")
+        bucket = given.setdefault(spec.provider, {})
+        if spec.kind == "multi":
+            bucket.setdefault(spec.key, []).append(value)
+        else:
+            bucket[spec.key] = value
+        i += 1
+    out: dict[str, dict[str, Any]] = {}
+    for spec in registry.options:
+        bucket = out.setdefault(spec.provider, {})
+        if spec.key in given.get(spec.provider, {}):
+            bucket[spec.key] = given[spec.provider][spec.key]
+        elif spec.env and os.environ.get(spec.env):
+            bucket[spec.key] = _env_value(os.environ[spec.env], spec.kind)
+        elif spec.default is not None:
+            bucket[spec.key] = spec.default
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# sweep / evaluate / demo
+
+
+ProviderOpt = Annotated[list[str], typer.Option("--provider", "-p", help="Provider to sweep (repeatable).")]
+TargetOpt = Annotated[list[str], typer.Option("--target", "-t", help="Account, project or subscription id; PROVIDER:ID with several providers (repeatable).")]
+RegionOpt = Annotated[list[str], typer.Option("--region", "-r", help="Limit to these regions; PROVIDER:REGION with several providers (repeatable).")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the OSCAL bundle and summary.md here.")]
+MappingOpt = Annotated[list[Path], typer.Option("--mapping", help="Extra mapping file that adds to or overrides the built-in one (repeatable).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", envvar="TRUSTSWEEP_CONFIG", help="Config file: settings, check thresholds, waivers.")]
+OscalVersionOpt = Annotated[str, typer.Option("--oscal-version", help="OSCAL version of the documents: 1.2.1 or 1.1.3.")]
+FormatOpt = Annotated[str, typer.Option("--format", help="Document format: json or yaml.")]
+CheckOpt = Annotated[list[str], typer.Option("--check", help="Run only these check ids (repeatable).")]
+StoreOpt = Annotated[Optional[str], typer.Option("--store", envvar="TRUSTSWEEP_STORE", help="Evidence store URL: sqlite:///path or postgresql://... (default: SQLite in the user data dir).")]
+NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this sweep in the evidence store.")]
+
+
+def _emit(sweep: Sweep, registry: Registry, out: Path | None, oscal_version: str, fmt: str,
+          store_url: str | None, no_store: bool, quiet: bool = False) -> None:
+    """Store the sweep, write the documents, print the summary; one direction, in that order."""
+    from .report.summary import print_summary, write_summary
+
+    if not no_store:
+        from .store import record_sweep
+
+        record_sweep(sweep, store_url)
+    if out is not None:
+        from .oscal import write_bundle
+
+        write_bundle(sweep, out, oscal_version=oscal_version, fmt=fmt)
+        write_summary(sweep, out / "summary.md")
+    try:
+        registry.pm.hook.trustsweep_sweep_finished(sweep=sweep, out_dir=out)
+    except Exception as exc:  # a notification plugin must not change the outcome
+        _err(f"a trustsweep_sweep_finished hook failed: {type(exc).__name__}: {exc}")
+    if not quiet:
+        print_summary(sweep, out)
+
+
+def _load_context(mapping_files: Sequence[Path], config: Path | None) -> tuple[Registry, Mapping, Any]:
+    from .config import load_config
+
+    registry = _registry()
+    mapping = _mapping(registry, mapping_files)
+    cfg = load_config(config, registry.resolve_check_id)
+    return registry, mapping, cfg
+
+
+def _validate_common(oscal_version: str, fmt: str, out: Path | None) -> None:
+    _check_oscal_version(oscal_version)
+    if fmt not in ("json", "yaml"):
+        raise UserError(f"unsupported --format {fmt!r} (json or yaml)")
+    _check_out_dir(out)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def sweep(
+    ctx: typer.Context,
+    provider: ProviderOpt = [],
+    target: TargetOpt = [],
+    region: RegionOpt = [],
+    out: OutOpt = None,
+    mapping: MappingOpt = [],
+    config: ConfigOpt = None,
+    save_inventory: Annotated[Optional[Path], typer.Option("--save-inventory", help="Save the collected inventory (JSONL.gz) here.")] = None,
+    oscal_version: OscalVersionOpt = "1.2.1",
+    fmt: FormatOpt = "json",
+    check: CheckOpt = [],
+    executor: Annotated[Optional[str], typer.Option("--executor", help="threads (default), processes, dask-local or a Dask scheduler address tcp://host:8786.")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Concurrent units of collection work.")] = 16,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Sweep live clouds, evaluate every check, map the results to SOC 2 criteria."""
+    with handled():
+        from .collect import make_executor
+        from .sweep import run_sweep, split_targets
+
+        _validate_common(oscal_version, fmt, out)
+        if save_inventory is not None:
+            _check_out_dir(save_inventory)
+        registry, mapping_, cfg = _load_context(mapping, config)
+        if not provider:
+            known = ", ".join(sorted(registry.providers)) or "none"
+            raise UserError(f"name at least one --provider (installed: {known})")
+        for name in provider:
+            registry.provider_spec(name)
+        options = _parse_provider_options(registry, ctx.args, provider)
+        for name, regions in split_targets(region, provider).items():
+            if regions:
+                options.setdefault(name, {})["regions"] = regions
+        from .report.progress import CliProgress
+
+        with CliProgress(enabled=not quiet) as progress, make_executor(executor, workers) as pool:
+            result = run_sweep(
+                registry, mapping_, providers=provider, targets=target, provider_options=options,
+                config=cfg, executor=pool, progress=progress, save_inventory=save_inventory,
+                only_checks=check, waivers=_stored_waivers(store, no_store),
+                attestations=_stored_attestations(store, no_store),
+            )
+        _emit(result, registry, out, oscal_version, fmt, store, no_store)
+    raise typer.Exit(result.exit_code)
+
+
+def _stored_attestations(store_url: str | None, no_store: bool) -> list[Any]:
+    if no_store:
+        return []
+    from .store import current_attestations
+
+    return current_attestations(store_url)
+
+
+def _stored_waivers(store_url: str | None, no_store: bool) -> list[Any]:
+    if no_store:
+        return []
+    from .store import current_waivers
+
+    return current_waivers(store_url)
+
+
+@app.command()
+def evaluate(
+    inventory: Annotated[Path, typer.Option("--inventory", "-i", help="Directory written by --save-inventory.")],
+    out: OutOpt = None,
+    mapping: MappingOpt = [],
+    config: ConfigOpt = None,
+    oscal_version: OscalVersionOpt = "1.2.1",
+    fmt: FormatOpt = "json",
+    check: CheckOpt = [],
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+) -> None:
+    """Re-evaluate a saved inventory offline; no cloud API is called."""
+    with handled():
+        from .sweep import evaluate_inventory
+
+        _validate_common(oscal_version, fmt, out)
+        registry, mapping_, cfg = _load_context(mapping, config)
+        result = evaluate_inventory(
+            registry, mapping_, inventory, config=cfg, only_checks=check,
+            waivers=_stored_waivers(store, no_store), attestations=_stored_attestations(store, no_store),
+        )
+        _emit(result, registry, out, oscal_version, fmt, store, no_store)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the demo's OSCAL bundle and summary.")] = Path("demo-out"),
+    oscal_version: OscalVersionOpt = "1.2.1",
+    fmt: FormatOpt = "json",
+    store: Annotated[Optional[str], typer.Option("--store", help="Evidence store URL (default: OUT/evidence.sqlite).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Sweep a bundled fictional estate served by local cloud emulators (no account, no network)."""
+    with handled():
+        from .demo import run_demo
+
+        _validate_common(oscal_version, fmt, out)
+        registry = _registry()
+        mapping_ = _mapping(registry)
+        store_url = store or f"sqlite:///{(out / 'evidence.sqlite').resolve()}"
+        result = run_demo(registry, mapping_, out, store_url=store_url, quiet=quiet)
+        _emit(result, registry, out, oscal_version, fmt, store_url, False)
+        typer.echo(f"demo: a real sweep of this estate would exit {result.exit_code} "
+                   f"({EXIT_MEANING.get(result.exit_code, '')}); the demo itself succeeded.")
+
+
+# --------------------------------------------------------------------------------------------
+# listing commands (no cloud SDK import)
+
+
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*[str(c) for c in row])
+    Console(width=max(120, min(200, os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else 160))).print(table)
+
+
+def _json_out(data: Any) -> None:
+    import orjson
+
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _format(fmt: str) -> str:
+    if fmt not in ("table", "json"):
+        raise UserError(f"unsupported --format {fmt!r} (table or json)")
+    return fmt
+
+
+@plugins_app.command("list")
+def plugins_list(fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table") -> None:
+    """Installed plugins, the providers and checks each declares."""
+    with handled():
+        _format(fmt)
+        registry = _registry()
+        rows = []
+        for info in registry.plugins:
+            providers = [p.name for p in registry.providers.values() if p.plugin == info.name]
+            checks = [c for c in registry.checks.values() if c.plugin == info.name]
+            rows.append({"name": info.name, "module": info.module, "distribution": info.distribution,
+                         "version": info.version, "providers": providers, "checks": len(checks),
+                         "emulator": any(e.provider in providers for e in registry.emulators.values())})
+        if fmt == "json":
+            _json_out(rows)
+        else:
+            _table("Plugins", ["name", "distribution", "version", "providers", "checks", "emulator"],
+                   [[r["name"], r["distribution"], r["version"], ", ".join(r["providers"]), r["checks"],
+                     "yes" if r["emulator"] else ""] for r in rows])
+
+
+@checks_app.command("list")
+def checks_list(
+    provider: Annotated[Optional[str], typer.Option("--provider", "-p", help="Only this provider's checks.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Every check with its severity and the SOC 2 criteria it evidences."""
+    with handled():
+        _format(fmt)
+        registry = _registry()
+        if provider is not None:
+            registry.provider_spec(provider)
+        index = _mapping(registry).check_index()
+        checks = registry.checks_for(provider)
+        if fmt == "json":
+            _json_out([{"id": c.id, "title": c.title, "provider": c.provider, "severity": c.severity.value,
+                        "resource_types": list(c.resource_types), "criteria": index.get(c.id, []),
+                        "rationale": c.rationale, "remediation": c.remediation, "aliases": list(c.aliases),
+                        "plugin": c.plugin} for c in checks])
+        else:
+            _table(f"Checks ({len(checks)})", ["id", "severity", "criteria", "title"],
+                   [[c.id, c.severity.value, " ".join(index.get(c.id, [])), c.title] for c in checks])
+
+
+@app.command()
+def controls(
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    mapping: MappingOpt = [],
+) -> None:
+    """The 61 SOC 2 criteria × providers: how many checks and which attestation types evidence each."""
+    with handled():
+        _format(fmt)
+        registry = _registry()
+        mapping_ = _mapping(registry, mapping)
+        providers = sorted(registry.providers)
+        rows = []
+        for cid, criterion in mapping_.criteria.items():
+            entry = mapping_.entries[cid]
+            per = {p: sum(1 for c in entry.checks if registry.checks[c].provider == p) for p in providers}
+            rows.append({"id": cid, "category": criterion.category, "title": criterion.title,
+                         "checks": per, "attestations": list(entry.attestations)})
+        if fmt == "json":
+            _json_out(rows)
+        else:
+            _table("SOC 2 criteria coverage", ["criterion", *providers, "attestations", "title"],
+                   [[r["id"], *[r["checks"][p] or "" for p in providers], ", ".join(r["attestations"]),
+                     r["title"]] for r in rows])
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="An OSCAL JSON or YAML document, ours or not.")],
+    schema_dir: Annotated[Optional[Path], typer.Option("--schema-dir", envvar="TRUSTSWEEP_OSCAL_SCHEMA_DIR", help="Directory holding NIST's OSCAL JSON schemas (per version subfolders or flat).")] = None,
+    oscal_version: Annotated[Optional[str], typer.Option("--oscal-version", help="Validate against this OSCAL version (default: the document's own).")] = None,
+) -> None:
+    """Validate an OSCAL document: NIST's JSON schema plus uuid uniqueness and references."""
+    with handled():
+        from .oscal.validate import validate_file
+
+        problems = validate_file(file, schema_dir=schema_dir, oscal_version=oscal_version)
+        if problems:
+            for problem in problems:
+                typer.echo(str(problem))
+            typer.echo(f"{file}: {len(problems)} problem(s)", err=True)
+            raise typer.Exit(2)
+        typer.echo(f"{file}: valid")
+
+
+def _register_extensions() -> None:
+    """Commands that live in their own modules (evidence store)."""
+    from . import cli_store
+
+    cli_store.register(app)
+
+
+def main() -> None:
+    _register_extensions()
+    app()
+
+
+if __name__ == "__main__":
+    main()

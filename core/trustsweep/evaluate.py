@@ -1,0 +1,114 @@
+"""Evaluate checks over one target's inventory. Checks are pure functions; they never call APIs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from .model import CheckResult, CheckSpec, CollectionError, Outcome, Resource, Status, Waiver
+from .provider import CheckContext, CheckFunction, TargetInventory, load_object
+
+COLLECTION_UNIT_TYPE = "trustsweep.collection-unit"
+_MAX_EVIDENCE_CHARS = 2000
+
+
+def _small(evidence: dict[str, Any]) -> dict[str, Any]:
+    """Keep evidence small: long values are truncated (evidence is a summary, not a dump)."""
+    out: dict[str, Any] = {}
+    for key, value in evidence.items():
+        if isinstance(value, str) and len(value) > _MAX_EVIDENCE_CHARS:
+            value = value[:_MAX_EVIDENCE_CHARS] + "…"
+        elif isinstance(value, (list, tuple)) and len(value) > 50:
+            value = list(value[:50]) + [f"… {len(value) - 50} more"]
+        out[key] = value
+    return out
+
+
+class Evaluator:
+    """Runs a set of checks; each check's function is imported once, on first use."""
+
+    def __init__(
+        self,
+        checks: Iterable[CheckSpec],
+        *,
+        config: Mapping[str, Any] | None = None,
+        now: dt.datetime | None = None,
+        waivers: Sequence[Waiver] = (),
+    ) -> None:
+        self.checks = sorted(checks, key=lambda c: c.id)
+        self.config = config or {}
+        self.now = now or dt.datetime.now(dt.timezone.utc)
+        self.waivers = list(waivers)
+        self._by_type: dict[str, list[CheckSpec]] = {}
+        for spec in self.checks:
+            for type_ in spec.resource_types:
+                self._by_type.setdefault(type_, []).append(spec)
+        self._functions: dict[str, CheckFunction | Exception] = {}
+
+    def _function(self, spec: CheckSpec) -> CheckFunction | Exception:
+        fn = self._functions.get(spec.id)
+        if fn is None:
+            try:
+                fn = load_object(spec.function)
+            except Exception as exc:
+                fn = exc
+            self._functions[spec.id] = fn
+        return fn
+
+    def _waiver(self, check_id: str, resource_id: str) -> Waiver | None:
+        for waiver in self.waivers:
+            if waiver.applies(check_id, resource_id, self.now):
+                return waiver
+        return None
+
+    def run_one(self, spec: CheckSpec, resource: Resource, ctx: CheckContext) -> CheckResult:
+        fn = self._function(spec)
+        if isinstance(fn, Exception):
+            outcome = Outcome(Status.ERROR, f"check code could not be loaded: {type(fn).__name__}: {fn}")
+        else:
+            ctx.check_id = spec.id
+            try:
+                outcome = fn(resource, ctx)
+                if not isinstance(outcome, Outcome):
+                    outcome = Outcome(Status.ERROR, f"check returned {type(outcome).__name__}, not an Outcome")
+            except Exception as exc:
+                outcome = Outcome(Status.ERROR, f"check raised {type(exc).__name__}: {exc}")
+        result = CheckResult(
+            check_id=spec.id,
+            provider=resource.provider,
+            target=resource.target,
+            region=resource.region,
+            resource_id=resource.id,
+            resource_type=resource.type,
+            status=outcome.status,
+            reason=outcome.reason,
+            evidence=_small(outcome.evidence),
+        )
+        if result.status is Status.FAIL:
+            result.waiver = self._waiver(spec.id, resource.id)
+        return result
+
+    def evaluate_target(
+        self, inventory: TargetInventory, errors: Sequence[CollectionError] = ()
+    ) -> Iterator[CheckResult]:
+        """Every applicable check on every resource, then an error result per check a failed unit hid."""
+        ctx = CheckContext(inventory=inventory, config=self.config, now=self.now)
+        for resource in inventory:
+            for spec in self._by_type.get(resource.type, ()):
+                yield self.run_one(spec, resource, ctx)
+        for error in errors:
+            for spec in self.checks:
+                if spec.provider != error.provider or not set(spec.resource_types) & set(error.resource_types):
+                    continue
+                yield CheckResult(
+                    check_id=spec.id,
+                    provider=error.provider,
+                    target=error.target,
+                    region=error.region,
+                    resource_id=error.subject_id,
+                    resource_type=COLLECTION_UNIT_TYPE,
+                    status=Status.ERROR,
+                    reason=f"could not collect {error.service} in {error.region}: {error.reason}",
+                    evidence={"service": error.service},
+                )

@@ -1,0 +1,150 @@
+"""Save and load an inventory: one JSONL file (optionally gzipped) per provider × target.
+
+Layout: ``DIR/<provider>/<target>.jsonl[.gz]``. The first line is a header::
+
+    {"format": "trustsweep-inventory", "version": 1, "tool_version": ..., "provider": ...,
+     "target": ..., "target_name": ..., "collected_at": ...}
+
+then one line per record: ``{"resource": {...}}`` or ``{"error": {...}}`` (a unit that failed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from . import __version__
+from .errors import UserError
+from .model import CollectionError, Resource, Target
+
+FORMAT = "trustsweep-inventory"
+VERSION = 1
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass
+class InventoryFile:
+    """One provider × target of a loaded inventory."""
+
+    target: Target
+    collected_at: dt.datetime
+    resources: list[Resource] = field(default_factory=list)
+    errors: list[CollectionError] = field(default_factory=list)
+    path: Path | None = None
+
+
+def _filename(target: Target, gz: bool) -> str:
+    return _SAFE.sub("_", target.id) + (".jsonl.gz" if gz else ".jsonl")
+
+
+def save_target(
+    directory: Path,
+    target: Target,
+    resources: Iterable[Resource],
+    errors: Iterable[CollectionError],
+    collected_at: dt.datetime,
+    *,
+    gz: bool = True,
+) -> Path:
+    """Write one target's inventory atomically (a temp file renamed into place)."""
+    folder = directory / target.provider
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / _filename(target, gz)
+    tmp = path.with_name(path.name + ".tmp")
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "tool_version": __version__,
+        "provider": target.provider,
+        "target": target.id,
+        "target_name": target.name,
+        "target_attrs": {k: v for k, v in target.attrs.items() if isinstance(v, (str, int, float, bool))},
+        "collected_at": collected_at.isoformat(),
+    }
+    raw: IO[bytes] = gzip.open(tmp, "wb", compresslevel=5) if gz else open(tmp, "wb")
+    with raw as out:
+        out.write(orjson.dumps(header) + b"\n")
+        for resource in resources:
+            out.write(orjson.dumps({"resource": resource.to_dict()}, default=str) + b"\n")
+        for error in errors:
+            out.write(orjson.dumps({"error": error.to_dict()}) + b"\n")
+    os.replace(tmp, path)
+    return path
+
+
+def _open_lines(path: Path) -> Iterator[bytes]:
+    if path.name.endswith(".gz"):
+        with gzip.open(path, "rb") as fh:
+            yield from io.BufferedReader(fh)  # type: ignore[arg-type]
+    else:
+        with open(path, "rb") as fh:
+            yield from fh
+
+
+def load_file(path: Path) -> InventoryFile:
+    """Load and validate one inventory file; any problem is a UserError naming file and line."""
+    line_no = 0
+    inv: InventoryFile | None = None
+    try:
+        for line_no, line in enumerate(_open_lines(path), start=1):
+            if not line.strip():
+                continue
+            try:
+                record: Any = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise UserError(f"invalid JSON ({exc})", path=path, place=f"line {line_no}") from None
+            if not isinstance(record, dict):
+                raise UserError("expected a JSON object", path=path, place=f"line {line_no}")
+            if inv is None:
+                inv = _header(record, path, line_no)
+                continue
+            try:
+                if "resource" in record:
+                    inv.resources.append(Resource.from_dict(record["resource"]))
+                elif "error" in record:
+                    inv.errors.append(CollectionError.from_dict(record["error"]))
+                else:
+                    raise KeyError("resource or error")
+            except (KeyError, TypeError) as exc:
+                raise UserError(f"malformed record (missing {exc})", path=path, place=f"line {line_no}") from None
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise UserError(f"cannot read inventory ({type(exc).__name__}: {exc}); the file may be truncated",
+                        path=path, place=f"line {line_no + 1}") from None
+    if inv is None:
+        raise UserError("empty inventory file (no header)", path=path)
+    return inv
+
+
+def _header(record: dict[str, Any], path: Path, line_no: int) -> InventoryFile:
+    if record.get("format") != FORMAT:
+        raise UserError(f"not a trustsweep inventory (format {record.get('format')!r})", path=path, place=f"line {line_no}")
+    if record.get("version") != VERSION:
+        raise UserError(f"unsupported inventory version {record.get('version')!r} (this trustsweep reads {VERSION})",
+                        path=path, place=f"line {line_no}")
+    try:
+        collected = dt.datetime.fromisoformat(record["collected_at"])
+        target = Target(record["provider"], record["target"], record.get("target_name") or "",
+                        dict(record.get("target_attrs") or {}))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UserError(f"malformed header ({exc})", path=path, place=f"line {line_no}") from None
+    if collected.tzinfo is None:
+        collected = collected.replace(tzinfo=dt.timezone.utc)
+    return InventoryFile(target=target, collected_at=collected, path=path)
+
+
+def inventory_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise UserError("inventory directory not found", path=directory)
+    files = sorted(p for p in directory.glob("*/*") if p.name.endswith((".jsonl", ".jsonl.gz")))
+    if not files:
+        raise UserError("no inventory files (*/<target>.jsonl[.gz]) in directory", path=directory)
+    return files

@@ -1,0 +1,172 @@
+"""Plugin discovery and the registry of what plugins declare.
+
+Every plugin, built-in or third-party, is found through the ``trustsweep`` entry-point group. A
+fresh :class:`pluggy.PluginManager` is made per :class:`Registry` (no global manager), so tests
+are not order-dependent.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .errors import UserError
+from .model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec
+from .provider import Provider, load_object
+
+ENTRY_POINT_GROUP = "trustsweep"
+DISABLE_ENV = "TRUSTSWEEP_DISABLE_PLUGINS"
+
+
+@dataclass(frozen=True, slots=True)
+class PluginInfo:
+    name: str
+    module: str
+    distribution: str
+    version: str
+
+
+def new_plugin_manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+def _disabled_from_env() -> set[str]:
+    raw = os.environ.get(DISABLE_ENV, "")
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+@dataclass
+class Registry:
+    """What the loaded plugins declare: providers, checks, options, mapping files, emulators."""
+
+    pm: pluggy.PluginManager
+    plugins: list[PluginInfo] = field(default_factory=list)
+    providers: dict[str, ProviderSpec] = field(default_factory=dict)
+    checks: dict[str, CheckSpec] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    options: list[OptionSpec] = field(default_factory=list)
+    mapping_files: list[Path] = field(default_factory=list)
+    emulators: dict[str, EmulatorSpec] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        entry_points: bool = True,
+        extra_plugins: Iterable[tuple[str, Any]] = (),
+        disable: Sequence[str] = (),
+    ) -> Registry:
+        """Discover plugins through entry points (plus ``extra_plugins``) and collect declarations."""
+        pm = new_plugin_manager()
+        disabled = set(disable) | _disabled_from_env()
+        infos: list[PluginInfo] = []
+        if entry_points:
+            for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+                if ep.name in disabled or pm.get_plugin(ep.name) is not None:
+                    continue
+                try:
+                    plugin = ep.load()
+                except Exception as exc:  # a broken third-party plugin must not hide the rest
+                    raise UserError(f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
+                pm.register(plugin, name=ep.name)
+                dist = ep.dist
+                infos.append(
+                    PluginInfo(
+                        name=ep.name,
+                        module=ep.value,
+                        distribution=dist.metadata["Name"] if dist else "",
+                        version=dist.version if dist else "",
+                    )
+                )
+        for name, plugin in extra_plugins:
+            if name in disabled:
+                continue
+            pm.register(plugin, name=name)
+            infos.append(PluginInfo(name=name, module=getattr(plugin, "__name__", repr(plugin)), distribution="", version=""))
+        try:
+            pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise UserError(f"plugin error: {exc}") from exc
+        registry = cls(pm=pm, plugins=infos)
+        registry._collect()
+        return registry
+
+    def _impls(self, hook_name: str) -> list[tuple[str, Any]]:
+        """Call a hook on each plugin separately so results can be attributed to a plugin."""
+        hook = getattr(self.pm.hook, hook_name)
+        out: list[tuple[str, Any]] = []
+        for impl in hook.get_hookimpls():
+            name = self.pm.get_name(impl.plugin) or "?"
+            result = impl.function()
+            if result:
+                out.append((name, result))
+        return out
+
+    def _collect(self) -> None:
+        for plugin_name, specs in self._impls("trustsweep_providers"):
+            for spec in specs:
+                if spec.name in self.providers:
+                    other = self.providers[spec.name].plugin
+                    raise UserError(
+                        f"provider {spec.name!r} is declared by both plugin {other!r} and plugin {plugin_name!r}"
+                    )
+                self.providers[spec.name] = replace(spec, plugin=plugin_name)
+        owner: dict[str, str] = {}
+        for plugin_name, specs in self._impls("trustsweep_checks"):
+            for spec in specs:
+                spec = replace(spec, plugin=plugin_name, resource_types=tuple(spec.resource_types))
+                for ident in (spec.id, *spec.aliases):
+                    if ident in owner:
+                        raise UserError(
+                            f"check id {ident!r} is declared by both plugin {owner[ident]!r} and plugin {plugin_name!r}"
+                        )
+                    owner[ident] = plugin_name
+                self.checks[spec.id] = spec
+                for alias in spec.aliases:
+                    self.aliases[alias] = spec.id
+        for _plugin_name, specs in self._impls("trustsweep_options"):
+            self.options.extend(specs)
+        for _plugin_name, paths in self._impls("trustsweep_mapping_files"):
+            self.mapping_files.extend(Path(p) for p in paths)
+        for _plugin_name, specs in self._impls("trustsweep_emulators"):
+            for spec in specs:
+                self.emulators[spec.provider] = spec
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    def resolve_check_id(self, check_id: str) -> str | None:
+        """The current id of a check id or alias, or None when unknown."""
+        if check_id in self.checks:
+            return check_id
+        return self.aliases.get(check_id)
+
+    def checks_for(self, provider: str | None = None) -> list[CheckSpec]:
+        return sorted(
+            (c for c in self.checks.values() if provider is None or c.provider == provider),
+            key=lambda c: c.id,
+        )
+
+    def provider_spec(self, name: str) -> ProviderSpec:
+        try:
+            return self.providers[name]
+        except KeyError:
+            known = ", ".join(sorted(self.providers)) or "none"
+            raise UserError(f"unknown provider {name!r} (installed: {known})") from None
+
+    def make_provider(self, name: str, options: dict[str, Any] | None = None) -> Provider:
+        """Import and instantiate a provider class (this is where cloud SDKs may get imported)."""
+        spec = self.provider_spec(name)
+        cls = load_object(spec.factory)
+        return cls(options or {})
+
+    def options_for(self, provider: str) -> list[OptionSpec]:
+        return [o for o in self.options if o.provider == provider]

@@ -1,0 +1,116 @@
+"""The interface a provider plugin implements, and the context checks are evaluated in.
+
+A provider is declared by a :class:`~trustsweep.model.ProviderSpec` whose ``factory`` points at a
+:class:`Provider` subclass. The class is imported only when a sweep uses the provider, so
+declaring it costs no cloud SDK import.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import importlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .model import Resource, Target, WorkUnit
+
+
+class ProviderError(Exception):
+    """A provider could not do what was asked (e.g. no credentials, unknown target).
+
+    The engine turns it into ``error`` results for every check of the provider, never a pass.
+    """
+
+
+class Provider(abc.ABC):
+    """One cloud (or other system) that trustsweep can sweep."""
+
+    name: str = ""
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        self.options: dict[str, Any] = dict(options or {})
+
+    @abc.abstractmethod
+    def targets(self, requested: Sequence[str]) -> list[Target]:
+        """Resolve the targets to sweep: ``requested`` ids, or the default set when empty."""
+
+    @abc.abstractmethod
+    def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
+        """Plan the units of collection work for one target; ``regions`` empty means all."""
+
+
+def load_object(dotted: str) -> Any:
+    """Import ``"package.module:attr"`` (or ``"package.module.attr"``)."""
+    if ":" in dotted:
+        module_name, _, attr = dotted.partition(":")
+    else:
+        module_name, _, attr = dotted.rpartition(".")
+    module = importlib.import_module(module_name)
+    obj: Any = module
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+@dataclass(slots=True)
+class CheckContext:
+    """What a check sees besides its resource: the rest of the target's inventory and config.
+
+    ``config`` holds check settings (thresholds, approved lists) keyed by check id, with
+    provider-wide settings under the provider name; see :meth:`setting`.
+    """
+
+    inventory: TargetInventory
+    config: Mapping[str, Any] = field(default_factory=dict)
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    check_id: str = ""
+
+    def resources(self, type_: str, region: str | None = None) -> list[Resource]:
+        """Resources of one type in the same target (optionally one region)."""
+        return self.inventory.of_type(type_, region)
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        """A setting for the current check, falling back to the provider-wide one, then default."""
+        per_check = self.config.get(self.check_id)
+        if isinstance(per_check, Mapping) and name in per_check:
+            return per_check[name]
+        provider = self.check_id.split(".", 1)[0]
+        per_provider = self.config.get(provider)
+        if isinstance(per_provider, Mapping) and name in per_provider:
+            return per_provider[name]
+        return default
+
+
+class TargetInventory:
+    """The resources collected for one target, indexed by type."""
+
+    def __init__(self, provider: str, target: str, resources: Iterable[Resource] = ()) -> None:
+        self.provider = provider
+        self.target = target
+        self._by_type: dict[str, list[Resource]] = {}
+        for resource in resources:
+            self.add(resource)
+
+    def add(self, resource: Resource) -> None:
+        self._by_type.setdefault(resource.type, []).append(resource)
+
+    def of_type(self, type_: str, region: str | None = None) -> list[Resource]:
+        items = self._by_type.get(type_, [])
+        if region is None:
+            return list(items)
+        return [r for r in items if r.region == region]
+
+    def types(self) -> list[str]:
+        return sorted(self._by_type)
+
+    def __iter__(self) -> Iterator[Resource]:
+        for items in self._by_type.values():
+            yield from items
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_type.values())
+
+
+CheckFunction = Callable[[Resource, CheckContext], Any]

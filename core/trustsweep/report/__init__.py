@@ -1,0 +1,1 @@
+"""Human-readable reports of a sweep: the terminal summary, summary.md, progress bars."""

@@ -1,0 +1,89 @@
+"""The end-of-sweep summary: a table in the terminal and ``summary.md`` beside the OSCAL."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..sweep import Sweep
+
+_MAX_LISTED = 50
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(sweep: Sweep) -> str:
+    counts = sweep.counts()
+    states = Counter((f.state, f.basis.value) for f in sweep.findings)
+    lines = [
+        "# trustsweep summary",
+        "",
+        f"- Sweep `{sweep.id}`, {sweep.started.isoformat()} → {sweep.finished.isoformat()}",
+        f"- Providers: {', '.join(sweep.providers) or 'none'}; targets: {len(sweep.targets)}; "
+        f"resources: {len(sweep.resources)}",
+        f"- Check results: {counts['pass']} pass, {counts['fail']} fail, {counts['error']} error, "
+        f"{counts['not_applicable']} not applicable",
+        f"- Criteria: {sum(1 for f in sweep.findings if f.state == 'satisfied')} of {len(sweep.findings)} satisfied",
+        f"- Exit code: {sweep.exit_code}",
+    ]
+    if sweep.chain_head:
+        lines.append(f"- Evidence chain head: `{sweep.chain_head}`")
+    lines += ["", "| basis | satisfied | not satisfied |", "|---|---|---|"]
+    for basis in ("assessed", "attested", "incomplete", "not-assessed"):
+        lines.append(f"| {basis} | {states[('satisfied', basis)]} | {states[('not-satisfied', basis)]} |")
+    lines += ["", "## Criteria", "", "| criterion | state | basis | pass | fail | error | reason |", "|---|---|---|---|---|---|---|"]
+    for f in sweep.findings:
+        lines.append(
+            f"| {f.criterion_id} | {f.state} | {f.basis.value} | {f.counts.get('pass', 0)} | "
+            f"{f.counts.get('fail', 0)} | {f.counts.get('error', 0)} | {_md_escape(f.reason)} |"
+        )
+    problems = [r for r in sweep.results if r.status.value in ("fail", "error")]
+    if problems:
+        lines += ["", f"## Failures and errors ({len(problems)})", "", "| check | resource | status | reason |", "|---|---|---|---|"]
+        for r in problems[:_MAX_LISTED * 4]:
+            status = r.status.value + (f" (waived until {r.waiver.expires.date()} by {r.waiver.approved_by})" if r.waiver else "")
+            lines.append(f"| {r.check_id} | `{_md_escape(r.resource_id)}` | {status} | {_md_escape(r.reason)} |")
+        if len(problems) > _MAX_LISTED * 4:
+            lines.append(f"| … | {len(problems) - _MAX_LISTED * 4} more in assessment-results.json | | |")
+    return "\n".join(lines) + "\n"
+
+
+def write_summary(sweep: Sweep, path: Path) -> Path:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(render_markdown(sweep), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def print_summary(sweep: Sweep, out: Path | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=160) if not os.isatty(1) else Console()
+    by_provider: dict[str, Counter[str]] = {}
+    for r in sweep.results:
+        by_provider.setdefault(r.provider, Counter())[r.status.value] += 1
+    table = Table(title="Check results by provider")
+    for column in ("provider", "pass", "fail", "error", "not_applicable"):
+        table.add_column(column, justify="right" if column != "provider" else "left")
+    for provider in sorted(by_provider):
+        c = by_provider[provider]
+        table.add_row(provider, str(c["pass"]), str(c["fail"]), str(c["error"]), str(c["not_applicable"]))
+    console.print(table)
+    crit = Table(title="SOC 2 criteria")
+    for column in ("basis", "satisfied", "not satisfied"):
+        crit.add_column(column)
+    states = Counter((f.state, f.basis.value) for f in sweep.findings)
+    for basis in ("assessed", "attested", "incomplete", "not-assessed"):
+        crit.add_row(basis, str(states[("satisfied", basis)]), str(states[("not-satisfied", basis)]))
+    console.print(crit)
+    for error in sweep.collection_errors[:10]:
+        console.print(f"[red]error[/red] {error.provider} {error.target} {error.region} {error.service}: {error.reason}",
+                      markup=True, highlight=False)
+    if out is not None:
+        console.print(f"Wrote OSCAL bundle and summary.md to {out}")

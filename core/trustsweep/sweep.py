@@ -1,0 +1,295 @@
+"""The pipeline: targets → collect → inventory → evaluate → aggregate → a :class:`Sweep`.
+
+Data flows one way. Writing OSCAL, reports and the evidence store happens after, from the Sweep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from . import __version__
+from .aggregate import CriterionFinding, aggregate
+from .collect import collect
+from .config import Config
+from .errors import UserError
+from .evaluate import Evaluator
+from .inventory import inventory_files, load_file, save_target
+from .mappings import Mapping
+from .model import (
+    Attestation,
+    CheckResult,
+    CheckSpec,
+    Collected,
+    CollectionError,
+    Resource,
+    Status,
+    Target,
+    Waiver,
+    WorkUnit,
+)
+from .plugins import PluginInfo, Registry
+from .provider import TargetInventory
+
+
+class Progress(Protocol):
+    """What the engine reports while it works (the CLI draws progress bars from it)."""
+
+    def planned(self, provider: str, units: int) -> None: ...
+    def unit_done(self, collected: Collected) -> None: ...
+    def message(self, text: str) -> None: ...
+
+
+class _Silent:
+    def planned(self, provider: str, units: int) -> None:
+        pass
+
+    def unit_done(self, collected: Collected) -> None:
+        pass
+
+    def message(self, text: str) -> None:
+        pass
+
+
+@dataclass
+class Sweep:
+    """Everything one sweep produced; the input of OSCAL, reports and the evidence store."""
+
+    id: str
+    started: dt.datetime
+    finished: dt.datetime
+    providers: list[str]
+    targets: list[Target]
+    resources: list[Resource]
+    results: list[CheckResult]
+    findings: list[CriterionFinding]
+    collection_errors: list[CollectionError]
+    mapping: Mapping
+    checks: dict[str, CheckSpec]
+    plugins: list[PluginInfo]
+    attestations: list[Attestation] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    tool_version: str = __version__
+    chain_head: str = ""  # set by the evidence store: hash of this sweep in the chain
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.collection_errors) or any(r.status is Status.ERROR for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all assessed criteria satisfied; 1 some not satisfied; 3 incomplete (wins over 1)."""
+        if self.incomplete:
+            return 3
+        if any(f.blocking for f in self.findings):
+            return 1
+        return 0
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Status}
+        for result in self.results:
+            out[result.status.value] += 1
+        return out
+
+
+def split_targets(requested: Sequence[str], providers: Sequence[str]) -> dict[str, list[str]]:
+    """``aws:123`` goes to aws; a bare id goes to the only provider (ambiguous otherwise)."""
+    out: dict[str, list[str]] = {p: [] for p in providers}
+    for item in requested:
+        prefix, sep, rest = item.partition(":")
+        if sep and prefix in out:
+            out[prefix].append(rest)
+        elif len(providers) == 1:
+            out[providers[0]].append(item)
+        else:
+            raise UserError(f"target {item!r}: with several providers, write PROVIDER:ID (e.g. aws:{item})")
+    return out
+
+
+def _checks_for(registry: Registry, providers: Iterable[str], only: Sequence[str]) -> dict[str, CheckSpec]:
+    wanted = set(providers)
+    selected: dict[str, CheckSpec] = {}
+    if only:
+        for ident in only:
+            current = registry.resolve_check_id(ident)
+            if current is None:
+                raise UserError(f"unknown check id {ident!r} (see 'trustsweep checks list')")
+            spec = registry.checks[current]
+            if spec.provider not in wanted:
+                raise UserError(f"check {ident!r} belongs to provider {spec.provider!r}, which is not being swept")
+            selected[current] = spec
+        return selected
+    return {c.id: c for c in registry.checks.values() if c.provider in wanted}
+
+
+def _provider_types(checks: Iterable[CheckSpec], provider: str) -> tuple[str, ...]:
+    return tuple(sorted({t for c in checks if c.provider == provider for t in c.resource_types}))
+
+
+class _Accumulator:
+    """Evaluates each target as soon as all its units are in, then keeps the results."""
+
+    def __init__(self, evaluator: Evaluator, save_dir: Path | None, started: dt.datetime) -> None:
+        self.evaluator = evaluator
+        self.save_dir = save_dir
+        self.started = started
+        self.resources: list[Resource] = []
+        self.results: list[CheckResult] = []
+        self.errors: list[CollectionError] = []
+        self.requests = 0
+
+    def add_target(self, target: Target, resources: list[Resource], errors: list[CollectionError]) -> None:
+        inventory = TargetInventory(target.provider, target.id, resources)
+        self.results.extend(self.evaluator.evaluate_target(inventory, errors))
+        self.resources.extend(resources)
+        self.errors.extend(errors)
+        if self.save_dir is not None:
+            save_target(self.save_dir, target, resources, errors, self.started)
+
+
+def run_sweep(
+    registry: Registry,
+    mapping: Mapping,
+    *,
+    providers: Sequence[str],
+    targets: Sequence[str] = (),
+    regions: Sequence[str] = (),
+    provider_options: dict[str, dict[str, Any]] | None = None,
+    config: Config | None = None,
+    executor: Executor,
+    progress: Progress | None = None,
+    save_inventory: Path | None = None,
+    only_checks: Sequence[str] = (),
+    attestations: Sequence[Attestation] = (),
+    waivers: Sequence[Waiver] = (),
+    now: dt.datetime | None = None,
+) -> Sweep:
+    """Sweep live targets through the providers' plugins."""
+    progress = progress or _Silent()
+    config = config or Config()
+    for name in providers:
+        registry.provider_spec(name)  # unknown provider → UserError before any work
+    checks = _checks_for(registry, providers, only_checks)
+    started = now or dt.datetime.now(dt.timezone.utc)
+    per_provider = split_targets(targets, providers)
+    all_waivers = [*config.waivers, *waivers]
+    evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
+    acc = _Accumulator(evaluator, save_inventory, started)
+    swept_targets: list[Target] = []
+    units: list[WorkUnit] = []
+    for name in providers:
+        options = {**config.settings.get(name, {}), **(provider_options or {}).get(name, {})}
+        types = _provider_types(checks.values(), name)
+        try:
+            provider = registry.make_provider(name, options)
+            found = provider.targets(per_provider[name])
+        except UserError:
+            raise
+        except Exception as exc:
+            progress.message(f"{name}: could not list targets: {exc}")
+            acc.add_target(Target(name, "*"), [], [CollectionError(name, "*", "global", "targets", types, f"{type(exc).__name__}: {exc}")])
+            continue
+        provider_units: list[WorkUnit] = []
+        for target in found:
+            swept_targets.append(target)
+            try:
+                provider_units.extend(provider.work(target, regions))
+            except Exception as exc:
+                acc.add_target(target, [], [CollectionError(name, target.id, "global", "plan", types, f"{type(exc).__name__}: {exc}")])
+        progress.planned(name, len(provider_units))
+        units.extend(provider_units)
+
+    pending: dict[tuple[str, str], int] = defaultdict(int)
+    target_of: dict[tuple[str, str], Target] = {}
+    for unit in units:
+        key = (unit.provider, unit.target.id)
+        pending[key] += 1
+        target_of[key] = unit.target
+    gathered: dict[tuple[str, str], tuple[list[Resource], list[CollectionError]]] = defaultdict(lambda: ([], []))
+    for collected in collect(units, executor, progress.unit_done):
+        key = (collected.unit.provider, collected.unit.target.id)
+        bucket = gathered[key]
+        bucket[0].extend(collected.resources)
+        bucket[1].extend(collected.errors)
+        acc.requests += collected.requests
+        pending[key] -= 1
+        if pending[key] == 0:
+            resources, errors = gathered.pop(key)
+            acc.add_target(target_of[key], resources, errors)
+
+    return _finish(registry, mapping, started, list(providers), swept_targets, acc, checks, attestations,
+                   all_waivers, {"units": len(units), "requests": acc.requests})
+
+
+def evaluate_inventory(
+    registry: Registry,
+    mapping: Mapping,
+    directory: Path,
+    *,
+    config: Config | None = None,
+    only_checks: Sequence[str] = (),
+    attestations: Sequence[Attestation] = (),
+    waivers: Sequence[Waiver] = (),
+    now: dt.datetime | None = None,
+) -> Sweep:
+    """Re-evaluate a saved inventory offline (no cloud API is called)."""
+    config = config or Config()
+    files = inventory_files(directory)
+    loaded = [load_file(path) for path in files]  # validate every file before evaluating any
+    providers = sorted({inv.target.provider for inv in loaded})
+    for name in providers:
+        if name not in registry.providers:
+            path = next(inv.path for inv in loaded if inv.target.provider == name)
+            raise UserError(f"provider {name!r} is not installed (installed: {', '.join(sorted(registry.providers)) or 'none'})", path=path)
+    checks = _checks_for(registry, providers, only_checks)
+    started = now or dt.datetime.now(dt.timezone.utc)
+    all_waivers = [*config.waivers, *waivers]
+    evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
+    acc = _Accumulator(evaluator, None, started)
+    for inv in loaded:
+        acc.add_target(inv.target, inv.resources, inv.errors)
+    collected_at = min(inv.collected_at for inv in loaded)
+    return _finish(registry, mapping, started, providers, [inv.target for inv in loaded], acc, checks,
+                   attestations, all_waivers, {"inventory": str(directory), "collected_at": collected_at.isoformat()})
+
+
+def _finish(
+    registry: Registry,
+    mapping: Mapping,
+    started: dt.datetime,
+    providers: list[str],
+    targets: list[Target],
+    acc: _Accumulator,
+    checks: dict[str, CheckSpec],
+    attestations: Sequence[Attestation],
+    waivers: list[Waiver],
+    stats: dict[str, Any],
+) -> Sweep:
+    findings = aggregate(mapping, acc.results, attestations=attestations, now=started, available_checks=set(checks))
+    finished = dt.datetime.now(dt.timezone.utc)
+    stats = {**stats, "resources": len(acc.resources), "results": len(acc.results),
+             "seconds": round((finished - started).total_seconds(), 3)}
+    return Sweep(
+        id=str(uuid.uuid4()),
+        started=started,
+        finished=max(finished, started),
+        providers=providers,
+        targets=targets,
+        resources=acc.resources,
+        results=acc.results,
+        findings=findings,
+        collection_errors=acc.errors,
+        mapping=mapping,
+        checks=checks,
+        plugins=registry.plugins,
+        attestations=list(attestations),
+        waivers=waivers,
+        stats=stats,
+    )

@@ -1,0 +1,1 @@
+"""trustsweep's aws provider plugin."""

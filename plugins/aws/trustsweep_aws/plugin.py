@@ -1,0 +1,1 @@
+"""Registration of the aws provider: declarations only, no SDK import."""

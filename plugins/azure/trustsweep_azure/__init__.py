@@ -1,0 +1,1 @@
+"""trustsweep's azure provider plugin."""

@@ -1,0 +1,1 @@
+"""Registration of the azure provider: declarations only, no SDK import."""

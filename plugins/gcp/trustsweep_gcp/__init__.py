@@ -1,0 +1,1 @@
+"""trustsweep's gcp provider plugin."""

@@ -1,0 +1,1 @@
+"""Registration of the gcp provider: declarations only, no SDK import."""
