@@ -1,0 +1,178 @@
+"""A synthetic provider for tests and benchmarks: no network, deterministic, any size.
+
+Register it with ``Registry.load(extra_plugins=[("synthetic", synthetic_plugin)])``. Its targets
+are ``acct-0 … acct-N``; each unit yields ``resources_per_unit`` resources whose properties make
+checks pass, fail or error in a fixed pattern, so tests know what to expect.
+
+Options: ``resources_per_unit`` (int, default 10), ``regions`` (list), ``fail_units`` (list of
+"target/region" strings whose collection raises), ``targets`` (int, default 2).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..hookspecs import hookimpl
+from ..model import (
+    CheckSpec,
+    Collected,
+    Outcome,
+    ProviderSpec,
+    Resource,
+    Severity,
+    Target,
+    WorkUnit,
+    failed,
+    not_applicable,
+    passed,
+)
+from ..provider import CheckContext, Provider
+
+PROVIDER = "synthetic"
+TYPES = ("synthetic.bucket", "synthetic.key")
+DEFAULT_REGIONS = ("north-1", "south-1")
+
+
+class SyntheticProvider(Provider):
+    name = PROVIDER
+
+    def targets(self, requested: Sequence[str]) -> list[Target]:
+        ids = list(requested) or [f"acct-{i}" for i in range(int(self.options.get("targets", 2)))]
+        return [Target(PROVIDER, i, name=f"Synthetic {i}", attrs={"production": i.endswith("0")}) for i in ids]
+
+    def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
+        chosen = list(self.options.get("regions") or regions or DEFAULT_REGIONS)
+        opts = {k: v for k, v in self.options.items() if k in ("resources_per_unit", "fail_units")}
+        return [
+            WorkUnit(PROVIDER, target, region, "storage", f"{__name__}:collect", TYPES, opts)
+            for region in chosen
+        ]
+
+
+def make_resources(target: str, region: str, count: int, start: int = 0) -> Iterator[Resource]:
+    """Resources whose index decides the outcome: i % 5 == 0 fails encryption, i % 7 == 0 errors."""
+    for i in range(start, start + count):
+        type_ = TYPES[i % 2]
+        yield Resource(
+            provider=PROVIDER,
+            target=target,
+            region=region,
+            type=type_,
+            id=f"syn:{target}:{region}:{type_.split('.')[1]}/{i}",
+            name=f"{type_.split('.')[1]}-{i}",
+            properties={"encrypted": i % 5 != 0, "rotation_days": 30 if i % 3 else 400,
+                        "broken": i % 7 == 0, "tags": {"env": "prod" if i % 2 else "dev"}},
+        )
+
+
+def collect(unit: WorkUnit) -> Collected:
+    key = f"{unit.target.id}/{unit.region}"
+    if key in (unit.options.get("fail_units") or []):
+        raise ConnectionError(f"synthetic outage in {key}")
+    count = int(unit.options.get("resources_per_unit", 10))
+    return Collected(unit, resources=list(make_resources(unit.target.id, unit.region, count)), requests=1)
+
+
+def check_encrypted(resource: Resource, ctx: CheckContext) -> Outcome:
+    if resource.properties.get("broken"):
+        raise ValueError("synthetic check failure")
+    if resource.properties.get("encrypted"):
+        return passed("encrypted at rest")
+    return failed("not encrypted at rest", encrypted=False)
+
+
+def check_rotation(resource: Resource, ctx: CheckContext) -> Outcome:
+    if resource.type != "synthetic.key":
+        return not_applicable("only keys rotate")
+    limit = int(ctx.setting("max_days", 90))
+    days = int(resource.properties.get("rotation_days", 0))
+    if days <= limit:
+        return passed(f"rotates every {days} days", rotation_days=days)
+    return failed(f"rotates every {days} days, more than {limit}", rotation_days=days)
+
+
+def check_tagged(resource: Resource, ctx: CheckContext) -> Outcome:
+    env = resource.properties.get("tags", {}).get("env")
+    return passed("tagged", env=env) if env else failed("no env tag")
+
+
+CHECKS = [
+    CheckSpec("synthetic.storage.encrypted", "Storage is encrypted at rest", PROVIDER, TYPES, Severity.HIGH,
+              "Unencrypted data is exposed if media leak.", "Turn on encryption.", f"{__name__}:check_encrypted"),
+    CheckSpec("synthetic.keys.rotation", "Keys rotate at least every 90 days", PROVIDER, ("synthetic.key",),
+              Severity.MEDIUM, "Old keys widen the blast radius.", "Enable rotation.", f"{__name__}:check_rotation",
+              aliases=("synthetic.key.rotation",)),
+    CheckSpec("synthetic.tags.env", "Resources carry an env tag", PROVIDER, TYPES, Severity.LOW,
+              "Ownership must be known.", "Tag resources.", f"{__name__}:check_tagged"),
+]
+
+MAPPING_YAML = """\
+criteria:
+  CC6.1:
+    checks: [synthetic.storage.encrypted, synthetic.keys.rotation]
+  CC6.7:
+    checks: [synthetic.storage.encrypted]
+  CC2.1:
+    checks: [synthetic.tags.env]
+"""
+
+
+class SyntheticPlugin:
+    """The plugin object; ``mapping_dir`` is where its mapping file is written."""
+
+    def __init__(self, mapping_dir: Path | None = None) -> None:
+        self.mapping_dir = mapping_dir
+
+    @hookimpl
+    def trustsweep_providers(self) -> list[ProviderSpec]:
+        return [ProviderSpec(PROVIDER, "Synthetic test cloud", f"{__name__}:SyntheticProvider")]
+
+    @hookimpl
+    def trustsweep_checks(self) -> list[CheckSpec]:
+        return list(CHECKS)
+
+    @hookimpl
+    def trustsweep_mapping_files(self) -> list[Path]:
+        if self.mapping_dir is None:
+            return []
+        path = self.mapping_dir / "synthetic.yaml"
+        path.write_text(MAPPING_YAML, encoding="utf-8")
+        return [path]
+
+
+def synthetic_registry(tmp_dir: Path, **kwargs: Any) -> Any:
+    """A registry with the installed plugins plus the synthetic one (mapping written to tmp_dir)."""
+    from ..plugins import Registry
+
+    return Registry.load(extra_plugins=[("synthetic", SyntheticPlugin(tmp_dir))], **kwargs)
+
+
+def synthetic_sweep(tmp_dir: Path, *, resources_per_unit: int = 10, targets: int = 2,
+                    fail_units: Sequence[str] = (), attestations: Sequence[Any] = (),
+                    waivers: Sequence[Any] = ()) -> Any:
+    """Run a whole sweep of the synthetic provider in threads and return the Sweep."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..mappings import load_mapping
+    from ..sweep import run_sweep
+
+    registry = synthetic_registry(tmp_dir)
+    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
+    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
+                           plugin_files=registry.mapping_files)
+    options = {PROVIDER: {"resources_per_unit": resources_per_unit, "targets": targets,
+                          "fail_units": list(fail_units)}}
+    with ThreadPoolExecutor(4) as pool:
+        return run_sweep(registry, mapping, providers=[PROVIDER], provider_options=options, executor=pool,
+                         attestations=attestations, waivers=waivers)
+
+
+if __name__ == "__main__":  # pragma: no cover - manual smoke run
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        s = synthetic_sweep(Path(d))
+        print(s.counts(), s.exit_code, file=sys.stderr)
