@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from ..hookspecs import hookimpl
 from ..model import (
     CheckSpec,
     Collected,
+    DemoEnv,
+    EmulatorSpec,
     Outcome,
     ProviderSpec,
     Resource,
@@ -120,11 +123,26 @@ criteria:
 """
 
 
+@contextmanager
+def synthetic_demo(workdir: Path) -> Iterator[DemoEnv]:
+    """An "emulator" for the synthetic provider: nothing to start, three targets to sweep."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    yield DemoEnv(env={"TRUSTSWEEP_SYNTHETIC_DEMO": str(workdir)}, targets=["acct-0", "acct-1", "acct-2"],
+                  regions=["north-1"], options={"resources_per_unit": 6}, description="three synthetic accounts")
+
+
 class SyntheticPlugin:
     """The plugin object; ``mapping_dir`` is where its mapping file is written."""
 
-    def __init__(self, mapping_dir: Path | None = None) -> None:
+    def __init__(self, mapping_dir: Path | None = None, emulator: bool = False) -> None:
         self.mapping_dir = mapping_dir
+        self.emulator = emulator
+
+    @hookimpl
+    def trustsweep_emulators(self) -> list[EmulatorSpec]:
+        if not self.emulator:
+            return []
+        return [EmulatorSpec(PROVIDER, f"{__name__}:synthetic_demo", "three synthetic accounts")]
 
     @hookimpl
     def trustsweep_providers(self) -> list[ProviderSpec]:

@@ -1,0 +1,1 @@
+"""Example trustsweep plugin: vulnerability remediation SLAs from Trivy JSON reports."""
