@@ -1,0 +1,375 @@
+"""``assessment-results``: one ``result`` per sweep, built as plain dicts (fast, small).
+
+Per result: ``local-definitions`` (the tool and each plugin as components, one inventory item
+per resource with ``asset-id`` = the native id), ``reviewed-controls`` (every criterion), one
+observation per check × resource (``TEST``), one per attestation (``EXAMINE``), and one finding
+per criterion. Everything in a result is deterministic for a given Sweep: the result uuid is
+``sweep.id`` and the other uuids are v5 from natural keys that include it.
+
+Identical small objects (a check's ``check-id`` prop, a subject list) are shared between
+observations to save memory; treat the returned dicts as read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import orjson
+
+from ..aggregate import SATISFIED
+from ..model import Attestation, CheckResult, Status
+from .common import (
+    DEFAULT_VERSION,
+    NS,
+    as_uuid,
+    control_selection,
+    line,
+    metadata,
+    prop,
+    prose,
+    timestamp,
+    uuid4,
+    uuid5,
+)
+
+if TYPE_CHECKING:
+    from ..sweep import Sweep
+
+COLLECTION_UNIT_TYPE = "trustsweep.collection-unit"
+_SECRET_KEY = re.compile(r"(?i)(passw|secret|token|credential|private.?key|access.?key|signature|session)")
+_METHODS_TEST = ["TEST"]
+_METHODS_EXAMINE = ["EXAMINE"]
+_TYPES = ["control-objective"]
+
+
+def _redact(value: Any) -> Any:
+    """Evidence never carries secrets: values under secret-looking keys are replaced."""
+    if isinstance(value, dict):
+        return {k: "[redacted]" if isinstance(k, str) and _SECRET_KEY.search(k) else _redact(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redact(v) for v in value]
+    return value
+
+
+def _evidence_text(evidence: dict[str, Any]) -> str:
+    return orjson.dumps(_redact(evidence), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+                        default=str).decode()
+
+
+def _collected(sweep: Sweep) -> str:
+    raw = sweep.stats.get("collected_at") if isinstance(sweep.stats, dict) else None
+    if isinstance(raw, str):
+        try:
+            return timestamp(dt.datetime.fromisoformat(raw))
+        except ValueError:
+            pass
+    return timestamp(sweep.started)
+
+
+class _Builder:
+    """Builds one result; kept as a class so the caches live only as long as one build."""
+
+    def __init__(self, sweep: Sweep) -> None:
+        self.sweep = sweep
+        self.sid = as_uuid(sweep.id, "sweep")
+        self.collected = _collected(sweep)
+        self.tool_uuid = uuid5(self.sid, "component", "trustsweep")
+        self.inventory: list[dict[str, Any]] = []
+        self.subject_of: dict[str, list[dict[str, Any]]] = {}  # resource key → shared subjects list
+        self.plugin_of_provider = {s.provider: s.plugin for s in sweep.checks.values() if s.plugin}
+        self.plugin_uuid: dict[str, str] = {}
+
+    # -- local definitions --------------------------------------------------------------------
+
+    def components(self) -> list[dict[str, Any]]:
+        s = self.sweep
+        out = [{
+            "uuid": self.tool_uuid,
+            "type": "software",
+            "title": "trustsweep",
+            "description": prose(f"trustsweep {s.tool_version}: sweeps clouds read-only and evaluates SOC 2 checks."),
+            "props": [prop("version", s.tool_version, ns=None)],
+            "status": {"state": "operational"},
+        }]
+        for info in s.plugins:
+            cid = uuid5(self.sid, "component", "plugin", info.name)
+            self.plugin_uuid[info.name] = cid
+            props = [prop("plugin", info.name)]
+            if info.version:
+                props.append(prop("version", info.version, ns=None))
+            if info.distribution:
+                props.append(prop("distribution", info.distribution))
+            out.append({
+                "uuid": cid,
+                "type": "software",
+                "title": line(f"trustsweep plugin {info.name}"),
+                "description": prose(f"Plugin {info.name} ({info.module})."),
+                "props": props,
+                "status": {"state": "operational"},
+            })
+        return out
+
+    def add_item(self, key: str, provider: str, target: str, region: str, type_: str, native_id: str,
+                 name: str) -> list[dict[str, Any]]:
+        item_uuid = uuid5(self.sid, "inventory-item", key)
+        props = [
+            prop("asset-id", native_id, ns=None),
+            prop("asset-type", type_, ns=None),
+            prop("provider", provider),
+            prop("target", target),
+            prop("region", region or "global"),
+        ]
+        item: dict[str, Any] = {
+            "uuid": item_uuid,
+            "description": prose(name if name and name != native_id else native_id),
+            "props": props,
+        }
+        plugin = self.plugin_uuid.get(self.plugin_of_provider.get(provider, ""))
+        if plugin:
+            item["implemented-components"] = [{"component-uuid": plugin}]
+        self.inventory.append(item)
+        subjects = [{"subject-uuid": item_uuid, "type": "inventory-item"}]
+        self.subject_of[key] = subjects
+        return subjects
+
+    def subjects_for(self, r: CheckResult) -> list[dict[str, Any]]:
+        key = r.resource_key
+        found = self.subject_of.get(key)
+        if found is not None:
+            return found
+        # a result without a collected resource: a failed unit of collection (or a stray result)
+        return self.add_item(key, r.provider, r.target, r.region, r.resource_type, r.resource_id, "")
+
+    # -- observations -------------------------------------------------------------------------
+
+    def observations(self) -> tuple[list[dict[str, Any]], list[str]]:
+        s = self.sweep
+        collected = self.collected
+        sid = self.sid
+        check_props: dict[str, dict[str, Any]] = {}
+        status_props = {st: prop("result", st.value) for st in Status}
+        out: list[dict[str, Any]] = []
+        uuids: list[str] = []
+        seen: dict[str, int] = {}
+        for r in s.results:
+            key = r.resource_key
+            natural = f"{r.check_id}|{key}"
+            n = seen.get(natural)
+            if n is None:
+                seen[natural] = 1
+                ouuid = uuid5(sid, "observation", natural)
+            else:  # the same check on the same resource twice: keep both, distinct uuids
+                seen[natural] = n + 1
+                ouuid = uuid5(sid, "observation", natural, str(n))
+            cp = check_props.get(r.check_id)
+            if cp is None:
+                cp = check_props[r.check_id] = prop("check-id", r.check_id)
+            props = [cp, status_props[r.status]]
+            if r.waiver is not None:
+                w = r.waiver
+                props += [prop("waived", "true"), prop("waiver-reason", w.reason),
+                          prop("waiver-approved-by", w.approved_by), prop("waiver-expires", timestamp(w.expires))]
+                if w.id:
+                    props.append(prop("waiver-id", w.id))
+            reason = r.reason.strip() if r.reason else ""
+            obs = {
+                "uuid": ouuid,
+                "title": line(f"{r.check_id} on {r.resource_id}"),
+                "description": reason or f"{r.check_id}: {r.status.value}",
+                "props": props,
+                "methods": _METHODS_TEST,
+                "types": _TYPES,
+                "subjects": self.subjects_for(r),
+                "relevant-evidence": [{"description": _evidence_text(r.evidence) if r.evidence
+                                       else f"{r.status.value}: {reason or 'no further evidence recorded'}"}],
+                "collected": collected,
+            }
+            out.append(obs)
+            uuids.append(ouuid)
+        return out, uuids
+
+    def attestation_observation(self, criterion: str, state: str, att: Attestation) -> dict[str, Any]:
+        s = self.sweep
+        type_title = s.mapping.attestation_types[att.type].title if att.type in s.mapping.attestation_types else att.type
+        return {
+            "uuid": uuid5(self.sid, "attestation-observation", att.id or att.sha256, criterion),
+            "title": line(f"Attestation {att.type} for {criterion}"),
+            "description": prose(f"{type_title}. Attested by {att.attested_by} on {timestamp(att.created)}, "
+                                 f"valid until {timestamp(att.expires)}: {state} at the time of the sweep."),
+            "props": [prop("attestation-type", att.type), prop("attestation-state", state),
+                      prop("attested-by", att.attested_by), prop("criterion", criterion)],
+            "methods": _METHODS_EXAMINE,
+            "types": _TYPES,
+            "relevant-evidence": [{
+                "href": f"#{evidence_resource_uuid(att)}",
+                "description": prose(f"{att.filename} (SHA-256 {att.sha256})"),
+                "props": [prop("sha256", att.sha256), prop("filename", att.filename),
+                          prop("expires", timestamp(att.expires))],
+            }],
+            "collected": timestamp(att.created),
+        }
+
+    # -- findings -----------------------------------------------------------------------------
+
+    def findings(self, obs_uuids: list[str], attestation_obs: dict[str, list[str]]) -> list[dict[str, Any]]:
+        s = self.sweep
+        out: list[dict[str, Any]] = []
+        origins = [{"actors": [{"type": "tool", "actor-uuid": self.tool_uuid}]}]
+        for f in s.findings:
+            criterion = s.mapping.criteria.get(f.criterion_id)
+            props = [prop("basis", f.basis.value)]
+            props += [prop(f"count-{k.replace('_', '-')}", v) for k, v in sorted(f.counts.items()) if v]
+            if f.waived:
+                props.append(prop("count-waived", f.waived))
+            for a in f.attestations:
+                props.append(prop("attestation", f"{a.type}: {a.state}"))
+            state = "satisfied" if f.state == SATISFIED else "not-satisfied"
+            finding: dict[str, Any] = {
+                "uuid": uuid5(self.sid, "finding", f.criterion_id),
+                "title": line(f"{f.criterion_id}: {criterion.title}" if criterion else f.criterion_id),
+                "description": prose(f.reason or f"{f.criterion_id}: {f.basis.value}"),
+                "props": props,
+                "origins": origins,
+                "target": {
+                    "type": "objective-id",
+                    "target-id": f.criterion_id,
+                    "status": {"state": state},
+                },
+            }
+            related = [obs_uuids[i] for i in f.results if 0 <= i < len(obs_uuids)]
+            related += attestation_obs.get(f.criterion_id, [])
+            if related:
+                finding["related-observations"] = [{"observation-uuid": u} for u in related]
+            out.append(finding)
+        return out
+
+    def build(self) -> dict[str, Any]:
+        s = self.sweep
+        components = self.components()
+        for res in s.resources:
+            if res.key not in self.subject_of:
+                self.add_item(res.key, res.provider, res.target, res.region, res.type, res.id, res.name)
+        observations, obs_uuids = self.observations()
+        attestation_obs: dict[str, list[str]] = {}
+        done: set[str] = set()
+        for f in s.findings:
+            for a in f.attestations:
+                if a.attestation is None:
+                    continue
+                o = self.attestation_observation(f.criterion_id, a.state, a.attestation)
+                if o["uuid"] in done:
+                    continue
+                done.add(o["uuid"])
+                observations.append(o)
+                attestation_obs.setdefault(f.criterion_id, []).append(o["uuid"])
+        findings = self.findings(obs_uuids, attestation_obs)
+        counts = s.counts()
+        targets = ", ".join(f"{t.provider}:{t.id}" for t in s.targets) or "none"
+        props = [prop("sweep-id", s.id), prop("exit-code", s.exit_code), prop("incomplete", str(s.incomplete).lower()),
+                 prop("mapping-digest", s.mapping.digest)]
+        props += [prop("provider", p) for p in s.providers]
+        props += [prop(f"count-{k.replace('_', '-')}", v) for k, v in counts.items()]
+        if s.collection_errors:
+            props.append(prop("collection-errors", len(s.collection_errors)))
+        local: dict[str, Any] = {"components": components}
+        if self.inventory:
+            local["inventory-items"] = self.inventory
+        result: dict[str, Any] = {
+            "uuid": self.sid,
+            "title": line(f"trustsweep sweep of {', '.join(s.providers) or 'no provider'} at {timestamp(s.started)}"),
+            "description": prose(
+                f"Automated read-only sweep of {len(s.targets)} target(s) ({targets}) by trustsweep {s.tool_version}: "
+                f"{len(s.resources)} resource(s), {len(s.results)} check result(s) "
+                f"({', '.join(f'{v} {k}' for k, v in counts.items())})."
+            ),
+            "start": timestamp(s.started),
+            "end": timestamp(max(s.finished, s.started)),
+            "props": props,
+            "local-definitions": local,
+            "reviewed-controls": control_selection(list(s.mapping.criteria)),
+        }
+        if observations:
+            result["observations"] = observations
+        if findings:
+            result["findings"] = findings
+        if s.collection_errors:
+            result["remarks"] = "Collection errors (every check on what they hid is an error, never a pass):\n\n" + "\n".join(
+                f"- {e.provider} {e.target} {e.region} {e.service}: {' '.join(e.reason.split())}" for e in s.collection_errors)
+        return result
+
+
+def evidence_resource_uuid(att: Attestation) -> str:
+    """Stable uuid of the back-matter resource holding an attestation's file hash."""
+    return uuid5("evidence", att.id, att.sha256)
+
+
+def build_result(sweep: Sweep, *, oscal_version: str = DEFAULT_VERSION) -> dict[str, Any]:
+    """One OSCAL ``result`` for a sweep; deterministic for a given Sweep (uuid = ``sweep.id``).
+
+    Attestation evidence is referenced by ``#uuid`` hrefs; :func:`assessment_results_document`
+    derives the back-matter resources (with their SHA-256) from those observations.
+    The structure is the same for OSCAL 1.2.1 and 1.1.3.
+    """
+    del oscal_version  # the result's shape does not differ between the supported versions
+    return _Builder(sweep).build()
+
+
+def back_matter_resources(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Back-matter resources (file name + SHA-256) for the attestation evidence the results cite."""
+    resources: dict[str, dict[str, Any]] = {}
+    for result in results:
+        for obs in result.get("observations") or ():
+            if obs.get("methods") is not _METHODS_EXAMINE and "EXAMINE" not in (obs.get("methods") or ()):
+                continue
+            for ev in obs.get("relevant-evidence") or ():
+                href = ev.get("href") or ""
+                values = {p["name"]: p["value"] for p in ev.get("props") or () if p.get("ns") == NS}
+                if not href.startswith("#") or "sha256" not in values or href[1:] in resources:
+                    continue
+                filename = values.get("filename", "evidence")
+                resources[href[1:]] = {
+                    "uuid": href[1:],
+                    "title": line(filename),
+                    "description": prose(f"Attestation evidence file {filename}."),
+                    "props": [prop("sha256", values["sha256"])],
+                    "rlinks": [{"href": quote(filename) or "evidence",
+                                "hashes": [{"algorithm": "SHA-256", "value": values["sha256"]}]}],
+                }
+    return list(resources.values())
+
+
+def assessment_results_document(results: list[dict[str, Any]], *, oscal_version: str = DEFAULT_VERSION,
+                                chain_head: str = "", title: str = "trustsweep SOC 2 assessment results",
+                                import_ap: str = "assessment-plan.json", tool_version: str | None = None,
+                                last_modified: dt.datetime | None = None) -> dict[str, Any]:
+    """Wrap results (from :func:`build_result`) in an ``assessment-results`` document.
+
+    ``import_ap`` is the (relative) href of the assessment plan; the evidence store exporting an
+    audit window passes one result per stored sweep. The document uuid is a fresh v4.
+    """
+    from .. import __version__
+
+    doc: dict[str, Any] = {
+        "uuid": uuid4(),
+        "metadata": metadata(title, oscal_version=oscal_version, tool_version=tool_version or __version__,
+                             last_modified=last_modified or dt.datetime.now(dt.timezone.utc), chain_head=chain_head),
+        "import-ap": {"href": import_ap},
+    }
+    if results:
+        doc["results"] = results
+    else:  # results is required and may not be empty: say that nothing was swept
+        doc["results"] = [{
+            "uuid": uuid4(),
+            "title": "No sweep in this window",
+            "description": "No sweep was recorded for the requested period.",
+            "start": timestamp(last_modified or dt.datetime.now(dt.timezone.utc)),
+            "reviewed-controls": {"control-selections": [{"include-all": {}}]},
+        }]
+    resources = back_matter_resources(results)
+    if resources:
+        doc["back-matter"] = {"resources": resources}
+    return {"assessment-results": doc}

@@ -1,0 +1,355 @@
+"""Validate any OSCAL document: NIST's JSON schema plus what a schema cannot say.
+
+* Schema: NIST's official JSON schema of the document's OSCAL version (or the one asked for).
+  ``jsonschema-rs`` is used when installed (fast, Rust regexes); otherwise stock ``jsonschema``
+  with the pattern keyword swapped for one on the ``regex`` module (stock ``re`` crashes on
+  ``\\p{L}``) where ``$`` means end of string (``\\Z``; Python's ``$`` lets a trailing newline
+  through).
+* Referential integrity: every ``uuid`` unique; every uuid reference (``subject-uuid``,
+  ``observation-uuid``, ``party-uuids``, ``#uuid`` hrefs, ...) defined in the document or in a
+  document it imports by a relative href that can be read beside it.
+
+Each problem carries a JSON path (``$.assessment-results.results[0].findings[3]``).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import UserError
+
+SCHEMA_DIR_ENV = "TRUSTSWEEP_OSCAL_SCHEMA_DIR"
+MAX_PROBLEMS = 1000
+
+# root key of each OSCAL model → the name used in NIST's schema file names
+MODELS = {
+    "catalog": "catalog",
+    "profile": "profile",
+    "mapping-collection": "mapping",
+    "component-definition": "component",
+    "system-security-plan": "ssp",
+    "assessment-plan": "assessment-plan",
+    "assessment-results": "assessment-results",
+    "plan-of-action-and-milestones": "poam",
+}
+
+# keys whose value refers to a uuid defined elsewhere (single value or list of values)
+REF_KEYS = frozenset({
+    "subject-uuid", "observation-uuid", "party-uuid", "component-uuid", "task-uuid", "risk-uuid",
+    "response-uuid", "activity-uuid", "actor-uuid", "finding-uuid", "location-uuid",
+    "subject-placeholder-uuid", "responsibility-uuid", "provided-uuid",
+    "implementation-statement-uuid", "by-component-uuid",
+})
+REF_LIST_KEYS = frozenset({"party-uuids", "location-uuids", "member-of-organizations"})
+IMPORT_KEYS = ("import-ap", "import-ssp", "import-profile", "import-component-definitions")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a document, at a JSON path."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def json_path(parts: Any) -> str:
+    """``["a", 0, "b-c"]`` → ``$.a[0].b-c``."""
+    out = "$"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# loading
+
+
+def load_document(path: Path) -> Any:
+    """Read a JSON or YAML document; unreadable or malformed → UserError naming the file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            return yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            place = f"line {mark.line + 1}" if mark is not None else ""
+            raise UserError(f"malformed YAML: {getattr(exc, 'problem', None) or exc}", path=path, place=place) from None
+    import orjson
+
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise UserError(f"malformed JSON: {exc}", path=path) from None
+
+
+def model_of(doc: Any) -> str:
+    """The OSCAL model (root key) of a document, or a UserError."""
+    if not isinstance(doc, dict):
+        raise UserError("not an OSCAL document: the top level must be an object")
+    roots = [k for k in doc if k in MODELS]
+    if len(roots) != 1:
+        raise UserError(f"not an OSCAL document: expected one of {', '.join(MODELS)} at the top level")
+    return roots[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# schema
+
+
+def default_schema_dir() -> Path:
+    env = os.environ.get(SCHEMA_DIR_ENV)
+    if env:
+        return Path(env)
+    from ..testing.shared import shared_dir
+
+    candidate = shared_dir() / "oscal" / "schemas"
+    if candidate.is_dir():
+        return candidate
+    raise UserError(f"no OSCAL schema directory: pass --schema-dir DIR (NIST's JSON schemas) or set {SCHEMA_DIR_ENV}")
+
+
+def schema_file(schema_dir: Path, version: str, model: str) -> Path:
+    """NIST's schema file for a model and version; ``schema_dir`` holds ``v<version>/`` or the files."""
+    schema_dir = Path(schema_dir)
+    if not schema_dir.is_dir():
+        raise UserError("schema directory not found", path=schema_dir)
+    short = MODELS[model]
+    folders = [schema_dir / f"v{version}", schema_dir / version, schema_dir]
+    for folder in folders:
+        for name in (f"oscal_{short}_schema.json", "oscal_complete_schema.json"):
+            candidate = folder / name
+            if candidate.is_file() and (folder != schema_dir or _schema_version(candidate) == version):
+                return candidate
+    if version == "1.2.0":
+        raise UserError("OSCAL 1.2.0 is not supported: its published schema is broken (usnistgov/OSCAL#2178); use 1.2.1")
+    raise UserError(f"no NIST JSON schema for OSCAL {version} ({model}) in this directory", path=schema_dir)
+
+
+@functools.lru_cache(maxsize=32)
+def _schema_version(path: Path) -> str:
+    import orjson
+
+    schema_id = str(orjson.loads(path.read_bytes()).get("$id", ""))
+    parts = schema_id.split("/")
+    return parts[parts.index("oscal") + 1] if "oscal" in parts[:-1] else ""
+
+
+@functools.lru_cache(maxsize=16)
+def _validator(path: Path, backend: str) -> Any:
+    import orjson
+
+    schema = orjson.loads(path.read_bytes())
+    if backend == "rust":
+        import jsonschema_rs
+
+        return jsonschema_rs.Draft7Validator(schema, validate_formats=True)
+    from jsonschema import Draft7Validator, validators
+
+    cls = validators.extend(Draft7Validator, {"pattern": _pattern_keyword})
+    return cls(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(pattern: str) -> Any:
+    import regex
+
+    # ``$`` (unescaped) means end of string in JSON Schema (ECMA-262); Python's allows a final \n
+    return regex.compile(regex.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def _pattern_keyword(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema import ValidationError
+
+    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def default_backend() -> str:
+    """``rust`` (jsonschema-rs) when installed, else ``python`` (jsonschema + regex)."""
+    try:
+        import jsonschema_rs  # noqa: F401
+    except ImportError:
+        return "python"
+    return "rust"
+
+
+def schema_problems(doc: Any, schema_path: Path, *, backend: str | None = None) -> list[Problem]:
+    """Problems NIST's schema finds in ``doc``."""
+    backend = backend or default_backend()
+    validator = _validator(Path(schema_path), backend)
+    problems: list[Problem] = []
+    if backend == "rust":
+        for error in validator.iter_errors(doc):
+            problems.append(Problem(json_path(error.instance_path), error.message))
+            if len(problems) >= MAX_PROBLEMS:
+                break
+        return problems
+    from jsonschema.exceptions import best_match
+
+    for error in validator.iter_errors(doc):
+        message = error.message
+        if error.context:
+            message += f" ({best_match(error.context).message})"
+        problems.append(Problem(json_path(error.absolute_path), message))
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# referential integrity
+
+
+def _walk(node: Any, path: list[Any]) -> Iterator[tuple[list[Any], str, Any]]:
+    """Yield (path of the object, key, value) for every key of every object."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield path, key, value
+            if isinstance(value, (dict, list)):
+                path.append(key)
+                yield from _walk(value, path)
+                path.pop()
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, (dict, list)):
+                path.append(index)
+                yield from _walk(value, path)
+                path.pop()
+
+
+def _defined_uuids(doc: Any) -> set[str]:
+    return {value for _p, key, value in _walk(doc, []) if key == "uuid" and isinstance(value, str)}
+
+
+def _imported_uuids(doc: Any, model: str, base: Path | None, seen: set[Path]) -> tuple[set[str], list[str]]:
+    """uuids defined by documents this one imports through relative hrefs (recursively)."""
+    found: set[str] = set()
+    unreadable: list[str] = []
+    root = doc.get(model) if isinstance(doc, dict) else None
+    if not isinstance(root, dict) or base is None:
+        return found, unreadable
+    resources = {r.get("uuid"): r for r in (root.get("back-matter") or {}).get("resources") or [] if isinstance(r, dict)}
+    hrefs: list[str] = []
+    for key in IMPORT_KEYS:
+        items = root.get(key)
+        for item in items if isinstance(items, list) else [items]:
+            if isinstance(item, dict) and isinstance(item.get("href"), str):
+                href = item["href"]
+                if href.startswith("#"):  # a back-matter resource whose rlinks say where the file is
+                    resource = resources.get(href[1:]) or {}
+                    hrefs.extend(r.get("href") for r in resource.get("rlinks") or [] if isinstance(r, dict) and isinstance(r.get("href"), str))
+                else:
+                    hrefs.append(href)
+    from urllib.parse import unquote, urlsplit
+
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path:
+            unreadable.append(href)
+            continue
+        target = (base / unquote(parts.path)).resolve()
+        if target in seen:
+            continue
+        seen.add(target)
+        if not target.is_file():
+            unreadable.append(href)
+            continue
+        try:
+            other = load_document(target)
+            other_model = model_of(other)
+        except UserError:
+            unreadable.append(href)
+            continue
+        found |= _defined_uuids(other)
+        more, bad = _imported_uuids(other, other_model, target.parent, seen)
+        found |= more
+        unreadable.extend(bad)
+    return found, unreadable
+
+
+def integrity_problems(doc: Any, *, base_dir: Path | None = None) -> list[Problem]:
+    """Duplicate uuids and references to uuids that are defined nowhere."""
+    problems: list[Problem] = []
+    first: dict[str, str] = {}
+    refs: list[tuple[str, str]] = []
+    for path, key, value in _walk(doc, []):
+        if key == "uuid" and isinstance(value, str):
+            where = json_path(path)
+            if value in first:
+                problems.append(Problem(json_path([*path, key]), f"duplicate uuid {value} (first defined at {first[value]})"))
+            else:
+                first[value] = where
+        elif key in REF_KEYS and isinstance(value, str):
+            refs.append((json_path([*path, key]), value))
+        elif key in REF_LIST_KEYS and isinstance(value, list):
+            refs.extend((json_path([*path, key, i]), v) for i, v in enumerate(value) if isinstance(v, str))
+        elif key == "href" and isinstance(value, str) and value.startswith("#") and _looks_like_uuid(value[1:]):
+            refs.append((json_path([*path, key]), value[1:]))
+    dangling = [(p, v) for p, v in refs if v not in first]
+    if dangling:
+        try:
+            model = model_of(doc)
+        except UserError:
+            model = ""
+        imported, unreadable = _imported_uuids(doc, model, base_dir, set()) if model else (set(), [])
+        note = f" (imports not read: {', '.join(sorted(set(unreadable)))})" if unreadable else ""
+        for path, value in dangling:
+            if value not in imported:
+                problems.append(Problem(path, f"refers to uuid {value}, which is not defined in this document{note}"))
+    return problems
+
+
+def _looks_like_uuid(text: str) -> bool:
+    return len(text) == 36 and text.count("-") == 4
+
+
+# ---------------------------------------------------------------------------------------------
+# entry points
+
+
+def validate_document(doc: Any, *, schema_dir: Path | None = None, oscal_version: str | None = None,
+                      base_dir: Path | None = None, backend: str | None = None) -> list[Problem]:
+    """Schema and integrity problems of a loaded document (empty list when valid)."""
+    model = model_of(doc)
+    root = doc[model]
+    if oscal_version is None:
+        meta = root.get("metadata") if isinstance(root, dict) else None
+        oscal_version = meta.get("oscal-version") if isinstance(meta, dict) else None
+        if not isinstance(oscal_version, str) or not oscal_version:
+            return [Problem(json_path([model, "metadata", "oscal-version"]),
+                            "missing; pass --oscal-version to choose the schema")]
+    path = schema_file(Path(schema_dir) if schema_dir else default_schema_dir(), oscal_version, model)
+    problems = schema_problems(doc, path, backend=backend)
+    problems.extend(integrity_problems(doc, base_dir=base_dir))
+    return problems
+
+
+def validate_file(path: Path, *, schema_dir: Path | None = None, oscal_version: str | None = None) -> list[Problem]:
+    """Validate an OSCAL JSON or YAML file, ours or not; ``[]`` means valid.
+
+    The document's own ``metadata.oscal-version`` picks the schema unless ``oscal_version`` is
+    given. ``schema_dir`` defaults to ``$TRUSTSWEEP_OSCAL_SCHEMA_DIR``, then ``../shared``.
+    """
+    path = Path(path)
+    doc = load_document(path)
+    try:
+        return validate_document(doc, schema_dir=schema_dir, oscal_version=oscal_version,
+                                 base_dir=path.resolve().parent)
+    except UserError as exc:
+        if exc.path:
+            raise
+        raise UserError(exc.detail, path=path, place=exc.place) from None
