@@ -14,6 +14,9 @@ import yaml
 from .errors import UserError
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class Located:
     """Plain data from a YAML file and the line of each node, by id() of the built object."""
 
@@ -74,7 +77,7 @@ def load(path: str | Path) -> Located:
     except UnicodeDecodeError:
         raise UserError("not UTF-8 text", path=p) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         place = f"line {mark.line + 1}" if mark else ""
