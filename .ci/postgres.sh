@@ -1,29 +1,40 @@
 # A throwaway PostgreSQL on 127.0.0.1 for the store tests; sets TRUSTSWEEP_TEST_POSTGRES.
+# Usage: source .ci/postgres.sh; start_postgres; ...; stop_postgres
+# Port: $TRUSTSWEEP_PG_PORT (default 55432). The server runs as user nobody when started as root.
 PG_DIR=""
+PG_BINDIR=""
+_pg_bindir() {
+  local initdb
+  initdb=$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1)
+  [ -n "$initdb" ] || return 1
+  # /usr/local/bin/initdb is often a symlink; createdb and friends live beside the real one.
+  dirname "$(readlink -f "$initdb")"
+}
 start_postgres() {
-  local bindir
-  bindir=$(dirname "$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1)")
-  if [ ! -x "$bindir/initdb" ]; then
+  PG_BINDIR=$(_pg_bindir) || true
+  if [ -z "$PG_BINDIR" ] || [ ! -x "$PG_BINDIR/initdb" ]; then
     echo "ci: no PostgreSQL binaries found; store tests on PostgreSQL will fail under CI" >&2
     return 0
   fi
   PG_DIR=$(mktemp -d /tmp/trustsweep-pg.XXXXXX)
-  chown -R nobody "$PG_DIR" 2>/dev/null || true
   local run=()
-  if [ "$(id -u)" = 0 ]; then run=(runuser -u nobody --); fi
-  local port=55432
-  "${run[@]}" "$bindir/initdb" -D "$PG_DIR/data" -U postgres -A trust >/dev/null
-  "${run[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-      -o "-h 127.0.0.1 -p $port -k $PG_DIR" start >/dev/null
-  "${run[@]}" "$bindir/createdb" -h 127.0.0.1 -p $port -U postgres trustsweep_test
+  if [ "$(id -u)" = 0 ]; then
+    chown -R nobody "$PG_DIR"
+    run=(runuser -u nobody --)
+  fi
+  local port=${TRUSTSWEEP_PG_PORT:-55432}
+  "${run[@]}" "$PG_BINDIR/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null
+  "${run[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+      -o "-h 127.0.0.1 -p $port -k $PG_DIR -c max_connections=50" start >/dev/null
+  "${run[@]}" "$PG_BINDIR/createdb" -h 127.0.0.1 -p "$port" -U postgres trustsweep_test
   export TRUSTSWEEP_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$port/trustsweep_test"
-  echo "ci: PostgreSQL on 127.0.0.1:$port" >&2
+  echo "ci: PostgreSQL on 127.0.0.1:$port ($PG_DIR)" >&2
 }
 stop_postgres() {
   [ -n "$PG_DIR" ] || return 0
-  local bindir run=()
-  bindir=$(dirname "$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1)")
+  local run=()
   if [ "$(id -u)" = 0 ]; then run=(runuser -u nobody --); fi
-  "${run[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  "${run[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
+  PG_DIR=""
 }

@@ -1,16 +1,43 @@
-"""Evidence store. (Being built: see the evidence-store issue.)"""
+"""The evidence store for SOC 2 Type II: every sweep, attestation and waiver, append-only and hash-chained.
+
+``--store sqlite:///PATH`` (default: ``evidence.sqlite`` in the user data directory) or
+``--store postgresql://...``. See ``docs/store.md`` for the layout, the guarantees and the
+PostgreSQL writer role's grants.
+"""
+
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+from ..model import Attestation, Waiver
+
+if TYPE_CHECKING:
+    from ..sweep import Sweep
+    from .ledger import EvidenceStore
+
+__all__ = ["record_sweep", "current_attestations", "current_waivers", "open_store"]
 
 
-def record_sweep(sweep: Any, url: str | None) -> str:
-    return ""
+def open_store(url: str | None, *, create: bool = True) -> EvidenceStore:
+    """Open a store (a UserError, exit 2, when it cannot be opened or is from a newer version)."""
+    from .ledger import EvidenceStore
+
+    return EvidenceStore.open(url, create=create)
 
 
-def current_attestations(url: str | None) -> list[Any]:
-    return []
+def record_sweep(sweep: Sweep, url: str | None) -> str:
+    """Append the sweep in one transaction; set ``sweep.chain_head`` to its hash and return it."""
+    with open_store(url) as store:
+        return store.record(sweep)
 
 
-def current_waivers(url: str | None) -> list[Any]:
-    return []
+def current_attestations(url: str | None) -> list[Attestation]:
+    """Every attestation on record (the core picks the valid ones at the sweep's time)."""
+    with open_store(url) as store:
+        return store.attestations()
+
+
+def current_waivers(url: str | None) -> list[Waiver]:
+    """Every waiver on record (each stops applying by itself when it expires)."""
+    with open_store(url) as store:
+        return store.waivers()

@@ -1,0 +1,210 @@
+"""The append-only, hash-chained ledger of sweeps, attestations and waivers.
+
+Every record is an *entry*: canonical JSON ``content`` that names its position ``seq`` and the
+previous entry's hash ``prev``; its own hash is the SHA-256 of that text. A sweep's entry carries
+the counts and digests of its bulk rows, and the digests of its mapping and check catalog, which
+are stored once per distinct content in ``files`` (content-addressed). One append is one
+transaction under the store's append lock, so the chain never forks and a crash leaves no trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from ..errors import UserError
+from ..model import Attestation, Waiver
+from . import canonical as c
+from .backends import Backend, connect
+from .urls import parse_url
+
+if TYPE_CHECKING:
+    from ..sweep import Sweep
+
+ENTRY_COLUMNS = "seq, kind, id, at, content, prev, hash"
+AT_FIELD = {"sweep": "started", "attestation": "created", "waiver": "recorded"}
+
+
+class TamperedError(Exception):
+    """Stored evidence does not match its hashes (exit 1, never 2: the input was fine)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    seq: int
+    kind: str
+    id: str
+    at: str
+    content: str
+    prev: str
+    hash: str
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return orjson.loads(self.content)
+
+    def label(self) -> str:
+        when = f", {self.at[:19]}Z" if self.at else ""
+        return f"{self.kind} {self.id} (#{self.seq}{when})"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class EvidenceStore:
+    """An open evidence store. Use :meth:`open` and close it (or use it as a context manager)."""
+
+    def __init__(self, db: Backend) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, url: str | None, *, create: bool = True) -> EvidenceStore:
+        return cls(connect(parse_url(url), create=create))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> EvidenceStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def where(self) -> str:
+        return self.db.url.redacted()
+
+    # ---------------------------------------------------------------------------------- write
+
+    def append(self, kind: str, ident: str, content: dict[str, Any], *,
+               rows: dict[str, list[tuple[Any, ...]]] | None = None,
+               files: dict[str, bytes] | None = None) -> Entry:
+        """Append one entry (and its bulk rows and files) in ONE transaction; return it."""
+        at = content[AT_FIELD[kind]]
+        with self.db.appending():
+            if self.db.query("SELECT 1 FROM entries WHERE id = ?", (ident,)):
+                raise UserError(f"{self.where}: {kind} {ident} is already recorded")
+            last = self.db.query("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
+            seq, prev = (int(last[0][0]) + 1, last[0][1]) if last else (1, c.GENESIS)
+            text = c.dumps({**content, "kind": kind, "id": ident, "seq": seq, "prev": prev})
+            entry = Entry(seq, kind, ident, at, text, prev, c.sha256_hex(text))
+            self.db.insert(f"INSERT INTO entries ({ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           (entry.seq, kind, ident, at, text, prev, entry.hash))
+            for digest, data in (files or {}).items():
+                self.db.insert_file(digest, data)
+            for table, table_rows in (rows or {}).items():
+                if table_rows:
+                    self.db.insert_rows(table, seq, c.TABLES[table], table_rows)
+        return entry
+
+    def record(self, sweep: Sweep, *, recorded: dt.datetime | None = None) -> str:
+        """Append a sweep; set and return its chain hash."""
+        encoded = c.encode_sweep(sweep, recorded or _now())
+        header = encoded.header
+        files = {}
+        for key in ("mapping", "checks"):  # stored once per distinct content
+            blob = c.dumps_bytes(header.pop(key))
+            digest = c.sha256_hex(blob)
+            header[f"{key}_sha256"] = digest
+            files[digest] = blob
+        entry = self.append("sweep", sweep.id, header, rows=encoded.rows, files=files)
+        sweep.chain_head = entry.hash
+        return entry.hash
+
+    def add_attestation(self, *, criterion: str, type_: str, data: bytes, filename: str, attested_by: str,
+                        expires: dt.datetime, created: dt.datetime | None = None, keep_file: bool = False,
+                        ident: str | None = None) -> Attestation:
+        created = created or _now()
+        att = Attestation(ident or str(uuid.uuid4()), criterion, type_, c.sha256_hex(data), Path(filename).name,
+                          attested_by, created, expires)
+        content = {**c.attestation_dict(att), "size": len(data), "file_stored": keep_file,
+                   "recorded": c.iso(_now())}
+        self.append("attestation", att.id, content, files={att.sha256: data} if keep_file else None)
+        return att
+
+    def add_waiver(self, *, check_id: str, resource: str, reason: str, expires: dt.datetime,
+                   approved_by: str, ident: str | None = None) -> Waiver:
+        waiver = Waiver(check_id, resource, reason, expires, approved_by, id=ident or str(uuid.uuid4()))
+        self.append("waiver", waiver.id, {**c.waiver_dict(waiver), "recorded": c.iso(_now())})
+        return waiver
+
+    # ----------------------------------------------------------------------------------- read
+
+    def entries(self, kind: str | None = None, start: dt.datetime | None = None,
+                end: dt.datetime | None = None) -> list[Entry]:
+        """Entries in chain order, optionally of one kind with ``start <= at < end``."""
+        sql = f"SELECT {ENTRY_COLUMNS} FROM entries WHERE 1 = 1"
+        params: list[Any] = []
+        if kind:
+            sql += " AND kind = ?"
+            params.append(kind)
+        if start:
+            sql += " AND at >= ?"
+            params.append(c.iso(start))
+        if end:
+            sql += " AND at < ?"
+            params.append(c.iso(end))
+        return [Entry(int(r[0]), *r[1:]) for r in self.db.query(sql + " ORDER BY seq", params)]
+
+    def head(self) -> str:
+        rows = self.db.query("SELECT hash FROM entries ORDER BY seq DESC LIMIT 1")
+        return rows[0][0] if rows else ""
+
+    def attestations(self) -> list[Attestation]:
+        return [c.attestation_from(e.data) for e in self.entries("attestation")]
+
+    def attestation_records(self) -> list[dict[str, Any]]:
+        return [e.data for e in self.entries("attestation")]
+
+    def waivers(self) -> list[Waiver]:
+        return [c.waiver_from(e.data) for e in self.entries("waiver")]
+
+    def find_sweep(self, ident: str) -> Entry:
+        """A sweep by id or unique id prefix (at least 4 characters)."""
+        rows = self.db.query(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = 'sweep' AND id = ?", (ident,))
+        if not rows and len(ident) >= 4:
+            like = ident.replace("\\", "").replace("%", "").replace("_", "")
+            rows = self.db.query(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = 'sweep' AND id LIKE ?",
+                                 (like + "%",))
+        if len(rows) > 1:
+            raise UserError(f"sweep id {ident!r} is ambiguous ({len(rows)} sweeps start with it)")
+        if not rows:
+            raise UserError(f"no sweep {ident!r} in {self.where} (see 'trustsweep history')")
+        r = rows[0]
+        return Entry(int(r[0]), *r[1:])
+
+    def rows(self, table: str, seq: int) -> Iterator[tuple[Any, ...]]:
+        cols = ", ".join(("idx", *c.TABLES[table], "body"))
+        return self.db.stream(f"SELECT {cols} FROM {table} WHERE entry = ? ORDER BY idx", (seq,))
+
+    def file(self, digest: str) -> bytes | None:
+        rows = self.db.query("SELECT data FROM files WHERE sha256 = ?", (digest,))
+        return bytes(rows[0][0]) if rows else None
+
+    def load_sweep(self, entry: Entry) -> Sweep:
+        """Rebuild a stored sweep, checking every digest on the way (TamperedError if one differs)."""
+        header = entry.data
+        if c.sha256_hex(entry.content) != entry.hash:
+            raise TamperedError(f"{entry.label()}: its content does not match its hash")
+        for key in ("mapping", "checks"):
+            blob = self.file(header[f"{key}_sha256"])
+            if blob is None or c.sha256_hex(blob) != header[f"{key}_sha256"]:
+                raise TamperedError(f"{entry.label()}: its {key} record is missing or altered")
+            header[key] = orjson.loads(blob)
+        rows: dict[str, list[tuple[Any, ...]]] = {}
+        with self.db.snapshot():
+            for table in c.TABLES:
+                rows[table] = list(self.rows(table, entry.seq))
+        for table, table_rows in rows.items():
+            count, digest = c.digest_rows(table_rows)
+            expected = header["tables"][table]
+            if (count, digest) != (expected["count"], expected["sha256"]):
+                raise TamperedError(f"{entry.label()}: stored {table} do not match the sweep's digest")
+        return c.decode_sweep(header, rows, entry.hash)
