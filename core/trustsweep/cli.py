@@ -438,8 +438,25 @@ def _register_extensions() -> None:
     cli_store.register(app)
 
 
+def _describe_provider_options() -> None:
+    """List the plugins' provider options in ``sweep --help`` (only loaded when asked for)."""
+    registry = _registry()
+    lines = ["Provider options (from the installed plugins):", ""]
+    for spec in sorted(registry.options, key=lambda o: o.name):
+        value = "" if spec.kind == "flag" else " VALUE" + (" (repeatable)" if spec.kind == "multi" else "")
+        env = f" [env {spec.env}]" if spec.env else ""
+        lines.append(f"--{spec.name}{value}: {spec.help}{env}")
+    for info in app.registered_commands:
+        if info.name == "sweep" or (info.name is None and info.callback is sweep):
+            info.epilog = "\n\n".join(lines)
+
+
 def main() -> None:
     _register_extensions()
+    argv = sys.argv[1:]
+    if argv[:1] == ["sweep"] and ("--help" in argv or "-h" in argv):
+        with handled():
+            _describe_provider_options()
     app()
 
 
