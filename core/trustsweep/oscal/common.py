@@ -56,11 +56,11 @@ def as_uuid(text: str, kind: str = "id") -> str:
 
 
 def timestamp(value: dt.datetime) -> str:
-    """RFC 3339 in UTC with ``Z``; a naive datetime is taken as UTC; clamped to years 1900–2999."""
+    """RFC 3339 in UTC to the millisecond (as trestle writes it); naive is taken as UTC; years 1900–2999."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     value = min(max(value, _MIN), _MAX).astimezone(dt.timezone.utc)
-    return value.isoformat().replace("+00:00", "Z")
+    return value.isoformat(timespec="milliseconds")
 
 
 def line(text: Any, fallback: str = "-") -> str:
