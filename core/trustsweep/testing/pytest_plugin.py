@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from ..plugins import Registry
+from .gcp import gcp_emulator, gcp_fake  # noqa: F401
 
 
 @pytest.fixture

@@ -1,0 +1,432 @@
+"""A local fake of the Cloud Asset Inventory and Security Command Center REST APIs.
+
+It speaks the wire protocol the real ``google-cloud-asset`` and ``google-cloud-securitycenter``
+clients use with ``transport="rest"``: ``GET /v1/{parent}/assets`` (``contentType`` as an integer,
+repeated ``assetTypes``, ``pageSize``/``pageToken``, ``nextPageToken``), ``GET
+/v1/{parent}/sources/-/findings`` (``filter``, enums as integers when the client asks with
+``$alt=json;enum-encoding=int``) and Google's JSON error bodies. Faults (429, 503, 500, 403,
+slow responses) can be injected per path, so retries and error paths run over real HTTP.
+
+Nothing here imports a Google SDK; the server is ``http.server`` on a daemon thread.
+Point the plugin at it with ``TRUSTSWEEP_GCP_ENDPOINT=http://127.0.0.1:PORT``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import orjson
+
+CONTENT_RESOURCE, CONTENT_IAM_POLICY, CONTENT_ORG_POLICY = 1, 2, 4
+_CONTENT_NAMES = {"RESOURCE": 1, "IAM_POLICY": 2, "ORG_POLICY": 4, "CONTENT_TYPE_UNSPECIFIED": 0}
+_FINDING_STATES = {"STATE_UNSPECIFIED": 0, "ACTIVE": 1, "INACTIVE": 2}
+_SEVERITIES = {"SEVERITY_UNSPECIFIED": 0, "CRITICAL": 1, "HIGH": 2, "MEDIUM": 3, "LOW": 4}
+_STATUS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED",
+           500: "INTERNAL", 503: "UNAVAILABLE"}
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 100
+
+
+# ------------------------------------------------------------------------------------------
+# records
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+def _camel_keys(value: Any, *, keep_data: bool = False) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if keep_data and key == "data":
+                out["data"] = item  # a Struct: the resource's own (already camelCase) JSON
+            else:
+                out[_camel(key)] = _camel_keys(item, keep_data=keep_data)
+        return out
+    if isinstance(value, list):
+        return [_camel_keys(v, keep_data=keep_data) for v in value]
+    return value
+
+
+def cai_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A Cloud Asset export record (snake_case, as in ``gcloud asset export``) as REST JSON (camelCase)."""
+    return _camel_keys(record, keep_data=True)
+
+
+def load_cai_file(path: Path) -> list[dict[str, Any]]:
+    """Records of a CAI export file: a JSON array, JSON lines or concatenated JSON values.
+
+    Stray closing brackets between values (seen in hand-edited exports) are skipped.
+    """
+    text = path.read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+    out: list[dict[str, Any]] = []
+    i = 0
+    while True:
+        while i < len(text) and (text[i].isspace() or text[i] in "],"):
+            i += 1
+        if i >= len(text):
+            return out
+        value, i = decoder.raw_decode(text, i)
+        out.extend(value if isinstance(value, list) else [value])
+
+
+def project_of(asset_name: str) -> str | None:
+    """The project id in a full resource name (``//x.googleapis.com/projects/P/...``), if any."""
+    m = re.search(r"/projects/([^/]+)", asset_name)
+    return m.group(1) if m else None
+
+
+# ------------------------------------------------------------------------------------------
+# state
+
+
+@dataclass
+class Fault:
+    """An injected failure: ``status`` (HTTP code) or ``delay`` seconds, for requests whose path
+    and query contain ``match``; ``times`` of them (``None`` = forever)."""
+
+    match: str
+    status: int = 0
+    delay: float = 0.0
+    times: int | None = 1
+    hits: int = 0
+
+
+@dataclass
+class FakeState:
+    """What the fake serves. Assets are REST JSON dicts (camelCase) with ``ancestors``."""
+
+    assets: list[dict[str, Any]] = field(default_factory=list)
+    findings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # project → findings
+    faults: list[Fault] = field(default_factory=list)
+    requests: Counter = field(default_factory=Counter)
+    log: list[str] = field(default_factory=list)
+
+
+class FakeGcp:
+    """The fake server and its state. Use :meth:`start` / :meth:`stop` or ``with FakeGcp() as fake``."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.state = FakeState()
+        self.lock = threading.Lock()
+        self._projects: dict[str, dict[str, Any]] = {}  # id → {"number":, "ancestors": [...]}
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        self._server.daemon_threads = True
+        self._server.fake = self  # type: ignore[attr-defined]
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeGcp:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-gcp", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeGcp:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.state = FakeState()
+            self._projects = {}
+
+    # -- seeding -----------------------------------------------------------------------------
+
+    def add_project(self, project_id: str, number: str, *, ancestors: Iterable[str] = (),
+                    state: str = "ACTIVE", labels: dict[str, str] | None = None,
+                    iam_policy: dict[str, Any] | None = None, org_policy: list[dict[str, Any]] | None = None) -> None:
+        """A project: its Project asset (RESOURCE, optional IAM_POLICY and ORG_POLICY)."""
+        chain = [f"projects/{number}", *ancestors]
+        self._projects[project_id] = {"number": number, "ancestors": chain}
+        parent = chain[1] if len(chain) > 1 else ""
+        kind, _, pid = parent.partition("/")
+        data: dict[str, Any] = {"projectId": project_id, "projectNumber": number, "name": project_id,
+                                "lifecycleState": state, "createTime": "2021-03-01T09:00:00Z",
+                                "labels": labels or {}}
+        if parent:
+            data["parent"] = {"type": kind.rstrip("s"), "id": pid}
+        asset: dict[str, Any] = {
+            "name": f"//cloudresourcemanager.googleapis.com/projects/{number}",
+            "assetType": "cloudresourcemanager.googleapis.com/Project",
+            "resource": {"version": "v1", "discoveryName": "Project", "data": data,
+                         "parent": f"//cloudresourcemanager.googleapis.com/{parent}" if parent else ""},
+            "ancestors": chain,
+        }
+        if iam_policy is not None:
+            asset["iamPolicy"] = iam_policy
+        if org_policy:
+            asset["orgPolicy"] = org_policy
+        self.state.assets.append(asset)
+
+    def add_node(self, name: str, ancestors: Iterable[str], org_policy: list[dict[str, Any]] | None = None) -> None:
+        """An organization or folder node (``organizations/1``, ``folders/2``), with org policies."""
+        kind = "Organization" if name.startswith("organizations/") else "Folder"
+        asset: dict[str, Any] = {
+            "name": f"//cloudresourcemanager.googleapis.com/{name}",
+            "assetType": f"cloudresourcemanager.googleapis.com/{kind}",
+            "resource": {"version": "v1", "discoveryName": kind, "data": {"name": name}},
+            "ancestors": [name, *ancestors],
+        }
+        if org_policy:
+            asset["orgPolicy"] = org_policy
+        self.state.assets.append(asset)
+
+    def add_asset(self, record: dict[str, Any], project: str | None = None) -> dict[str, Any]:
+        """One CAI record (REST camelCase, or export snake_case) in ``project`` (default: from its name).
+
+        Its ancestors are the project's (register the project first with :meth:`add_project`;
+        an unknown project gets ``projects/<id>`` only).
+        """
+        asset = cai_record(record) if "asset_type" in record else dict(record)
+        project = project or project_of(asset["name"]) or ""
+        info = self._projects.get(project)
+        asset.setdefault("ancestors", list(info["ancestors"]) if info else [f"projects/{project}"])
+        asset["_project"] = project
+        self.state.assets.append(asset)
+        return asset
+
+    def add_finding(self, project: str, finding: dict[str, Any]) -> None:
+        """An SCC finding (REST JSON with string enums) in ``project``."""
+        self.state.findings.setdefault(project, []).append(finding)
+
+    def fail(self, match: str, status: int, times: int | None = 1) -> Fault:
+        """Answer the next ``times`` requests containing ``match`` with HTTP ``status``."""
+        fault = Fault(match, status=status, times=times)
+        self.state.faults.append(fault)
+        return fault
+
+    def delay(self, match: str, seconds: float, times: int | None = 1) -> Fault:
+        """Stall the next ``times`` requests containing ``match`` (read timeouts)."""
+        fault = Fault(match, delay=seconds, times=times)
+        self.state.faults.append(fault)
+        return fault
+
+    @property
+    def request_count(self) -> int:
+        return sum(self.state.requests.values())
+
+    # -- serving -----------------------------------------------------------------------------
+
+    def _fault_for(self, url: str) -> Fault | None:
+        with self.lock:
+            for fault in self.state.faults:
+                if fault.match in url and (fault.times is None or fault.hits < fault.times):
+                    fault.hits += 1
+                    return fault
+        return None
+
+    def _in_parent(self, asset: dict[str, Any], parent: str) -> bool:
+        kind, _, ident = parent.partition("/")
+        if kind == "projects":
+            info = self._projects.get(ident)
+            number = info["number"] if info else ident
+            return asset.get("_project") == ident or f"projects/{number}" in asset.get("ancestors", ())
+        return parent in asset.get("ancestors", ())
+
+    def list_assets(self, parent: str, query: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
+        raw_ct = (query.get("contentType") or ["0"])[0]
+        content = int(raw_ct) if raw_ct.isdigit() else _CONTENT_NAMES.get(raw_ct, -1)
+        if content not in (0, 1, 2, 4):
+            return 400, _error(400, f"contentType {raw_ct} is not supported by this fake")
+        types = set(query.get("assetTypes") or [])
+        key = {1: "resource", 2: "iamPolicy", 4: "orgPolicy"}.get(content)
+        matched = [a for a in self.state.assets
+                   if (not types or a["assetType"] in types) and (key is None or key in a)
+                   and self._in_parent(a, parent)]
+        page, next_token, err = _page(matched, query, f"assets|{parent}|{content}|{sorted(types)}")
+        if err:
+            return 400, err
+        out = []
+        for asset in page:
+            item = {"name": asset["name"], "assetType": asset["assetType"], "ancestors": asset["ancestors"],
+                    "updateTime": asset.get("updateTime", "2026-01-05T10:00:00Z")}
+            if key is not None:
+                item[key] = asset[key]
+            out.append(item)
+        body: dict[str, Any] = {"assets": out, "readTime": _now()}
+        if next_token:
+            body["nextPageToken"] = next_token
+        return 200, body
+
+    def list_findings(self, parent: str, query: dict[str, list[str]], ints: bool) -> tuple[int, dict[str, Any]]:
+        m = re.fullmatch(r"projects/([^/]+)/sources/([^/]+)", parent)
+        if not m:
+            return 404, _error(404, f"unsupported parent {parent}")
+        try:
+            clauses = _parse_filter((query.get("filter") or [""])[0])
+        except ValueError as exc:
+            return 400, _error(400, str(exc))
+        findings = [f for f in self.state.findings.get(m.group(1), [])
+                    if all(str(f.get(k, "")) == v for k, v in clauses)]
+        page, next_token, err = _page(findings, query, f"findings|{parent}|{clauses}")
+        if err:
+            return 400, err
+        results = []
+        for finding in page:
+            item = dict(finding)
+            if ints:
+                item["state"] = _FINDING_STATES[item.get("state", "STATE_UNSPECIFIED")]
+                item["severity"] = _SEVERITIES[item.get("severity", "SEVERITY_UNSPECIFIED")]
+            results.append({"finding": item, "resource": {"name": finding.get("resourceName", "")}})
+        body: dict[str, Any] = {"listFindingsResults": results, "readTime": _now(), "totalSize": len(findings)}
+        if next_token:
+            body["nextPageToken"] = next_token
+        return 200, body
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _error(code: int, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "status": _STATUS.get(code, "UNKNOWN")}}
+
+
+def _parse_filter(text: str) -> list[tuple[str, str]]:
+    """The subset of the SCC filter grammar the plugin uses: ``a="x" AND b="y"``."""
+    text = text.strip()
+    if not text:
+        return []
+    clauses = []
+    for part in re.split(r"\s+AND\s+", text):
+        m = re.fullmatch(r'\s*([A-Za-z_.]+)\s*=\s*"([^"]*)"\s*', part)
+        if not m:
+            raise ValueError(f"filter clause {part!r} is not supported by this fake")
+        clauses.append((m.group(1), m.group(2)))
+    return clauses
+
+
+def _page(items: list[Any], query: dict[str, list[str]], fingerprint: str) -> tuple[list[Any], str, dict[str, Any] | None]:
+    size = int((query.get("pageSize") or ["0"])[0] or 0) or DEFAULT_PAGE_SIZE
+    size = min(size, MAX_PAGE_SIZE)
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+    token = (query.get("pageToken") or [""])[0]
+    start = 0
+    if token:
+        try:
+            offset, _, tag = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+            start = int(offset)
+        except Exception:
+            tag = ""
+        if tag != digest:
+            return [], "", _error(400, "invalid page token")
+    end = start + size
+    nxt = base64.urlsafe_b64encode(f"{end}:{digest}".encode()).decode() if end < len(items) else ""
+    return items[start:end], nxt, None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+        pass
+
+    def _send(self, status: int, body: dict[str, Any]) -> None:
+        data = orjson.dumps(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
+            pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+        fake: FakeGcp = self.server.fake  # type: ignore[attr-defined]
+        url = urlsplit(self.path)
+        query = parse_qs(url.query, keep_blank_values=True)
+        path = url.path
+        with fake.lock:
+            fake.state.requests[path] += 1
+            fake.state.log.append(self.path)
+        fault = fake._fault_for(self.path)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.status:
+                return self._send(fault.status, _error(fault.status, f"injected fault {fault.status}"))
+        ints = "enum-encoding=int" in (query.get("$alt") or [""])[0]
+        m = re.fullmatch(r"/v1/([^/]+/[^/]+)/assets", path)
+        if m:
+            return self._send(*fake.list_assets(m.group(1), query))
+        m = re.fullmatch(r"/v1/(.+)/findings", path)
+        if m:
+            return self._send(*fake.list_findings(m.group(1), query, ints))
+        return self._send(404, _error(404, f"no such method: GET {path}"))
+
+
+# ------------------------------------------------------------------------------------------
+# pytest fixtures (exposed through trustsweep.testing.pytest_plugin)
+
+try:
+    import pytest
+except ImportError:  # pragma: no cover - pytest is only needed for the fixtures
+    pytest = None  # type: ignore[assignment]
+
+if pytest is not None:
+
+    @pytest.fixture(scope="session")
+    def gcp_emulator() -> Iterator[FakeGcp]:
+        """One fake Cloud Asset / Security Command Center server for the test session."""
+        with FakeGcp() as fake:
+            yield fake
+
+    @pytest.fixture
+    def gcp_fake(gcp_emulator: FakeGcp, monkeypatch: Any) -> Iterator[FakeGcp]:
+        """The session's fake, emptied, with ``TRUSTSWEEP_GCP_ENDPOINT`` pointing at it."""
+        gcp_emulator.reset()
+        monkeypatch.setenv("TRUSTSWEEP_GCP_ENDPOINT", gcp_emulator.endpoint)
+        yield gcp_emulator
+        gcp_emulator.reset()
+
+
+# ------------------------------------------------------------------------------------------
+# the demo estate
+
+
+@contextmanager
+def demo_emulator(workdir: Path) -> Iterator[Any]:
+    """``trustsweep demo``: the fake serving the Northwind Analytics estate."""
+    from ..model import DemoEnv
+    from .gcp_estate import seed_northwind
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    with FakeGcp() as fake:
+        seed_northwind(fake)
+        yield DemoEnv(
+            env={"TRUSTSWEEP_GCP_ENDPOINT": fake.endpoint},
+            targets=[],
+            options={"scope": "organizations/4471"},
+            description=f"fake Cloud Asset Inventory + Security Command Center at {fake.endpoint} "
+                        "serving Northwind Analytics (organizations/4471, 3 projects)",
+        )

@@ -1,0 +1,1 @@
+"""GCP checks: pure functions ``(resource, ctx) -> Outcome`` over the collected inventory."""
