@@ -1,8 +1,346 @@
-"""Evidence-store commands (verify, history, export, diff, attest, waive)."""
+"""Evidence-store commands: verify, history, export, diff, attest add|list, waive, waivers list.
+
+Exit codes: 0 fine; 1 the store failed verification (tampered or truncated evidence);
+2 bad input (unopenable store, newer schema, reversed dates, unknown check, ...).
+"""
+
 from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from .cli import OSCAL_VERSIONS, StoreOpt, _err, _json_out, _mapping, _registry, _table, handled
+from .errors import UserError
+
+if TYPE_CHECKING:
+    from .store.ledger import EvidenceStore
+
+attest_app = typer.Typer(help="Attestations: evidence no API shows (pentest report, access review, ...).",
+                         no_args_is_help=True)
+waivers_app = typer.Typer(help="Waivers: accepted risk that expires by itself.", no_args_is_help=True)
+
+FromOpt = Annotated[Optional[str], typer.Option("--from", help="Start of the window (YYYY-MM-DD or ISO datetime, UTC).")]
+ToOpt = Annotated[Optional[str], typer.Option("--to", help="End of the window, inclusive (YYYY-MM-DD or ISO datetime, UTC).")]
+ListFormatOpt = Annotated[str, typer.Option("--format", help="table or json.")]
+
+
+def _date(value: str, what: str) -> dt.datetime:
+    from .config import parse_datetime
+
+    try:
+        return parse_datetime(value, what=what)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _window(start: str | None, end: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """``--from``/``--to`` as ``[start, end)``; a bare ``--to`` date includes that whole day."""
+    lo = _date(start, "--from") if start else None
+    hi = None
+    if end:
+        hi = _date(end, "--to")
+        hi += dt.timedelta(days=1) if len(end.strip()) == 10 else dt.timedelta(microseconds=1)
+    if lo and hi and lo >= hi:
+        raise UserError(f"the window is the wrong way round: --from {start} is after --to {end}")
+    return lo, hi
+
+
+@contextmanager
+def _store(url: str | None, *, create: bool = False) -> Iterator[EvidenceStore]:
+    from .store import open_store
+    from .store.ledger import TamperedError
+
+    store = open_store(url, create=create)
+    try:
+        yield store
+    except TamperedError as exc:
+        _err(f"evidence does not verify: {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
+
+
+def _short(ts: str) -> str:
+    return ts[:19].replace("T", " ")
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def verify(
+    store: StoreOpt = None,
+    head: Annotated[Optional[str], typer.Option("--head", help="A chain head recorded elsewhere (e.g. an OSCAL document's evidence-chain-head prop) that the store must still contain.")] = None,
+) -> None:
+    """Re-hash every stored sweep, attestation and waiver; name the first that does not match."""
+    with handled():
+        from .store.verify import verify as run_verify
+
+        with _store(store) as st:
+            report = run_verify(st, expect_head=head)
+            where = st.where
+        if not report.ok:
+            for problem in report.problems:
+                typer.echo(f"FAILED {problem}")
+            _err(f"{where}: evidence store does not verify ({report.entries} entries checked before the failure)")
+            raise typer.Exit(1)
+        typer.echo(f"{where}: OK — {report.entries} entries ({report.sweeps} sweeps, {report.observations} "
+                   f"observations) verified; chain head {report.head or '(empty store)'}")
+
+
+def history(
+    start: FromOpt = None,
+    end: ToOpt = None,
+    criterion: Annotated[list[str], typer.Option("--criterion", help="Only this criterion (repeatable).")] = [],
+    fmt: Annotated[str, typer.Option("--format", help="table, json, markdown or html.")] = "table",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Each criterion's state over the stored sweeps of a window (a chart in markdown/html)."""
+    with handled():
+        from .store.history import SYMBOL, load_history, render_html, render_markdown
+
+        if fmt not in ("table", "json", "markdown", "html"):
+            raise UserError(f"unsupported --format {fmt!r} (table, json, markdown or html)")
+        lo, hi = _window(start, end)
+        with _store(store) as st:
+            hist = load_history(st, lo, hi, criterion)
+        unknown = [c for c in criterion if c not in hist.points]
+        if unknown and hist.sweeps:
+            raise UserError(f"criterion {unknown[0]!r} is in none of the stored sweeps of this window")
+        if fmt == "json":
+            text = None
+            if out is None:
+                _json_out(hist.to_json())
+                return
+            import orjson
+
+            text = orjson.dumps(hist.to_json(), option=orjson.OPT_INDENT_2).decode() + "\n"
+        elif fmt in ("markdown", "html"):
+            text = render_markdown(hist) if fmt == "markdown" else render_html(hist)
+        else:
+            text = None
+        if text is not None:
+            if out is None:
+                sys.stdout.write(text)
+            else:
+                out.write_text(text, encoding="utf-8")
+                typer.echo(f"wrote {out}")
+            return
+        if not hist.sweeps:
+            typer.echo("no sweep recorded in this window")
+            return
+        if len(hist.criteria) <= 3 and criterion:
+            rows = [[_short(e.at), e.id[:8], cid, p.label, p.reason]
+                    for e in hist.sweeps for cid in hist.criteria if (p := hist.points[cid].get(e.seq))]
+            _table("Criterion history", ["sweep started", "sweep", "criterion", "state", "reason"], rows)
+            return
+        shown = hist.sweeps[-12:]
+        if len(shown) < len(hist.sweeps):
+            typer.echo(f"(showing the last {len(shown)} of {len(hist.sweeps)} sweeps; use --format markdown or html for all)")
+        rows = []
+        for cid in hist.criteria:
+            pts = [hist.points[cid].get(e.seq) for e in shown]
+            share = sum(1 for e in hist.sweeps if (p := hist.points[cid].get(e.seq)) and p.state == "satisfied")
+            rows.append([cid, *[SYMBOL[p.label] if p else "" for p in pts], f"{share}/{len(hist.sweeps)}"])
+        _table("Criteria over time", ["criterion", *[_short(e.at)[:16] for e in shown], "satisfied"], rows)
+
+
+def export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the OSCAL documents.")],
+    start: FromOpt = None,
+    end: ToOpt = None,
+    oscal_version: Annotated[str, typer.Option("--oscal-version", help="1.2.1 or 1.1.3.")] = "1.2.1",
+    fmt: Annotated[str, typer.Option("--format", help="json or yaml.")] = "json",
+    store: StoreOpt = None,
+) -> None:
+    """OSCAL assessment results with one result per stored sweep in the window (evidence re-verified)."""
+    with handled():
+        from .cli import _check_out_dir, _check_oscal_version
+
+        _check_oscal_version(oscal_version)
+        if fmt not in ("json", "yaml"):
+            raise UserError(f"unsupported --format {fmt!r} (json or yaml)")
+        lo, hi = _window(start, end)
+        with _store(store) as st:
+            from .store.export import export_window
+
+            sweeps = st.entries("sweep", lo, hi)
+            if not sweeps:
+                raise UserError("no sweep is recorded in this window; nothing exported")
+            _check_out_dir(out)
+            paths = export_window(st, sweeps, out, oscal_version=oscal_version, fmt=fmt, start=lo, end=hi)
+        for path in paths:
+            typer.echo(f"wrote {path}")
+        typer.echo(f"{len(sweeps)} sweep(s) exported, each re-verified against the chain")
+
+
+def diff(
+    sweep_a: Annotated[str, typer.Argument(help="The earlier sweep (id or unique prefix).")],
+    sweep_b: Annotated[str, typer.Argument(help="The later sweep (id or unique prefix).")],
+    fmt: ListFormatOpt = "table",
+    store: StoreOpt = None,
+) -> None:
+    """New failures, fixes, and resources added or removed between two stored sweeps."""
+    with handled():
+        from .store.history import diff_sweeps
+
+        if fmt not in ("table", "json"):
+            raise UserError(f"unsupported --format {fmt!r} (table or json)")
+        with _store(store) as st:
+            d = diff_sweeps(st, st.find_sweep(sweep_a), st.find_sweep(sweep_b))
+        if fmt == "json":
+            _json_out(d.to_json())
+            return
+        typer.echo(f"{d.a.id} ({_short(d.a.at)}) → {d.b.id} ({_short(d.b.at)})")
+        typer.echo(f"new failures {len(d.new_failures)}, fixed {len(d.fixed)}, new errors {len(d.new_errors)}, "
+                   f"resources added {len(d.added)}, removed {len(d.removed)}, criteria changed {len(d.criteria)}")
+        limit = 200
+        if d.criteria:
+            _table("Criteria changed", ["criterion", "before", "now"], d.criteria)
+        if d.new_failures:
+            _table("New failures", ["check", "resource", "before"], d.new_failures[:limit])
+        if d.fixed:
+            _table("Fixed", ["check", "resource", "now"], d.fixed[:limit])
+        if d.new_errors:
+            _table("New errors", ["check", "resource"], d.new_errors[:limit])
+        if d.added:
+            _table("Resources added", ["resource", "type"], d.added[:limit])
+        if d.removed:
+            _table("Resources removed", ["resource", "type"], d.removed[:limit])
+
+
+# --------------------------------------------------------------------------------------------
+# attestations and waivers
+
+
+def attest_add(
+    criterion: Annotated[str, typer.Argument(help="The SOC 2 criterion the document evidences, e.g. CC6.2.")],
+    type_: Annotated[str, typer.Option("--type", help="Attestation type, e.g. access-review (see mappings/soc2/attestations.yaml).")],
+    file: Annotated[Path, typer.Option("--file", help="The evidence document; its SHA-256 is stored.")],
+    expires: Annotated[str, typer.Option("--expires", help="Date the attestation stops counting (YYYY-MM-DD).")],
+    by: Annotated[str, typer.Option("--by", help="Who attests.")],
+    date: Annotated[Optional[str], typer.Option("--date", help="Date of the evidence (default: now).")] = None,
+    keep_file: Annotated[bool, typer.Option("--keep-file", help="Store the file itself, not only its hash.")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Record an attestation: the file's SHA-256 (and the file with --keep-file), who, until when."""
+    with handled():
+        mapping = _mapping(_registry())
+        if criterion not in mapping.criteria:
+            raise UserError(f"unknown criterion {criterion!r} (see 'trustsweep controls')")
+        if type_ not in mapping.attestation_types:
+            raise UserError(f"unknown attestation type {type_!r} (known: {', '.join(sorted(mapping.attestation_types))})")
+        if not by.strip():
+            raise UserError("--by must name who attests")
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise UserError(f"cannot read the evidence file: {exc.strerror or exc}", path=file) from None
+        created = _date(date, "--date") if date else dt.datetime.now(dt.timezone.utc)
+        until = _date(expires, "--expires")
+        if until <= created:
+            raise UserError(f"--expires {expires} is not after the evidence date {created.date().isoformat()}")
+        with _store(store, create=True) as st:
+            att = st.add_attestation(criterion=criterion, type_=type_, data=data, filename=file.name,
+                                     attested_by=by.strip(), expires=until, created=created, keep_file=keep_file)
+        if type_ not in mapping.attestations_of(criterion):
+            _err(f"note: {criterion} is not mapped to {type_}; it counts only with a --mapping that maps it")
+        if until <= dt.datetime.now(dt.timezone.utc):
+            _err(f"note: this attestation already expired on {until.date().isoformat()}")
+        typer.echo(f"attestation {att.id}: {criterion} {type_} sha256 {att.sha256} until {until.date().isoformat()}")
+
+
+def attest_list(
+    criterion: Annotated[Optional[str], typer.Option("--criterion", help="Only this criterion.")] = None,
+    fmt: ListFormatOpt = "table",
+    store: StoreOpt = None,
+) -> None:
+    """Attestations on record, with whether each is valid now."""
+    with handled():
+        if fmt not in ("table", "json"):
+            raise UserError(f"unsupported --format {fmt!r} (table or json)")
+        now = dt.datetime.now(dt.timezone.utc)
+        with _store(store, create=store is None) as st:
+            records = [r for r in st.attestation_records() if criterion in (None, r["criterion"])]
+        from .store.canonical import from_iso
+
+        for r in records:
+            r["state"] = "valid" if from_iso(r["created"]) <= now < from_iso(r["expires"]) else (
+                "expired" if from_iso(r["expires"]) <= now else "not yet valid")
+        if fmt == "json":
+            _json_out(records)
+            return
+        _table(f"Attestations ({len(records)})", ["criterion", "type", "state", "expires", "by", "file", "sha256", "id"],
+               [[r["criterion"], r["type"], r["state"], r["expires"][:10], r["attested_by"], r["filename"],
+                 r["sha256"][:16] + "…", r["id"]] for r in records])
+
+
+def waive(
+    check_id: Annotated[str, typer.Argument(help="The check id (or an alias) whose failure is accepted.")],
+    resource: Annotated[str, typer.Option("--resource", help="Native resource id (ARN, resource name, ARM id) or * for all.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the risk is accepted.")],
+    expires: Annotated[str, typer.Option("--expires", help="Date the waiver stops applying (YYYY-MM-DD).")],
+    approved_by: Annotated[str, typer.Option("--approved-by", help="Who approved the accepted risk.")],
+    store: StoreOpt = None,
+) -> None:
+    """Record a waiver: a failure still shows, marked waived, until the waiver expires by itself."""
+    with handled():
+        registry = _registry()
+        current = registry.resolve_check_id(check_id)
+        if current is None:
+            raise UserError(f"unknown check id {check_id!r} (see 'trustsweep checks list')")
+        for name, value in (("--resource", resource), ("--reason", reason), ("--approved-by", approved_by)):
+            if not value.strip():
+                raise UserError(f"{name} must not be empty")
+        until = _date(expires, "--expires")
+        if until <= dt.datetime.now(dt.timezone.utc):
+            raise UserError(f"--expires {expires} is in the past; a waiver must expire in the future")
+        with _store(store, create=True) as st:
+            w = st.add_waiver(check_id=current, resource=resource.strip(), reason=" ".join(reason.split()),
+                              expires=until, approved_by=approved_by.strip())
+        typer.echo(f"waiver {w.id}: {w.check_id} on {w.resource} until {until.date().isoformat()} "
+                   f"(approved by {w.approved_by})")
+
+
+def waivers_list(fmt: ListFormatOpt = "table", store: StoreOpt = None) -> None:
+    """Waivers on record, with whether each still applies."""
+    with handled():
+        if fmt not in ("table", "json"):
+            raise UserError(f"unsupported --format {fmt!r} (table or json)")
+        now = dt.datetime.now(dt.timezone.utc)
+        with _store(store, create=store is None) as st:
+            waivers = st.waivers()
+        rows: list[dict[str, Any]] = [{"id": w.id, "check_id": w.check_id, "resource": w.resource, "reason": w.reason,
+                                       "expires": w.expires.isoformat(), "approved_by": w.approved_by,
+                                       "state": "active" if now < w.expires else "expired"} for w in waivers]
+        if fmt == "json":
+            _json_out(rows)
+            return
+        _table(f"Waivers ({len(rows)})", ["check", "resource", "state", "expires", "approved by", "reason"],
+               [[r["check_id"], r["resource"], r["state"], r["expires"][:10], r["approved_by"], r["reason"]] for r in rows])
+
 
 def register(app: typer.Typer) -> None:
-    """Add the evidence-store commands to the CLI."""
+    """Add the evidence-store commands to the CLI (once per app, however often main() runs)."""
+    if getattr(app, "_trustsweep_store_commands", False):
+        return
+    app._trustsweep_store_commands = True  # type: ignore[attr-defined]
+    app.command()(verify)
+    app.command()(history)
+    app.command()(export)
+    app.command()(diff)
+    app.command()(waive)
+    attest_app.command("add")(attest_add)
+    attest_app.command("list")(attest_list)
+    waivers_app.command("list")(waivers_list)
+    app.add_typer(attest_app, name="attest")
+    app.add_typer(waivers_app, name="waivers")
+
+
+__all__ = ["register", "OSCAL_VERSIONS"]

@@ -69,9 +69,31 @@ def run_demo(registry: Registry, mapping: Mapping, out: Path, *, store_url: str 
 
 
 def demo_attestations(store_url: str | None) -> list:
-    """Attestations on record in the demo's store (the store issue seeds a few)."""
+    """Attestations on record in the demo's store; an empty store is seeded with three fictional ones.
+
+    An access review and a penetration test report (valid, files kept in the store) and an incident
+    response plan that expired a month ago, so the demo shows attested and expired criteria.
+    """
     if store_url is None:
         return []
-    from .store import current_attestations
+    import datetime as dt
 
-    return current_attestations(store_url)
+    from .store import open_store
+
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    day = dt.timedelta(days=1)
+    seeds = [
+        ("CC6.2", "access-review", "q3-access-review.md", "Demo Corp Q3 access review: 41 accounts reviewed, "
+         "3 removed (ex-contractors), signed off by the IT lead.\n", "Dana Reviewer", now - 20 * day, now + 70 * day),
+        ("CC4.1", "pentest-report", "pentest-2026.txt", "Demo Corp external penetration test. Scope: production "
+         "web and API. 0 critical, 1 high (fixed, retested), 4 medium.\n", "Sam Security", now - 60 * day,
+         now + 305 * day),
+        ("CC7.3", "incident-response-plan", "ir-plan-v1.md", "Demo Corp incident response plan v1: roles, "
+         "severity levels, contact tree, post-mortem template.\n", "Chris CISO", now - 400 * day, now - 35 * day),
+    ]
+    with open_store(store_url) as store:
+        if not store.attestations():
+            for criterion, type_, filename, text, by, created, expires in seeds:
+                store.add_attestation(criterion=criterion, type_=type_, data=text.encode(), filename=filename,
+                                      attested_by=by, created=created, expires=expires, keep_file=True)
+        return store.attestations()

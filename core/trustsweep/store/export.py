@@ -1,0 +1,40 @@
+"""``trustsweep export``: OSCAL assessment results for an audit window, one result per stored sweep.
+
+Each sweep is rebuilt from the store (every digest re-checked on the way) and turned into its
+OSCAL ``result`` by the same code that wrote it at sweep time, so an export matches what the
+sweep wrote then. The catalog, assessment plan and component definition come from the latest
+sweep of the window; every document carries the store's chain head.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from .ledger import Entry, EvidenceStore
+
+
+def export_window(store: EvidenceStore, sweeps: Sequence[Entry], out: Path, *, oscal_version: str = "1.2.1",
+                  fmt: str = "json", start: dt.datetime | None = None, end: dt.datetime | None = None) -> list[Path]:
+    """Write the OSCAL bundle of a window into ``out``; return the paths written."""
+    from ..oscal import assessment_results_document, build_result, dump, write_bundle
+
+    head = store.head()
+    results = []
+    last = None
+    for entry in sweeps:
+        sweep = store.load_sweep(entry)
+        results.append(build_result(sweep, oscal_version=oscal_version))
+        last = sweep
+    assert last is not None
+    last.chain_head = head
+    paths = write_bundle(last, out, oscal_version=oscal_version, fmt=fmt)
+    span = f"{(start or dt.datetime.fromisoformat(sweeps[0].at)).date()} to " \
+           f"{((end - dt.timedelta(microseconds=1)) if end else dt.datetime.fromisoformat(sweeps[-1].at)).date()}"
+    doc = assessment_results_document(results, oscal_version=oscal_version, chain_head=head,
+                                      title=f"trustsweep SOC 2 assessment results, {span} ({len(results)} sweeps)",
+                                      import_ap=f"assessment-plan.{fmt}", tool_version=last.tool_version)
+    ar = out / f"assessment-results.{fmt}"
+    dump(doc, ar, fmt)
+    return [p for p in paths if p != ar] + [ar]
