@@ -1,0 +1,1 @@
+"""Check functions of the Azure plugin: pure functions ``(resource, ctx) -> Outcome``; no API calls."""

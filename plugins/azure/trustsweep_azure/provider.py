@@ -1,0 +1,114 @@
+"""The Azure provider: resolve subscriptions, plan one unit per service per subscription.
+
+Targets: ``--target SUBSCRIPTION_ID`` (repeatable), else every subscription in
+``--azure-management-group ID`` (through Resource Graph's ``resourcecontainers``), else every
+subscription the credential sees (``SubscriptionClient``). No Azure SDK is imported until
+:meth:`AzureProvider.targets` runs.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from trustsweep.errors import UserError
+from trustsweep.model import Target, WorkUnit
+from trustsweep.provider import Provider
+
+from . import types as T
+from .session import Settings, session
+
+PROVIDER = "azure"
+_MODULE = "trustsweep_azure.collectors"
+_SUBSCRIPTION = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+# service → (collector, resource types it produces). One unit of each per subscription.
+SERVICES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "graph.resources": ("graph_resources", (T.STORAGE_ACCOUNT, T.DISK, T.VM, T.NSG, T.FLOW_LOG)),
+    "graph.authorization": ("graph_authorization", (T.ACCESS, T.CUSTOM_ROLE)),
+    "graph.security": ("graph_security", (T.DEFENDER, T.SUB_ASSESSMENT)),
+    "graph.backup": ("graph_backup", (T.BACKUP,)),
+    "arm.monitor": ("arm_monitor", (T.ACTIVITY_LOG, T.LOG_STORAGE)),
+    "arm.sql": ("arm_sql", (T.SQL_SERVER, T.SQL_DATABASE)),
+    "arm.web": ("arm_web", (T.WEB_APP,)),
+    "arm.keyvault": ("arm_keyvault", (T.KEY_VAULT, T.KEY)),
+    "arm.security": ("arm_security", (T.CONTACTS,)),
+    "entra": ("entra", (T.DIRECTORY,)),
+}
+DEFAULT_GRAPH_BATCH = 200
+
+
+class AzureProvider(Provider):
+    name = PROVIDER
+
+    def __init__(self, options: Any = None) -> None:
+        super().__init__(options)
+        self.settings = Settings.from_options(self.options)
+        self.run_id = str(uuid.uuid4())
+        self._batches: dict[str, list[str]] = {}
+        try:
+            self.batch_size = int(self.options.get("graph_batch") or DEFAULT_GRAPH_BATCH)
+        except (TypeError, ValueError):
+            raise UserError(f"--azure-graph-batch {self.options.get('graph_batch')!r}: expected a number") from None
+        if not 1 <= self.batch_size <= 1000:
+            raise UserError(f"--azure-graph-batch {self.batch_size}: expected 1 to 1000 subscriptions per query")
+
+    # -- targets ------------------------------------------------------------------------------
+
+    def targets(self, requested: Sequence[str]) -> list[Target]:
+        for sub in requested:
+            if not _SUBSCRIPTION.match(sub):
+                raise UserError(f"--target {sub!r}: an Azure subscription id is a GUID")
+        sess = session(self.settings)
+        group = self.options.get("management_group")
+        if requested:
+            found = []
+            for sub in requested:
+                doc = sess.arm_get(f"/subscriptions/{sub}", "2022-12-01") or {}
+                found.append(self._target(doc))
+        elif group:
+            rows = sess.graph_rows("resourcecontainers | where type in~ ('microsoft.resources/subscriptions') "
+                                   "| project id, name, subscriptionId, tenantId, properties | order by id asc",
+                                   management_groups=[str(group)])
+            found = [self._target({"subscriptionId": r["subscriptionId"], "displayName": r.get("name"),
+                                   "tenantId": r.get("tenantId"), "state": (r.get("properties") or {}).get("state")})
+                     for r in rows]
+        else:
+            found = [self._target(doc) for doc in sess.call("list subscriptions", self._list_subscriptions)]
+        found = [t for t in found if t.attrs.get("state", "Enabled") in ("Enabled", "Warned", "PastDue", None)]
+        found.sort(key=lambda t: t.id)
+        ids = [t.id for t in found]
+        for i in range(0, len(ids), self.batch_size):
+            chunk = ids[i:i + self.batch_size]
+            for sub in chunk:
+                self._batches[sub] = chunk
+        return found
+
+    def _list_subscriptions(self) -> list[dict[str, Any]]:
+        from azure.mgmt.resource.subscriptions import SubscriptionClient
+
+        from .session import _transport_kwargs, credential
+
+        client = SubscriptionClient(credential(self.settings), base_url=self.settings.arm_url,
+                                    credential_scopes=[self.settings.arm_url + "/.default"],
+                                    **_transport_kwargs(self.settings))
+        return [{"subscriptionId": s.subscription_id, "displayName": s.display_name, "tenantId": s.tenant_id,
+                 "state": getattr(s.state, "value", s.state) or "Enabled"} for s in client.subscriptions.list()]
+
+    @staticmethod
+    def _target(doc: dict[str, Any]) -> Target:
+        sub = doc.get("subscriptionId") or doc.get("subscription_id") or str(doc.get("id", "")).rsplit("/", 1)[-1]
+        return Target(PROVIDER, sub, name=doc.get("displayName") or doc.get("display_name") or sub,
+                      attrs={"tenant_id": doc.get("tenantId") or doc.get("tenant_id") or "",
+                             "state": doc.get("state") or "Enabled"})
+
+    # -- work ---------------------------------------------------------------------------------
+
+    def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
+        chosen = [r.lower() for r in (self.options.get("regions") or regions or ())]
+        options = {"settings": self.settings, "run": self.run_id, "regions": chosen,
+                   "batch": self._batches.get(target.id, [target.id])}
+        return [WorkUnit(PROVIDER, target, "global", service, f"{_MODULE}:{collector}", types, options)
+                for service, (collector, types) in SERVICES.items()]

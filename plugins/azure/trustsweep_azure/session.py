@@ -1,0 +1,323 @@
+"""Azure clients for collectors: credentials, clouds, the endpoint override, retries, paging.
+
+Each worker thread builds its own clients (SDK clients are not shared across threads here) and
+caches them. Every HTTP attempt is counted. Retries are ours, not azure-core's: Resource Graph is
+a POST, and azure-core does not retry a POST's 429 without Retry-After nor its read timeouts, so
+every request goes through :func:`Session.call` (429, 5xx, timeouts; Retry-After honoured).
+
+Environment:
+
+* ``TRUSTSWEEP_AZURE_ENDPOINT=https://host:port`` — use this Resource Manager (and Microsoft Graph)
+  endpoint with a static test token instead of real credentials (emulators, tests);
+* ``TRUSTSWEEP_AZURE_CA_BUNDLE=cert.pem`` — trust this CA for that endpoint.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from trustsweep.errors import UserError
+
+ENDPOINT_ENV = "TRUSTSWEEP_AZURE_ENDPOINT"
+CA_BUNDLE_ENV = "TRUSTSWEEP_AZURE_CA_BUNDLE"
+STATIC_TOKEN = "trustsweep-static-test-token"  # what the local fake accepts; never a real secret
+
+CLOUDS: dict[str, dict[str, str]] = {
+    "public": {"arm": "https://management.azure.com", "graph": "https://graph.microsoft.com",
+               "authority": "login.microsoftonline.com"},
+    "usgov": {"arm": "https://management.usgovcloudapi.net", "graph": "https://graph.microsoft.us",
+              "authority": "login.microsoftonline.us"},
+    "china": {"arm": "https://management.chinacloudapi.cn", "graph": "https://microsoftgraph.chinacloudapi.cn",
+              "authority": "login.chinacloudapi.cn"},
+}
+RETRY_STATUS = {408, 429, 500, 502, 503, 504}
+T = TypeVar("T")
+
+
+class AzureCallError(Exception):
+    """A request that failed for good (after retries, or a status that is not worth retrying)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a worker needs to build clients; picklable, holds no secret."""
+
+    cloud: str = "public"
+    endpoint: str = ""
+    ca_bundle: str = ""
+    attempts: int = 5
+    retry_base_seconds: float = 1.0
+    timeout_seconds: float = 60.0
+    page_size: int = 1000
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Settings:
+        cloud = str(options.get("cloud") or "public").lower()
+        if cloud not in CLOUDS:
+            raise UserError(f"--azure-cloud {cloud!r}: expected one of {', '.join(CLOUDS)}")
+        endpoint = os.environ.get(ENDPOINT_ENV, "").rstrip("/")
+        ca_bundle = os.environ.get(CA_BUNDLE_ENV, "")
+        if endpoint and not endpoint.startswith("https://"):
+            raise UserError(f"{ENDPOINT_ENV}={endpoint!r}: must be an https:// URL (bearer tokens need TLS)")
+        if ca_bundle and not os.path.isfile(ca_bundle):
+            raise UserError(f"{CA_BUNDLE_ENV}: file not found", path=ca_bundle)
+
+        def number(key: str, default: float, kind: type = float) -> Any:
+            raw = options.get(key, default)
+            try:
+                value = kind(raw)
+            except (TypeError, ValueError):
+                raise UserError(f"azure setting {key}={raw!r}: expected a number") from None
+            if value < 0:
+                raise UserError(f"azure setting {key}={raw!r}: must not be negative")
+            return value
+
+        page = number("page_size", 1000, int)
+        if not 1 <= page <= 1000:
+            raise UserError(f"azure setting page_size={page}: Resource Graph pages hold 1 to 1000 rows")
+        return cls(cloud=cloud, endpoint=endpoint, ca_bundle=ca_bundle,
+                   attempts=max(1, number("attempts", 5, int)),
+                   retry_base_seconds=number("retry_base_seconds", 1.0),
+                   timeout_seconds=number("timeout_seconds", 60.0) or 60.0, page_size=page)
+
+    @property
+    def arm_url(self) -> str:
+        return self.endpoint or CLOUDS[self.cloud]["arm"]
+
+    @property
+    def graph_url(self) -> str:
+        return self.endpoint or CLOUDS[self.cloud]["graph"]
+
+
+class _StaticToken:
+    """A credential returning a fixed token: only with the endpoint override (emulators, tests)."""
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        from azure.core.credentials import AccessToken
+
+        return AccessToken(STATIC_TOKEN, int(time.time()) + 3600)
+
+
+_local = threading.local()
+_credential_lock = threading.Lock()
+_credentials: dict[tuple[str, str], Any] = {}
+
+
+def credential(settings: Settings) -> Any:
+    """DefaultAzureCredential (environment, managed identity, Azure CLI), one per process."""
+    key = (settings.cloud, settings.endpoint)
+    with _credential_lock:
+        cred = _credentials.get(key)
+        if cred is None:
+            if settings.endpoint:
+                cred = _StaticToken()
+            else:
+                from azure.identity import DefaultAzureCredential
+
+                cred = DefaultAzureCredential(authority=CLOUDS[settings.cloud]["authority"])
+            _credentials[key] = cred
+    return cred
+
+
+def _transport_kwargs(settings: Settings) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"retry_total": 0, "read_timeout": settings.timeout_seconds,
+                              "connection_timeout": min(settings.timeout_seconds, 20.0)}
+    if settings.ca_bundle:
+        kwargs["connection_verify"] = settings.ca_bundle
+    return kwargs
+
+
+class Session:
+    """One worker thread's clients and its request counter."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.requests = 0
+        self._graph: Any = None
+        self._arm: Any = None
+        self._msgraph: Any = None
+
+    # -- clients ------------------------------------------------------------------------------
+
+    @property
+    def graph(self) -> Any:
+        if self._graph is None:
+            from azure.mgmt.resourcegraph import ResourceGraphClient
+
+            self._graph = ResourceGraphClient(credential(self.settings), base_url=self.settings.arm_url,
+                                              credential_scopes=[self.settings.arm_url + "/.default"],
+                                              **_transport_kwargs(self.settings))
+        return self._graph
+
+    @property
+    def arm(self) -> Any:
+        if self._arm is None:
+            from azure.mgmt.resource.resources import ResourceManagementClient
+
+            self._arm = ResourceManagementClient(credential(self.settings), "00000000-0000-0000-0000-000000000000",
+                                                 base_url=self.settings.arm_url,
+                                                 credential_scopes=[self.settings.arm_url + "/.default"],
+                                                 **_transport_kwargs(self.settings))
+        return self._arm
+
+    @property
+    def msgraph(self) -> Any:
+        if self._msgraph is None:
+            from azure.core import PipelineClient
+            from azure.core.pipeline import policies
+
+            scope = CLOUDS[self.settings.cloud]["graph"] + "/.default"
+            self._msgraph = PipelineClient(self.settings.graph_url, policies=[
+                policies.HeadersPolicy({"Accept": "application/json"}),
+                policies.UserAgentPolicy("trustsweep-azure"),
+                policies.ContentDecodePolicy(),
+                policies.BearerTokenCredentialPolicy(credential(self.settings), scope),
+                policies.NetworkTraceLoggingPolicy(),
+            ], **_transport_kwargs(self.settings))
+        return self._msgraph
+
+    # -- the retry loop -----------------------------------------------------------------------
+
+    def call(self, what: str, fn: Callable[[], T]) -> T:
+        """Run one request with our retries; every attempt counts as a request."""
+        from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
+
+        attempts = self.settings.attempts
+        last = ""
+        for attempt in range(1, attempts + 1):
+            self.requests += 1
+            delay: float | None = None
+            try:
+                return fn()
+            except HttpResponseError as exc:
+                status = exc.status_code
+                last = f"HTTP {status}: {_message(exc)}"
+                if status not in RETRY_STATUS:
+                    raise AzureCallError(f"{what}: {last}", status) from None
+                delay = _retry_after(exc)
+            except (ServiceResponseError, ServiceRequestError) as exc:
+                last = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            if attempt < attempts:
+                base = self.settings.retry_base_seconds
+                wait = delay if delay is not None else base * (2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+                time.sleep(min(wait, 60.0))
+        raise AzureCallError(f"{what}: gave up after {attempts} attempts: {last}")
+
+    # -- Resource Manager ---------------------------------------------------------------------
+
+    def arm_get(self, path: str, api_version: str, *, missing_ok: bool = False) -> dict[str, Any] | None:
+        """GET one ARM document (``path`` starts with ``/``, or is a full nextLink URL)."""
+        from azure.core.rest import HttpRequest
+
+        url = path if path.startswith("https://") else f"{self.settings.arm_url}{path}?api-version={api_version}"
+
+        def send() -> dict[str, Any] | None:
+            response = self.arm.send_request(HttpRequest("GET", url))
+            if response.status_code == 404 and missing_ok:
+                return None
+            response.raise_for_status()
+            return response.json()
+
+        return self.call(f"GET {path.split('?')[0]}", send)
+
+    def arm_list(self, path: str, api_version: str) -> Iterator[dict[str, Any]]:
+        """Every item of an ARM collection, following ``nextLink``."""
+        page = self.arm_get(path, api_version)
+        while page is not None:
+            yield from page.get("value") or []
+            link = page.get("nextLink")
+            if not link:
+                break
+            page = self.arm_get(self._rebase(link), api_version)
+
+    def _rebase(self, link: str) -> str:
+        """Keep paging on the configured endpoint (nextLinks carry the service's own host)."""
+        if self.settings.endpoint and not link.startswith(self.settings.endpoint):
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(link)
+            return f"{self.settings.endpoint}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+        return link
+
+    # -- Resource Graph -----------------------------------------------------------------------
+
+    def graph_rows(self, query: str, *, subscriptions: list[str] | None = None,
+                   management_groups: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Every row of a Resource Graph query, paged with ``$skipToken``."""
+        from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
+
+        token: str | None = None
+        while True:
+            request = QueryRequest(query=query, subscriptions=subscriptions, management_groups=management_groups,
+                                   options=QueryRequestOptions(top=self.settings.page_size, skip_token=token,
+                                                               result_format="objectArray"))
+            response = self.call("Resource Graph query", lambda r=request: self.graph.resources(r))
+            yield from response.data or []
+            token = response.skip_token
+            if not token:
+                break
+
+    # -- Microsoft Graph ----------------------------------------------------------------------
+
+    def msgraph_list(self, path: str) -> Iterator[dict[str, Any]]:
+        """Every item of a Microsoft Graph collection, following ``@odata.nextLink``."""
+        from azure.core.rest import HttpRequest
+
+        url: str | None = f"{self.settings.graph_url}{path}"
+        while url:
+            def send(u: str = url) -> dict[str, Any]:
+                response = self.msgraph.send_request(HttpRequest("GET", u))
+                response.raise_for_status()
+                return response.json()
+
+            page = self.call(f"GET {path.split('?')[0]}", send)
+            yield from page.get("value") or []
+            link = page.get("@odata.nextLink")
+            url = self._rebase(link) if link else None
+
+
+def _message(exc: Any) -> str:
+    error = getattr(exc, "error", None)
+    code = getattr(error, "code", None)
+    message = getattr(error, "message", None) or getattr(exc, "message", None) or str(exc)
+    text = f"{code}: {message}" if code else str(message)
+    return text.splitlines()[0][:300]
+
+
+def _retry_after(exc: Any) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
+        if headers.get(name):
+            try:
+                return float(headers[name]) / 1000
+            except ValueError:
+                pass
+    raw = headers.get("Retry-After") or headers.get("retry-after")
+    if raw:
+        try:
+            return float(raw)
+        except ValueError:
+            return None
+    return None
+
+
+def session(settings: Settings) -> Session:
+    """This thread's session for these settings (clients are built once per thread)."""
+    cache: dict[Settings, Session] | None = getattr(_local, "sessions", None)
+    if cache is None:
+        cache = _local.sessions = {}
+    sess = cache.get(settings)
+    if sess is None:
+        sess = cache[settings] = Session(settings)
+    return sess
