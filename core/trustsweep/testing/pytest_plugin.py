@@ -8,6 +8,7 @@ import pytest
 
 from ..plugins import Registry
 from .gcp import gcp_emulator, gcp_fake  # noqa: F401
+from .azure import azure_fake  # noqa: F401
 
 
 @pytest.fixture
