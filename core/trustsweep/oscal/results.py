@@ -49,15 +49,21 @@ _TYPES = ["control-objective"]
 def _redact(value: Any) -> Any:
     """Evidence never carries secrets: values under secret-looking keys are replaced."""
     if isinstance(value, dict):
-        return {k: "[redacted]" if isinstance(k, str) and _SECRET_KEY.search(k) else _redact(v) for k, v in value.items()}
+        return {str(k): "[redacted]" if _SECRET_KEY.search(str(k)) else _redact(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_redact(v) for v in value]
     return value
 
 
 def _evidence_text(evidence: dict[str, Any]) -> str:
-    return orjson.dumps(_redact(evidence), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
-                        default=str).decode()
+    """Evidence as compact JSON with sorted keys (secrets redacted)."""
+    clean = _redact(evidence)
+    try:
+        return orjson.dumps(clean, option=orjson.OPT_SORT_KEYS, default=str).decode()
+    except TypeError:  # e.g. an integer beyond 64 bits
+        import json
+
+        return json.dumps(clean, sort_keys=True, default=str, ensure_ascii=False)
 
 
 def _collected(sweep: Sweep) -> str:
