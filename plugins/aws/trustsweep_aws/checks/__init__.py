@@ -1,0 +1,1 @@
+"""Check functions: pure ``(resource, ctx) -> Outcome``; they read the inventory, never an API."""

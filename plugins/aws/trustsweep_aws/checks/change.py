@@ -1,0 +1,35 @@
+"""Change management: no human write access in production; deploys through OIDC-federated roles."""
+
+from __future__ import annotations
+
+from trustsweep.model import Outcome, Resource, failed, not_applicable, passed
+from trustsweep.provider import CheckContext
+
+from .common import as_list, matches
+
+
+def no_human_write_in_production(r: Resource, ctx: CheckContext) -> Outcome:
+    if not r.properties.get("production"):
+        return not_applicable("account not configured as production")
+    writes = r.properties.get("write_actions") or []
+    if writes:
+        return failed("an IAM user holds write permissions in a production account",
+                      write_actions=writes, via=r.properties.get("write_via"))
+    return passed("the IAM user has read-only permissions")
+
+
+def deploy_role_oidc(r: Resource, ctx: CheckContext) -> Outcome:
+    patterns = as_list(ctx.setting("deploy_roles", ["*deploy*", "*Deploy*"]))
+    if not matches(r.name, patterns):
+        return not_applicable("not a deploy role (setting deploy_roles)")
+    trust = r.properties.get("trust") or []
+    oidc = [t for t in trust if t.get("type") == "Federated" and ":oidc-provider/" in str(t.get("principal"))
+            and "sts:AssumeRoleWithWebIdentity" in (t.get("actions") or [])]
+    others = [t for t in trust if t not in oidc]
+    if oidc and not others:
+        if not all(t.get("conditions") for t in oidc):
+            return failed("OIDC trust without conditions (any repository of the provider could deploy)")
+        return passed("deploy role assumed only through OIDC federation",
+                      providers=sorted({t["principal"] for t in oidc}))
+    return failed("deploy role can be assumed other than through OIDC federation",
+                  principals=[f"{t['type']}:{t['principal']}" for t in others])

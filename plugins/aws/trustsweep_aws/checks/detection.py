@@ -1,0 +1,54 @@
+"""Threat detection and vulnerability management."""
+
+from __future__ import annotations
+
+from trustsweep.model import Outcome, Resource, failed, passed
+from trustsweep.provider import CheckContext
+
+from .common import days_since
+
+
+def guardduty_enabled(r: Resource, ctx: CheckContext) -> Outcome:
+    enabled = [d for d in r.properties.get("detectors") or [] if d.get("status") == "ENABLED"]
+    if enabled:
+        return passed(f"GuardDuty detector enabled in {r.region}", detector=enabled[0]["id"])
+    return failed(f"GuardDuty not enabled in {r.region}")
+
+
+def securityhub_enabled(r: Resource, ctx: CheckContext) -> Outcome:
+    if r.properties.get("enabled"):
+        return passed(f"Security Hub enabled in {r.region}")
+    return failed(f"Security Hub not enabled in {r.region}")
+
+
+def inspector_enabled(r: Resource, ctx: CheckContext) -> Outcome:
+    status = r.properties.get("status") or "DISABLED"
+    if status == "ENABLED":
+        return passed(f"Inspector enabled in {r.region}", resource_status=r.properties.get("resource_status"))
+    return failed(f"Inspector {status.lower()} in {r.region}")
+
+
+def inspector_findings_sla(r: Resource, ctx: CheckContext) -> Outcome:
+    limits = {"CRITICAL": int(ctx.setting("critical_days", 7)), "HIGH": int(ctx.setting("high_days", 30))}
+    if (r.properties.get("status") or "DISABLED") != "ENABLED":
+        return failed("Inspector is not enabled: vulnerabilities are not being found")
+    late = []
+    for f in r.properties.get("findings") or []:
+        limit = limits.get(f.get("severity", ""))
+        age = days_since(f.get("first_observed"), ctx.now)
+        if limit is not None and age is not None and age > limit:
+            late.append({"finding": f.get("arn"), "severity": f["severity"], "age_days": round(age, 1)})
+    if late:
+        return failed(f"{len(late)} finding(s) open past their deadline "
+                      f"(CRITICAL {limits['CRITICAL']} d, HIGH {limits['HIGH']} d)", late=late)
+    return passed("no CRITICAL or HIGH finding open past its deadline",
+                  open=len(r.properties.get("findings") or []))
+
+
+def ecr_scan_on_push(r: Resource, ctx: CheckContext) -> Outcome:
+    if r.properties.get("scan_on_push"):
+        return passed("scan on push enabled")
+    for rule in r.properties.get("registry_rules") or []:
+        if rule.get("frequency") in ("SCAN_ON_PUSH", "CONTINUOUS_SCAN") and "*" in (rule.get("filters") or []):
+            return passed(f"registry scanning rule {rule['frequency']} covers every repository")
+    return failed("images are not scanned on push")

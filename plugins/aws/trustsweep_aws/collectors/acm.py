@@ -1,0 +1,22 @@
+"""ACM (per region): issued certificates and when they expire."""
+
+from __future__ import annotations
+
+from .base import Ctx, collector, iso, paginate
+
+CERTIFICATE = "aws.acm.certificate"
+TYPES = (CERTIFICATE,)
+
+
+@collector
+def collect(ctx: Ctx) -> None:
+    acm = ctx.client("acm")
+    for summary in paginate(acm, "list_certificates", "CertificateSummaryList"):
+        not_after = summary.get("NotAfter")
+        status = summary.get("Status")
+        in_use = summary.get("InUse")
+        if not_after is None or status is None:  # older endpoints: one describe per certificate
+            cert = acm.describe_certificate(CertificateArn=summary["CertificateArn"])["Certificate"]
+            not_after, status, in_use = cert.get("NotAfter"), cert.get("Status"), bool(cert.get("InUseBy"))
+        ctx.add(CERTIFICATE, summary["CertificateArn"], summary.get("DomainName", ""),
+                status=status or "", not_after=iso(not_after), in_use=in_use)

@@ -1,0 +1,18 @@
+"""GuardDuty (per region): whether a detector exists and is enabled."""
+
+from __future__ import annotations
+
+from .base import Ctx, collector
+
+REGION = "aws.guardduty.region"
+TYPES = (REGION,)
+
+
+@collector
+def collect(ctx: Ctx) -> None:
+    gd = ctx.client("guardduty")
+    detectors = []
+    for detector_id in gd.list_detectors().get("DetectorIds") or []:
+        detail = gd.get_detector(DetectorId=detector_id)
+        detectors.append({"id": detector_id, "status": detail.get("Status", "")})
+    ctx.add(REGION, ctx.arn("guardduty", "detector", ctx.region), f"GuardDuty {ctx.region}", detectors=detectors)

@@ -1,0 +1,16 @@
+"""CloudWatch Logs (per region): every log group's retention."""
+
+from __future__ import annotations
+
+from .base import Ctx, collector, paginate
+
+LOG_GROUP = "aws.logs.log-group"
+TYPES = (LOG_GROUP,)
+
+
+@collector
+def collect(ctx: Ctx) -> None:
+    for group in paginate(ctx.client("logs"), "describe_log_groups", "logGroups"):
+        arn = group.get("arn", "").removesuffix(":*") or ctx.arn("logs", f"log-group:{group['logGroupName']}", ctx.region)
+        ctx.add(LOG_GROUP, arn, group["logGroupName"], retention_days=group.get("retentionInDays"),
+                kms_key=group.get("kmsKeyId", ""))

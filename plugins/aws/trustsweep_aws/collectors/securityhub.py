@@ -1,0 +1,21 @@
+"""Security Hub (per region): whether the account is subscribed."""
+
+from __future__ import annotations
+
+from .base import Ctx, collector, error_code, iso
+
+REGION = "aws.securityhub.region"
+TYPES = (REGION,)
+
+
+@collector
+def collect(ctx: Ctx) -> None:
+    try:
+        hub = ctx.client("securityhub").describe_hub()
+    except Exception as exc:
+        # InvalidAccessException "not subscribed" is the answer "off"; anything else is an error
+        if error_code(exc) != "InvalidAccessException" or "not subscribed" not in str(exc):
+            raise
+        hub = None
+    ctx.add(REGION, ctx.arn("securityhub", "hub/default", ctx.region), f"Security Hub {ctx.region}",
+            enabled=hub is not None, subscribed_at=iso((hub or {}).get("SubscribedAt")))

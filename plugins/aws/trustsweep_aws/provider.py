@@ -1,0 +1,139 @@
+"""The AWS provider: resolves accounts (caller, profiles, account ids, the whole organisation) and
+plans one unit of work per service × region (global services once per account)."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from trustsweep.errors import UserError
+from trustsweep.model import Target, WorkUnit
+from trustsweep.provider import Provider, ProviderError
+
+from .services import SERVICES, collector_path
+
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+DEFAULT_ROLE = "TrustsweepReadOnly"
+_UNIT_OPTIONS = ("retry_mode", "max_attempts", "connect_timeout", "read_timeout", "max_pool_connections")
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v) for v in value]
+
+
+class AwsProvider(Provider):
+    name = "aws"
+
+    # ------------------------------------------------------------------ options
+    def _opts(self) -> dict[str, Any]:
+        opts = {k: self.options[k] for k in _UNIT_OPTIONS if self.options.get(k) not in (None, "")}
+        mode = opts.get("retry_mode")
+        if mode is not None and mode not in ("standard", "adaptive", "legacy"):
+            raise UserError(f"--aws-retry-mode {mode!r}: choose standard or adaptive")
+        if "max_attempts" in opts:
+            try:
+                if int(opts["max_attempts"]) < 1:
+                    raise ValueError
+            except ValueError:
+                raise UserError(f"--aws-max-attempts {opts['max_attempts']!r}: a whole number >= 1") from None
+        return opts
+
+    def _production(self, account: str, name: str = "") -> bool:
+        patterns = _as_list(self.options.get("production_accounts")) + _as_list(self.options.get("production_account"))
+        return any(fnmatch.fnmatch(account, p) or (name and fnmatch.fnmatch(name, p)) for p in patterns)
+
+    def _role_attrs(self, account: str, partition: str) -> dict[str, Any]:
+        role = str(self.options.get("role_name") or DEFAULT_ROLE)
+        attrs: dict[str, Any] = {"role_arn": f"arn:{partition}:iam::{account}:role/{role}", "partition": partition}
+        if self.options.get("external_id"):
+            attrs["external_id"] = str(self.options["external_id"])
+        return attrs
+
+    # ------------------------------------------------------------------ targets
+    def _identity(self, profile: str | None = None) -> dict[str, str]:
+        from . import session
+
+        try:
+            sts = session.base_session(profile).client("sts", config=session.client_config(self._opts()))
+            return sts.get_caller_identity()
+        except Exception as exc:
+            from .collectors.base import describe_error
+
+            what = f"profile {profile!r}" if profile else "the default credential chain"
+            if type(exc).__name__ == "ProfileNotFound":
+                raise UserError(f"--target {profile!r}: no such AWS profile") from None
+            raise ProviderError(f"cannot identify the caller with {what}: {describe_error(exc)}") from None
+
+    def targets(self, requested: Sequence[str]) -> list[Target]:
+        opts = self._opts()
+        caller = self._identity()
+        partition = caller["Arn"].split(":")[1]
+        if self.options.get("organization"):
+            return self._organization(caller, partition, requested, opts)
+        if not requested:
+            account = caller["Account"]
+            return [Target("aws", account, account, {"partition": partition, "production": self._production(account)})]
+        out: list[Target] = []
+        for item in requested:
+            if ACCOUNT_ID.match(item):
+                attrs: dict[str, Any] = {"partition": partition}
+                if item != caller["Account"]:
+                    attrs.update(self._role_attrs(item, partition))
+                attrs["production"] = self._production(item)
+                out.append(Target("aws", item, item, attrs))
+            else:
+                ident = self._identity(item)
+                account = ident["Account"]
+                out.append(Target("aws", account, item, {"profile": item, "partition": ident["Arn"].split(":")[1],
+                                                          "production": self._production(account, item)}))
+        return out
+
+    def _organization(self, caller: dict[str, str], partition: str, requested: Sequence[str],
+                      opts: dict[str, Any]) -> list[Target]:
+        from . import session
+        from .collectors.base import describe_error
+
+        try:
+            org = session.base_session().client("organizations", config=session.client_config(opts))
+            accounts = [a for page in org.get_paginator("list_accounts").paginate() for a in page.get("Accounts") or []]
+        except Exception as exc:
+            raise ProviderError(f"cannot list the organisation's accounts: {describe_error(exc)}") from None
+        wanted = set(requested)
+        out = []
+        for account in accounts:
+            if account.get("Status", "ACTIVE") != "ACTIVE" or (wanted and account["Id"] not in wanted):
+                continue
+            attrs: dict[str, Any] = {"partition": partition}
+            if account["Id"] != caller["Account"]:
+                attrs.update(self._role_attrs(account["Id"], partition))
+            attrs["production"] = self._production(account["Id"], account.get("Name", ""))
+            out.append(Target("aws", account["Id"], account.get("Name", account["Id"]), attrs))
+        return out
+
+    # ------------------------------------------------------------------ work
+    def _regions(self, target: Target, requested: Sequence[str]) -> list[str]:
+        chosen = _as_list(self.options.get("regions")) or list(requested)
+        if chosen:
+            return chosen
+        from . import session
+
+        ec2 = session.client(target.attrs, self._opts(), "ec2", session.DEFAULT_REGION)
+        regions = ec2.describe_regions(AllRegions=False).get("Regions") or []
+        return sorted(r["RegionName"] for r in regions if r.get("OptInStatus") != "not-opted-in")
+
+    def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
+        chosen = self._regions(target, regions)
+        home = "us-east-1" if "us-east-1" in chosen or not chosen else chosen[0]
+        options = {**self._opts(), "home_region": str(self.options.get("home_region") or home)}
+        units = []
+        for service in SERVICES:
+            for region in (chosen if service.regional else ["global"]):
+                units.append(WorkUnit("aws", target, region, service.name, collector_path(service),
+                                      service.types, options))
+        return units

@@ -1,0 +1,178 @@
+"""boto3 sessions and clients for collectors: credentials, retries, endpoint overrides, the
+read-only guard and request counting.
+
+Clients are thread-safe; sessions are not. One session per target (and process) is built under a
+lock and its clients are cached per (target, service, region), so every worker thread reuses them.
+Nothing here imports boto3 at module import time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .readonly import ReadOnlyViolation, is_allowed
+
+DEFAULT_REGION = "us-east-1"
+
+_lock = threading.Lock()
+_sessions: dict[tuple[Any, ...], Any] = {}
+_clients: dict[tuple[Any, ...], Any] = {}
+_local = threading.local()
+
+#: Every operation made by this process, ``service:Operation`` → count (read by the policy test).
+OPERATIONS: Counter[str] = Counter()
+
+
+class RequestCounter:
+    """Counts HTTP attempts (retries included) made while it is the thread's active counter."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+
+
+@contextmanager
+def counting() -> Iterator[RequestCounter]:
+    """Count the HTTP requests this thread makes inside the block."""
+    counter = RequestCounter()
+    previous = getattr(_local, "counter", None)
+    _local.counter = counter
+    try:
+        yield counter
+    finally:
+        _local.counter = previous
+
+
+def _on_before_send(request: Any = None, **_: Any) -> None:
+    counter = getattr(_local, "counter", None)
+    if counter is not None:
+        counter.requests += 1
+    return None
+
+
+def _guard(model: Any = None, **_: Any) -> None:
+    """``before-call`` hook: refuse every operation that is not on the read allowlist."""
+    service = model.service_model.service_name
+    if not is_allowed(service, model.name):
+        raise ReadOnlyViolation(f"{service}:{model.name} is not a read operation on trustsweep's allowlist")
+    with _lock:
+        OPERATIONS[f"{service}:{model.name}"] += 1
+
+
+def _strip_host_prefix(request: Any = None, **_: Any) -> None:
+    """With an endpoint override, s3control's ``{account}.`` host prefix cannot resolve: drop it."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(request.url)
+    host, _, rest = parts.netloc.partition(".")
+    if host.isdigit() and len(host) == 12 and rest:
+        request.url = urlunsplit(parts._replace(netloc=rest))
+        request.headers["Host"] = rest
+
+
+def endpoint_override() -> str:
+    """``AWS_ENDPOINT_URL`` (moto, LocalStack, a VPC endpoint), or empty."""
+    return os.environ.get("AWS_ENDPOINT_URL", "")
+
+
+def client_config(options: dict[str, Any]) -> Any:
+    from botocore.config import Config
+
+    mode = str(options.get("retry_mode") or "standard")
+    attempts = int(options.get("max_attempts") or 5)
+    extra: dict[str, Any] = {}
+    if endpoint_override():
+        extra["inject_host_prefix"] = False
+        extra["s3"] = {"addressing_style": "path"}
+    return Config(
+        retries={"mode": mode, "total_max_attempts": attempts},
+        connect_timeout=float(options.get("connect_timeout") or 10),
+        read_timeout=float(options.get("read_timeout") or 30),
+        max_pool_connections=int(options.get("max_pool_connections") or 20),
+        user_agent_extra="trustsweep",
+        **extra,
+    )
+
+
+def _install_hooks(session: Any) -> None:
+    events = session.events
+    events.register("before-call", _guard)
+    events.register("before-send", _on_before_send)
+    if endpoint_override():
+        events.register("before-sign.s3-control", _strip_host_prefix)
+
+
+def base_session(profile: str | None = None) -> Any:
+    """A boto3 session on the standard credential chain (env, profile, SSO, instance role), guarded."""
+    key = ("base", profile or "")
+    with _lock:
+        session = _sessions.get(key)
+        if session is None:
+            import boto3
+
+            session = boto3.Session(profile_name=profile) if profile else boto3.Session()
+            _install_hooks(session)
+            _sessions[key] = session
+    return session
+
+
+def target_session(attrs: dict[str, Any], options: dict[str, Any]) -> Any:
+    """The session for one target: the base chain, a profile, or an assumed role (auto-refreshing)."""
+    role_arn = attrs.get("role_arn")
+    profile = attrs.get("profile")
+    if not role_arn:
+        return base_session(profile)
+    key = ("role", role_arn, attrs.get("external_id") or "")
+    with _lock:
+        session = _sessions.get(key)
+    if session is not None:
+        return session
+    import boto3
+    import botocore.session
+    from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
+
+    source = base_session(attrs.get("source_profile"))
+    extra: dict[str, Any] = {"RoleSessionName": "trustsweep", "DurationSeconds": 3600}
+    if attrs.get("external_id"):
+        extra["ExternalId"] = attrs["external_id"]
+
+    def create_client(service: str, **kwargs: Any) -> Any:
+        kwargs.setdefault("config", client_config(options))
+        return source.client(service, **kwargs)
+
+    fetcher = AssumeRoleCredentialFetcher(
+        create_client, source.get_credentials(), role_arn, extra_args=extra
+    )
+    credentials = DeferredRefreshableCredentials(refresh_using=fetcher.fetch_credentials, method="assume-role")
+    core = botocore.session.Session()
+    core._credentials = credentials
+    session = boto3.Session(botocore_session=core)
+    _install_hooks(session)
+    with _lock:
+        return _sessions.setdefault(key, session)
+
+
+def client(attrs: dict[str, Any], options: dict[str, Any], service: str, region: str) -> Any:
+    """A cached, guarded client for ``service`` in ``region`` for one target."""
+    key = (attrs.get("role_arn") or "", attrs.get("profile") or "", service, region)
+    found = _clients.get(key)
+    if found is not None:
+        return found
+    session = target_session(attrs, options)
+    with _lock:
+        found = _clients.get(key)
+        if found is None:
+            found = session.client(service, region_name=region, config=client_config(options))
+            _clients[key] = found
+    return found
+
+
+def reset_cache() -> None:
+    """Forget cached sessions and clients (tests that change credentials or endpoints)."""
+    with _lock:
+        _sessions.clear()
+        _clients.clear()
