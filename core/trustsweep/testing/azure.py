@@ -626,7 +626,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._arm(path, query)
             else:
                 self._error(405, "MethodNotAllowed", f"{method} is not served by the fake (read-only)")
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a read timeout)
+        except OSError:  # the client gave up (a read timeout) and closed the connection
             pass
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
