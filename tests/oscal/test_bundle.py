@@ -171,7 +171,7 @@ def test_write_is_atomic_and_leaves_no_temp_files(sweep, tmp_path, monkeypatch):
     write_bundle(sweep, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(doc, fmt="json"):
+    def broken(doc, fmt="json", **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(io, "serialize", broken)

@@ -32,13 +32,28 @@ _UUID_RE = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[45][0-9a-fA-F]{3}-[89ab
 def uuid5(*parts: str) -> str:
     """A uuid v5 (as text) under trustsweep's namespace from a natural key; same key, same uuid.
 
-    Equal to ``str(uuid.uuid5(UUID_NAMESPACE, "|".join(parts)))``, about 3x faster.
+    Equal to ``str(uuid.uuid5(UUID_NAMESPACE, "|".join(parts)))``, several times faster.
     """
-    digest = bytearray(hashlib.sha1(_NS_BYTES + "|".join(parts).encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    h = hashlib.sha1(_NS_BYTES + "|".join(parts).encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+def uuid5_maker(*prefix: str) -> Any:
+    """A fast ``name -> uuid5(*prefix, name)`` for many uuids sharing a key prefix."""
+    base = hashlib.sha1(_NS_BYTES + "|".join((*prefix, "")).encode())
+    variant = _VARIANT
+
+    def make(name: str) -> str:
+        sha = base.copy()
+        sha.update(name.encode())
+        h = sha.hexdigest()
+        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant[h[16]]}{h[17:20]}-{h[20:32]}"
+
+    return make
+
+
+# the RFC 4122 variant bits (10xx) applied to one hex digit
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 
 
 def uuid4() -> str:

@@ -34,6 +34,7 @@ from .common import (
     timestamp,
     uuid4,
     uuid5,
+    uuid5_maker,
 )
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 COLLECTION_UNIT_TYPE = "trustsweep.collection-unit"
 _SECRET_KEY = re.compile(r"(?i)(passw|secret|token|credential|private.?key|access.?key|signature|session)")
+_SECRET_HINTS = ("passw", "secret", "token", "credential", "key", "signature", "session")
 _METHODS_TEST = ["TEST"]
 _METHODS_EXAMINE = ["EXAMINE"]
 _TYPES = ["control-objective"]
@@ -56,11 +58,18 @@ def _redact(value: Any) -> Any:
 
 
 def _evidence_text(evidence: dict[str, Any]) -> str:
-    """Evidence as compact JSON with sorted keys (secrets redacted)."""
+    """Evidence as compact JSON with sorted keys, values under secret-looking keys redacted."""
+    try:
+        text = orjson.dumps(evidence, option=orjson.OPT_SORT_KEYS).decode()
+        low = text.lower()
+        if not any(hint in low for hint in _SECRET_HINTS):  # the usual case: nothing like a secret
+            return text
+    except TypeError:  # non-string keys, an integer beyond 64 bits, an unknown type
+        pass
     clean = _redact(evidence)
     try:
         return orjson.dumps(clean, option=orjson.OPT_SORT_KEYS, default=str).decode()
-    except TypeError:  # e.g. an integer beyond 64 bits
+    except TypeError:
         import json
 
         return json.dumps(clean, sort_keys=True, default=str, ensure_ascii=False)
@@ -88,6 +97,7 @@ class _Builder:
         self.subject_of: dict[str, list[dict[str, Any]]] = {}  # resource key → shared subjects list
         self.plugin_of_provider = {s.provider: s.plugin for s in sweep.checks.values() if s.plugin}
         self.plugin_uuid: dict[str, str] = {}
+        self.item_uuid = uuid5_maker(self.sid, "inventory-item")
 
     # -- local definitions --------------------------------------------------------------------
 
@@ -121,7 +131,7 @@ class _Builder:
 
     def add_item(self, key: str, provider: str, target: str, region: str, type_: str, native_id: str,
                  name: str) -> list[dict[str, Any]]:
-        item_uuid = uuid5(self.sid, "inventory-item", key)
+        item_uuid = self.item_uuid(key)
         props = [
             prop("asset-id", native_id, ns=None),
             prop("asset-type", type_, ns=None),
@@ -142,8 +152,7 @@ class _Builder:
         self.subject_of[key] = subjects
         return subjects
 
-    def subjects_for(self, r: CheckResult) -> list[dict[str, Any]]:
-        key = r.resource_key
+    def subjects_for(self, r: CheckResult, key: str) -> list[dict[str, Any]]:
         found = self.subject_of.get(key)
         if found is not None:
             return found
@@ -156,8 +165,10 @@ class _Builder:
         s = self.sweep
         collected = self.collected
         sid = self.sid
+        observation_uuid = uuid5_maker(sid, "observation")
         check_props: dict[str, dict[str, Any]] = {}
         status_props = {st: prop("result", st.value) for st in Status}
+        waiver_props: dict[int, list[dict[str, Any]]] = {}
         out: list[dict[str, Any]] = []
         uuids: list[str] = []
         seen: dict[str, int] = {}
@@ -167,7 +178,7 @@ class _Builder:
             n = seen.get(natural)
             if n is None:
                 seen[natural] = 1
-                ouuid = uuid5(sid, "observation", natural)
+                ouuid = observation_uuid(natural)
             else:  # the same check on the same resource twice: keep both, distinct uuids
                 seen[natural] = n + 1
                 ouuid = uuid5(sid, "observation", natural, str(n))
@@ -176,11 +187,10 @@ class _Builder:
                 cp = check_props[r.check_id] = prop("check-id", r.check_id)
             props = [cp, status_props[r.status]]
             if r.waiver is not None:
-                w = r.waiver
-                props += [prop("waived", "true"), prop("waiver-reason", w.reason),
-                          prop("waiver-approved-by", w.approved_by), prop("waiver-expires", timestamp(w.expires))]
-                if w.id:
-                    props.append(prop("waiver-id", w.id))
+                wp = waiver_props.get(id(r.waiver))
+                if wp is None:
+                    wp = waiver_props[id(r.waiver)] = _waiver_props(r.waiver)
+                props += wp
             reason = r.reason.strip() if r.reason else ""
             obs = {
                 "uuid": ouuid,
@@ -189,7 +199,7 @@ class _Builder:
                 "props": props,
                 "methods": _METHODS_TEST,
                 "types": _TYPES,
-                "subjects": self.subjects_for(r),
+                "subjects": self.subject_of.get(key) or self.subjects_for(r, key),
                 "relevant-evidence": [{"description": _evidence_text(r.evidence) if r.evidence
                                        else f"{r.status.value}: {reason or 'no further evidence recorded'}"}],
                 "collected": collected,
@@ -306,6 +316,14 @@ class _Builder:
             result["remarks"] = "Collection errors (every check on what they hid is an error, never a pass):\n\n" + "\n".join(
                 f"- {e.provider} {e.target} {e.region} {e.service}: {' '.join(e.reason.split())}" for e in s.collection_errors)
         return result
+
+
+def _waiver_props(w: Any) -> list[dict[str, Any]]:
+    props = [prop("waived", "true"), prop("waiver-reason", w.reason), prop("waiver-approved-by", w.approved_by),
+             prop("waiver-expires", timestamp(w.expires))]
+    if w.id:
+        props.append(prop("waiver-id", w.id))
+    return props
 
 
 def evidence_resource_uuid(att: Attestation) -> str:
