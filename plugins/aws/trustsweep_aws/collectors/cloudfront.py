@@ -20,7 +20,9 @@ def collect(ctx: Ctx) -> None:
                     domain=dist.get("DomainName", ""),
                     enabled=dist.get("Enabled", True),
                     viewer_protocols=sorted({b.get("ViewerProtocolPolicy", "") for b in behaviours if b}),
-                    default_certificate=bool(cert.get("CloudFrontDefaultCertificate")),
+                    # a custom certificate wins: some endpoints also echo CloudFrontDefaultCertificate=true
+                    default_certificate=bool(cert.get("CloudFrontDefaultCertificate"))
+                    and not (cert.get("ACMCertificateArn") or cert.get("IAMCertificateId")),
                     minimum_protocol_version=cert.get("MinimumProtocolVersion", ""),
                     origin_protocols=sorted({(o.get("CustomOriginConfig") or {}).get("OriginProtocolPolicy", "s3")
                                              for o in origins}),
