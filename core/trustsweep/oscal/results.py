@@ -27,6 +27,7 @@ from .common import (
     NS,
     as_uuid,
     control_selection,
+    gc_paused,
     line,
     metadata,
     prop,
@@ -339,7 +340,8 @@ def build_result(sweep: Sweep, *, oscal_version: str = DEFAULT_VERSION) -> dict[
     The structure is the same for OSCAL 1.2.1 and 1.1.3.
     """
     del oscal_version  # the result's shape does not differ between the supported versions
-    return _Builder(sweep).build()
+    with gc_paused():
+        return _Builder(sweep).build()
 
 
 def back_matter_resources(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -82,16 +82,20 @@ def load_document(path: Path) -> Any:
     if path.suffix.lower() in (".yaml", ".yml"):
         import yaml
 
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            return yaml.safe_load(raw)
+            return yaml.load(raw, Loader=loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             place = f"line {mark.line + 1}" if mark is not None else ""
             raise UserError(f"malformed YAML: {getattr(exc, 'problem', None) or exc}", path=path, place=place) from None
     import orjson
 
+    from .common import gc_paused
+
     try:
-        return orjson.loads(raw)
+        with gc_paused():
+            return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise UserError(f"malformed JSON: {exc}", path=path) from None
 
@@ -281,36 +285,72 @@ def _imported_uuids(doc: Any, model: str, base: Path | None, seen: set[Path]) ->
     return found, unreadable
 
 
+def _scan(doc: Any) -> tuple[list[str], list[str]]:
+    """Fast pass without paths: every defined uuid (in order) and every referenced uuid."""
+    defs: list[str] = []
+    refs: list[str] = []
+    stack = [doc]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        if type(node) is dict:
+            for key, value in node.items():
+                kind = type(value)
+                if kind is str:
+                    if key == "uuid":
+                        defs.append(value)
+                    elif key in REF_KEYS:
+                        refs.append(value)
+                    elif key == "href" and value[:1] == "#" and _looks_like_uuid(value[1:]):
+                        refs.append(value[1:])
+                elif kind is dict or kind is list:
+                    if key in REF_LIST_KEYS and kind is list:
+                        refs.extend(v for v in value if type(v) is str)
+                    push(value)
+        else:
+            for value in node:
+                if type(value) is dict or type(value) is list:
+                    push(value)
+    return defs, refs
+
+
 def integrity_problems(doc: Any, *, base_dir: Path | None = None) -> list[Problem]:
     """Duplicate uuids and references to uuids that are defined nowhere."""
-    problems: list[Problem] = []
-    first: dict[str, str] = {}
-    refs: list[tuple[str, str]] = []
-    for path, key, value in _walk(doc, []):
-        if key == "uuid" and isinstance(value, str):
-            where = json_path(path)
-            if value in first:
-                problems.append(Problem(json_path([*path, key]), f"duplicate uuid {value} (first defined at {first[value]})"))
-            else:
-                first[value] = where
-        elif key in REF_KEYS and isinstance(value, str):
-            refs.append((json_path([*path, key]), value))
-        elif key in REF_LIST_KEYS and isinstance(value, list):
-            refs.extend((json_path([*path, key, i]), v) for i, v in enumerate(value) if isinstance(v, str))
-        elif key == "href" and isinstance(value, str) and value.startswith("#") and _looks_like_uuid(value[1:]):
-            refs.append((json_path([*path, key]), value[1:]))
-    dangling = [(p, v) for p, v in refs if v not in first]
-    if dangling:
+    defs, refs = _scan(doc)
+    defined = set(defs)
+    missing = set(refs) - defined
+    if len(defined) == len(defs) and not missing:
+        return []  # the usual case, found without building a single path
+    if missing:
         try:
             model = model_of(doc)
         except UserError:
             model = ""
         imported, unreadable = _imported_uuids(doc, model, base_dir, set()) if model else (set(), [])
-        note = f" (imports not read: {', '.join(sorted(set(unreadable)))})" if unreadable else ""
-        for path, value in dangling:
-            if value not in imported:
-                problems.append(Problem(path, f"refers to uuid {value}, which is not defined in this document{note}"))
+        missing -= imported
+    note = f" (imports not read: {', '.join(sorted(set(unreadable)))})" if missing and unreadable else ""
+    problems: list[Problem] = []
+    first: dict[str, str] = {}
+    for path, key, value in _walk(doc, []):  # slow pass, with paths, only when something is wrong
+        if key == "uuid" and isinstance(value, str):
+            if value in first:
+                problems.append(Problem(json_path([*path, key]), f"duplicate uuid {value} (first defined at {first[value]})"))
+            else:
+                first[value] = json_path(path)
+        elif not missing:
+            continue
+        elif key in REF_KEYS and isinstance(value, str) and value in missing:
+            problems.append(Problem(json_path([*path, key]), _dangling(value, note)))
+        elif key in REF_LIST_KEYS and isinstance(value, list):
+            problems.extend(Problem(json_path([*path, key, i]), _dangling(v, note))
+                            for i, v in enumerate(value) if isinstance(v, str) and v in missing)
+        elif key == "href" and isinstance(value, str) and value[:1] == "#" and value[1:] in missing:
+            problems.append(Problem(json_path([*path, key]), _dangling(value[1:], note)))
     return problems
+
+
+def _dangling(value: str, note: str) -> str:
+    return f"refers to uuid {value}, which is not defined in this document{note}"
 
 
 def _looks_like_uuid(text: str) -> bool:
