@@ -69,10 +69,11 @@ def run_demo(registry: Registry, mapping: Mapping, out: Path, *, store_url: str 
 
 
 def demo_attestations(store_url: str | None) -> list:
-    """Attestations on record in the demo's store; an empty store is seeded with three fictional ones.
+    """Attestations on record in the demo's store; an empty store is seeded with fictional ones.
 
-    An access review and a penetration test report (valid, files kept in the store) and an incident
-    response plan that expired a month ago, so the demo shows attested and expired criteria.
+    An access review (CC6.2), a vendor review (CC9.2) and the cloud provider's SOC 2 report (CC6.4),
+    valid and kept in the store, and an incident response plan (P6.6) that expired a month ago, so
+    the demo shows attested, satisfied-by-attestation and expired criteria.
     """
     if store_url is None:
         return []
@@ -85,11 +86,14 @@ def demo_attestations(store_url: str | None) -> list:
     seeds = [
         ("CC6.2", "access-review", "q3-access-review.md", "Demo Corp Q3 access review: 41 accounts reviewed, "
          "3 removed (ex-contractors), signed off by the IT lead.\n", "Dana Reviewer", now - 20 * day, now + 70 * day),
-        ("CC4.1", "pentest-report", "pentest-2026.txt", "Demo Corp external penetration test. Scope: production "
-         "web and API. 0 critical, 1 high (fixed, retested), 4 medium.\n", "Sam Security", now - 60 * day,
-         now + 305 * day),
-        ("CC7.3", "incident-response-plan", "ir-plan-v1.md", "Demo Corp incident response plan v1: roles, "
-         "severity levels, contact tree, post-mortem template.\n", "Chris CISO", now - 400 * day, now - 35 * day),
+        ("CC9.2", "vendor-review", "vendor-review-2026.md", "Demo Corp vendor review 2026: 12 sub-processors, "
+         "SOC 2 reports on file for all, 1 replaced.\n", "Sam Security", now - 60 * day, now + 305 * day),
+        ("CC6.4", "subservice-soc-report", "cloud-soc2-bridge-letter.txt", "Cloud providers' SOC 2 Type II "
+         "reports and bridge letters covering data-centre controls, reviewed.\n", "Sam Security", now - 30 * day,
+         now + 335 * day),
+        ("P6.6", "incident-response-plan", "ir-plan-v1.md", "Demo Corp incident response plan v1: roles, "
+         "severity levels, contact tree, breach notification steps.\n", "Chris CISO", now - 400 * day,
+         now - 35 * day),
     ]
     with open_store(store_url) as store:
         if not store.attestations():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,21 @@ def from_iso(text: str) -> dt.datetime:
 def row_line(row: Sequence[Any]) -> bytes:
     """What the digest covers for one bulk row ``(idx, col..., body)``: unambiguous by construction."""
     return orjson.dumps(row[:-1]) + row[-1].encode() + b"\n"
+
+
+class RowDigest:
+    """Count and SHA-256 of rows fed in order, chunk by chunk."""
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+        self.count = 0
+
+    def update(self, rows: Sequence[Sequence[Any]]) -> None:
+        self._h.update(b"".join([row_line(row) for row in rows]))
+        self.count += len(rows)
+
+    def result(self) -> dict[str, Any]:
+        return {"count": self.count, "sha256": self._h.hexdigest()}
 
 
 def digest_rows(rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
@@ -167,12 +182,6 @@ def _finding_from(d: dict[str, Any]) -> CriterionFinding:
                             dict(d["counts"]), list(d["results"]), states, d["waived"])
 
 
-def _result_dict(r: CheckResult) -> dict[str, Any]:
-    return {"check_id": r.check_id, "provider": r.provider, "target": r.target, "region": r.region,
-            "resource_id": r.resource_id, "resource_type": r.resource_type, "status": r.status.value,
-            "reason": r.reason, "evidence": r.evidence, "waiver": waiver_dict(r.waiver) if r.waiver else None}
-
-
 def _result_from(d: dict[str, Any]) -> CheckResult:
     return CheckResult(d["check_id"], d["provider"], d["target"], d["region"], d["resource_id"], d["resource_type"],
                        Status(d["status"]), d["reason"], d["evidence"], waiver_from(d["waiver"]) if d["waiver"] else None)
@@ -188,32 +197,41 @@ TABLES = {
 }
 
 
-@dataclass
-class Encoded:
-    """A sweep ready to append: its header (without seq/prev) and its bulk rows per table."""
-
-    id: str
-    at: str
-    header: dict[str, Any]
-    rows: dict[str, list[tuple[Any, ...]]]
+CHUNK = 20_000
 
 
-def encode_sweep(sweep: Sweep, recorded: dt.datetime) -> Encoded:
-    """Everything an auditor relies on, in rows whose digests the header carries."""
-    # orjson serialises the slotted dataclasses natively (fields in declaration order, dict keys
-    # sorted, datetimes as RFC 3339): the same text as the *_dict helpers, three times faster.
-    rows: dict[str, list[tuple[Any, ...]]] = {
-        "resources": [(i, r.key, r.type, dumps(r)) for i, r in enumerate(sweep.resources)],
-        "observations": [(i, r.check_id, r.resource_key, r.status.value, dumps(r))
-                         for i, r in enumerate(sweep.results)],
-        "findings": [(i, f.criterion_id, f.state, dumps(_finding_dict(f))) for i, f in enumerate(sweep.findings)],
-    }
-    digests = {}
-    for table, table_rows in rows.items():
-        count, digest = digest_rows(table_rows)
-        digests[table] = {"count": count, "sha256": digest}
+def encode_rows(sweep: Sweep) -> Iterator[tuple[str, Iterator[list[tuple[Any, ...]]]]]:
+    """Per bulk table, its rows ``(idx, column..., body)`` in chunks (so writing can overlap encoding).
+
+    orjson serialises the slotted dataclasses natively (fields in declaration order, dict keys
+    sorted, datetimes as RFC 3339), three times faster than building dicts first. ``_value_``
+    skips the slow ``Enum.value`` descriptor.
+    """
+
+    def resources() -> Iterator[list[tuple[Any, ...]]]:
+        items = sweep.resources
+        for start in range(0, len(items), CHUNK):
+            yield [(i, f"{r.provider}|{r.target}|{r.id}", r.type, dumps(r))
+                   for i, r in enumerate(items[start:start + CHUNK], start)]
+
+    def observations() -> Iterator[list[tuple[Any, ...]]]:
+        items = sweep.results
+        for start in range(0, len(items), CHUNK):
+            yield [(i, r.check_id, f"{r.provider}|{r.target}|{r.resource_id}", r.status._value_, dumps(r))
+                   for i, r in enumerate(items[start:start + CHUNK], start)]
+
+    def findings() -> Iterator[list[tuple[Any, ...]]]:
+        yield [(i, f.criterion_id, f.state, dumps(_finding_dict(f))) for i, f in enumerate(sweep.findings)]
+
+    yield "resources", resources()
+    yield "observations", observations()
+    yield "findings", findings()
+
+
+def encode_header(sweep: Sweep, recorded: dt.datetime) -> dict[str, Any]:
+    """The sweep's entry content, except the row digests (``tables``) and ``seq``/``prev``."""
     checks = [_check_dict(c) for c in sorted(sweep.checks.values(), key=lambda c: c.id)]
-    header = {
+    return {
         "format": FORMAT,
         "kind": "sweep",
         "id": sweep.id,
@@ -227,17 +245,13 @@ def encode_sweep(sweep: Sweep, recorded: dt.datetime) -> Encoded:
         "targets": [_target_dict(t) for t in sweep.targets],
         "mapping": _mapping_dict(sweep.mapping),
         "checks": checks,
-        "checks_sha256": sha256_hex(dumps_bytes(checks)),
         "attestations": [attestation_dict(a) for a in sweep.attestations],
         "waivers": [waiver_dict(w) for w in sweep.waivers],
         "collection_errors": [e.to_dict() for e in sweep.collection_errors],
         "stats": sweep.stats,
         "counts": sweep.counts(),
         "exit_code": sweep.exit_code,
-        "inventory_sha256": digests["resources"]["sha256"],
-        "tables": digests,
     }
-    return Encoded(sweep.id, header["started"], header, rows)
 
 
 def decode_sweep(header: dict[str, Any], rows: dict[str, list[tuple[Any, ...]]], chain_head: str) -> Sweep:

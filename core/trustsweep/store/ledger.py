@@ -10,6 +10,8 @@ transaction under the store's append lock, so the chain never forks and a crash 
 from __future__ import annotations
 
 import datetime as dt
+import queue
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +31,41 @@ if TYPE_CHECKING:
 
 ENTRY_COLUMNS = "seq, kind, id, at, content, prev, hash"
 AT_FIELD = {"sweep": "started", "attestation": "created", "waiver": "recorded"}
+
+
+class _Writer:
+    """Inserts the bulk rows of one entry on a thread of its own, in order; re-raises its failure."""
+
+    def __init__(self, db: Backend, seq: int) -> None:
+        self.db = db
+        self.seq = seq
+        self.queue: queue.Queue[tuple[str, list[tuple[Any, ...]]] | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="trustsweep-store-writer", daemon=True)
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.db.insert_rows(item[0], self.seq, c.TABLES[item[0]], item[1])
+                except BaseException as exc:  # re-raised in the caller's thread
+                    self.error = exc
+
+    def put(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        if self.error is not None:
+            raise self.error
+        if rows:
+            self.queue.put((table, rows))
+
+    def __enter__(self) -> _Writer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.queue.put(None)
+        self.thread.join()  # never leave the transaction while the thread still writes
+        if self.error is not None and exc[0] is None:
+            raise self.error
 
 
 class TamperedError(Exception):
@@ -83,38 +120,59 @@ class EvidenceStore:
 
     # ---------------------------------------------------------------------------------- write
 
-    def append(self, kind: str, ident: str, content: dict[str, Any], *,
-               rows: dict[str, list[tuple[Any, ...]]] | None = None,
-               files: dict[str, bytes] | None = None) -> Entry:
-        """Append one entry (and its bulk rows and files) in ONE transaction; return it."""
-        at = content[AT_FIELD[kind]]
-        with self.db.appending():
-            if self.db.query("SELECT 1 FROM entries WHERE id = ?", (ident,)):
-                raise UserError(f"{self.where}: {kind} {ident} is already recorded")
-            last = self.db.query("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
-            seq, prev = (int(last[0][0]) + 1, last[0][1]) if last else (1, c.GENESIS)
-            text = c.dumps({**content, "kind": kind, "id": ident, "seq": seq, "prev": prev})
-            entry = Entry(seq, kind, ident, at, text, prev, c.sha256_hex(text))
-            self.db.insert(f"INSERT INTO entries ({ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           (entry.seq, kind, ident, at, text, prev, entry.hash))
-            for digest, data in (files or {}).items():
-                self.db.insert_file(digest, data)
-            for table, table_rows in (rows or {}).items():
-                if table_rows:
-                    self.db.insert_rows(table, seq, c.TABLES[table], table_rows)
+    def _position(self) -> tuple[int, str]:
+        """The next entry's position and the hash it must link to (call inside the append lock)."""
+        last = self.db.query("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
+        return (int(last[0][0]) + 1, last[0][1]) if last else (1, c.GENESIS)
+
+    def _refuse_duplicate(self, kind: str, ident: str) -> None:
+        if self.db.query("SELECT 1 FROM entries WHERE id = ?", (ident,)):
+            raise UserError(f"{self.where}: {kind} {ident} is already recorded")
+
+    def _insert_entry(self, seq: int, prev: str, kind: str, ident: str, content: dict[str, Any]) -> Entry:
+        text = c.dumps({**content, "kind": kind, "id": ident, "seq": seq, "prev": prev})
+        entry = Entry(seq, kind, ident, content[AT_FIELD[kind]], text, prev, c.sha256_hex(text))
+        self.db.insert(f"INSERT INTO entries ({ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (entry.seq, kind, ident, entry.at, text, prev, entry.hash))
         return entry
 
+    def append(self, kind: str, ident: str, content: dict[str, Any], *, files: dict[str, bytes] | None = None) -> Entry:
+        """Append one entry (and its files) in ONE transaction; return it."""
+        with self.db.appending():
+            self._refuse_duplicate(kind, ident)
+            seq, prev = self._position()
+            for digest, data in (files or {}).items():
+                self.db.insert_file(digest, data)
+            return self._insert_entry(seq, prev, kind, ident, content)
+
     def record(self, sweep: Sweep, *, recorded: dt.datetime | None = None) -> str:
-        """Append a sweep; set and return its chain hash."""
-        encoded = c.encode_sweep(sweep, recorded or _now())
-        header = encoded.header
+        """Append a sweep in ONE transaction; set ``sweep.chain_head`` to its hash and return it.
+
+        Rows are encoded and digested chunk by chunk while a writer thread inserts the previous
+        chunk (the database drivers release the GIL while they work).
+        """
+        header = c.encode_header(sweep, recorded or _now())
         files = {}
-        for key in ("mapping", "checks"):  # stored once per distinct content
+        for key in ("mapping", "checks"):  # stored once per distinct content, referenced by hash
             blob = c.dumps_bytes(header.pop(key))
-            digest = c.sha256_hex(blob)
-            header[f"{key}_sha256"] = digest
-            files[digest] = blob
-        entry = self.append("sweep", sweep.id, header, rows=encoded.rows, files=files)
+            header[f"{key}_sha256"] = c.sha256_hex(blob)
+            files[header[f"{key}_sha256"]] = blob
+        with self.db.appending():
+            self._refuse_duplicate("sweep", sweep.id)
+            seq, prev = self._position()
+            tables: dict[str, Any] = {}
+            with _Writer(self.db, seq) as writer:
+                for table, chunks in c.encode_rows(sweep):
+                    digest = c.RowDigest()
+                    for chunk in chunks:
+                        writer.put(table, chunk)
+                        digest.update(chunk)
+                    tables[table] = digest.result()
+            header["tables"] = tables
+            header["inventory_sha256"] = tables["resources"]["sha256"]
+            for digest_hex, data in files.items():
+                self.db.insert_file(digest_hex, data)
+            entry = self._insert_entry(seq, prev, "sweep", sweep.id, header)
         sweep.chain_head = entry.hash
         return entry.hash
 
