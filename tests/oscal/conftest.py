@@ -23,6 +23,11 @@ WAIVERS = [Waiver("synthetic.keys.rotation", "*", "Legacy HSM keys,\nreplacement
 
 
 @pytest.fixture(scope="session")
+def attestations() -> list[Attestation]:
+    return list(ATTESTATIONS)
+
+
+@pytest.fixture(scope="session")
 def sweep(tmp_path_factory: pytest.TempPathFactory):
     from trustsweep.testing.synthetic import synthetic_sweep
 

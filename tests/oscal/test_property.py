@@ -95,7 +95,7 @@ def sweeps(draw, base):
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_any_sweep_gives_valid_documents(base, schemas, data):
     sweep = data.draw(sweeps(base))
