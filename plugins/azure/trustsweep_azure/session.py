@@ -37,6 +37,7 @@ CLOUDS: dict[str, dict[str, str]] = {
               "authority": "login.chinacloudapi.cn"},
 }
 RETRY_STATUS = {408, 429, 500, 502, 503, 504}
+GRAPH_API = "2021-03-01"
 T = TypeVar("T")
 
 
@@ -253,17 +254,30 @@ class Session:
 
     def graph_rows(self, query: str, *, subscriptions: list[str] | None = None,
                    management_groups: list[str] | None = None) -> Iterator[dict[str, Any]]:
-        """Every row of a Resource Graph query, paged with ``$skipToken``."""
+        """Every row of a Resource Graph query, paged with ``$skipToken``.
+
+        The request is built by the SDK's model and sent through the client's own pipeline
+        (bearer token, headers, transport); the response is read as JSON rather than through
+        the SDK's ``deserialize_object``, which walks every row in Python (~0.2 s per 1000 rows).
+        """
+        from azure.core.rest import HttpRequest
         from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 
+        url = f"{self.settings.arm_url}/providers/Microsoft.ResourceGraph/resources?api-version={GRAPH_API}"
         token: str | None = None
         while True:
-            request = QueryRequest(query=query, subscriptions=subscriptions, management_groups=management_groups,
-                                   options=QueryRequestOptions(top=self.settings.page_size, skip_token=token,
-                                                               result_format="objectArray"))
-            response = self.call("Resource Graph query", lambda r=request: self.graph.resources(r))
-            yield from response.data or []
-            token = response.skip_token
+            body = QueryRequest(query=query, subscriptions=subscriptions, management_groups=management_groups,
+                                options=QueryRequestOptions(top=self.settings.page_size, skip_token=token,
+                                                            result_format="objectArray")).serialize()
+
+            def send(payload: dict[str, Any] = body) -> dict[str, Any]:
+                response = self.graph._send_request(HttpRequest("POST", url, json=payload))
+                response.raise_for_status()
+                return response.json()
+
+            page = self.call("Resource Graph query", send)
+            yield from page.get("data") or []
+            token = page.get("$skipToken")
             if not token:
                 break
 
