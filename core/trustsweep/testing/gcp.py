@@ -124,10 +124,12 @@ class FakeState:
 class FakeGcp:
     """The fake server and its state. Use :meth:`start` / :meth:`stop` or ``with FakeGcp() as fake``."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, *, latency: float = 0.0) -> None:
+        self.latency = latency  # seconds added to every response: models the real service's latency
         self.state = FakeState()
         self.lock = threading.Lock()
         self._projects: dict[str, dict[str, Any]] = {}  # id → {"number":, "ancestors": [...]}
+        self._by_parent: dict[str, list[dict[str, Any]]] = {}  # every ancestor (and projects/<id>) → assets
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self._server.daemon_threads = True
         self._server.fake = self  # type: ignore[attr-defined]
@@ -159,6 +161,7 @@ class FakeGcp:
         with self.lock:
             self.state = FakeState()
             self._projects = {}
+            self._by_parent = {}
 
     # -- seeding -----------------------------------------------------------------------------
 
@@ -186,7 +189,16 @@ class FakeGcp:
             asset["iamPolicy"] = iam_policy
         if org_policy:
             asset["orgPolicy"] = org_policy
+        asset["_project"] = project_id
         self.state.assets.append(asset)
+        self._index(asset)
+
+    def _index(self, asset: dict[str, Any]) -> None:
+        keys = set(asset.get("ancestors", ()))
+        if asset.get("_project"):
+            keys.add(f"projects/{asset['_project']}")
+        for key in keys:
+            self._by_parent.setdefault(key, []).append(asset)
 
     def add_node(self, name: str, ancestors: Iterable[str], org_policy: list[dict[str, Any]] | None = None) -> None:
         """An organization or folder node (``organizations/1``, ``folders/2``), with org policies."""
@@ -200,6 +212,7 @@ class FakeGcp:
         if org_policy:
             asset["orgPolicy"] = org_policy
         self.state.assets.append(asset)
+        self._index(asset)
 
     def add_asset(self, record: dict[str, Any], project: str | None = None) -> dict[str, Any]:
         """One CAI record (REST camelCase, or export snake_case) in ``project`` (default: from its name).
@@ -213,6 +226,7 @@ class FakeGcp:
         asset.setdefault("ancestors", list(info["ancestors"]) if info else [f"projects/{project}"])
         asset["_project"] = project
         self.state.assets.append(asset)
+        self._index(asset)
         return asset
 
     def add_finding(self, project: str, finding: dict[str, Any]) -> None:
@@ -245,13 +259,12 @@ class FakeGcp:
                     return fault
         return None
 
-    def _in_parent(self, asset: dict[str, Any], parent: str) -> bool:
+    def _under(self, parent: str) -> list[dict[str, Any]]:
+        """Assets under ``parent``; a project may be named by id or number."""
         kind, _, ident = parent.partition("/")
-        if kind == "projects":
-            info = self._projects.get(ident)
-            number = info["number"] if info else ident
-            return asset.get("_project") == ident or f"projects/{number}" in asset.get("ancestors", ())
-        return parent in asset.get("ancestors", ())
+        if kind == "projects" and ident in self._projects:
+            parent = f"projects/{self._projects[ident]['number']}"
+        return self._by_parent.get(parent, [])
 
     def list_assets(self, parent: str, query: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
         raw_ct = (query.get("contentType") or ["0"])[0]
@@ -260,9 +273,8 @@ class FakeGcp:
             return 400, _error(400, f"contentType {raw_ct} is not supported by this fake")
         types = set(query.get("assetTypes") or [])
         key = {1: "resource", 2: "iamPolicy", 4: "orgPolicy"}.get(content)
-        matched = [a for a in self.state.assets
-                   if (not types or a["assetType"] in types) and (key is None or key in a)
-                   and self._in_parent(a, parent)]
+        matched = [a for a in self._under(parent)
+                   if (not types or a["assetType"] in types) and (key is None or key in a)]
         page, next_token, err = _page(matched, query, f"assets|{parent}|{content}|{sorted(types)}")
         if err:
             return 400, err
@@ -375,6 +387,8 @@ class _Handler(BaseHTTPRequestHandler):
         with fake.lock:
             fake.state.requests[path] += 1
             fake.state.log.append(self.path)
+        if fake.latency:
+            time.sleep(fake.latency)
         fault = fake._fault_for(self.path)
         if fault is not None:
             if fault.delay:

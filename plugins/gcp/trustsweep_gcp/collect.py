@@ -26,6 +26,7 @@ _CONTENT = {"RESOURCE": 1, "IAM_POLICY": 2, "ORG_POLICY": 4}
 
 _node_policies_cache: dict[tuple[str, Connection, str], dict[str, list[dict[str, Any]]]] = {}
 _node_lock = threading.Lock()
+_node_key_locks: dict[tuple[str, Connection, str], threading.Lock] = {}
 
 
 def _to_dict(message: Any) -> dict[str, Any]:
@@ -86,18 +87,20 @@ def collect_assets(unit: WorkUnit) -> Collected:
 
 
 def _node_policies(conn: Connection, top: str, sweep: str) -> tuple[dict[str, list[dict[str, Any]]], int]:
-    """Org policies set on every organization and folder under ``top`` (cached once per sweep)."""
+    """Org policies set on every organization and folder under ``top``, read once per sweep and process."""
     key = (sweep, conn, top)
     with _node_lock:
+        lock = _node_key_locks.setdefault(key, threading.Lock())
+    with lock:  # one thread reads; the others wait for its answer
         cached = _node_policies_cache.get(key)
-    if cached is not None:
-        return cached, 0
-    assets, n = list_assets(conn, top, "ORG_POLICY", (T.ORGANIZATION, T.FOLDER))
-    found = {a["name"].split(".googleapis.com/", 1)[-1]: a.get("orgPolicy") or [] for a in assets}
-    with _node_lock:
-        if len(_node_policies_cache) > 256:
-            _node_policies_cache.clear()
-        _node_policies_cache[key] = found
+        if cached is not None:
+            return cached, 0
+        assets, n = list_assets(conn, top, "ORG_POLICY", (T.ORGANIZATION, T.FOLDER))
+        found = {a["name"].split(".googleapis.com/", 1)[-1]: a.get("orgPolicy") or [] for a in assets}
+        with _node_lock:
+            if len(_node_policies_cache) > 256:
+                _node_policies_cache.clear()
+            _node_policies_cache[key] = found
     return found, n
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from trustsweep.model import Resource
+from trustsweep.provider import CheckContext
 
 PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
 
@@ -52,3 +54,14 @@ def seconds(value: Any) -> float | None:
 
 def short(name: str) -> str:
     return name.rstrip("/").rsplit("/", 1)[-1]
+
+
+_derived: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def per_target(ctx: CheckContext, key: str, build: Callable[[CheckContext], Any]) -> Any:
+    """A fact derived from the whole target inventory, computed once per target (not per resource)."""
+    cache = _derived.setdefault(ctx.inventory, {})
+    if key not in cache:
+        cache[key] = build(ctx)
+    return cache[key]

@@ -8,7 +8,7 @@ from trustsweep.model import Outcome, Resource, failed, not_applicable, passed
 from trustsweep.provider import CheckContext
 
 from .. import types as T
-from ._util import data, seconds
+from ._util import data, per_target, seconds
 
 _LOG_TYPES = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
 _LOG_TYPE_NUMBERS = {1: "ADMIN_READ", 2: "DATA_WRITE", 3: "DATA_READ"}
@@ -105,7 +105,7 @@ def retention_locked(resource: Resource, ctx: CheckContext) -> Outcome:
         destination = f"logging.googleapis.com/{path}"
     else:
         destination = f"storage.googleapis.com/{d.get('name') or resource.name}"
-    sink = _sink_destinations(ctx).get(destination)
+    sink = per_target(ctx, "sink_destinations", _sink_destinations).get(destination)
     if sink is None:
         return not_applicable("not the destination of a log sink")
     if resource.type == T.LOG_BUCKET:
