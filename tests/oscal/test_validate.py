@@ -186,3 +186,17 @@ def test_references_into_an_imported_document_resolve(sweep, schemas, tmp_path):
     problems = validate_file(ar_path, schema_dir=schemas)
     assert [p.path for p in problems] == [f"{R}.observations[0].origins[0].related-tasks[0].task-uuid"]
     assert "imports not read: assessment-plan.json" in problems[0].message
+
+
+@pytest.mark.parametrize("version", ["1.1.3", "1.2.1"])
+def test_documents_of_other_models_validate_against_the_complete_schema(schemas, tmp_path, version):
+    """Not ours: a profile (no dedicated schema file here) is checked against its branch of the complete schema."""
+    profile = {"profile": {
+        "uuid": str(uuid.uuid4()),
+        "metadata": {"title": "Baseline", "last-modified": "2026-01-01T00:00:00Z", "version": "1", "oscal-version": version},
+        "imports": [{"href": "catalog.json", "include-all": {}}],
+    }}
+    assert validate_file(_write(tmp_path, profile, "profile.json"), schema_dir=schemas) == []
+    profile["profile"]["imports"][0]["include-all"] = []
+    problems = validate_file(_write(tmp_path, profile, "profile.yaml"), schema_dir=schemas)
+    assert problems and all(p.path.startswith("$.profile.imports[0]") for p in problems), [str(p) for p in problems]

@@ -99,6 +99,7 @@ class _Builder:
         self.plugin_of_provider = {s.provider: s.plugin for s in sweep.checks.values() if s.plugin}
         self.plugin_uuid: dict[str, str] = {}
         self.item_uuid = uuid5_maker(self.sid, "inventory-item")
+        self.resource_uuid = uuid5_maker("resource")
 
     # -- local definitions --------------------------------------------------------------------
 
@@ -139,6 +140,7 @@ class _Builder:
             prop("provider", provider),
             prop("target", target),
             prop("region", region or "global"),
+            prop("resource-uuid", self.resource_uuid(key)),  # the same for this resource in every sweep
         ]
         item: dict[str, Any] = {
             "uuid": item_uuid,

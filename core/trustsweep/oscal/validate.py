@@ -148,15 +148,22 @@ def _schema_version(path: Path) -> str:
     import orjson
 
     schema_id = str(orjson.loads(path.read_bytes()).get("$id", ""))
-    parts = schema_id.split("/")
-    return parts[parts.index("oscal") + 1] if "oscal" in parts[:-1] else ""
+    versions = [p for p in schema_id.split("/") if p.count(".") == 2 and p.replace(".", "").isdigit()]
+    return versions[0] if versions else ""
 
 
 @functools.lru_cache(maxsize=16)
-def _validator(path: Path, backend: str) -> Any:
+def _validator(path: Path, backend: str, model: str = "") -> Any:
     import orjson
 
     schema = orjson.loads(path.read_bytes())
+    branches = schema.get("oneOf")
+    if model and isinstance(branches, list):  # the complete schema: keep only this model's branch
+        for branch in branches:
+            if branch.get("required") == [model]:
+                del schema["oneOf"]
+                schema.update(branch)
+                break
     if backend == "rust":
         import jsonschema_rs
 
@@ -194,7 +201,11 @@ def default_backend() -> str:
 def schema_problems(doc: Any, schema_path: Path, *, backend: str | None = None) -> list[Problem]:
     """Problems NIST's schema finds in ``doc``."""
     backend = backend or default_backend()
-    validator = _validator(Path(schema_path), backend)
+    try:
+        model = model_of(doc)
+    except UserError:
+        model = ""
+    validator = _validator(Path(schema_path), backend, model)
     problems: list[Problem] = []
     if backend == "rust":
         for error in validator.iter_errors(doc):
