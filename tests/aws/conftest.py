@@ -63,9 +63,9 @@ class Swept:
         return statuses.pop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def northwind(aws_emulator: AwsEmulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Swept]:
-    """The Northwind estate (2 regions, 1 member account, planted secrets), swept once as an organisation."""
+    """The Northwind estate (2 regions, 1 member account, planted secrets), swept once per session as an organisation."""
     from trustsweep_aws import session
 
     aws_emulator.reset()
@@ -82,6 +82,6 @@ def northwind(aws_emulator: AwsEmulator, tmp_path_factory: pytest.TempPathFactor
         sweep = aws_sweep(regions=list(estate.regions), save_inventory=tmp / "inventory",
                           options={"organization": True, "production_account": [estate.account],
                                    "external_id": "nw-external-id"})
-        names = {r.id: r.name for r in sweep.resources}
-        yield Swept(estate, sweep, names, aws_emulator.endpoint, env, tmp / "inventory")
         session.reset_cache()
+    # the environment is restored before tests run: they read the Sweep and the saved inventory only
+    yield Swept(estate, sweep, {r.id: r.name for r in sweep.resources}, aws_emulator.endpoint, env, tmp / "inventory")

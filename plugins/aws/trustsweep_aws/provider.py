@@ -71,36 +71,39 @@ class AwsProvider(Provider):
             raise ProviderError(f"cannot identify the caller with {what}: {describe_error(exc)}") from None
 
     def targets(self, requested: Sequence[str]) -> list[Target]:
-        opts = self._opts()
-        caller = self._identity()
-        partition = caller["Arn"].split(":")[1]
+        self._opts()  # validate options before any call
         if self.options.get("organization"):
-            return self._organization(caller, partition, requested, opts)
+            caller = self._identity()
+            return self._organization(caller, caller["Arn"].split(":")[1], requested)
         if not requested:
+            caller = self._identity()
             account = caller["Account"]
-            return [Target("aws", account, account, {"partition": partition, "production": self._production(account)})]
+            return [Target("aws", account, account, {"partition": caller["Arn"].split(":")[1],
+                                                      "production": self._production(account)})]
         out: list[Target] = []
+        caller: dict[str, str] | None = None
         for item in requested:
             if ACCOUNT_ID.match(item):
+                caller = caller or self._identity()
+                partition = caller["Arn"].split(":")[1]
                 attrs: dict[str, Any] = {"partition": partition}
                 if item != caller["Account"]:
                     attrs.update(self._role_attrs(item, partition))
                 attrs["production"] = self._production(item)
                 out.append(Target("aws", item, item, attrs))
-            else:
+            else:  # a profile name: its own credentials (SSO, role, keys) decide the account
                 ident = self._identity(item)
                 account = ident["Account"]
                 out.append(Target("aws", account, item, {"profile": item, "partition": ident["Arn"].split(":")[1],
                                                           "production": self._production(account, item)}))
         return out
 
-    def _organization(self, caller: dict[str, str], partition: str, requested: Sequence[str],
-                      opts: dict[str, Any]) -> list[Target]:
+    def _organization(self, caller: dict[str, str], partition: str, requested: Sequence[str]) -> list[Target]:
         from . import session
         from .collectors.base import describe_error
 
         try:
-            org = session.base_session().client("organizations", config=session.client_config(opts))
+            org = session.base_session().client("organizations", config=session.client_config(self._opts()))
             accounts = [a for page in org.get_paginator("list_accounts").paginate() for a in page.get("Accounts") or []]
         except Exception as exc:
             raise ProviderError(f"cannot list the organisation's accounts: {describe_error(exc)}") from None

@@ -1,0 +1,93 @@
+"""Faults over the real wire: throttling and 5xx are retried; AccessDenied, exhausted retries and
+operations the emulator lacks become ``error`` results; the sweep completes (exit 3, valid OSCAL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from trustsweep.model import Status
+from trustsweep.testing.aws import AwsEmulator, seed_estate
+
+from .conftest import aws_sweep
+from .faultproxy import FaultProxy, Rule, ec2_error, json_error, query_error
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def proxy(aws_env: AwsEmulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultProxy]:
+    seed_estate(aws_env.endpoint, regions=(REGION,))
+    fp = FaultProxy(aws_env.endpoint)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", fp.endpoint)
+    yield fp
+    fp.stop()
+
+
+def by_check(sweep, check_id):
+    return [r for r in sweep.results if r.check_id == check_id]
+
+
+def test_throttling_and_5xx_are_retried(proxy: FaultProxy) -> None:
+    throttled = proxy.add(Rule("Action=DescribeSecurityGroups", 400, ec2_error("RequestLimitExceeded"), times=2))
+    unavailable = proxy.add(Rule("TrentService.ListKeys", 503, "", "text/plain", times=2))
+    iam = proxy.add(Rule("Action=GetAccountSummary", 400, query_error("Throttling", "Rate exceeded"), times=1))
+    sweep = aws_sweep(regions=[REGION], options={"retry_mode": "standard", "max_attempts": 4})
+    assert (throttled.hits, unavailable.hits, iam.hits) == (2, 2, 1)
+    assert proxy.count("Action=DescribeSecurityGroups") == 3  # two refusals, then the answer
+    for check in ("aws.ec2.security_group_ingress", "aws.kms.key_rotation", "aws.iam.root_mfa"):
+        results = by_check(sweep, check)
+        assert results and all(r.status is not Status.ERROR for r in results), check
+    # HTTP attempts are counted, retries included, and match what crossed the wire
+    assert sweep.stats["requests"] == len(proxy.requests) - _planning_requests(proxy)
+
+
+def _planning_requests(proxy: FaultProxy) -> int:
+    """Requests made outside collection units (caller identity while resolving targets)."""
+    return proxy.count("Action=GetCallerIdentity")
+
+
+def test_exhausted_retries_and_access_denied_become_errors(proxy: FaultProxy) -> None:
+    proxy.add(Rule("Action=DescribeDBInstances", 400, query_error("Throttling", "Rate exceeded")))
+    proxy.add(Rule("GET /detector", 403, json_error("AccessDeniedException", "not authorized to guardduty:ListDetectors"),
+                   "application/json"))
+    proxy.add(Rule("Action=DescribeVolumes", 500, "", "text/plain"))
+    sweep = aws_sweep(regions=[REGION], options={"max_attempts": 2, "retry_mode": "adaptive"})
+    rds = by_check(sweep, "aws.rds.storage_encrypted")
+    assert rds and all(r.status is Status.ERROR for r in rds)
+    assert "Throttling" in rds[0].reason and "retries" in rds[0].reason
+    assert proxy.count("Action=DescribeDBInstances") == 2  # max_attempts total, first included
+    gd = by_check(sweep, "aws.guardduty.enabled")
+    assert [r.status for r in gd] == [Status.ERROR] and "AccessDenied" in gd[0].reason
+    assert proxy.count("GET /detector") == 1  # AccessDenied is not retried
+    vols = by_check(sweep, "aws.ec2.volume_encrypted")
+    assert vols and all(r.status is Status.ERROR for r in vols)
+    # the rest of the sweep went on
+    assert {r.status for r in by_check(sweep, "aws.s3.bucket_encryption")} == {Status.PASS, Status.FAIL}
+    assert sweep.exit_code == 3
+
+
+def test_partial_access_denied_on_one_bucket_is_an_error_for_that_bucket_only(proxy: FaultProxy) -> None:
+    proxy.add(Rule("GET /nw-public-assets?encryption", 403,
+                   "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"))
+    sweep = aws_sweep(regions=[REGION])
+    results = {r.resource_id.rsplit(":", 1)[-1]: r for r in by_check(sweep, "aws.s3.bucket_encryption")}
+    assert results["nw-public-assets"].status is Status.ERROR
+    assert "AccessDenied" in results["nw-public-assets"].reason
+    assert results["nw-audit-logs"].status is Status.PASS
+    tls = {r.resource_id.rsplit(":", 1)[-1]: r.status for r in by_check(sweep, "aws.s3.bucket_tls_only")}
+    assert tls["nw-public-assets"] is Status.FAIL  # other facts of that bucket were still read
+
+
+def test_no_credentials_is_an_error_not_a_pass(aws_env: AwsEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy = FaultProxy(aws_env.endpoint)
+    proxy.add(Rule("Action=GetCallerIdentity", 403, query_error("InvalidClientTokenId", "The security token is invalid")))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.endpoint)
+    try:
+        sweep = aws_sweep(regions=[REGION])
+    finally:
+        proxy.stop()
+    assert sweep.results and all(r.status is Status.ERROR for r in sweep.results)
+    assert "InvalidClientTokenId" in sweep.results[0].reason
+    assert sweep.exit_code == 3
