@@ -239,8 +239,8 @@ class EvidenceStore:
         return Entry(int(r[0]), *r[1:])
 
     def rows(self, table: str, seq: int) -> Iterator[tuple[Any, ...]]:
-        cols = ", ".join(("idx", *c.TABLES[table], "body"))
-        return self.db.stream(f"SELECT {cols} FROM {table} WHERE entry = ? ORDER BY idx", (seq,))
+        """One sweep's rows of a bulk table, ``(idx, column..., body)`` in order."""
+        return self.db.stream_rows(table, seq, c.TABLES[table])
 
     def file(self, digest: str) -> bytes | None:
         rows = self.db.query("SELECT data FROM files WHERE sha256 = ?", (digest,))
