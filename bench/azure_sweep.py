@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=20)
     parser.add_argument("--resources", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=16)
-    parser.add_argument("--graph-batch", type=int, default=200)
+    parser.add_argument("--graph-batch", type=int, default=0, help="subscriptions per Graph query (0: the plugin default)")
     args = parser.parse_args()
 
     server = subprocess.Popen([sys.executable, "-m", "trustsweep.testing.azure", "--subscriptions",
@@ -41,9 +41,21 @@ def main() -> None:
         known = {c: c for c in registry.checks} | dict(registry.aliases)
         mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
                                plugin_files=registry.mapping_files)
+        class Progress:
+            last_unit = 0.0
+
+            def planned(self, provider: str, units: int) -> None:
+                pass
+
+            def unit_done(self, collected: object) -> None:
+                Progress.last_unit = time.perf_counter() - start
+
+            def message(self, text: str) -> None:
+                print(text, file=sys.stderr)
+
         start = time.perf_counter()
         with ThreadPoolExecutor(args.workers) as pool:
-            sweep = run_sweep(registry, mapping, providers=["azure"], executor=pool,
+            sweep = run_sweep(registry, mapping, providers=["azure"], executor=pool, progress=Progress(),
                               provider_options={"azure": {"graph_batch": args.graph_batch}})
         wall = time.perf_counter() - start
     finally:
@@ -53,21 +65,24 @@ def main() -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     per_sub = args.resources
     graph_rows = {
-        "resources": args.subscriptions * per_sub,  # storage, disks, VMs, NSGs
+        "resources:storage": args.subscriptions * per_sub // 4,
+        "resources:compute": args.subscriptions * per_sub // 2,  # disks and VMs
+        "resources:network": args.subscriptions * per_sub // 4,
         "authorizationresources": args.subscriptions * 2,
         "securityresources": args.subscriptions * 5,
         "recoveryservicesresources": args.subscriptions * (per_sub // 4 // 2),
     }
-    batches = math.ceil(args.subscriptions / args.graph_batch)
-    min_graph = sum(max(batches, math.ceil(n / 1000)) for n in graph_rows.values())
+    min_graph = sum(math.ceil(n / 1000) for n in graph_rows.values())
     print(f"subscriptions        {args.subscriptions}")
     print(f"resources collected  {len(sweep.resources)}")
     print(f"results              {len(sweep.results)} {sweep.counts()}")
     print(f"collection errors    {len(sweep.collection_errors)}")
-    print(f"wall time            {wall:.2f} s")
+    print(f"wall time            {wall:.2f} s (last unit of collection done at {Progress.last_unit:.2f} s)")
     print(f"HTTP requests        {sweep.stats['requests']} by the plugin's units (+1 subscription listing); "
           f"server saw {server_requests}")
-    print(f"Graph minimum        {min_graph} queries at 1000 rows a page")
+    arm_minimum = args.subscriptions * 14 + 2  # per subscription: monitor 2, SQL 6, web 2, Key Vault 3, contacts 1; Entra 2
+    print(f"minimum              {min_graph + arm_minimum} ({min_graph} Resource Graph queries at 1000 rows a page "
+          f"+ {arm_minimum} Resource Manager / Microsoft Graph GETs)")
     print(f"peak RSS             {rss_mb:.0f} MB")
 
 

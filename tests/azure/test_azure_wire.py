@@ -37,8 +37,8 @@ def test_paging_graph_skiptoken_and_arm_nextlink(fake, azure_registry) -> None: 
     accounts = [r for r in s.resources if r.type == "azure.storage.account"]
     servers = [r for r in s.resources if r.type == "azure.sql.server"]
     assert len(accounts) == 7 and len(servers) == 5
-    # 7 rows at 2 a page: 4 Graph pages for `resources`; 1 page each for the other three tables
-    assert fake.count(GRAPH) == 4 + 3
+    # 7 storage rows at 2 a page: 4 Graph pages; 1 page each for the other five queries
+    assert fake.count(GRAPH) == 4 + 5
     # 5 servers at 2 a page (the session fake's arm_page_size): 3 GETs following nextLink
     assert fake.count(SQL_LIST) == 3
     assert s.stats["requests"] == fake.count() - 1  # all but the subscription listing, counted by units
@@ -46,15 +46,15 @@ def test_paging_graph_skiptoken_and_arm_nextlink(fake, azure_registry) -> None: 
 
 
 def test_graph_queries_are_batched_across_subscriptions(fake, azure_registry) -> None:  # noqa: ANN001
-    s = sweep(fake, azure_registry, small_estate(subs=3, storage=3, servers=1))
+    s = sweep(fake, azure_registry, small_estate(subs=3, storage=3, servers=1), graph_batch=3)
     assert sorted(t.id for t in s.targets) == SUBS
-    assert fake.count(GRAPH) == 4  # one query per table for all three subscriptions
+    assert fake.count(GRAPH) == 6  # one query per table (resources in three) for all three subscriptions
     per_target = {sub: len([r for r in s.resources if r.target == sub and r.type == "azure.storage.account"])
                   for sub in SUBS}
     assert per_target == {sub: 3 for sub in SUBS}
     fake.reset()
     unbatched = sweep(fake, azure_registry, graph_batch=1)
-    assert fake.count(GRAPH) == 12
+    assert fake.count(GRAPH) == 18
     assert outcome(unbatched) == outcome(s)
 
 
@@ -87,7 +87,7 @@ def test_unrecoverable_graph_failure_errors_its_checks_only(fake, azure_registry
     assert any(r.check_id == "azure.sql.min_tls" and r.status is Status.PASS for r in s.results)
     errors = [e for e in s.collection_errors if e.service.startswith("graph.")]
     assert errors and all("gave up after 4 attempts" in e.reason for e in errors)
-    assert fake.count(GRAPH) == 4 * 4  # four tables, four attempts each
+    assert fake.count(GRAPH) == 6 * 4  # six queries, four attempts each
 
 
 def test_forbidden_is_not_retried_and_is_an_error(fake, azure_registry) -> None:  # noqa: ANN001

@@ -23,11 +23,11 @@ PROVIDER = "azure"
 GLOBAL = "global"
 
 # Resource Graph: table → ARM types read from it (lower case, as Graph returns them)
+# (the `resources` table is read in three independent queries so that their pages arrive in parallel)
 GRAPH_TYPES: dict[str, dict[str, str]] = {
-    "resources": {
-        "microsoft.storage/storageaccounts": T.STORAGE_ACCOUNT,
-        "microsoft.compute/disks": T.DISK,
-        "microsoft.compute/virtualmachines": T.VM,
+    "resources:storage": {"microsoft.storage/storageaccounts": T.STORAGE_ACCOUNT},
+    "resources:compute": {"microsoft.compute/disks": T.DISK, "microsoft.compute/virtualmachines": T.VM},
+    "resources:network": {
         "microsoft.network/networksecuritygroups": T.NSG,
         "microsoft.network/networkwatchers/flowlogs": T.FLOW_LOG,
     },
@@ -61,9 +61,9 @@ def graph_query(table: str, regions: Iterable[str] = ()) -> str:
     types = ", ".join(f"'{t}'" for t in GRAPH_TYPES[table])
     where = f"type in~ ({types})"
     locations = [r for r in regions if r]
-    if locations and table == "resources":
+    if locations and table.startswith("resources"):
         where += " and location in~ (" + ", ".join(f"'{r.lower()}'" for r in locations) + ")"
-    return f"{table} | where {where} | project {COLUMNS} | order by id asc"
+    return f"{table.split(':')[0]} | where {where} | project {COLUMNS} | order by id asc"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -123,12 +123,13 @@ def _graph_slice(unit: WorkUnit, sess: Session, table: str) -> list[dict[str, An
 
 
 def graph_resources(unit: WorkUnit) -> Collected:
-    """Storage accounts, managed disks, VMs, NSGs and flow logs."""
+    """Storage accounts, managed disks and VMs, or NSGs and flow logs (``unit.options["table"]``)."""
+    table = unit.options["table"]
 
     def body(sess: Session) -> list[Resource]:
         out = []
-        for row in _graph_slice(unit, sess, "resources"):
-            type_ = GRAPH_TYPES["resources"].get(str(row.get("type", "")).lower())
+        for row in _graph_slice(unit, sess, table):
+            type_ = GRAPH_TYPES[table].get(str(row.get("type", "")).lower())
             if not type_:
                 continue
             props = dict(row.get("properties") or {})

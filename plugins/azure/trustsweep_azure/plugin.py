@@ -26,7 +26,7 @@ def trustsweep_options() -> list[OptionSpec]:
                    env="TRUSTSWEEP_AZURE_MANAGEMENT_GROUP"),
         OptionSpec("azure-cloud", "azure", "Azure cloud: public, usgov or china.", default="public",
                    env="TRUSTSWEEP_AZURE_CLOUD"),
-        OptionSpec("azure-graph-batch", "azure", "Subscriptions per Resource Graph query (1-1000, default 200)."),
+        OptionSpec("azure-graph-batch", "azure", "Subscriptions per Resource Graph query (1-1000; default: a quarter of them)."),
     ]
 
 

@@ -26,7 +26,9 @@ _SUBSCRIPTION = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 
 # service → (collector, resource types it produces). One unit of each per subscription.
 SERVICES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "graph.resources": ("graph_resources", (T.STORAGE_ACCOUNT, T.DISK, T.VM, T.NSG, T.FLOW_LOG)),
+    "graph.storage": ("graph_resources", (T.STORAGE_ACCOUNT,)),
+    "graph.compute": ("graph_resources", (T.DISK, T.VM)),
+    "graph.network": ("graph_resources", (T.NSG, T.FLOW_LOG)),
     "graph.authorization": ("graph_authorization", (T.ACCESS, T.CUSTOM_ROLE)),
     "graph.security": ("graph_security", (T.DEFENDER, T.SUB_ASSESSMENT)),
     "graph.backup": ("graph_backup", (T.BACKUP,)),
@@ -37,7 +39,8 @@ SERVICES: dict[str, tuple[str, tuple[str, ...]]] = {
     "arm.security": ("arm_security", (T.CONTACTS,)),
     "entra": ("entra", (T.DIRECTORY,)),
 }
-DEFAULT_GRAPH_BATCH = 200
+GRAPH_BATCHES = 4  # by default subscriptions are split into about this many Resource Graph batches
+MAX_GRAPH_BATCH = 1000
 
 
 class AzureProvider(Provider):
@@ -49,10 +52,10 @@ class AzureProvider(Provider):
         self.run_id = str(uuid.uuid4())
         self._batches: dict[str, list[str]] = {}
         try:
-            self.batch_size = int(self.options.get("graph_batch") or DEFAULT_GRAPH_BATCH)
+            self.batch_size = int(self.options.get("graph_batch") or 0)
         except (TypeError, ValueError):
             raise UserError(f"--azure-graph-batch {self.options.get('graph_batch')!r}: expected a number") from None
-        if not 1 <= self.batch_size <= 1000:
+        if not 0 <= self.batch_size <= MAX_GRAPH_BATCH:
             raise UserError(f"--azure-graph-batch {self.batch_size}: expected 1 to 1000 subscriptions per query")
 
     # -- targets ------------------------------------------------------------------------------
@@ -80,8 +83,11 @@ class AzureProvider(Provider):
         found = [t for t in found if t.attrs.get("state", "Enabled") in ("Enabled", "Warned", "PastDue", None)]
         found.sort(key=lambda t: t.id)
         ids = [t.id for t in found]
-        for i in range(0, len(ids), self.batch_size):
-            chunk = ids[i:i + self.batch_size]
+        # a few batches rather than one: the first targets are evaluated while later batches page in,
+        # at the cost of at most one extra query per table per batch
+        size = self.batch_size or min(MAX_GRAPH_BATCH, max(1, -(-len(ids) // GRAPH_BATCHES)))
+        for i in range(0, len(ids), size):
+            chunk = ids[i:i + size]
             for sub in chunk:
                 self._batches[sub] = chunk
         return found
@@ -110,5 +116,7 @@ class AzureProvider(Provider):
         chosen = [r.lower() for r in (self.options.get("regions") or regions or ())]
         options = {"settings": self.settings, "run": self.run_id, "regions": chosen,
                    "batch": self._batches.get(target.id, [target.id])}
-        return [WorkUnit(PROVIDER, target, "global", service, f"{_MODULE}:{collector}", types, options)
+        return [WorkUnit(PROVIDER, target, "global", service, f"{_MODULE}:{collector}", types,
+                         {**options, "table": "resources:" + service.split(".")[1]} if collector == "graph_resources"
+                         else options)
                 for service, (collector, types) in SERVICES.items()]
