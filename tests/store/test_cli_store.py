@@ -100,6 +100,9 @@ def test_export_writes_one_result_per_stored_sweep(tmp_path: Path, store_url: st
     head = {p["value"] for p in doc["metadata"]["props"] if p["name"] == "evidence-chain-head"}
     assert head == {sweeps[-1].chain_head}
     assert_valid_oscal(out)
+    chart = (out / "history.md").read_text()
+    assert "| CC2.1 | ❌ | ❌ | ❌ | 0/3 |" in chart
+    assert "CC2.1" in (out / "history.html").read_text()
 
 
 def test_export_in_oscal_1_1_3_yaml(tmp_path: Path, sqlite_url: str, cli) -> None:
@@ -116,6 +119,19 @@ def test_export_of_tampered_evidence_fails_and_names_the_sweep(tmp_path: Path, s
     Attacker(sqlite_url).execute("UPDATE findings SET body = replace(body, 'not-satisfied', 'satisfied') WHERE entry = 3")
     result = cli("export", "--store", sqlite_url, "--out", str(tmp_path / "x"))
     assert result.exit_code == 1 and sweeps[2].id in result.stderr
+
+
+def test_export_refuses_a_rehashed_entry_that_breaks_the_chain(tmp_path: Path, sqlite_url: str, cli, Attacker) -> None:
+    from trustsweep.store.canonical import sha256_hex
+
+    sweeps = _record(tmp_path, sqlite_url)
+    attacker = Attacker(sqlite_url)
+    attacker.execute("UPDATE entries SET content = replace(content, '\"exit_code\":3', '\"exit_code\":0') WHERE seq = 2")
+    content = attacker.query("SELECT content FROM entries WHERE seq = 2")[0][0]
+    attacker.execute(f"UPDATE entries SET hash = '{sha256_hex(content)}' WHERE seq = 2")
+    result = cli("export", "--store", sqlite_url, "--out", str(tmp_path / "x"))
+    assert result.exit_code == 1 and sweeps[2].id in result.stderr, result.output
+    assert not (tmp_path / "x" / "assessment-results.json").exists()
 
 
 def test_diff_lists_new_failures_fixes_and_resource_changes(tmp_path: Path, sqlite_url: str, cli) -> None:

@@ -3,7 +3,8 @@
 Each sweep is rebuilt from the store (every digest re-checked on the way) and turned into its
 OSCAL ``result`` by the same code that wrote it at sweep time, so an export matches what the
 sweep wrote then. The catalog, assessment plan and component definition come from the latest
-sweep of the window; every document carries the store's chain head.
+sweep of the window; every document carries the store's chain head. ``history.md`` and
+``history.html`` chart each criterion's state across the window.
 """
 
 from __future__ import annotations
@@ -19,8 +20,14 @@ def export_window(store: EvidenceStore, sweeps: Sequence[Entry], out: Path, *, o
                   fmt: str = "json", start: dt.datetime | None = None, end: dt.datetime | None = None) -> list[Path]:
     """Write the OSCAL bundle of a window into ``out``; return the paths written."""
     from ..oscal import assessment_results_document, build_result, dump, write_bundle
+    from .history import load_history, render_html, render_markdown
+    from .ledger import TamperedError
+    from .verify import verify
 
-    head = store.head()
+    chain = verify(store, rows=False)  # every entry's hash and link; each exported sweep's rows below
+    if not chain.ok:
+        raise TamperedError(chain.problems[0])
+    head = chain.head
     results = []
     last = None
     for entry in sweeps:
@@ -37,4 +44,8 @@ def export_window(store: EvidenceStore, sweeps: Sequence[Entry], out: Path, *, o
                                       import_ap=f"assessment-plan.{fmt}", tool_version=last.tool_version)
     ar = out / f"assessment-results.{fmt}"
     dump(doc, ar, fmt)
-    return [p for p in paths if p != ar] + [ar]
+    hist = load_history(store, start, end)
+    title = f"Criteria over the audit window, {span}"
+    (out / "history.md").write_text(render_markdown(hist, title), encoding="utf-8")
+    (out / "history.html").write_text(render_html(hist, title), encoding="utf-8")
+    return [p for p in paths if p != ar] + [ar, out / "history.md", out / "history.html"]
