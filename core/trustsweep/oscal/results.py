@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -43,7 +45,6 @@ if TYPE_CHECKING:
 
 COLLECTION_UNIT_TYPE = "trustsweep.collection-unit"
 _SECRET_KEY = re.compile(r"(?i)(passw|secret|token|credential|private.?key|access.?key|signature|session)")
-_SECRET_HINTS = ("passw", "secret", "token", "credential", "key", "signature", "session")
 _METHODS_TEST = ["TEST"]
 _METHODS_EXAMINE = ["EXAMINE"]
 _TYPES = ["control-objective"]
@@ -63,7 +64,8 @@ def _evidence_text(evidence: dict[str, Any]) -> str:
     try:
         text = orjson.dumps(evidence, option=orjson.OPT_SORT_KEYS).decode()
         low = text.lower()
-        if not any(hint in low for hint in _SECRET_HINTS):  # the usual case: nothing like a secret
+        if not ("key" in low or "token" in low or "secret" in low or "passw" in low or "credential" in low
+                or "signature" in low or "session" in low):  # the usual case: nothing like a secret
             return text
     except TypeError:  # non-string keys, an integer beyond 64 bits, an unknown type
         pass
@@ -165,49 +167,53 @@ class _Builder:
     # -- observations -------------------------------------------------------------------------
 
     def observations(self) -> tuple[list[dict[str, Any]], list[str]]:
-        s = self.sweep
+        """One TEST observation per check result, in the order of ``sweep.results``."""
         collected = self.collected
-        sid = self.sid
-        observation_uuid = uuid5_maker(sid, "observation")
+        observation_uuid = uuid5_maker(self.sid, "observation")
         check_props: dict[str, dict[str, Any]] = {}
         status_props = {st: prop("result", st.value) for st in Status}
+        status_value = {st: st.value for st in Status}
         waiver_props: dict[int, list[dict[str, Any]]] = {}
+        subject_of = self.subject_of
         out: list[dict[str, Any]] = []
         uuids: list[str] = []
         seen: dict[str, int] = {}
-        for r in s.results:
-            key = r.resource_key
-            natural = f"{r.check_id}|{key}"
+        for r in self.sweep.results:
+            check_id, rid, status = r.check_id, r.resource_id, r.status
+            key = f"{r.provider}|{r.target}|{rid}"  # == r.resource_key, without the property call
+            natural = f"{check_id}|{key}"
             n = seen.get(natural)
             if n is None:
                 seen[natural] = 1
                 ouuid = observation_uuid(natural)
             else:  # the same check on the same resource twice: keep both, distinct uuids
                 seen[natural] = n + 1
-                ouuid = uuid5(sid, "observation", natural, str(n))
-            cp = check_props.get(r.check_id)
+                ouuid = uuid5(self.sid, "observation", natural, str(n))
+            cp = check_props.get(check_id)
             if cp is None:
-                cp = check_props[r.check_id] = prop("check-id", r.check_id)
-            props = [cp, status_props[r.status]]
+                cp = check_props[check_id] = prop("check-id", check_id)
+            props = [cp, status_props[status]]
             if r.waiver is not None:
                 wp = waiver_props.get(id(r.waiver))
                 if wp is None:
                     wp = waiver_props[id(r.waiver)] = _waiver_props(r.waiver)
                 props += wp
+            title = f"{check_id} on {rid}"
+            if not title.isprintable() or title[0] == " " or title[-1] == " ":
+                title = line(title)
             reason = r.reason.strip() if r.reason else ""
-            obs = {
+            out.append({
                 "uuid": ouuid,
-                "title": line(f"{r.check_id} on {r.resource_id}"),
-                "description": reason or f"{r.check_id}: {r.status.value}",
+                "title": title,
+                "description": reason or f"{check_id}: {status_value[status]}",
                 "props": props,
                 "methods": _METHODS_TEST,
                 "types": _TYPES,
-                "subjects": self.subject_of.get(key) or self.subjects_for(r, key),
+                "subjects": subject_of.get(key) or self.subjects_for(r, key),
                 "relevant-evidence": [{"description": _evidence_text(r.evidence) if r.evidence
-                                       else f"{r.status.value}: {reason or 'no further evidence recorded'}"}],
+                                       else f"{status_value[status]}: {reason or 'no further evidence recorded'}"}],
                 "collected": collected,
-            }
-            out.append(obs)
+            })
             uuids.append(ouuid)
         return out, uuids
 
@@ -286,7 +292,8 @@ class _Builder:
                 observations.append(o)
                 attestation_obs.setdefault(f.criterion_id, []).append(o["uuid"])
         findings = self.findings(obs_uuids, attestation_obs)
-        counts = s.counts()
+        tally = Counter(map(attrgetter("status"), s.results))
+        counts = {st.value: tally.get(st, 0) for st in Status}  # == s.counts(), without 100k .value
         targets = ", ".join(f"{t.provider}:{t.id}" for t in s.targets) or "none"
         props = [prop("sweep-id", s.id), prop("exit-code", s.exit_code), prop("incomplete", str(s.incomplete).lower()),
                  prop("mapping-digest", s.mapping.digest)]
