@@ -84,3 +84,15 @@ def test_registration_imports_no_azure_sdk() -> None:
             "bad = [m for m in sys.modules if m.startswith(('azure', 'trustme'))]; print(bad); sys.exit(bool(bad))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_saved_inventory_reevaluates_offline(fake, tmp_path: Path) -> None:  # noqa: ANN001
+    fake.reset(checks_estate())
+    inventory = tmp_path / "inventory"
+    live = run_cli("sweep", "--provider", "azure", "--save-inventory", str(inventory), "--no-store", "--quiet",
+                   "--config", str(_config(tmp_path)), env=fake.env())
+    assert live.returncode == 1, live.stderr[-2000:]
+    served = fake.count()
+    offline = run_cli("evaluate", "--inventory", str(inventory), "--no-store")
+    assert offline.returncode == 1, offline.stderr[-2000:]
+    assert fake.count() == served  # no API call

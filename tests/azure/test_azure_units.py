@@ -1,0 +1,48 @@
+"""Pure helpers of the Azure checks: port ranges, TLS versions, Azure timestamps, retry-after."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from trustsweep_azure.checks._util import parse_time, tls_at_least
+from trustsweep_azure.checks.network import open_rules
+
+
+def rule(**props: object) -> dict:
+    base = {"direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "*",
+            "destinationPortRange": "22"}
+    base.update(props)
+    return {"name": "r", "properties": base}
+
+
+@pytest.mark.parametrize(("props", "open_"), [
+    ({}, True),
+    ({"destinationPortRange": "3389"}, True),
+    ({"destinationPortRange": "*"}, True),
+    ({"destinationPortRange": None, "destinationPortRanges": ["80", "20-30"]}, True),
+    ({"destinationPortRange": None, "destinationPortRanges": ["80", "443"]}, False),
+    ({"sourceAddressPrefix": "Internet"}, True),
+    ({"sourceAddressPrefix": None, "sourceAddressPrefixes": ["10.0.0.0/8", "0.0.0.0/0"]}, True),
+    ({"sourceAddressPrefix": "203.0.113.0/24"}, False),
+    ({"access": "Deny"}, False),
+    ({"direction": "Outbound"}, False),
+    ({"protocol": "Icmp", "destinationPortRange": "*"}, False),
+    ({"destinationPortRange": "0-65535", "protocol": "Udp"}, True),
+])
+def test_open_rules(props: dict, open_: bool) -> None:
+    assert bool(open_rules([rule(**props)])) is open_
+
+
+@pytest.mark.parametrize(("value", "ok"), [("TLS1_2", True), ("TLS1_3", True), ("1.2", True), ("1.3", True),
+                                           ("TLS1_0", False), ("1.1", False), ("None", False), (None, False)])
+def test_tls_at_least(value: object, ok: bool) -> None:
+    assert tls_at_least(value, "1.2") is ok
+
+
+def test_parse_time_takes_azure_seven_digit_fractions() -> None:
+    when = parse_time("2019-10-08T00:29:01.6583180Z")
+    assert when == dt.datetime(2019, 10, 8, 0, 29, 1, 658318, tzinfo=dt.timezone.utc)
+    assert parse_time("2024-03-04T10:11:12+00:00").tzinfo is not None
+    assert parse_time("") is None and parse_time("yesterday") is None
