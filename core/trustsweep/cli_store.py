@@ -58,7 +58,8 @@ def _store(url: str | None, *, create: bool = False) -> Iterator[EvidenceStore]:
 
     store = open_store(url, create=create)
     try:
-        yield store
+        with store.translated():
+            yield store
     except TamperedError as exc:
         _err(f"evidence does not verify: {exc}")
         raise typer.Exit(1) from None

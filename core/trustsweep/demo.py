@@ -95,7 +95,7 @@ def demo_attestations(store_url: str | None) -> list:
          "severity levels, contact tree, breach notification steps.\n", "Chris CISO", now - 400 * day,
          now - 35 * day),
     ]
-    with open_store(store_url) as store:
+    with open_store(store_url) as store, store.translated():
         if not store.attestations():
             for criterion, type_, filename, text, by, created, expires in seeds:
                 store.add_attestation(criterion=criterion, type_=type_, data=text.encode(), filename=filename,

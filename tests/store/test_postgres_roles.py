@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from trustsweep.errors import UserError
+
 from trustsweep.store import open_store, record_sweep
 from trustsweep.store.verify import verify
 from trustsweep.testing.synthetic import synthetic_sweep
@@ -35,6 +37,16 @@ def test_writer_role_with_select_and_insert_records_and_verifies_but_cannot_chan
         with open_store(writer_url) as store:
             report = verify(store)
         assert report.ok and report.sweeps == 2
+        # an auditor with SELECT only can verify, and a write is one clear error (exit 2), nothing stored
+        with psycopg.connect(store_url, autocommit=True) as owner:
+            owner.execute(f"REVOKE INSERT ON ALL TABLES IN SCHEMA {schema} FROM {role}")
+        with open_store(writer_url) as store:
+            assert verify(store).ok
+        with pytest.raises(UserError, match="permission denied") as caught:
+            record_sweep(synthetic_sweep(tmp_path, resources_per_unit=5), writer_url)
+        assert "\n" not in str(caught.value)
+        with open_store(store_url) as store:
+            assert verify(store).sweeps == 2
         with psycopg.connect(writer_url, autocommit=True) as conn:
             for sql in ("UPDATE observations SET status = 'pass'", "DELETE FROM entries", "TRUNCATE findings",
                         "DROP TRIGGER entries_append_only ON entries", "ALTER TABLE entries DISABLE TRIGGER ALL"):

@@ -27,17 +27,17 @@ def open_store(url: str | None, *, create: bool = True) -> EvidenceStore:
 
 def record_sweep(sweep: Sweep, url: str | None) -> str:
     """Append the sweep in one transaction; set ``sweep.chain_head`` to its hash and return it."""
-    with open_store(url) as store:
+    with open_store(url) as store, store.translated():
         return store.record(sweep)
 
 
 def current_attestations(url: str | None) -> list[Attestation]:
     """Every attestation on record (the core picks the valid ones at the sweep's time)."""
-    with open_store(url) as store:
+    with open_store(url) as store, store.translated():
         return store.attestations()
 
 
 def current_waivers(url: str | None) -> list[Waiver]:
     """Every waiver on record (each stops applying by itself when it expires)."""
-    with open_store(url) as store:
+    with open_store(url) as store, store.translated():
         return store.waivers()

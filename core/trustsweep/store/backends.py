@@ -87,6 +87,11 @@ class Backend:
     """What the store needs from a database. Subclasses: SQLite and PostgreSQL."""
 
     url: StoreURL
+    db_errors: tuple[type[BaseException], ...] = ()  # the driver's errors, turned into StoreError
+
+    def error(self, exc: BaseException) -> StoreError:
+        """A one-line StoreError for a driver error (no password, no traceback)."""
+        return StoreError(f"{self.url.redacted()}: the evidence store failed: {' '.join(str(exc).split())}")
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError
@@ -158,6 +163,8 @@ class Backend:
 
 
 class SQLiteBackend(Backend):
+    db_errors = (sqlite3.Error,)
+
     def __init__(self, url: StoreURL, create: bool) -> None:
         self.url = url
         path = url.path
@@ -252,6 +259,7 @@ class PostgresBackend(Backend):
         except ImportError:
             raise StoreError("a postgresql:// store needs psycopg: install trustsweep[postgres]") from None
         self._psycopg = psycopg
+        self.db_errors = (psycopg.Error,)
         try:
             self.conn = psycopg.connect(url.raw, autocommit=True, connect_timeout=10)
         except Exception as exc:
@@ -262,7 +270,10 @@ class PostgresBackend(Backend):
             raise StoreError(f"cannot use the evidence store {url.redacted()}: {self._clean(exc)}") from None
         self._cursors = 0
 
-    def _clean(self, exc: Exception) -> str:
+    def error(self, exc: BaseException) -> StoreError:
+        return StoreError(f"{self.url.redacted()}: the evidence store failed: {self._clean(exc)}")
+
+    def _clean(self, exc: BaseException) -> str:
         text = " ".join(str(exc).split())
         from urllib.parse import urlsplit
 

@@ -14,6 +14,7 @@ import queue
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -107,6 +108,14 @@ class EvidenceStore:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def translated(self) -> Iterator[None]:
+        """Driver errors (permission denied, disk full, ...) become one-line StoreErrors (exit 2)."""
+        try:
+            yield
+        except self.db.db_errors as exc:
+            raise self.db.error(exc) from None
 
     def __enter__(self) -> EvidenceStore:
         return self
