@@ -286,3 +286,10 @@ def test_waived_failures_keep_their_waiver_and_expired_ones_do_not_apply(tmp_pat
     waived = [r for r in rebuilt.results if r.waiver is not None]
     assert waived and {r.waiver.approved_by for r in waived} == {"CISO"}
     assert {r.waiver.reason for r in waived} == {"vendor keys"}
+    # what an export shows: the failure is still there, marked waived with reason, approver and expiry
+    observations = build_result(rebuilt)["observations"]
+    marked = [{p["name"]: p["value"] for p in o.get("props", [])} for o in observations]
+    marked = [m for m in marked if m.get("waived") == "true"]
+    assert len(marked) == len(waived)
+    assert {(m["result"], m["waiver-reason"], m["waiver-approved-by"]) for m in marked} == {("fail", "vendor keys", "CISO")}
+    assert all(m["waiver-expires"].startswith(future.date().isoformat()) for m in marked)
