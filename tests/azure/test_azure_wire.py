@@ -138,3 +138,19 @@ def test_collection_is_read_only(fake, azure_registry) -> None:  # noqa: ANN001
     sweep(fake, azure_registry, small_estate(subs=2, storage=2, servers=2))
     for line in fake.requests:
         assert line.startswith("GET ") or re.fullmatch(GRAPH, line, re.I), line
+
+
+def test_process_pool_gives_the_same_results(fake, azure_registry) -> None:  # noqa: ANN001
+    """Units are picklable and workers build their own clients; each process queries a batch at most once."""
+    from trustsweep.collect import make_executor
+    from trustsweep.sweep import run_sweep
+
+    threads = sweep(fake, azure_registry, small_estate(subs=2, storage=2, servers=1), graph_batch=2)
+    fake.reset()
+    registry, mapping = azure_registry
+    with make_executor("processes", 2) as pool:
+        procs = run_sweep(registry, mapping, providers=["azure"], executor=pool,
+                          provider_options={"azure": {"retry_base_seconds": 0.01, "graph_batch": 2}})
+    assert not procs.collection_errors
+    assert outcome(procs) == outcome(threads)
+    assert fake.count(GRAPH) <= 2 * 6  # at most once per table per worker process
