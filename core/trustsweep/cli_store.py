@@ -99,7 +99,7 @@ def history(
     end: ToOpt = None,
     criterion: Annotated[list[str], typer.Option("--criterion", help="Only this criterion (repeatable).")] = [],
     fmt: Annotated[str, typer.Option("--format", help="table, json, markdown or html.")] = "table",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout (.html: an HTML chart; otherwise Markdown unless --format says).")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Each criterion's state over the stored sweeps of a window (a chart in markdown/html)."""
@@ -108,6 +108,8 @@ def history(
 
         if fmt not in ("table", "json", "markdown", "html"):
             raise UserError(f"unsupported --format {fmt!r} (table, json, markdown or html)")
+        if out is not None and fmt == "table":  # a file gets the chart: HTML or Markdown by its suffix
+            fmt = "html" if out.suffix.lower() in (".html", ".htm") else "markdown"
         lo, hi = _window(start, end)
         with _store(store) as st:
             hist = load_history(st, lo, hi, criterion)
