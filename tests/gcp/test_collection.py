@@ -136,3 +136,41 @@ def test_bad_scope_is_a_user_error(gcp_fake: FakeGcp, run_gcp) -> None:
 def test_no_target_and_no_scope_is_a_user_error(gcp_fake: FakeGcp, run_gcp) -> None:
     with pytest.raises(UserError, match="--gcp-scope"):
         run_gcp()
+
+
+def _child_has_parent_clients(queue) -> None:  # noqa: ANN001
+    from trustsweep_gcp import clients
+
+    queue.put(getattr(clients._local, "clients", None) is not None)
+
+
+def test_forked_workers_do_not_inherit_clients(gcp_fake: FakeGcp) -> None:
+    """A process-pool worker forked after discovery must open its own connections."""
+    import multiprocessing as mp
+
+    from trustsweep_gcp.clients import Connection, asset_client
+
+    asset_client(Connection(endpoint=gcp_fake.endpoint))  # the parent holds a client (and a pooled socket)
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_child_has_parent_clients, args=(queue,))
+    child.start()
+    child.join(30)
+    assert queue.get(timeout=5) is False
+
+
+def test_sweep_with_process_pool(gcp_fake: FakeGcp, gcp_registry) -> None:
+    from trustsweep.collect import make_executor
+    from trustsweep.config import Config
+    from trustsweep.sweep import run_sweep
+
+    from .conftest import FAST_RETRY
+
+    E.seed_northwind(gcp_fake)
+    registry, mapping = gcp_registry
+    with make_executor("processes", 2) as pool:
+        s = run_sweep(registry, mapping, providers=["gcp"], executor=pool, config=Config(),
+                      provider_options={"gcp": {"scope": "organizations/4471", "endpoint": gcp_fake.endpoint,
+                                                **FAST_RETRY}})
+    assert not s.collection_errors
+    assert len(s.targets) == 3 and s.exit_code == 1

@@ -18,6 +18,16 @@ SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 _local = threading.local()
 
 
+def _forget_clients() -> None:
+    """A forked worker must not reuse its parent's clients: their pooled keep-alive sockets are
+    shared with the parent, and two processes reading one socket steal each other's responses."""
+    global _local
+    _local = threading.local()
+
+
+os.register_at_fork(after_in_child=_forget_clients)
+
+
 @dataclass(frozen=True, slots=True)
 class Connection:
     """How to reach the APIs; picklable, no secret (the endpoint or the account to impersonate)."""
