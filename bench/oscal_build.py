@@ -4,7 +4,10 @@
     .venv/bin/python bench/oscal_build.py --sizes 100000   # one size
     .venv/bin/python bench/oscal_build.py --validate       # also time jsonschema-rs validation
 
-Each size runs in a fresh process so its peak RSS is its own. Printed per size: the time to
+Two modes: ``dicts`` builds the whole result as dicts and dumps it (what the evidence store's
+export does); ``bundle`` runs ``write_bundle`` (what ``sweep --out`` does: four documents, the
+large results streamed chunk by chunk; its "build" column is then the whole bundle).
+Each size and mode runs in a fresh process so its peak RSS is its own. Printed: the time to
 build the result dicts, to serialise and write the file atomically, their sum (wall and CPU:
 on a shared machine the CPU time is the steadier figure), the peak RSS of
 the process, the RSS the input Sweep alone took, and the file size. Figures, not assertions.
@@ -80,8 +83,8 @@ def make_sweep(observations: int):
                  plugins=[PluginInfo("bench", "bench", "", "")])
 
 
-def run_one(observations: int, validate: bool) -> dict:
-    from trustsweep.oscal import assessment_results_document, build_result, dump
+def run_one(observations: int, validate: bool, mode: str) -> dict:
+    from trustsweep.oscal import assessment_results_document, build_result, dump, write_bundle
 
     before = rss_mb()
     sweep = make_sweep(observations)
@@ -90,12 +93,17 @@ def run_one(observations: int, validate: bool) -> dict:
     out = Path(tempfile.mkdtemp(prefix="oscal-bench-")) / "assessment-results.json"
     c0 = time.process_time()
     t0 = time.perf_counter()
-    doc = assessment_results_document([build_result(sweep)])
-    t1 = time.perf_counter()
-    dump(doc, out, "json")
+    if mode == "dicts":  # what the evidence store does: the whole result as dicts, then one dump
+        doc = assessment_results_document([build_result(sweep)])
+        t1 = time.perf_counter()
+        dump(doc, out, "json")
+        del doc
+    else:  # what `sweep --out` does: the whole bundle; large results are streamed chunk by chunk
+        write_bundle(sweep, out.parent)
+        t1 = time.perf_counter()
     t2 = time.perf_counter()
     cpu = time.process_time() - c0
-    figures = {"observations": len(doc["assessment-results"]["results"][0]["observations"]),
+    figures = {"observations": len(sweep.results),
                "build_s": round(t1 - t0, 3), "write_s": round(t2 - t1, 3), "total_s": round(t2 - t0, 3), "cpu_s": round(cpu, 3),
                "peak_rss_mb": round(peak_mb()), "input_rss_mb": round(input_mb),
                "file_mb": round(out.stat().st_size / 2**20, 1)}
@@ -108,7 +116,8 @@ def run_one(observations: int, validate: bool) -> dict:
         problems = validate_file(out)
         figures["validate_s"] = round(time.perf_counter() - t3, 3)
         figures["problems"] = len(problems)
-    out.unlink()
+    for path in out.parent.iterdir():
+        path.unlink()
     out.parent.rmdir()
     return figures
 
@@ -117,22 +126,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--validate", action="store_true", help="also validate the file (schema + integrity)")
+    parser.add_argument("--modes", nargs="*", default=["dicts", "bundle"],
+                        help="dicts: build_result + dump (the store's path); bundle: write_bundle (sweep --out)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--mode", default="dicts", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child, args.validate)))
+        print(json.dumps(run_one(args.child, args.validate, args.mode)))
         return
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'observations':>12} {'build s':>8} {'write s':>8} {'total s':>8} {'CPU s':>6} {'peak RSS MB':>11} "
+    print(f"{'mode':>6} {'observations':>12} {'build s':>8} {'write s':>8} {'total s':>8} {'CPU s':>6} {'peak RSS MB':>11} "
           f"{'input MB':>9} {'file MB':>8}" + (f" {'validate s':>10}" if args.validate else ""))
-    for size in args.sizes:
-        cmd = [sys.executable, __file__, "--child", str(size)] + (["--validate"] if args.validate else [])
+    for size, mode in [(size, mode) for size in args.sizes for mode in args.modes]:
+        cmd = [sys.executable, __file__, "--child", str(size), "--mode", mode] + (["--validate"] if args.validate else [])
         proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ)
         if proc.returncode:
-            print(f"{size:>12} failed: {proc.stderr.strip().splitlines()[-1:]}")
+            print(f"{mode:>6} {size:>12} failed: {proc.stderr.strip().splitlines()[-1:]}")
             continue
         f = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"{f['observations']:>12} {f['build_s']:>8} {f['write_s']:>8} {f['total_s']:>8} {f['cpu_s']:>6} {f['peak_rss_mb']:>11} "
+        print(f"{mode:>6} {f['observations']:>12} {f['build_s']:>8} {f['write_s']:>8} {f['total_s']:>8} {f['cpu_s']:>6} {f['peak_rss_mb']:>11} "
               f"{f['input_rss_mb']:>9} {f['file_mb']:>8}" + (f" {f['validate_s']:>10}" if args.validate else ""))
 
 

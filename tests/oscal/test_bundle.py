@@ -209,3 +209,33 @@ def test_no_secret_reaches_the_results():
 
     text = _evidence_text({"user": "alice", "password": "hunter2", "nested": {"SecretAccessKey": "AKIA/xyz"}})
     assert "hunter2" not in text and "AKIA/xyz" not in text and "alice" in text
+
+
+def _comparable(path: Path) -> dict:
+    doc = json.loads(path.read_text())["assessment-results"]
+    doc.pop("uuid")
+    doc["metadata"].pop("last-modified")
+    return doc
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 5000])
+def test_large_results_are_streamed_to_the_same_document(sweep, tmp_path, monkeypatch, chunk):
+    import functools
+
+    import trustsweep.oscal as oscal
+
+    whole = write_bundle(sweep, tmp_path / "whole")[-1]
+    monkeypatch.setattr(oscal, "INDENT_LIMIT", 5)  # make this small sweep count as large
+    monkeypatch.setattr(oscal, "dump_streaming", functools.partial(oscal.dump_streaming, chunk_size=chunk))
+    streamed = write_bundle(sweep, tmp_path / "streamed")[-1]
+    assert b"\n  " not in streamed.read_bytes()  # compact
+    assert _comparable(streamed) == _comparable(whole)
+    assert_valid_oscal(tmp_path / "streamed")
+
+
+@pytest.mark.parametrize("items,tail", [([], []), ([], [{"b": 2}]), ([{"a": 1}] * 4, []), ([{"a": 1}] * 3, [{"b": 2}])])
+def test_stream_writes_items_then_tail(tmp_path, items, tail):
+    from trustsweep.oscal.io import Stream, dump_streaming
+
+    path = dump_streaming({"x": {"list": Stream(iter(items), tail), "after": True}}, tmp_path / "s.json", chunk_size=2)
+    assert json.loads(path.read_text()) == {"x": {"list": items + tail, "after": True}}

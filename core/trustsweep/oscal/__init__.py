@@ -20,9 +20,10 @@ from ..errors import UserError
 from .catalog import catalog_document
 from .common import DEFAULT_VERSION, NS, SUPPORTED_VERSIONS, TRESTLE_NS
 from .components import component_definition
-from .io import FORMATS, dump
+from .common import gc_paused
+from .io import FORMATS, INDENT_LIMIT, Stream, dump, dump_streaming
 from .plan import assessment_plan
-from .results import assessment_results_document, build_result
+from .results import assessment_results_document, build_result, stream_result
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
@@ -56,9 +57,19 @@ def write_bundle(sweep: "Sweep", out_dir: Path, *, oscal_version: str = DEFAULT_
         "component-definition": component_definition(sweep.mapping, sweep.checks, plugins,
                                                      catalog_href=f"catalog.{fmt}", **common),
         "assessment-plan": assessment_plan(sweep.mapping, sweep.checks, sweep.providers, sweep.targets, **common),
-        "assessment-results": assessment_results_document(
-            [build_result(sweep, oscal_version=oscal_version)], oscal_version=oscal_version,
-            chain_head=sweep.chain_head, import_ap=f"assessment-plan.{fmt}", tool_version=sweep.tool_version,
-            last_modified=now),
     }
-    return [dump(docs[name], out / f"{name}.{fmt}", fmt) for name in BUNDLE]
+    paths = [dump(docs[name], out / f"{name}.{fmt}", fmt) for name in BUNDLE[:-1]]
+    results_options = {"oscal_version": oscal_version, "chain_head": sweep.chain_head,
+                       "import_ap": f"assessment-plan.{fmt}", "tool_version": sweep.tool_version, "last_modified": now}
+    path = out / f"assessment-results.{fmt}"
+    if fmt == "json" and len(sweep.results) > INDENT_LIMIT:
+        # large: compact JSON, observations built and written chunk by chunk (bounded memory)
+        with gc_paused():
+            result, tests = stream_result(sweep)
+            doc = assessment_results_document([result], **results_options)  # back-matter from EXAMINE ones
+            result["observations"] = Stream(tests, result["observations"])
+            paths.append(dump_streaming(doc, path))
+    else:
+        doc = assessment_results_document([build_result(sweep, oscal_version=oscal_version)], **results_options)
+        paths.append(dump(doc, path, fmt))
+    return paths

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +38,18 @@ def serialize(doc: Any, fmt: str = "json", *, indent: bool = True) -> bytes:
     raise ValueError(f"unknown format {fmt!r} (json or yaml)")
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write bytes to ``path`` so that readers see the old file or the whole new one, never half."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> Path:
+    """Write bytes (or pieces of bytes) to ``path`` so that readers see the old file or the whole
+    new one, never half of it: a temp file in the same directory, fsync, then ``os.replace``."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                for piece in data:
+                    fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
@@ -72,3 +79,56 @@ def dump(doc: Any, path: Path, fmt: str = "json", *, indent: bool | None = None)
     if indent is None:
         indent = observation_count(doc) <= INDENT_LIMIT
     return write_atomic(Path(path), serialize(doc, fmt, indent=indent))
+
+
+class Stream:
+    """A JSON array written lazily by :func:`dump_streaming`: ``items`` (an iterator), then ``tail``."""
+
+    __slots__ = ("items", "tail")
+
+    def __init__(self, items: Iterator[Any], tail: list[Any] | None = None) -> None:
+        self.items = items
+        self.tail = list(tail or ())
+
+
+def _pieces(doc: Any, chunk_size: int) -> Iterator[bytes]:
+    marker = f"__trustsweep_stream_{uuid.uuid4().hex}__"
+    streams: list[Stream] = []
+
+    def default(obj: Any) -> str:
+        if isinstance(obj, Stream):
+            streams.append(obj)
+            return marker
+        raise TypeError(f"cannot serialise {type(obj).__name__}")
+
+    frame = orjson.dumps(doc, default=default)
+    if len(streams) != 1:
+        raise ValueError("dump_streaming needs exactly one Stream in the document")
+    head, _, rest = frame.partition(b'"' + marker.encode() + b'"')
+    stream = streams[0]
+    yield head + b"["
+    first = True
+    batch: list[Any] = []
+
+    def flush() -> bytes:
+        nonlocal first
+        body = orjson.dumps(batch)[1:-1]
+        out = body if first else b"," + body
+        first = False
+        batch.clear()
+        return out
+
+    for item in stream.items:
+        batch.append(item)
+        if len(batch) >= chunk_size:
+            yield flush()
+    batch.extend(stream.tail)
+    if batch:
+        yield flush()
+    yield b"]" + rest + b"\n"
+
+
+def dump_streaming(doc: Any, path: Path, *, chunk_size: int = 5000) -> Path:
+    """Write compact JSON atomically; the document's one :class:`Stream` is serialised chunk by
+    chunk, so its items never all exist at once (bounded memory for millions of observations)."""
+    return write_atomic(Path(path), _pieces(doc, chunk_size))

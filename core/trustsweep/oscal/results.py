@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -166,29 +166,35 @@ class _Builder:
 
     # -- observations -------------------------------------------------------------------------
 
-    def observations(self) -> tuple[list[dict[str, Any]], list[str]]:
-        """One TEST observation per check result, in the order of ``sweep.results``."""
-        collected = self.collected
+    def plan_observations(self) -> tuple[list[str], list[list[dict[str, Any]]]]:
+        """First pass: each result's observation uuid and subject (creating items for strays)."""
         observation_uuid = uuid5_maker(self.sid, "observation")
+        subject_of = self.subject_of
+        uuids: list[str] = []
+        subjects: list[list[dict[str, Any]]] = []
+        seen: dict[str, int] = {}
+        for r in self.sweep.results:
+            key = f"{r.provider}|{r.target}|{r.resource_id}"  # == r.resource_key, without the property call
+            natural = f"{r.check_id}|{key}"
+            n = seen.get(natural)
+            if n is None:
+                seen[natural] = 1
+                uuids.append(observation_uuid(natural))
+            else:  # the same check on the same resource twice: keep both, distinct uuids
+                seen[natural] = n + 1
+                uuids.append(uuid5(self.sid, "observation", natural, str(n)))
+            subjects.append(subject_of.get(key) or self.subjects_for(r, key))
+        return uuids, subjects
+
+    def iter_observations(self, uuids: list[str], subjects: list[list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+        """Second pass: one TEST observation per check result, in the order of ``sweep.results``."""
+        collected = self.collected
         check_props: dict[str, dict[str, Any]] = {}
         status_props = {st: prop("result", st.value) for st in Status}
         status_value = {st: st.value for st in Status}
         waiver_props: dict[int, list[dict[str, Any]]] = {}
-        subject_of = self.subject_of
-        out: list[dict[str, Any]] = []
-        uuids: list[str] = []
-        seen: dict[str, int] = {}
-        for r in self.sweep.results:
-            check_id, rid, status = r.check_id, r.resource_id, r.status
-            key = f"{r.provider}|{r.target}|{rid}"  # == r.resource_key, without the property call
-            natural = f"{check_id}|{key}"
-            n = seen.get(natural)
-            if n is None:
-                seen[natural] = 1
-                ouuid = observation_uuid(natural)
-            else:  # the same check on the same resource twice: keep both, distinct uuids
-                seen[natural] = n + 1
-                ouuid = uuid5(self.sid, "observation", natural, str(n))
+        for r, ouuid, subject in zip(self.sweep.results, uuids, subjects):
+            check_id, status = r.check_id, r.status
             cp = check_props.get(check_id)
             if cp is None:
                 cp = check_props[check_id] = prop("check-id", check_id)
@@ -198,24 +204,22 @@ class _Builder:
                 if wp is None:
                     wp = waiver_props[id(r.waiver)] = _waiver_props(r.waiver)
                 props += wp
-            title = f"{check_id} on {rid}"
+            title = f"{check_id} on {r.resource_id}"
             if not title.isprintable() or title[0] == " " or title[-1] == " ":
                 title = line(title)
             reason = r.reason.strip() if r.reason else ""
-            out.append({
+            yield {
                 "uuid": ouuid,
                 "title": title,
                 "description": reason or f"{check_id}: {status_value[status]}",
                 "props": props,
                 "methods": _METHODS_TEST,
                 "types": _TYPES,
-                "subjects": subject_of.get(key) or self.subjects_for(r, key),
+                "subjects": subject,
                 "relevant-evidence": [{"description": _evidence_text(r.evidence) if r.evidence
                                        else f"{status_value[status]}: {reason or 'no further evidence recorded'}"}],
                 "collected": collected,
-            })
-            uuids.append(ouuid)
-        return out, uuids
+            }
 
     def attestation_observation(self, criterion: str, state: str, att: Attestation) -> dict[str, Any]:
         s = self.sweep
@@ -273,12 +277,34 @@ class _Builder:
         return out
 
     def build(self) -> dict[str, Any]:
+        """The whole result, every observation included."""
+        result, tests = self.build_streamed()
+        observations = [*tests, *result.pop("observations")]
+        return self._place_observations(result, observations)
+
+    @staticmethod
+    def _place_observations(result: dict[str, Any], observations: Any) -> dict[str, Any]:
+        """Put ``observations`` in its place (before ``findings``), or leave it out when empty."""
+        findings = result.pop("findings", None)
+        remarks = result.pop("remarks", None)
+        if observations:
+            result["observations"] = observations
+        if findings:
+            result["findings"] = findings
+        if remarks:
+            result["remarks"] = remarks
+        return result
+
+    def build_streamed(self) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+        """The result with only the attestation observations in ``observations``, and an
+        iterator over the TEST observations that belong before them (built lazily)."""
         s = self.sweep
         components = self.components()
         for res in s.resources:
             if res.key not in self.subject_of:
                 self.add_item(res.key, res.provider, res.target, res.region, res.type, res.id, res.name)
-        observations, obs_uuids = self.observations()
+        obs_uuids, subjects = self.plan_observations()
+        observations: list[dict[str, Any]] = []
         attestation_obs: dict[str, list[str]] = {}
         done: set[str] = set()
         for f in s.findings:
@@ -318,14 +344,13 @@ class _Builder:
             "local-definitions": local,
             "reviewed-controls": control_selection(list(s.mapping.criteria)),
         }
-        if observations:
-            result["observations"] = observations
+        result["observations"] = observations
         if findings:
             result["findings"] = findings
         if s.collection_errors:
             result["remarks"] = "Collection errors (every check on what they hid is an error, never a pass):\n\n" + "\n".join(
                 f"- {e.provider} {e.target} {e.region} {e.service}: {' '.join(e.reason.split())}" for e in s.collection_errors)
-        return result
+        return result, self.iter_observations(obs_uuids, subjects)
 
 
 def _waiver_props(w: Any) -> list[dict[str, Any]]:
@@ -351,6 +376,13 @@ def build_result(sweep: Sweep, *, oscal_version: str = DEFAULT_VERSION) -> dict[
     del oscal_version  # the result's shape does not differ between the supported versions
     with gc_paused():
         return _Builder(sweep).build()
+
+
+def stream_result(sweep: Sweep) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """The result of :func:`build_result` without its TEST observations, and an iterator that
+    builds them lazily (they go before the result's ``observations``, which holds the EXAMINE
+    ones). For writing very large results with bounded memory; pause the GC while consuming."""
+    return _Builder(sweep).build_streamed()
 
 
 def back_matter_resources(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
