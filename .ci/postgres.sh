@@ -1,6 +1,6 @@
 # A throwaway PostgreSQL on 127.0.0.1 for the store tests; sets TRUSTSWEEP_TEST_POSTGRES.
 # Usage: source .ci/postgres.sh; start_postgres; ...; stop_postgres
-# Port: $TRUSTSWEEP_PG_PORT (default 55432). The server runs as user nobody when started as root.
+# Port: $TRUSTSWEEP_PG_PORT, else the first free one from 55432. The server runs as user nobody when started as root.
 PG_DIR=""
 PG_BINDIR=""
 _pg_bindir() {
@@ -23,6 +23,9 @@ start_postgres() {
     run=(runuser -u nobody --)
   fi
   local port=${TRUSTSWEEP_PG_PORT:-55432}
+  if [ -z "${TRUSTSWEEP_PG_PORT:-}" ]; then  # skip ports something already listens on
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  fi
   "${run[@]}" "$PG_BINDIR/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null
   "${run[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
       -o "-h 127.0.0.1 -p $port -k $PG_DIR -c max_connections=50" start >/dev/null
