@@ -245,7 +245,10 @@ def attest_add(
             data = file.read_bytes()
         except OSError as exc:
             raise UserError(f"cannot read the evidence file: {exc.strerror or exc}", path=file) from None
-        created = _date(date, "--date") if date else dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.timezone.utc)
+        created = _date(date, "--date") if date else now
+        if created > now:
+            raise UserError(f"--date {date} is in the future; attest evidence that exists")
         until = _date(expires, "--expires")
         if until <= created:
             raise UserError(f"--expires {expires} is not after the evidence date {created.date().isoformat()}")
@@ -254,7 +257,7 @@ def attest_add(
                                      attested_by=by.strip(), expires=until, created=created, keep_file=keep_file)
         if type_ not in mapping.attestations_of(criterion):
             _err(f"note: {criterion} is not mapped to {type_}; it counts only with a --mapping that maps it")
-        if until <= dt.datetime.now(dt.timezone.utc):
+        if until <= now:
             _err(f"note: this attestation already expired on {until.date().isoformat()}")
         typer.echo(f"attestation {att.id}: {criterion} {type_} sha256 {att.sha256} until {until.date().isoformat()}")
 
