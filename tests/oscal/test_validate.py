@@ -200,3 +200,20 @@ def test_documents_of_other_models_validate_against_the_complete_schema(schemas,
     profile["profile"]["imports"][0]["include-all"] = []
     problems = validate_file(_write(tmp_path, profile, "profile.yaml"), schema_dir=schemas)
     assert problems and all(p.path.startswith("$.profile.imports[0]") for p in problems), [str(p) for p in problems]
+
+
+def test_yaml_with_unquoted_timestamps_is_read_as_text(schemas, tmp_path):
+    """Hand-written YAML (like NIST's examples) leaves datetimes unquoted; they stay strings."""
+    path = tmp_path / "catalog.yaml"
+    path.write_text(f"""\
+catalog:
+  uuid: {uuid.uuid4()}
+  metadata:
+    title: Hand-written
+    last-modified: 2020-02-10T11:01:04.736-04:00
+    version: "1.0"
+    oscal-version: 1.1.3
+""")
+    assert validate_file(path, schema_dir=schemas) == []
+    path.write_text(path.read_text().replace("2020-02-10T11:01:04.736-04:00", "2020-02-10T11:01:04"))
+    assert {p.path for p in validate_file(path, schema_dir=schemas)} == {"$.catalog.metadata.last-modified"}

@@ -390,7 +390,7 @@ def back_matter_resources(results: Iterable[dict[str, Any]]) -> list[dict[str, A
     resources: dict[str, dict[str, Any]] = {}
     for result in results:
         for obs in result.get("observations") or ():
-            if obs.get("methods") is not _METHODS_EXAMINE and "EXAMINE" not in (obs.get("methods") or ()):
+            if "EXAMINE" not in (obs.get("methods") or ()):
                 continue
             for ev in obs.get("relevant-evidence") or ():
                 href = ev.get("href") or ""

@@ -82,9 +82,8 @@ def load_document(path: Path) -> Any:
     if path.suffix.lower() in (".yaml", ".yml"):
         import yaml
 
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            return yaml.load(raw, Loader=loader)
+            return yaml.load(raw, Loader=_yaml_loader())
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             place = f"line {mark.line + 1}" if mark is not None else ""
@@ -98,6 +97,20 @@ def load_document(path: Path) -> Any:
             return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise UserError(f"malformed JSON: {exc}", path=path) from None
+
+
+@functools.lru_cache(maxsize=1)
+def _yaml_loader() -> Any:
+    """A safe YAML loader that keeps timestamps as text (OSCAL's datetimes are strings)."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = type("OscalYamlLoader", (base,), {})
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return loader
 
 
 def model_of(doc: Any) -> str:
