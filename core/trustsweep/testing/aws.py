@@ -618,3 +618,39 @@ def _reset_plugin_clients() -> None:
 __all__ = ["ACCOUNT", "REGIONS", "AwsEmulator", "Estate", "aws_emulator", "aws_env", "demo_emulator",
            "seed_estate", "start_emulator", "write_profiles", "FaultProxy", "Rule", "query_error", "ec2_error",
            "json_error"]
+
+
+def _serve(argv: list[str] | None = None) -> None:
+    """``python -m trustsweep.testing.aws [--regions N] [--members N]``: serve a seeded estate until
+    stdin closes; prints ``ENDPOINT <url>`` once ready (used by ``bench/aws_sweep.py``)."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=_serve.__doc__)
+    parser.add_argument("--regions", type=int, default=1)
+    parser.add_argument("--members", type=int, default=0)
+    parser.add_argument("--proxy", action="store_true", help="serve through a request-counting FaultProxy")
+    args = parser.parse_args(argv)
+    emulator = start_emulator()
+    import boto3
+
+    every = [r["RegionName"] for r in boto3.client(
+        "ec2", region_name="us-east-1", endpoint_url=emulator.endpoint, aws_access_key_id="testing",
+        aws_secret_access_key="testing").describe_regions()["Regions"] if r.get("OptInStatus") != "not-opted-in"]
+    regions = ["us-east-1", *[r for r in sorted(every) if r != "us-east-1"]][: args.regions]
+    seed_estate(emulator.endpoint, regions=tuple(regions), members=args.members)
+    emulator.seed_inspector_findings([_finding("HIGH", 3, "CVE-2026-0002 in zlib")], "us-east-1")
+    endpoint = emulator.endpoint
+    proxy = FaultProxy(endpoint) if args.proxy else None
+    print("ENDPOINT", proxy.endpoint if proxy else endpoint, ",".join(regions), flush=True)
+    for line in sys.stdin:
+        if line.strip() == "count" and proxy is not None:
+            print("COUNT", len(proxy.requests), flush=True)
+        elif line.strip() == "reset-count" and proxy is not None:
+            proxy.requests.clear()
+            print("OK", flush=True)
+    emulator.stop()
+
+
+if __name__ == "__main__":
+    _serve()

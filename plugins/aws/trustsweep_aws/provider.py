@@ -134,6 +134,9 @@ class AwsProvider(Provider):
         chosen = self._regions(target, regions)
         home = "us-east-1" if "us-east-1" in chosen or not chosen else chosen[0]
         options = {**self._opts(), "home_region": str(self.options.get("home_region") or home)}
+        from . import session
+
+        session.preload_models(["s3control", "sts", *(s.name for s in SERVICES)])
         units = []
         for service in SERVICES:
             for region in (chosen if service.regional else ["global"]):

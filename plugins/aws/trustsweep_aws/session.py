@@ -156,6 +156,28 @@ def target_session(attrs: dict[str, Any], options: dict[str, Any]) -> Any:
         return _sessions.setdefault(key, session)
 
 
+_preloaded: set[str] = set()
+
+
+def preload_models(services: list[str]) -> None:
+    """Parse the services' API models once, in the calling thread.
+
+    Worker threads then share the cached models; parsing them in many threads spreads the large
+    allocations over per-thread malloc arenas (measured: ~30 MB more peak RSS for one region).
+    """
+    core = base_session()._session
+    loader = core.get_component("data_loader")
+    for service in services:
+        if service in _preloaded:
+            continue
+        core.get_service_model(service)
+        try:
+            loader.load_service_model(service, "endpoint-rule-set-1")
+        except Exception:  # older botocore data without a rule set
+            pass
+        _preloaded.add(service)
+
+
 def client(attrs: dict[str, Any], options: dict[str, Any], service: str, region: str) -> Any:
     """A cached, guarded client for ``service`` in ``region`` for one target."""
     key = (attrs.get("role_arn") or "", attrs.get("profile") or "", service, region)
@@ -176,3 +198,4 @@ def reset_cache() -> None:
     with _lock:
         _sessions.clear()
         _clients.clear()
+        _preloaded.clear()
