@@ -285,3 +285,21 @@ def test_evaluate_records_into_the_store_and_the_oscal_carries_the_head(tmp_path
         assert [e.kind for e in store.entries()] == ["sweep"]
     doc = json.loads((out / "assessment-results.json").read_text())["assessment-results"]
     assert {p["value"] for p in doc["metadata"]["props"] if p["name"] == "evidence-chain-head"} == {head}
+
+
+def test_a_read_only_copy_verifies_and_refuses_writes(tmp_path: Path, sqlite_url: str, cli) -> None:
+    sweeps = _record(tmp_path, sqlite_url, 2)
+    with open_store(sqlite_url) as store:
+        store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = tmp_path / "auditor" / "evidence.sqlite"
+    copy.parent.mkdir()
+    copy.write_bytes(Path(sqlite_url[len("sqlite:///"):]).read_bytes())
+    ro = f"sqlite:///{copy}?mode=ro"
+    before = _files_digest(copy)
+    ok = cli("verify", "--store", ro)
+    assert ok.exit_code == 0 and sweeps[-1].chain_head in ok.stdout, ok.output
+    assert cli("history", "--store", ro, "--format", "json").exit_code == 0
+    refused = cli("waive", "aws.s3.bucket_encryption", "--resource", "*", "--reason", "r", "--expires", "2099-01-01",
+                  "--approved-by", "x", "--store", ro)
+    assert refused.exit_code == 2 and "read-only" in _one_error_line(refused)
+    assert _files_digest(copy) == before and sorted(p.name for p in copy.parent.iterdir()) == ["evidence.sqlite"]

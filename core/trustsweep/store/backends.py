@@ -8,10 +8,12 @@ with ``?`` placeholders; the PostgreSQL backend translates them.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote
 
 from ..errors import UserError
 from .urls import StoreURL
@@ -179,12 +181,21 @@ class SQLiteBackend(Backend):
                 raise StoreError(f"cannot create the evidence store: directory {path.parent} does not exist", path=path)
         elif path.is_dir():
             raise StoreError("the evidence store path is a directory", path=path)
+        readonly = url.readonly or (path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)))
+        if readonly and create:
+            raise StoreError("the evidence store is read-only here (?mode=ro or no write permission); "
+                             "cannot record into it", path=path)
         try:
-            self.conn = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
-            self.conn.execute("PRAGMA busy_timeout = 60000")
+            if readonly:  # immutable (no locking, no -shm) unless a WAL may hold committed entries
+                wal = path.with_name(path.name + "-wal")
+                uri = f"file:{quote(str(path.resolve()))}?mode=ro" + ("" if wal.exists() else "&immutable=1")
+                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                self.conn = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
+                self.conn.execute("PRAGMA busy_timeout = 60000")
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA recursive_triggers = ON")  # or INSERT OR REPLACE slips past the triggers
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = FULL")
             self.prepare(create)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the evidence store: {exc}", path=path) from None

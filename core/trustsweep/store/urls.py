@@ -1,5 +1,7 @@
 """Store URLs: ``sqlite:///relative/path``, ``sqlite:////absolute/path``, ``postgresql://...``.
 
+``?mode=ro`` after a SQLite path opens it read-only (an auditor's copy; writes are refused).
+
 With no URL the default store is ``evidence.sqlite`` in the user data directory (platformdirs),
 created on first use. Passwords in URLs never reach messages: see :meth:`StoreURL.redacted`.
 """
@@ -22,6 +24,7 @@ class StoreURL:
     raw: str
     path: Path | None = None
     is_default: bool = False
+    readonly: bool = False  # sqlite:///PATH?mode=ro — e.g. an auditor's copy of the file
 
     def redacted(self) -> str:
         """The URL without its password (safe for messages, logs and evidence)."""
@@ -49,10 +52,12 @@ def parse_url(url: str | None) -> StoreURL:
         path = default_path()
         return StoreURL("sqlite", SQLITE_PREFIX + str(path), path, is_default=True)
     if url.startswith(SQLITE_PREFIX):
-        rest = url[len(SQLITE_PREFIX):]
+        rest, _, query = url[len(SQLITE_PREFIX):].partition("?")
         if not rest or rest.endswith("/"):
             raise UserError(f"store URL {url!r} names no file (sqlite:///relative/path or sqlite:////absolute/path)")
-        return StoreURL("sqlite", url, Path(rest))
+        if query not in ("", "mode=ro"):
+            raise UserError(f"store URL {url!r}: the only SQLite option is ?mode=ro (read-only)")
+        return StoreURL("sqlite", url, Path(rest), readonly=query == "mode=ro")
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme in POSTGRES_SCHEMES:
         return StoreURL("postgresql", url)
