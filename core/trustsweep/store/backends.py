@@ -174,11 +174,13 @@ class SQLiteBackend(Backend):
         if url.is_default:
             path.parent.mkdir(parents=True, exist_ok=True)
             create = True
+        hint = "" if path.is_absolute() else " (a relative path; write sqlite:////absolute/path for an absolute one)"
         if not path.exists():
             if not create:
-                raise StoreError("no evidence store at this path", path=path)
+                raise StoreError("no evidence store at this path" + hint, path=path)
             if not path.parent.is_dir():
-                raise StoreError(f"cannot create the evidence store: directory {path.parent} does not exist", path=path)
+                raise StoreError(f"cannot create the evidence store: directory {path.parent} does not exist{hint}",
+                                 path=path)
         elif path.is_dir():
             raise StoreError("the evidence store path is a directory", path=path)
         readonly = url.readonly or (path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)))
