@@ -44,19 +44,34 @@ if TYPE_CHECKING:
     from ..sweep import Sweep
 
 COLLECTION_UNIT_TYPE = "trustsweep.collection-unit"
-_SECRET_KEY = re.compile(r"(?i)(passw|secret|token|credential|private.?key|access.?key|signature|session)")
+# a key whose name (lower case, letters and digits only) ends like this holds secret material;
+# "password_last_used", "session_duration" or "secret_arn" do not
+_SECRET_SUFFIXES = ("password", "passwd", "secret", "secretaccesskey", "privatekey", "token", "apikey",
+                    "connectionstring", "accountkey", "sharedkey", "primarykey", "secondarykey", "sastoken")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _METHODS_TEST = ["TEST"]
 _METHODS_EXAMINE = ["EXAMINE"]
 _TYPES = ["control-objective"]
 
 
+def _secret_name(key: Any) -> bool:
+    return _NOT_ALNUM.sub("", str(key).lower()).endswith(_SECRET_SUFFIXES)
+
+
 def _redact(value: Any) -> Any:
-    """Evidence never carries secrets: values under secret-looking keys are replaced."""
+    """Evidence never carries secrets: values under secret keys, and PEM private keys, are replaced."""
     if isinstance(value, dict):
-        return {str(k): "[redacted]" if _SECRET_KEY.search(str(k)) else _redact(v) for k, v in value.items()}
+        return {str(k): "[redacted]" if _secret_name(k) and _value_present(v) else _redact(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_redact(v) for v in value]
+    if isinstance(value, str) and "-----BEGIN" in value and "PRIVATE KEY" in value:
+        return "[redacted]"
     return value
+
+
+def _value_present(value: Any) -> bool:
+    """A secret key's value worth hiding: not a flag, count or empty value ("password_enabled": true stays)."""
+    return not (value is None or isinstance(value, (bool, int, float)) or value == "")
 
 
 def _evidence_text(evidence: dict[str, Any]) -> str:
@@ -64,8 +79,8 @@ def _evidence_text(evidence: dict[str, Any]) -> str:
     try:
         text = orjson.dumps(evidence, option=orjson.OPT_SORT_KEYS).decode()
         low = text.lower()
-        if not ("key" in low or "token" in low or "secret" in low or "passw" in low or "credential" in low
-                or "signature" in low or "session" in low):  # the usual case: nothing like a secret
+        if not ("key" in low or "token" in low or "secret" in low or "passw" in low or "connection" in low
+                or "-----begin" in low):  # the usual case: nothing that could be a secret
             return text
     except TypeError:  # non-string keys, an integer beyond 64 bits, an unknown type
         pass
