@@ -1,6 +1,6 @@
 """Benchmark: sweep N subscriptions x M resources served by the fake Azure over HTTPS.
 
-    .venv/bin/python bench/azure_sweep.py [--subscriptions 20] [--resources 5000] [--workers 16]
+    .venv/bin/python bench/azure_sweep.py [--subscriptions 20] [--resources 5000] [--workers 16] [--latency 0.1]
 
 The fake runs in a child process (so its memory is not counted); this process runs the real
 plugin and SDK through the engine and prints wall time, HTTP requests (counted by the plugin and
@@ -24,11 +24,13 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=20)
     parser.add_argument("--resources", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake adds to every response")
     parser.add_argument("--graph-batch", type=int, default=0, help="subscriptions per Graph query (0: the plugin default)")
     args = parser.parse_args()
 
     server = subprocess.Popen([sys.executable, "-m", "trustsweep.testing.azure", "--subscriptions",
-                               str(args.subscriptions), "--resources", str(args.resources)],
+                               str(args.subscriptions), "--resources", str(args.resources),
+                               "--latency", str(args.latency)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url, ca_bundle = server.stdout.readline().split()

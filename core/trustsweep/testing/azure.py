@@ -475,12 +475,14 @@ class FakeAzure:
     """The fake Resource Manager, Resource Graph and Microsoft Graph, on 127.0.0.1 over HTTPS.
 
     ``arm_page_size`` items per ``nextLink`` page of ARM collections and Microsoft Graph;
-    ``timeout_delay`` is how long an injected ``timeout`` holds the response.
+    ``timeout_delay`` is how long an injected ``timeout`` holds the response; ``latency`` is added to
+    every response (to model a real network in benchmarks).
     """
 
     def __init__(self, estate: AzureEstate, workdir: Path, *, arm_page_size: int = 100,
-                 timeout_delay: float = 3.0) -> None:
+                 timeout_delay: float = 3.0, latency: float = 0.0) -> None:
         self.estate = estate
+        self.latency = latency
         self.workdir = Path(workdir)
         self.arm_page_size = arm_page_size
         self.timeout_delay = timeout_delay
@@ -599,6 +601,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         auth = self.headers.get("Authorization", "")
         fault = self.owner._fault_for(f"{method} {path}")
+        if self.owner.latency:
+            time.sleep(self.owner.latency)
         if auth != f"Bearer {TEST_TOKEN}":
             self._error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.",
                         {"WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/", error="invalid_token"'})
@@ -880,7 +884,7 @@ if pytest is not None:
 
 
 def serve_main(argv: list[str] | None = None) -> None:
-    """``python -m trustsweep.testing.azure --subscriptions N --resources M``: serve a scale estate.
+    """``python -m trustsweep.testing.azure --subscriptions N --resources M [--latency S]``: serve a scale estate.
 
     Prints ``URL CA_BUNDLE`` on one line, then serves until stdin closes (for benchmarks that measure
     the sweep process alone).
@@ -892,9 +896,10 @@ def serve_main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscriptions", type=int, default=20)
     parser.add_argument("--resources", type=int, default=5000)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     args = parser.parse_args(argv)
     estate = scale_estate(args.subscriptions, args.resources)
-    with tempfile.TemporaryDirectory() as tmp, FakeAzure(estate, Path(tmp)) as fake:
+    with tempfile.TemporaryDirectory() as tmp, FakeAzure(estate, Path(tmp), latency=args.latency) as fake:
         print(fake.url, fake.ca_bundle, flush=True)
         sys.stdin.read()
         print(fake.count(), file=sys.stderr, flush=True)

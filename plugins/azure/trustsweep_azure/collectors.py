@@ -85,10 +85,15 @@ def _fact(unit: WorkUnit, type_: str, suffix: str, properties: dict[str, Any]) -
     return Resource(PROVIDER, unit.target.id, GLOBAL, type_, rid, unit.target.name or unit.target.id, properties)
 
 
+_unit_local = threading.local()  # requests made on this unit's behalf by a background Graph query
+
+
 def _run(unit: WorkUnit, body: Callable[[Session], list[Resource]]) -> Collected:
     """Run a collector body; a failure becomes a CollectionError naming the unit's resource types."""
+    _prefetch(unit)
     sess = session(_settings(unit))
     before = sess.requests
+    _unit_local.extra = 0
     try:
         resources = body(sess)
         errors: list[CollectionError] = []
@@ -96,7 +101,7 @@ def _run(unit: WorkUnit, body: Callable[[Session], list[Resource]]) -> Collected
         resources = []
         reason = str(exc) if type(exc).__name__ in ("AzureCallError", "RuntimeError") else f"{type(exc).__name__}: {exc}"
         errors = [CollectionError(PROVIDER, unit.target.id, unit.region, unit.service, unit.resource_types, reason)]
-    return Collected(unit, resources=resources, errors=errors, requests=sess.requests - before)
+    return Collected(unit, resources=resources, errors=errors, requests=sess.requests - before + _unit_local.extra)
 
 
 def _in_regions(unit: WorkUnit, location: str) -> bool:
@@ -104,17 +109,47 @@ def _in_regions(unit: WorkUnit, location: str) -> bool:
     return not regions or (location or "").lower().replace(" ", "") in {r.lower() for r in regions}
 
 
-def _graph_slice(unit: WorkUnit, sess: Session, table: str) -> list[dict[str, Any]]:
-    """This subscription's rows of the batched query over ``table``."""
+GRAPH_TABLE_OF_SERVICE = {
+    "graph.storage": "resources:storage", "graph.compute": "resources:compute", "graph.network": "resources:network",
+    "graph.authorization": "authorizationresources", "graph.security": "securityresources",
+    "graph.backup": "recoveryservicesresources",
+}
+
+
+def _fetcher(unit: WorkUnit, table: str) -> tuple[tuple[Any, ...], list[str], batch.Fetch]:
     members: list[str] = unit.options["batch"]
+    settings = _settings(unit)
     query = graph_query(table, unit.options.get("regions") or ())
     key = (unit.options["run"], table, tuple(members))
 
-    def fetch() -> Iterator[tuple[str, dict[str, Any]]]:
-        for row in sess.graph_rows(query, subscriptions=members):
-            yield str(row.get("subscriptionId") or ""), row
+    def fetch() -> tuple[list[tuple[str, Any]], int]:
+        sess = session(settings)
+        before = sess.requests
+        try:
+            pairs = [(str(row.get("subscriptionId") or ""), row)
+                     for row in sess.graph_rows(query, subscriptions=members)]
+        except Exception as exc:
+            exc.requests = sess.requests - before  # type: ignore[attr-defined]
+            raise
+        return pairs, sess.requests - before
 
-    rows, _ = batch.take(key, unit.target.id, members, fetch)
+    return key, members, fetch
+
+
+def _prefetch(unit: WorkUnit) -> None:
+    """Start every Resource Graph query of this unit's batch in the background (main process only)."""
+    if "batch" not in unit.options or not batch.in_main_process():
+        return
+    for table in GRAPH_TABLE_OF_SERVICE.values():
+        key, members, fetch = _fetcher(unit, table)
+        batch.start(key, members, fetch)
+
+
+def _graph_slice(unit: WorkUnit, sess: Session, table: str) -> list[dict[str, Any]]:
+    """This subscription's rows of the batched query over ``table``."""
+    key, members, fetch = _fetcher(unit, table)
+    rows, requests = batch.take(key, unit.target.id, members, fetch)
+    _unit_local.extra = getattr(_unit_local, "extra", 0) + requests
     return rows
 
 
