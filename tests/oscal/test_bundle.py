@@ -247,3 +247,11 @@ def test_stream_writes_items_then_tail(tmp_path, items, tail):
 
     path = dump_streaming({"x": {"list": Stream(iter(items), tail), "after": True}}, tmp_path / "s.json", chunk_size=2)
     assert json.loads(path.read_text()) == {"x": {"list": items + tail, "after": True}}
+
+
+def test_several_streams_in_one_document(tmp_path):
+    from trustsweep.oscal.io import Stream, dump_streaming
+
+    doc = {"a": Stream(iter(range(5)), [9]), "b": [{"c": Stream(iter(["x"] * 3))}, {"d": Stream(iter([]), ["t"])}], "e": 1}
+    path = dump_streaming(doc, tmp_path / "s.json", chunk_size=2)
+    assert json.loads(path.read_text()) == {"a": [0, 1, 2, 3, 4, 9], "b": [{"c": ["x", "x", "x"]}, {"d": ["t"]}], "e": 1}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 import uuid
@@ -92,43 +93,46 @@ class Stream:
 
 
 def _pieces(doc: Any, chunk_size: int) -> Iterator[bytes]:
-    marker = f"__trustsweep_stream_{uuid.uuid4().hex}__"
+    token = uuid.uuid4().hex
     streams: list[Stream] = []
 
     def default(obj: Any) -> str:
         if isinstance(obj, Stream):
             streams.append(obj)
-            return marker
+            return f"__trustsweep_stream_{token}_{len(streams) - 1}__"
         raise TypeError(f"cannot serialise {type(obj).__name__}")
 
-    frame = orjson.dumps(doc, default=default)
-    if len(streams) != 1:
-        raise ValueError("dump_streaming needs exactly one Stream in the document")
-    head, _, rest = frame.partition(b'"' + marker.encode() + b'"')
-    stream = streams[0]
-    yield head + b"["
+    rest = orjson.dumps(doc, default=default)  # the frame: every Stream as a marker string
+    for index, stream in enumerate(streams):  # orjson calls default() in document order
+        head, found, rest = rest.partition(f'"__trustsweep_stream_{token}_{index}__"'.encode())
+        if not found:
+            raise ValueError("a Stream marker went missing while serialising")
+        yield head + b"["
+        yield from _array_body(stream, chunk_size)
+        yield b"]"
+    yield rest + b"\n"
+
+
+def _array_body(stream: Stream, chunk_size: int) -> Iterator[bytes]:
+    """The items of a Stream, serialised ``chunk_size`` at a time, comma-separated."""
     first = True
     batch: list[Any] = []
-
-    def flush() -> bytes:
-        nonlocal first
-        body = orjson.dumps(batch)[1:-1]
-        out = body if first else b"," + body
-        first = False
-        batch.clear()
-        return out
-
-    for item in stream.items:
-        batch.append(item)
-        if len(batch) >= chunk_size:
-            yield flush()
-    batch.extend(stream.tail)
-    if batch:
-        yield flush()
-    yield b"]" + rest + b"\n"
+    items = iter(stream.items)
+    while True:
+        batch.extend(itertools.islice(items, chunk_size - len(batch)))
+        done = len(batch) < chunk_size
+        if done:
+            batch.extend(stream.tail)
+        if batch:
+            body = orjson.dumps(batch)[1:-1]
+            yield body if first else b"," + body
+            first = False
+            batch.clear()
+        if done:
+            return
 
 
 def dump_streaming(doc: Any, path: Path, *, chunk_size: int = 5000) -> Path:
-    """Write compact JSON atomically; the document's one :class:`Stream` is serialised chunk by
+    """Write compact JSON atomically; each :class:`Stream` in the document is serialised chunk by
     chunk, so its items never all exist at once (bounded memory for millions of observations)."""
     return write_atomic(Path(path), _pieces(doc, chunk_size))

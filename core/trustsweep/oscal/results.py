@@ -24,6 +24,7 @@ import orjson
 
 from ..aggregate import SATISFIED
 from ..model import Attestation, CheckResult, Status
+from .io import Stream
 from .common import (
     DEFAULT_VERSION,
     NS,
@@ -187,17 +188,17 @@ class _Builder:
         subject_of = self.subject_of
         uuids: list[str] = []
         subjects: list[list[dict[str, Any]]] = []
-        seen: dict[str, int] = {}
+        seen: set[str] = set()
+        repeats: dict[str, int] = {}
         for r in self.sweep.results:
             key = f"{r.provider}|{r.target}|{r.resource_id}"  # == r.resource_key, without the property call
             natural = f"{r.check_id}|{key}"
-            n = seen.get(natural)
-            if n is None:
-                seen[natural] = 1
-                uuids.append(observation_uuid(natural))
-            else:  # the same check on the same resource twice: keep both, distinct uuids
-                seen[natural] = n + 1
-                uuids.append(uuid5(self.sid, "observation", natural, str(n)))
+            ouuid = observation_uuid(natural)
+            if ouuid in seen:  # the same check on the same resource twice: keep both, distinct uuids
+                n = repeats[natural] = repeats.get(natural, 0) + 1
+                ouuid = uuid5(self.sid, "observation", natural, str(n))
+            seen.add(ouuid)
+            uuids.append(ouuid)
             subjects.append(subject_of.get(key) or self.subjects_for(r, key))
         return uuids, subjects
 
@@ -259,8 +260,11 @@ class _Builder:
 
     # -- findings -----------------------------------------------------------------------------
 
-    def findings(self, obs_uuids: list[str], attestation_obs: dict[str, list[str]]) -> list[dict[str, Any]]:
+    def findings(self, obs_uuids: list[str], attestation_obs: dict[str, list[str]],
+                 lazy: bool = False) -> list[dict[str, Any]]:
+        """One finding per criterion; ``lazy``: related-observations as :class:`Stream` objects."""
         s = self.sweep
+        n = len(obs_uuids)
         out: list[dict[str, Any]] = []
         origins = [{"actors": [{"type": "tool", "actor-uuid": self.tool_uuid}]}]
         for f in s.findings:
@@ -284,16 +288,18 @@ class _Builder:
                     "status": {"state": state},
                 },
             }
-            related = [obs_uuids[i] for i in f.results if 0 <= i < len(obs_uuids)]
-            related += attestation_obs.get(f.criterion_id, [])
-            if related:
-                finding["related-observations"] = [{"observation-uuid": u} for u in related]
+            indices = [i for i in f.results if 0 <= i < n]
+            examined = [{"observation-uuid": u} for u in attestation_obs.get(f.criterion_id, [])]
+            if lazy and indices:
+                finding["related-observations"] = Stream(({"observation-uuid": obs_uuids[i]} for i in indices), examined)
+            elif indices or examined:
+                finding["related-observations"] = [{"observation-uuid": obs_uuids[i]} for i in indices] + examined
             out.append(finding)
         return out
 
     def build(self) -> dict[str, Any]:
         """The whole result, every observation included."""
-        result, tests = self.build_streamed()
+        result, tests = self.build_streamed(lazy=False)
         observations = [*tests, *result.pop("observations")]
         return self._place_observations(result, observations)
 
@@ -310,9 +316,10 @@ class _Builder:
             result["remarks"] = remarks
         return result
 
-    def build_streamed(self) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    def build_streamed(self, lazy: bool = True) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
         """The result with only the attestation observations in ``observations``, and an
-        iterator over the TEST observations that belong before them (built lazily)."""
+        iterator over the TEST observations that belong before them (built lazily). ``lazy``:
+        each finding's related-observations is a :class:`Stream` too."""
         s = self.sweep
         components = self.components()
         for res in s.resources:
@@ -332,7 +339,7 @@ class _Builder:
                 done.add(o["uuid"])
                 observations.append(o)
                 attestation_obs.setdefault(f.criterion_id, []).append(o["uuid"])
-        findings = self.findings(obs_uuids, attestation_obs)
+        findings = self.findings(obs_uuids, attestation_obs, lazy)
         tally = Counter(map(attrgetter("status"), s.results))
         counts = {st.value: tally.get(st, 0) for st in Status}  # == s.counts(), without 100k .value
         targets = ", ".join(f"{t.provider}:{t.id}" for t in s.targets) or "none"
@@ -396,8 +403,10 @@ def build_result(sweep: Sweep, *, oscal_version: str = DEFAULT_VERSION) -> dict[
 def stream_result(sweep: Sweep) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
     """The result of :func:`build_result` without its TEST observations, and an iterator that
     builds them lazily (they go before the result's ``observations``, which holds the EXAMINE
-    ones). For writing very large results with bounded memory; pause the GC while consuming."""
-    return _Builder(sweep).build_streamed()
+    ones); each finding's ``related-observations`` is an :class:`~trustsweep.oscal.io.Stream`.
+    For writing very large results with bounded memory (:func:`~trustsweep.oscal.io.dump_streaming`);
+    pause the GC while consuming."""
+    return _Builder(sweep).build_streamed(lazy=True)
 
 
 def back_matter_resources(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
