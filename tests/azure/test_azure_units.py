@@ -46,3 +46,27 @@ def test_parse_time_takes_azure_seven_digit_fractions() -> None:
     assert when == dt.datetime(2019, 10, 8, 0, 29, 1, 658318, tzinfo=dt.timezone.utc)
     assert parse_time("2024-03-04T10:11:12+00:00").tzinfo is not None
     assert parse_time("") is None and parse_time("yesterday") is None
+
+
+def test_settings_clouds_and_override(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+    from trustsweep.errors import UserError
+    from trustsweep_azure.session import Settings
+
+    monkeypatch.delenv("TRUSTSWEEP_AZURE_ENDPOINT", raising=False)
+    monkeypatch.delenv("TRUSTSWEEP_AZURE_CA_BUNDLE", raising=False)
+    assert Settings.from_options({}).arm_url == "https://management.azure.com"
+    gov = Settings.from_options({"cloud": "usgov"})
+    assert (gov.arm_url, gov.graph_url) == ("https://management.usgovcloudapi.net", "https://graph.microsoft.us")
+    assert Settings.from_options({"cloud": "China"}).arm_url == "https://management.chinacloudapi.cn"
+    for bad in ({"cloud": "mars"}, {"page_size": 5000}, {"attempts": "many"}, {"timeout_seconds": -1}):
+        with pytest.raises(UserError):
+            Settings.from_options(bad)
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    monkeypatch.setenv("TRUSTSWEEP_AZURE_ENDPOINT", "https://127.0.0.1:8443/")
+    monkeypatch.setenv("TRUSTSWEEP_AZURE_CA_BUNDLE", str(ca))
+    local = Settings.from_options({"cloud": "usgov"})
+    assert local.arm_url == local.graph_url == "https://127.0.0.1:8443"
+    monkeypatch.setenv("TRUSTSWEEP_AZURE_CA_BUNDLE", str(tmp_path / "missing.pem"))
+    with pytest.raises(UserError, match="file not found"):
+        Settings.from_options({})
