@@ -58,8 +58,8 @@ def test_graph_queries_are_batched_across_subscriptions(fake, azure_registry) ->
     assert outcome(unbatched) == outcome(s)
 
 
-@pytest.mark.parametrize("faults", [["429"], ["429:1"], ["503"], ["timeout"], ["429", "503", "timeout"]],
-                         ids=["429-no-retry-after", "429-retry-after", "503", "timeout", "mixed"])
+@pytest.mark.parametrize("faults", [["429"], ["429:1"], ["429q:1"], ["503"], ["timeout"], ["429", "503", "timeout"]],
+                         ids=["429-no-retry-after", "429-retry-after", "429-graph-quota", "503", "timeout", "mixed"])
 @pytest.mark.parametrize("pattern", [GRAPH, SQL_LIST], ids=["graph-post", "arm-get"])
 def test_transient_faults_are_retried(fake, azure_registry, faults, pattern) -> None:  # noqa: ANN001
     estate = small_estate(storage=3, servers=3)

@@ -24,7 +24,8 @@ What it speaks (shapes modelled on ``../shared/fixtures/azure/arm-recordings``):
   ``/v1.0/identity/conditionalAccess/policies`` with ``@odata.nextLink`` paging.
 
 Every request must carry ``Authorization: Bearer <token>`` (401 otherwise). Faults can be injected
-per request pattern: ``429`` (no Retry-After), ``429:N`` (Retry-After N s), ``503``, ``500``,
+per request pattern: ``429`` (no Retry-After), ``429:N`` (Retry-After N s), ``429q:N`` (Resource
+Graph's ``x-ms-user-quota-resets-after``), ``503``, ``500``,
 ``timeout`` (the response is delayed past the client's read timeout).
 
 Nothing here imports an Azure SDK; ``trustme`` is imported when a server starts.
@@ -540,7 +541,7 @@ class FakeAzure:
     def inject(self, pattern: str, *kinds: str, persistent: bool = False) -> None:
         """Answer the next requests matching ``pattern`` (regex on ``"METHOD /path"``) with faults.
 
-        ``kinds`` are consumed in order (``429``, ``429:N``, ``500``, ``503``, ``timeout``); with
+        ``kinds`` are consumed in order (``429``, ``429:N``, ``429q:N``, ``500``, ``503``, ``403``, ``timeout``); with
         ``persistent`` the last kind repeats for ever.
         """
         with self._lock:
@@ -611,8 +612,12 @@ class _Handler(BaseHTTPRequestHandler):
             if fault == "timeout":
                 time.sleep(self.owner.timeout_delay)
             elif fault.startswith("429"):
-                _, _, after = fault.partition(":")
-                headers = {"Retry-After": after} if after else {}
+                kind, _, after = fault.partition(":")
+                if kind == "429q":  # Resource Graph's quota headers instead of Retry-After
+                    headers = {"x-ms-user-quota-remaining": "0",
+                               "x-ms-user-quota-resets-after": f"00:00:{int(after or 1):02d}"}
+                else:
+                    headers = {"Retry-After": after} if after else {}
                 self._error(429, "RateLimiting", "Please provide below info when asking for support: throttled",
                             headers)
                 return

@@ -323,6 +323,13 @@ def _retry_after(exc: Any) -> float | None:
             return float(raw)
         except ValueError:
             return None
+    quota = headers.get("x-ms-user-quota-resets-after")  # Resource Graph's own throttling header, hh:mm:ss
+    if quota:
+        try:
+            h, m, sec = (float(x) for x in quota.split(":"))
+            return h * 3600 + m * 60 + sec
+        except ValueError:
+            return None
     return None
 
 
