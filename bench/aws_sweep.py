@@ -45,7 +45,7 @@ def ask(server: subprocess.Popen[str], command: str) -> str:
     return server.stdout.readline().split()[-1]
 
 
-def sweep_once(endpoint: str, regions: list[str], out: Path) -> tuple[float, float, int]:
+def sweep_once(endpoint: str, regions: list[str], out: Path) -> tuple[float, float, int, float]:
     env = {**os.environ, "PYTHONPYCACHEPREFIX": str(PYCACHE), "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -59,7 +59,7 @@ def sweep_once(endpoint: str, regions: list[str], out: Path) -> tuple[float, flo
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1, 3):
         raise SystemExit(f"sweep failed with exit {code}: {proc.stderr.read() if proc.stderr else ''}")
-    return wall, usage.ru_maxrss / 1024, code
+    return wall, usage.ru_maxrss / 1024, code, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -72,21 +72,25 @@ def main() -> None:
         server, endpoint, regions = serve(count)
         try:
             sweep_once(endpoint, regions, Path(tempfile.mkdtemp()))  # warm the server's backends and bytecode
-            walls, rss, requests = [], [], []
+            walls, rss, requests, cpus = [], [], [], []
             for _ in range(args.repeat):
                 ask(server, "reset-count")
-                wall, peak, code = sweep_once(endpoint, regions, Path(tempfile.mkdtemp()))
+                wall, peak, code, cpu = sweep_once(endpoint, regions, Path(tempfile.mkdtemp()))
                 walls.append(wall)
+                cpus.append(cpu)
                 rss.append(peak)
                 requests.append(int(ask(server, "count")))
         finally:
             assert server.stdin is not None
             server.stdin.close()
             server.wait(timeout=30)
-        rows.append((count, statistics.median(walls), min(walls), max(rss), statistics.median(requests), code))
-    print(f"{'regions':>7} {'wall s (median)':>15} {'wall s (best)':>13} {'peak RSS MB':>11} {'HTTP requests':>13} exit")
-    for count, wall, best, peak, req, code in rows:
-        print(f"{count:>7} {wall:>15.2f} {best:>13.2f} {peak:>11.0f} {req:>13.0f} {code:>4}")
+        rows.append((count, statistics.median(walls), min(walls), statistics.median(cpus), max(rss),
+                     statistics.median(requests), code))
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'regions':>7} {'wall s (median)':>15} {'wall s (best)':>13} {'CPU s':>6} {'peak RSS MB':>11} "
+          f"{'HTTP requests':>13} exit")
+    for count, wall, best, cpu, peak, req, code in rows:
+        print(f"{count:>7} {wall:>15.2f} {best:>13.2f} {cpu:>6.2f} {peak:>11.0f} {req:>13.0f} {code:>4}")
     if len(rows) > 1:
         print(f"wall-time growth {rows[0][0]} → {rows[-1][0]} regions: ×{rows[-1][1] / rows[0][1]:.2f}")
     print("Prowler 5.46 anchor (1 region): 21 s wall, 235 HTTP requests, 504 MB peak RSS")

@@ -33,12 +33,18 @@ class RequestCounter:
 
     def __init__(self) -> None:
         self.requests = 0
+        self._lock = threading.Lock()
+
+    def add(self) -> None:
+        with self._lock:
+            self.requests += 1
 
 
 @contextmanager
-def counting() -> Iterator[RequestCounter]:
-    """Count the HTTP requests this thread makes inside the block."""
-    counter = RequestCounter()
+def counting(counter: RequestCounter | None = None) -> Iterator[RequestCounter]:
+    """Count the HTTP requests this thread makes inside the block (into ``counter`` if given,
+    so helper threads of one unit add to the unit's count)."""
+    counter = counter or RequestCounter()
     previous = getattr(_local, "counter", None)
     _local.counter = counter
     try:
@@ -47,10 +53,14 @@ def counting() -> Iterator[RequestCounter]:
         _local.counter = previous
 
 
+def current_counter() -> RequestCounter | None:
+    return getattr(_local, "counter", None)
+
+
 def _on_before_send(request: Any = None, **_: Any) -> None:
     counter = getattr(_local, "counter", None)
     if counter is not None:
-        counter.requests += 1
+        counter.add()
     return None
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from trustsweep.model import Collected, CollectionError, Resource, WorkUnit
 
 from .. import session
 
+T = TypeVar("T")
+R = TypeVar("R")
 PROVIDER = "aws"
+FAN_OUT = 8  # concurrent per-resource reads inside one unit (buckets, keys)
 GLOBAL = "global"
 
 
@@ -84,6 +87,24 @@ class Ctx:
         self.errors.append(CollectionError(PROVIDER, self.account, self.region, service or self.unit.service,
                                            types, reason))
 
+    def map(self, fn: Callable[[T], R], items: list[T]) -> list[R]:
+        """``fn`` over ``items`` on a few threads (per-resource reads of one service), in order.
+
+        The unit's request counter follows the work into the helper threads.
+        """
+        if len(items) <= 1:
+            return [fn(item) for item in items]
+        from concurrent.futures import ThreadPoolExecutor
+
+        counter = session.current_counter()
+
+        def run(item: T) -> R:
+            with session.counting(counter):
+                return fn(item)
+
+        with ThreadPoolExecutor(min(FAN_OUT, len(items)), thread_name_prefix="trustsweep-aws") as pool:
+            return list(pool.map(run, items))
+
     def arn(self, service: str, resource: str, region: str | None = None) -> str:
         reg = "" if region is None else region
         return f"arn:{self.partition}:{service}:{reg}:{self.account}:{resource}"
@@ -109,6 +130,7 @@ def collector(fn: Callable[[Ctx], None]) -> Callable[[WorkUnit], Collected]:
                 error = CollectionError(PROVIDER, ctx.account, unit.region, unit.service, unit.resource_types,
                                         describe_error(exc))
                 return Collected(unit, errors=[error], requests=counter.requests)
-        return Collected(unit, resources=ctx.resources, errors=ctx.errors, requests=counter.requests)
+        resources = sorted(ctx.resources, key=lambda r: (r.type, r.id))  # stable order despite fan-out
+        return Collected(unit, resources=resources, errors=ctx.errors, requests=counter.requests)
 
     return run

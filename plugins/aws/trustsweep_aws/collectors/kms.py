@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .base import Ctx, collector, describe_error, iso, paginate
 
 KEY = "aws.kms.key"
 TYPES = (KEY,)
 
 
+def _key(ctx: Ctx, kms: Any, item: dict[str, Any]) -> None:
+    meta = kms.describe_key(KeyId=item["KeyId"])["KeyMetadata"]
+    if meta.get("KeyManager") != "CUSTOMER":
+        return  # AWS-managed keys rotate automatically
+    state = meta.get("KeyState", "")
+    symmetric = meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+    rotation: bool | None = None
+    errors: dict[str, str] = {}
+    if state == "Enabled" and symmetric and meta.get("Origin") == "AWS_KMS":
+        try:
+            rotation = bool(kms.get_key_rotation_status(KeyId=item["KeyId"]).get("KeyRotationEnabled"))
+        except Exception as exc:
+            errors["rotation"] = describe_error(exc)
+    ctx.add(KEY, meta["Arn"], meta.get("Description") or meta["KeyId"],
+            state=state, symmetric=symmetric, origin=meta.get("Origin", ""),
+            rotation_enabled=rotation, created=iso(meta.get("CreationDate")), errors=errors)
+
+
 @collector
 def collect(ctx: Ctx) -> None:
     kms = ctx.client("kms")
-    for item in paginate(kms, "list_keys", "Keys"):
-        meta = kms.describe_key(KeyId=item["KeyId"])["KeyMetadata"]
-        if meta.get("KeyManager") != "CUSTOMER":
-            continue  # AWS-managed keys rotate automatically
-        state = meta.get("KeyState", "")
-        symmetric = meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
-        rotation: bool | None = None
-        errors: dict[str, str] = {}
-        external = meta.get("Origin") != "AWS_KMS"
-        if state == "Enabled" and symmetric and not external:
-            try:
-                rotation = bool(kms.get_key_rotation_status(KeyId=item["KeyId"]).get("KeyRotationEnabled"))
-            except Exception as exc:
-                errors["rotation"] = describe_error(exc)
-        ctx.add(KEY, meta["Arn"], meta.get("Description") or meta["KeyId"],
-                state=state, symmetric=symmetric, origin=meta.get("Origin", ""),
-                rotation_enabled=rotation, created=iso(meta.get("CreationDate")), errors=errors)
+    ctx.map(lambda item: _key(ctx, kms, item), paginate(kms, "list_keys", "Keys"))

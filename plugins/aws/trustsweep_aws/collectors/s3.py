@@ -76,5 +76,5 @@ def collect(ctx: Ctx) -> None:
         block = {}
     ctx.add(ACCOUNT, f"arn:{ctx.partition}:s3::{ctx.account}:account", "S3 account settings", region=GLOBAL,
             public_access_block=block, errors=errors)
-    for item in ctx.client("s3").list_buckets().get("Buckets") or []:
-        _bucket(ctx, item)
+    buckets = ctx.client("s3").list_buckets().get("Buckets") or []
+    ctx.map(lambda item: _bucket(ctx, item), buckets)
