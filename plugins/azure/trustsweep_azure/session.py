@@ -202,7 +202,7 @@ class Session:
                 return fn()
             except HttpResponseError as exc:
                 status = exc.status_code
-                last = f"HTTP {status}: {_message(exc)}"
+                last = f"HTTP {status}: {_message(exc)}" if status else f"{type(exc).__name__}: {_message(exc)}"
                 if status not in RETRY_STATUS:
                     raise AzureCallError(f"{what}: {last}", status) from None
                 delay = _retry_after(exc)
