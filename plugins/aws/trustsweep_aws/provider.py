@@ -72,6 +72,10 @@ class AwsProvider(Provider):
 
     def targets(self, requested: Sequence[str]) -> list[Target]:
         self._opts()  # validate options before any call
+        from . import session
+
+        # parse the API models on a background thread while targets and regions are resolved
+        session.preload_models([*(s.name for s in SERVICES[:2]), "s3control", *(s.name for s in SERVICES[2:])])
         if self.options.get("organization"):
             caller = self._identity()
             return self._organization(caller, caller["Arn"].split(":")[1], requested)
@@ -134,9 +138,6 @@ class AwsProvider(Provider):
         chosen = self._regions(target, regions)
         home = "us-east-1" if "us-east-1" in chosen or not chosen else chosen[0]
         options = {**self._opts(), "home_region": str(self.options.get("home_region") or home)}
-        from . import session
-
-        session.preload_models(["s3control", "sts", *(s.name for s in SERVICES)])
         units = []
         for service in SERVICES:
             for region in (chosen if service.regional else ["global"]):

@@ -116,17 +116,34 @@ def _install_hooks(session: Any) -> None:
         events.register("before-sign.s3-control", _strip_host_prefix)
 
 
+_loader: Any = None  # one botocore data loader for every session: each API model is parsed once
+
+
+def _new_session(profile: str | None = None, credentials: Any = None) -> Any:
+    """A guarded boto3 session sharing the process-wide data loader (call with ``_lock`` held)."""
+    global _loader
+    import boto3
+    import botocore.session
+
+    core = botocore.session.Session(profile=profile)
+    if _loader is None:
+        _loader = core.get_component("data_loader")
+    else:
+        core.register_component("data_loader", _loader)
+    if credentials is not None:
+        core._credentials = credentials
+    session = boto3.Session(botocore_session=core)
+    _install_hooks(session)
+    return session
+
+
 def base_session(profile: str | None = None) -> Any:
     """A boto3 session on the standard credential chain (env, profile, SSO, instance role), guarded."""
     key = ("base", profile or "")
     with _lock:
         session = _sessions.get(key)
         if session is None:
-            import boto3
-
-            session = boto3.Session(profile_name=profile) if profile else boto3.Session()
-            _install_hooks(session)
-            _sessions[key] = session
+            session = _sessions[key] = _new_session(profile)
     return session
 
 
@@ -141,8 +158,6 @@ def target_session(attrs: dict[str, Any], options: dict[str, Any]) -> Any:
         session = _sessions.get(key)
     if session is not None:
         return session
-    import boto3
-    import botocore.session
     from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
 
     source = base_session(attrs.get("source_profile"))
@@ -154,38 +169,44 @@ def target_session(attrs: dict[str, Any], options: dict[str, Any]) -> Any:
         kwargs.setdefault("config", client_config(options))
         return source.client(service, **kwargs)
 
-    fetcher = AssumeRoleCredentialFetcher(
-        create_client, source.get_credentials(), role_arn, extra_args=extra
-    )
+    fetcher = AssumeRoleCredentialFetcher(create_client, source.get_credentials(), role_arn, extra_args=extra)
     credentials = DeferredRefreshableCredentials(refresh_using=fetcher.fetch_credentials, method="assume-role")
-    core = botocore.session.Session()
-    core._credentials = credentials
-    session = boto3.Session(botocore_session=core)
-    _install_hooks(session)
     with _lock:
-        return _sessions.setdefault(key, session)
+        session = _sessions.get(key)
+        if session is None:
+            session = _sessions[key] = _new_session(credentials=credentials)
+    return session
 
 
-_preloaded: set[str] = set()
+_models_ready: dict[str, threading.Event] = {}
 
 
 def preload_models(services: list[str]) -> None:
-    """Parse the services' API models once, in the calling thread.
+    """Parse the services' API models on one background thread, in the given order.
 
-    Worker threads then share the cached models; parsing them in many threads spreads the large
-    allocations over per-thread malloc arenas (measured: ~30 MB more peak RSS for one region).
+    Clients wait for their service's model instead of parsing it themselves: parsing in many worker
+    threads spreads the large allocations over per-thread malloc arenas (measured: ~30 MB more peak
+    RSS for one region), and starting now overlaps the parsing with the first units' requests.
     """
+    with _lock:
+        pending = [s for s in dict.fromkeys(services) if s not in _models_ready]
+        for service in pending:
+            _models_ready[service] = threading.Event()
+    if not pending:
+        return
     core = base_session()._session
-    loader = core.get_component("data_loader")
-    for service in services:
-        if service in _preloaded:
-            continue
-        core.get_service_model(service)
-        try:
-            loader.load_service_model(service, "endpoint-rule-set-1")
-        except Exception:  # older botocore data without a rule set
-            pass
-        _preloaded.add(service)
+
+    def load() -> None:
+        for service in pending:
+            try:
+                core.get_service_model(service)
+                _loader.load_service_model(service, "endpoint-rule-set-1")
+            except Exception:  # the client will report it when it is built
+                pass
+            finally:
+                _models_ready[service].set()
+
+    threading.Thread(target=load, name="trustsweep-aws-models", daemon=True).start()
 
 
 def client(attrs: dict[str, Any], options: dict[str, Any], service: str, region: str) -> Any:
@@ -194,6 +215,9 @@ def client(attrs: dict[str, Any], options: dict[str, Any], service: str, region:
     found = _clients.get(key)
     if found is not None:
         return found
+    ready = _models_ready.get(service)
+    if ready is not None:
+        ready.wait(60)
     session = target_session(attrs, options)
     with _lock:
         found = _clients.get(key)
@@ -208,4 +232,6 @@ def reset_cache() -> None:
     with _lock:
         _sessions.clear()
         _clients.clear()
-        _preloaded.clear()
+        for event in _models_ready.values():
+            event.wait(60)  # let a running preload finish before forgetting it
+        _models_ready.clear()
