@@ -11,7 +11,7 @@ import pytest
 
 from trustsweep.model import Status
 from trustsweep.oscal import NS, TRESTLE_NS, build_result, write_bundle
-from trustsweep.oscal.common import timestamp, uuid5, UUID_NAMESPACE
+from trustsweep.oscal.common import UUID_NAMESPACE, timestamp, uuid5
 from trustsweep.oscal.validate import load_document
 from trustsweep.testing.oscal import assert_valid_oscal
 
@@ -59,6 +59,7 @@ def test_results_document_content(sweep, bundles):
     for obs, res in zip(tests, sweep.results):
         assert _ours(obs["props"], "check-id") == [res.check_id]
         assert _ours(obs["props"], "result") == [res.status.value]
+        assert _ours(obs["props"], "provider") == [res.provider]
         (subject,) = obs["subjects"]
         item = item_uuids[subject["subject-uuid"]]
         assert {"name": "asset-id", "value": res.resource_id} in item["props"]

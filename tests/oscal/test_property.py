@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import replace
-from pathlib import Path
 
 import orjson
 import pytest

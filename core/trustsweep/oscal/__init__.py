@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from .catalog import catalog_document
-from .common import DEFAULT_VERSION, NS, SUPPORTED_VERSIONS, TRESTLE_NS
+from .common import DEFAULT_VERSION, NS, SUPPORTED_VERSIONS, TRESTLE_NS, gc_paused
 from .components import component_definition
-from .common import gc_paused
 from .io import FORMATS, INDENT_LIMIT, Stream, dump, dump_streaming
 from .plan import assessment_plan
 from .results import assessment_results_document, build_result, stream_result
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUNDLE", "DEFAULT_VERSION", "NS", "SUPPORTED_VERSIONS", "TRESTLE_NS", "assessment_results_document",
-    "build_result", "dump", "write_bundle",
+    "build_result", "dump", "stream_result", "write_bundle",
 ]
 
 #: The documents of a bundle, in the order they are written (file stem).

@@ -24,7 +24,6 @@ import orjson
 
 from ..aggregate import SATISFIED
 from ..model import Attestation, CheckResult, Status
-from .io import Stream
 from .common import (
     DEFAULT_VERSION,
     NS,
@@ -40,6 +39,7 @@ from .common import (
     uuid5,
     uuid5_maker,
 )
+from .io import Stream
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
@@ -206,6 +206,7 @@ class _Builder:
         """Second pass: one TEST observation per check result, in the order of ``sweep.results``."""
         collected = self.collected
         check_props: dict[str, dict[str, Any]] = {}
+        provider_props: dict[str, dict[str, Any]] = {}
         status_props = {st: prop("result", st.value) for st in Status}
         status_value = {st: st.value for st in Status}
         waiver_props: dict[int, list[dict[str, Any]]] = {}
@@ -214,7 +215,10 @@ class _Builder:
             cp = check_props.get(check_id)
             if cp is None:
                 cp = check_props[check_id] = prop("check-id", check_id)
-            props = [cp, status_props[status]]
+            pp = provider_props.get(r.provider)
+            if pp is None:
+                pp = provider_props[r.provider] = prop("provider", r.provider)
+            props = [cp, status_props[status], pp]
             if r.waiver is not None:
                 wp = waiver_props.get(id(r.waiver))
                 if wp is None:
