@@ -154,3 +154,17 @@ def test_process_pool_gives_the_same_results(fake, azure_registry) -> None:  # n
     assert not procs.collection_errors
     assert outcome(procs) == outcome(threads)
     assert fake.count(GRAPH) <= 2 * 6  # at most once per table per worker process
+
+
+def test_graph_quota_is_respected(fake, azure_registry) -> None:  # noqa: ANN001
+    """Under Resource Graph's per-user quota the sweep paces itself and completes."""
+    estate = small_estate(subs=2, storage=2, servers=0)
+    baseline = sweep(fake, azure_registry, estate, graph_batch=1)
+    fake.reset()
+    fake.graph_quota = (4, 1.0)  # 4 queries a second; the sweep makes 12
+    s = sweep(fake, azure_registry, graph_batch=1, attempts=6)
+    assert not s.collection_errors, s.collection_errors
+    assert outcome(s) == outcome(baseline)
+    assert fake.count(GRAPH) - fake.throttled == 12
+    # only queries already in flight when the quota ran out are refused; then everyone waits
+    assert fake.throttled <= 8, fake.throttled

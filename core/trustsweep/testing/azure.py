@@ -36,6 +36,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import math
 import re
 import ssl
 import threading
@@ -484,6 +485,9 @@ class FakeAzure:
                  timeout_delay: float = 3.0, latency: float = 0.0) -> None:
         self.estate = estate
         self.latency = latency
+        self.graph_quota: tuple[int, float] | None = None  # (queries, window seconds), like Graph's per-user quota
+        self.throttled = 0  # Resource Graph queries refused by the quota
+        self._graph_times: list[float] = []
         self.workdir = Path(workdir)
         self.arm_page_size = arm_page_size
         self.timeout_delay = timeout_delay
@@ -548,10 +552,13 @@ class FakeAzure:
             self._faults.append(_Fault(re.compile(pattern, re.I), list(kinds), persistent))
 
     def reset(self, estate: AzureEstate | None = None) -> None:
-        """Forget faults and the request log; optionally serve another estate."""
+        """Forget faults, quota and the request log; optionally serve another estate."""
         with self._lock:
             self._faults.clear()
             self.requests.clear()
+            self.graph_quota = None
+            self.throttled = 0
+            self._graph_times.clear()
             if estate is not None:
                 self.estate = estate
 
@@ -559,6 +566,24 @@ class FakeAzure:
         rx = re.compile(pattern, re.I)
         with self._lock:
             return sum(1 for r in self.requests if rx.search(r))
+
+    def _quota(self) -> tuple[bool, dict[str, str]]:
+        """Admit a Resource Graph query under ``graph_quota``; the quota headers to send."""
+        if self.graph_quota is None:
+            return True, {"x-ms-user-quota-remaining": "14", "x-ms-user-quota-resets-after": "00:00:05"}
+        limit, window = self.graph_quota
+        with self._lock:
+            now = time.monotonic()
+            self._graph_times[:] = [t for t in self._graph_times if now - t < window]
+            admitted = len(self._graph_times) < limit
+            if admitted:
+                self._graph_times.append(now)
+            else:
+                self.throttled += 1
+            resets = window - (now - self._graph_times[0]) if self._graph_times else 0.0
+            remaining = limit - len(self._graph_times)
+        return admitted, {"x-ms-user-quota-remaining": str(remaining),
+                          "x-ms-user-quota-resets-after": time.strftime("%H:%M:%S", time.gmtime(math.ceil(resets)))}
 
     def _fault_for(self, line: str) -> str | None:
         with self._lock:
@@ -698,6 +723,10 @@ class _Handler(BaseHTTPRequestHandler):
     # -- Resource Graph -----------------------------------------------------------------------
 
     def _graph(self, request: dict[str, Any]) -> None:
+        admitted, quota_headers = self.owner._quota()
+        if not admitted:
+            self._error(429, "RateLimiting", "Client application has been throttled", quota_headers)
+            return
         query = str(request.get("query") or "")
         table_match = re.match(r"\s*(\w+)", query)
         if not table_match:
@@ -732,7 +761,7 @@ class _Handler(BaseHTTPRequestHandler):
                                 "resultTruncated": "false"}
         if start + top < len(rows):
             body["$skipToken"] = base64.b64encode(str(start + top).encode()).decode()
-        self._send(200, body, {"x-ms-user-quota-remaining": "14", "x-ms-user-quota-resets-after": "00:00:05"})
+        self._send(200, body, quota_headers)
 
     # -- Microsoft Graph ----------------------------------------------------------------------
 

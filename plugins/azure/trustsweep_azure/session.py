@@ -100,6 +100,41 @@ class Settings:
         return self.endpoint or CLOUDS[self.cloud]["graph"]
 
 
+class _Gate:
+    """Holds every Resource Graph query of this process until the user's quota window resets."""
+
+    def __init__(self) -> None:
+        self._until = 0.0
+        self._lock = threading.Lock()
+
+    def hold(self, seconds: float) -> None:
+        with self._lock:
+            self._until = max(self._until, time.monotonic() + min(seconds, 60.0))
+
+    def wait(self) -> None:
+        delay = self._until - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+
+_graph_gate = _Gate()
+
+
+def _quota_wait(headers: Any) -> float | None:
+    """Seconds to hold Resource Graph queries: when the quota is spent, until it resets."""
+    remaining = headers.get("x-ms-user-quota-remaining")
+    resets = headers.get("x-ms-user-quota-resets-after")
+    if remaining is None or resets is None:
+        return None
+    try:
+        if int(remaining) > 0:
+            return None
+        h, m, sec = (float(x) for x in resets.split(":"))
+    except ValueError:
+        return None
+    return h * 3600 + m * 60 + sec
+
+
 class _StaticToken:
     """A credential returning a fixed token: only with the endpoint override (emulators, tests)."""
 
@@ -259,6 +294,7 @@ class Session:
         The request is built by the SDK's model and sent through the client's own pipeline
         (bearer token, headers, transport); the response is read as JSON rather than through
         the SDK's ``deserialize_object``, which walks every row in Python (~0.2 s per 1000 rows).
+        Resource Graph's per-user quota headers pace every query of the process (see ``_Gate``).
         """
         from azure.core.rest import HttpRequest
         from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
@@ -271,7 +307,11 @@ class Session:
                                                             result_format="objectArray")).serialize()
 
             def send(payload: dict[str, Any] = body) -> dict[str, Any]:
+                _graph_gate.wait()
                 response = self.graph._send_request(HttpRequest("POST", url, json=payload))
+                hold = _quota_wait(response.headers)
+                if hold is not None:  # the quota is spent: every Graph query of this process waits
+                    _graph_gate.hold(hold)
                 response.raise_for_status()
                 return response.json()
 
