@@ -10,7 +10,7 @@ Resource Graph query POST.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from trustsweep.model import Collected, CollectionError, Resource, WorkUnit
