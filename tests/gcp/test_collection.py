@@ -174,3 +174,11 @@ def test_sweep_with_process_pool(gcp_fake: FakeGcp, gcp_registry) -> None:
                                                 **FAST_RETRY}})
     assert not s.collection_errors
     assert len(s.targets) == 3 and s.exit_code == 1
+
+
+def test_scope_with_targets_keeps_only_those(gcp_fake: FakeGcp, run_gcp) -> None:
+    E.seed_northwind(gcp_fake)
+    s = run_gcp(scope="organizations/4471", targets=["nw-sandbox"])
+    assert [t.id for t in s.targets] == ["nw-sandbox"]
+    with pytest.raises(UserError, match="not-there"):
+        run_gcp(scope="organizations/4471", targets=["not-there"])
