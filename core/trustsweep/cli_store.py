@@ -77,14 +77,22 @@ def _short(ts: str) -> str:
 def verify(
     store: StoreOpt = None,
     head: Annotated[Optional[str], typer.Option("--head", help="A chain head recorded elsewhere (e.g. an OSCAL document's evidence-chain-head prop) that the store must still contain.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Re-hash every stored sweep, attestation and waiver; name the first that does not match."""
     with handled():
         from .store.verify import verify as run_verify
 
+        if fmt not in ("text", "json"):
+            raise UserError(f"unsupported --format {fmt!r} (text or json)")
         with _store(store) as st:
             report = run_verify(st, expect_head=head)
             where = st.where
+        if fmt == "json":
+            _json_out({"store": where, "ok": report.ok, "entries": report.entries, "sweeps": report.sweeps,
+                       "observations": report.observations, "head": report.head, "first_bad": report.first_bad,
+                       "problems": report.problems})
+            raise typer.Exit(0 if report.ok else 1)
         if not report.ok:
             for problem in report.problems:
                 typer.echo(f"FAILED {problem}")

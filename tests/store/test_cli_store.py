@@ -54,6 +54,9 @@ def test_verify_ok_then_tampered_exits_1_naming_the_sweep(tmp_path: Path, store_
     bad = cli("verify", "--store", store_url)
     assert bad.exit_code == 1
     assert f"sweep {sweeps[1].id}" in bad.stdout and "observations" in bad.stdout
+    as_json = cli("verify", "--store", store_url, "--format", "json")
+    report = json.loads(as_json.stdout)
+    assert as_json.exit_code == 1 and report["ok"] is False and sweeps[1].id in report["first_bad"]
 
 
 def test_verify_in_a_real_process_is_one_clear_failure(tmp_path: Path, sqlite_url: str, Attacker) -> None:
