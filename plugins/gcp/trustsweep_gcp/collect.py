@@ -90,6 +90,8 @@ def _node_policies(conn: Connection, top: str, sweep: str) -> tuple[dict[str, li
     """Org policies set on every organization and folder under ``top``, read once per sweep and process."""
     key = (sweep, conn, top)
     with _node_lock:
+        if len(_node_key_locks) > 256:
+            _node_key_locks.clear()
         lock = _node_key_locks.setdefault(key, threading.Lock())
     with lock:  # one thread reads; the others wait for its answer
         cached = _node_policies_cache.get(key)
