@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from .catalog import catalog_document
@@ -34,6 +34,19 @@ __all__ = [
 
 #: The documents of a bundle, in the order they are written (file stem).
 BUNDLE = ("catalog", "component-definition", "assessment-plan", "assessment-results")
+
+
+def streamed_results_document(sweep: "Sweep", **options: Any) -> dict[str, Any]:
+    """The assessment-results document of one sweep with its bulk as :class:`Stream` objects,
+    for :func:`~trustsweep.oscal.io.dump_streaming` (options as for
+    :func:`assessment_results_document`). Pause the GC while writing it."""
+    result, tests = stream_result(sweep)
+    doc = assessment_results_document([result], **options)  # back-matter from the EXAMINE observations
+    if sweep.results:
+        result["observations"] = Stream(tests, result["observations"])
+    elif not result["observations"]:
+        del result["observations"]  # no empty arrays in OSCAL
+    return doc
 
 
 def write_bundle(sweep: "Sweep", out_dir: Path, *, oscal_version: str = DEFAULT_VERSION, fmt: str = "json") -> list[Path]:
@@ -64,10 +77,7 @@ def write_bundle(sweep: "Sweep", out_dir: Path, *, oscal_version: str = DEFAULT_
     if fmt == "json" and len(sweep.results) > INDENT_LIMIT:
         # large: compact JSON, observations built and written chunk by chunk (bounded memory)
         with gc_paused():
-            result, tests = stream_result(sweep)
-            doc = assessment_results_document([result], **results_options)  # back-matter from EXAMINE ones
-            result["observations"] = Stream(tests, result["observations"])
-            paths.append(dump_streaming(doc, path))
+            paths.append(dump_streaming(streamed_results_document(sweep, **results_options), path))
     else:
         doc = assessment_results_document([build_result(sweep, oscal_version=oscal_version)], **results_options)
         paths.append(dump(doc, path, fmt))
