@@ -163,6 +163,7 @@ def test_timestamps_are_timezone_aware(bundles):
     doc = json.loads(text)["assessment-results"]
     for value in (doc["metadata"]["last-modified"], doc["results"][0]["start"], doc["results"][0]["observations"][0]["collected"]):
         assert value.endswith("+00:00")
+    assert text.startswith('{\n  "assessment-results": {\n')  # small documents are indented
 
 
 def test_write_is_atomic_and_leaves_no_temp_files(sweep, tmp_path, monkeypatch):
