@@ -110,7 +110,6 @@ def run_one(observations: int, validate: bool, mode: str) -> dict:
     if validate:
         from trustsweep.oscal.validate import validate_file
 
-        del doc
         gc.collect()
         t3 = time.perf_counter()
         problems = validate_file(out)
