@@ -259,10 +259,6 @@ def _walk(node: Any, path: list[Any]) -> Iterator[tuple[list[Any], str, Any]]:
                 path.pop()
 
 
-def _defined_uuids(doc: Any) -> set[str]:
-    return {value for _p, key, value in _walk(doc, []) if key == "uuid" and isinstance(value, str)}
-
-
 def _imported_uuids(doc: Any, model: str, base: Path | None, seen: set[Path]) -> tuple[set[str], list[str]]:
     """uuids defined by documents this one imports through relative hrefs (recursively)."""
     found: set[str] = set()
@@ -302,7 +298,7 @@ def _imported_uuids(doc: Any, model: str, base: Path | None, seen: set[Path]) ->
         except UserError:
             unreadable.append(href)
             continue
-        found |= _defined_uuids(other)
+        found.update(_scan(other)[0])
         more, bad = _imported_uuids(other, other_model, target.parent, seen)
         found |= more
         unreadable.extend(bad)
