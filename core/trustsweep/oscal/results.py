@@ -132,6 +132,8 @@ class _Builder:
             "status": {"state": "operational"},
         }]
         for info in s.plugins:
+            if info.name in self.plugin_uuid:  # one component per plugin name
+                continue
             cid = uuid5(self.sid, "component", "plugin", info.name)
             self.plugin_uuid[info.name] = cid
             props = [prop("plugin", info.name)]
