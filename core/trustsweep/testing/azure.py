@@ -913,7 +913,7 @@ if pytest is not None:
         Serves an empty estate until reset. ``arm_page_size=2`` so that ``nextLink`` paging runs.
         """
         with FakeAzure(AzureEstate(), tmp_path_factory.mktemp("azure-fake"), arm_page_size=2,
-                       timeout_delay=1.5) as fake:
+                       timeout_delay=2.5) as fake:
             yield fake
 
 

@@ -59,6 +59,7 @@ class Settings:
     attempts: int = 5
     retry_base_seconds: float = 1.0
     timeout_seconds: float = 60.0
+    connect_timeout_seconds: float = 20.0
     page_size: int = 1000
 
     @classmethod
@@ -89,7 +90,8 @@ class Settings:
         return cls(cloud=cloud, endpoint=endpoint, ca_bundle=ca_bundle,
                    attempts=max(1, number("attempts", 5, int)),
                    retry_base_seconds=number("retry_base_seconds", 1.0),
-                   timeout_seconds=number("timeout_seconds", 60.0) or 60.0, page_size=page)
+                   timeout_seconds=number("timeout_seconds", 60.0) or 60.0,
+                   connect_timeout_seconds=number("connect_timeout_seconds", 20.0) or 20.0, page_size=page)
 
     @property
     def arm_url(self) -> str:
@@ -167,7 +169,7 @@ def credential(settings: Settings) -> Any:
 
 def _transport_kwargs(settings: Settings) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"retry_total": 0, "read_timeout": settings.timeout_seconds,
-                              "connection_timeout": min(settings.timeout_seconds, 20.0)}
+                              "connection_timeout": settings.connect_timeout_seconds}
     if settings.ca_bundle:
         kwargs["connection_verify"] = settings.ca_bundle
     return kwargs
