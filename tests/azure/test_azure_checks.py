@@ -100,6 +100,10 @@ def checks_estate() -> AzureEstate:
     e.vulnerability(bad, vm, "vuln-high-new", severity="High", age_days=20, now=NOW)
     e.vulnerability(bad, vm, "vuln-medium", severity="Medium", age_days=300, now=NOW)
     e.vulnerability(bad, vm, "vuln-fixed", severity="Critical", age_days=90, healthy=True, now=NOW)
+    e.recommendation(bad, vm, "rec-high-old", age_days=31, now=NOW)
+    e.recommendation(bad, vm, "rec-high-new", age_days=29, now=NOW)
+    e.recommendation(bad, vm, "rec-low", severity="Low", age_days=400, now=NOW)
+    e.recommendation(bad, vm, "rec-healthy", age_days=400, healthy=True, now=NOW)
     return e
 
 
@@ -142,6 +146,8 @@ EXPECTED: list[tuple[str, str, Status]] = [
     ("azure.defender.vulnerability_sla", "vuln-critical-old", F), ("azure.defender.vulnerability_sla", "vuln-critical-new", P),
     ("azure.defender.vulnerability_sla", "vuln-high-old", F), ("azure.defender.vulnerability_sla", "vuln-high-new", P),
     ("azure.defender.vulnerability_sla", "vuln-medium", NA), ("azure.defender.vulnerability_sla", "vuln-fixed", P),
+    ("azure.defender.recommendation_sla", "rec-high-old", F), ("azure.defender.recommendation_sla", "rec-high-new", P),
+    ("azure.defender.recommendation_sla", "rec-low", NA), ("azure.defender.recommendation_sla", "rec-healthy", P),
 ]
 # the MFA check is per tenant: its failing case needs another directory (see test_mfa_failing_cases)
 EXPECTED_MFA_PASS = ("azure.entra.mfa_privileged", "6f1c1d5e-0b5a-4c3e-9d8e-3a7b2c1d0e9f", P)

@@ -57,6 +57,7 @@ def recorded_estate() -> AzureEstate:
         ("DiskTest.test_find_by_name.json", 0, "resources"),
         ("AccessControlTest.test_find_assignments_by_role.json", 0, "authorizationresources"),
         ("DefenderTest.test_azure_defender_pricing.json", 0, "securityresources"),
+        ("DefenderTest.test_azure_defender_assessments.json", 0, "securityresources"),
     ):
         _, body = _interaction(name, index)
         for item in body["value"]:
@@ -99,6 +100,8 @@ def test_recorded_estate(fake, azure_registry) -> None:  # noqa: ANN001
     plans = r[("azure.defender.plans_enabled", "Recorded")]
     assert plans.status is Status.FAIL and "Containers" in plans.reason
     assert r[("azure.defender.security_contact", "Recorded")].status is Status.PASS
+    # a recorded Defender assessment that is Healthy
+    assert r[("azure.defender.recommendation_sla", "test-140asbvmnetrecomm")].status is Status.PASS
     # SQL server: no minimal TLS set, firewall admits 1.2.2.128/25 and Azure services only, auditing on
     assert r[("azure.sql.min_tls", "cctestsqlserverj6y6cbbtaphs4")].status is Status.FAIL
     assert r[("azure.sql.no_open_firewall", "cctestsqlserverj6y6cbbtaphs4")].status is Status.PASS

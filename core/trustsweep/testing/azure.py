@@ -462,6 +462,27 @@ class AzureEstate:
         return rid
 
 
+    def recommendation(self, sub: str, resource_id: str, title: str, *, severity: str = "High",
+                       age_days: int = 1, healthy: bool = False, now: dt.datetime | None = None) -> str:
+        """A Defender assessment (recommendation) on one resource."""
+        now = now or dt.datetime.now(dt.timezone.utc)
+        first = now - dt.timedelta(days=age_days)
+        name = _uuid("assessment", resource_id, title)
+        rid = f"{resource_id}/providers/Microsoft.Security/assessments/{name}"
+        self.row("securityresources", {
+            "id": rid, "name": name, "type": "microsoft.security/assessments", "tenantId": self.tenant_id,
+            "location": "", "resourceGroup": "", "subscriptionId": sub, "tags": {},
+            "properties": {"displayName": title,
+                           "resourceDetails": {"Source": "Azure", "Id": resource_id},
+                           "status": {"code": "Healthy" if healthy else "Unhealthy", "cause": "", "description": "",
+                                      "firstEvaluationDate": _iso(first), "statusChangeDate": _iso(first)},
+                           "metadata": {"displayName": title, "severity": severity, "assessmentType": "BuiltIn",
+                                        "categories": ["Compute"], "userImpact": "Low",
+                                        "implementationEffort": "Low"},
+                           "additionalData": {}}})
+        return rid
+
+
 # ----------------------------------------------------------------------------------------------
 # the HTTPS server
 
@@ -836,6 +857,8 @@ def demo_estate(now: dt.datetime | None = None) -> AzureEstate:
     e.security_contact(prod)
     e.vulnerability(prod, api, "OpenSSL buffer overflow", severity="High", age_days=12, now=now)
     e.vulnerability(prod, api, "glibc privilege escalation", severity="Critical", age_days=9, now=now)
+    e.recommendation(prod, api, "Machines should have a vulnerability assessment solution", age_days=45, now=now)
+    e.recommendation(prod, api, "Endpoint protection should be installed on machines", age_days=3, now=now)
     # development: controls mostly missing
     e.storage_account(dev, "nwdevscratch", https_only=False, min_tls="TLS1_0", default_action="Allow",
                       sku="Standard_LRS", tags={"environment": "development"})

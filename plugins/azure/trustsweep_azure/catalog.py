@@ -86,6 +86,10 @@ CHECKS: list[CheckSpec] = [
           (T.SUB_ASSESSMENT,), Severity.HIGH, "Known vulnerabilities must be fixed within agreed deadlines.",
           "Patch the affected resource; thresholds are settings critical_days and high_days.",
           "detection:vulnerability_sla"),
+    _spec("azure.defender.recommendation_sla", "No High Defender recommendation unhealthy > 30 days",
+          (T.ASSESSMENT,), Severity.MEDIUM, "Security recommendations left open are known, unmitigated risks.",
+          "Remediate the recommendation or exempt it with a reason; the deadline is setting high_days.",
+          "detection:vulnerability_sla"),
     # network
     _spec("azure.network.nsg_no_open_admin_ports", "No NSG rule allows the Internet to SSH, RDP or all ports", (T.NSG,),
           Severity.HIGH, "Administrative ports open to the Internet are brute-forced within minutes.",

@@ -37,6 +37,7 @@ GRAPH_TYPES: dict[str, dict[str, str]] = {
     },
     "securityresources": {
         "microsoft.security/pricings": "",
+        "microsoft.security/assessments": T.ASSESSMENT,
         "microsoft.security/assessments/subassessments": T.SUB_ASSESSMENT,
     },
     "recoveryservicesresources": {
@@ -207,7 +208,7 @@ def graph_authorization(unit: WorkUnit) -> Collected:
 
 
 def graph_security(unit: WorkUnit) -> Collected:
-    """Defender plans (one coverage fact per subscription) and vulnerability sub-assessments."""
+    """Defender plans (one coverage fact per subscription), recommendations and vulnerability sub-assessments."""
 
     def body(sess: Session) -> list[Resource]:
         plans: dict[str, str] = {}
@@ -225,6 +226,15 @@ def graph_security(unit: WorkUnit) -> Collected:
                                               "firstEvaluationDate": status.get("firstEvaluationDate"),
                                               "timeGenerated": props.get("timeGenerated"),
                                               "vulnerability": props.get("id"),
+                                              "resource": details.get("id") or details.get("Id")}))
+            elif kind == "microsoft.security/assessments":
+                status = props.get("status") or {}
+                details = props.get("resourceDetails") or {}
+                out.append(_resource(unit, T.ASSESSMENT, row["id"], props.get("displayName") or row.get("name", ""),
+                                     GLOBAL, {"status": status.get("code"),
+                                              "severity": (props.get("metadata") or {}).get("severity"),
+                                              "firstEvaluationDate": status.get("firstEvaluationDate"),
+                                              "statusChangeDate": status.get("statusChangeDate"),
                                               "resource": details.get("id") or details.get("Id")}))
         out.append(_fact(unit, T.DEFENDER, "providers/Microsoft.Security/pricings", {"plans": plans}))
         return out

@@ -30,7 +30,7 @@ SERVICES: dict[str, tuple[str, tuple[str, ...]]] = {
     "graph.compute": ("graph_resources", (T.DISK, T.VM)),
     "graph.network": ("graph_resources", (T.NSG, T.FLOW_LOG)),
     "graph.authorization": ("graph_authorization", (T.ACCESS, T.CUSTOM_ROLE)),
-    "graph.security": ("graph_security", (T.DEFENDER, T.SUB_ASSESSMENT)),
+    "graph.security": ("graph_security", (T.DEFENDER, T.SUB_ASSESSMENT, T.ASSESSMENT)),
     "graph.backup": ("graph_backup", (T.BACKUP,)),
     "arm.monitor": ("arm_monitor", (T.ACTIVITY_LOG, T.LOG_STORAGE)),
     "arm.sql": ("arm_sql", (T.SQL_SERVER, T.SQL_DATABASE)),

@@ -11,6 +11,7 @@ DIRECTORY = "azure.entra.directory"  # one per tenant (copied into each subscrip
 DEFENDER = "azure.defender.plans"  # one per subscription
 CONTACTS = "azure.defender.contacts"  # one per subscription
 SUB_ASSESSMENT = "azure.defender.sub_assessment"
+ASSESSMENT = "azure.defender.assessment"  # a Defender recommendation on one resource
 BACKUP = "azure.backup.protected_items"  # one per subscription
 ACTIVITY_LOG = "azure.monitor.activity_log"  # one per subscription: its diagnostic settings
 LOG_STORAGE = "azure.monitor.log_storage"  # storage accounts that receive the activity log

@@ -5,6 +5,7 @@ from __future__ import annotations
 from trustsweep.model import Outcome, Resource, errored, failed, not_applicable, passed
 from trustsweep.provider import CheckContext
 
+from .. import types as T
 from ._util import parse_time
 
 DEFAULT_PLANS = ["VirtualMachines", "SqlServers", "StorageAccounts", "Containers", "KeyVaults"]
@@ -28,9 +29,11 @@ def security_contact(resource: Resource, ctx: CheckContext) -> Outcome:
 
 
 def vulnerability_sla(resource: Resource, ctx: CheckContext) -> Outcome:
+    """Vulnerability sub-assessments and recommendations (assessments) against remediation deadlines."""
     props = resource.properties
+    what = "recommendation" if resource.type == T.ASSESSMENT else "vulnerability"
     if str(props.get("status")).lower() == "healthy":
-        return passed("the vulnerability is remediated")
+        return passed(f"the {what} is remediated")
     severity = str(props.get("severity") or "").lower()
     limits = {"critical": int(ctx.setting("critical_days", 7)), "high": int(ctx.setting("high_days", 30))}
     if severity not in limits:
@@ -40,6 +43,6 @@ def vulnerability_sla(resource: Resource, ctx: CheckContext) -> Outcome:
         return errored("the finding carries no date")
     age = (ctx.now - first).days
     if age > limits[severity]:
-        return failed(f"{props.get('severity')} vulnerability open {age} days (limit {limits[severity]})",
+        return failed(f"{props.get('severity')} {what} open {age} days (limit {limits[severity]})",
                       resource=props.get("resource"), age_days=age)
-    return passed(f"{props.get('severity')} vulnerability open {age} days (limit {limits[severity]})", age_days=age)
+    return passed(f"{props.get('severity')} {what} open {age} days (limit {limits[severity]})", age_days=age)
