@@ -73,7 +73,8 @@ def test_user_mapping_adds_and_replaces(registry: Registry, tmp_path: Path) -> N
 def test_alias_in_a_mapping_resolves_to_the_current_id(registry: Registry, tmp_path: Path) -> None:
     extra = tmp_path / "alias.yaml"
     extra.write_text("criteria:\n  CC9.1:\n    checks: [synthetic.key.rotation]\n")
-    assert _load(registry, extra).checks_of("CC9.1") == ["synthetic.keys.rotation"]
+    checks = _load(registry, extra).checks_of("CC9.1")
+    assert "synthetic.keys.rotation" in checks and "synthetic.key.rotation" not in checks
 
 
 @pytest.mark.parametrize(
