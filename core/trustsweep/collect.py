@@ -46,9 +46,13 @@ def make_executor(spec: str | None = None, workers: int | None = None) -> Iterat
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="trustsweep") as pool:
             yield pool
     elif spec == "processes":
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 2)) as pool:
+        # spawn, not fork: a forked child inherits locks held by other threads (SDK sessions,
+        # connection pools, an emulator in the same process) and can hang on them
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 2), mp_context=context) as pool:
             yield pool
     elif "://" in spec or spec == "dask-local":
         try:
