@@ -49,9 +49,9 @@ CREDENTIAL_ENV = {
 CLEARED_ENV = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")
 
 
-def _not_implemented(start_response: Any, service: str) -> list[bytes]:
-    body = json.dumps({"__type": "NotImplementedException",
-                       "message": f"{service or 'this service'} is not emulated"}).encode()
+def _not_implemented(start_response: Any, what: str) -> list[bytes]:
+    message = what if " " in what else f"{what or 'this service'} is not emulated"
+    body = json.dumps({"__type": "NotImplementedException", "message": message}).encode()
     start_response("501 Not Implemented", [("Content-Type", "application/x-amz-json-1.1"),
                                            ("x-amzn-ErrorType", "NotImplementedException"),
                                            ("Content-Length", str(len(body)))])
@@ -90,7 +90,7 @@ class AwsEmulator:
             try:
                 return moto_app(environ, start_response)
             except NotImplementedError as exc:  # an operation moto lacks (e.g. backup selections)
-                return _not_implemented(start_response, str(exc))
+                return _not_implemented(start_response, f"not emulated: {exc}")
 
         self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         self.port = self._server.server_address[1]

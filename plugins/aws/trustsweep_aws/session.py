@@ -227,6 +227,18 @@ def client(attrs: dict[str, Any], options: dict[str, Any], service: str, region:
     return found
 
 
+def _after_fork_in_child() -> None:
+    """A forked worker process inherits caches whose threads and locks did not come along."""
+    global _lock
+    _lock = threading.Lock()
+    _sessions.clear()
+    _clients.clear()
+    _models_ready.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def reset_cache() -> None:
     """Forget cached sessions and clients (tests that change credentials or endpoints)."""
     with _lock:

@@ -1,0 +1,46 @@
+"""Targets by account id (an assumed role) and collection in worker processes (units pickle; each
+process builds its own guarded clients)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from trustsweep.mappings import load_mapping
+from trustsweep.model import Status
+from trustsweep.plugins import Registry
+from trustsweep.sweep import run_sweep
+from trustsweep.testing.aws import ACCOUNT, AwsEmulator, seed_estate
+
+REGION = "eu-west-1"
+
+
+def test_account_id_target_assumes_the_role_in_a_process_pool(aws_env: AwsEmulator) -> None:
+    estate = seed_estate(aws_env.endpoint, regions=(REGION,), members=1)
+    member = estate.member_accounts[0]
+    registry = Registry.load()
+    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
+    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
+                           plugin_files=registry.mapping_files)
+    with ProcessPoolExecutor(2) as pool:
+        sweep = run_sweep(registry, mapping, providers=["aws"], targets=[member, ACCOUNT], regions=[REGION],
+                          provider_options={"aws": {"role_name": "TrustsweepReadOnly", "external_id": "x-1"}},
+                          executor=pool)
+    by_target = {t.id: t for t in sweep.targets}
+    assert by_target[member].attrs["role_arn"] == f"arn:aws:iam::{member}:role/TrustsweepReadOnly"
+    assert "role_arn" not in by_target[ACCOUNT].attrs  # the caller's own account: no role needed
+    buckets = {(r.target, r.name) for r in sweep.resources if r.type == "aws.s3.bucket"}
+    assert (member, "nw-staging-0-data") in buckets and (ACCOUNT, "nw-audit-logs") in buckets
+    assert (member, "nw-audit-logs") not in buckets
+    gd = {r.target: r.status for r in sweep.results if r.check_id == "aws.guardduty.enabled"}
+    assert gd == {member: Status.FAIL, ACCOUNT: Status.PASS}  # the estate's primary region is eu-west-1 here
+    assert sweep.stats["requests"] > 0  # counted in the worker processes and carried back
+
+
+def test_unknown_profile_is_a_user_error(aws_env: AwsEmulator) -> None:
+    from trustsweep.errors import UserError
+    from trustsweep_aws.provider import AwsProvider
+
+    with pytest.raises(UserError, match="no such AWS profile"):
+        AwsProvider({}).targets(["nope"])
