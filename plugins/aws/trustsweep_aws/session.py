@@ -209,21 +209,27 @@ def preload_models(services: list[str]) -> None:
     threading.Thread(target=load, name="trustsweep-aws-models", daemon=True).start()
 
 
-def client(attrs: dict[str, Any], options: dict[str, Any], service: str, region: str) -> Any:
-    """A cached, guarded client for ``service`` in ``region`` for one target."""
+def client(attrs: dict[str, Any], options: dict[str, Any], service: str, region: str, *, cache: bool = True) -> Any:
+    """A guarded client for ``service`` in ``region`` for one target.
+
+    ``cache=False`` gives the caller its own client to drop when done: collectors read each
+    service × region once, so keeping every client (hundreds in a multi-region sweep, each with a
+    generated class) would only hold memory.
+    """
     key = (attrs.get("role_arn") or "", attrs.get("profile") or "", service, region)
-    found = _clients.get(key)
+    found = _clients.get(key) if cache else None
     if found is not None:
         return found
     ready = _models_ready.get(service)
     if ready is not None:
         ready.wait(60)
     session = target_session(attrs, options)
-    with _lock:
-        found = _clients.get(key)
+    with _lock:  # boto3 sessions are not thread-safe; the clients they make are
+        found = _clients.get(key) if cache else None
         if found is None:
             found = session.client(service, region_name=region, config=client_config(options))
-            _clients[key] = found
+            if cache:
+                _clients[key] = found
     return found
 
 

@@ -72,10 +72,24 @@ class Ctx:
         self.partition = unit.target.attrs.get("partition", "aws")
         self.resources: list[Resource] = []
         self.errors: list[CollectionError] = []
+        self._clients: dict[tuple[str, str], Any] = {}
 
     def client(self, service: str, region: str | None = None) -> Any:
+        """This unit's client (built on first use, dropped with the unit)."""
         where = region or (self.home if self.region == GLOBAL else self.region)
-        return session.client(self.unit.target.attrs, self.unit.options, service, where)
+        found = self._clients.get((service, where))
+        if found is None:
+            found = session.client(self.unit.target.attrs, self.unit.options, service, where, cache=False)
+            found = self._clients.setdefault((service, where), found)
+        return found
+
+    def close(self) -> None:
+        for item in self._clients.values():
+            try:
+                item.close()
+            except Exception:
+                pass
+        self._clients.clear()
 
     def add(self, type_: str, id_: str, name: str = "", *, region: str | None = None, **properties: Any) -> Resource:
         resource = Resource(PROVIDER, self.account, region or self.region, type_, id_, name, properties)
@@ -130,6 +144,8 @@ def collector(fn: Callable[[Ctx], None]) -> Callable[[WorkUnit], Collected]:
                 error = CollectionError(PROVIDER, ctx.account, unit.region, unit.service, unit.resource_types,
                                         describe_error(exc))
                 return Collected(unit, errors=[error], requests=counter.requests)
+            finally:
+                ctx.close()
         resources = sorted(ctx.resources, key=lambda r: (r.type, r.id))  # stable order despite fan-out
         return Collected(unit, resources=resources, errors=ctx.errors, requests=counter.requests)
 

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from .. import iampolicy
-from .base import GLOBAL, Ctx, collector, error_code, iso, paginate, tags_of
+from .base import GLOBAL, Ctx, collector, error_code, iso, tags_of
 
 ROOT = "aws.iam.root"
 PASSWORD_POLICY = "aws.iam.password-policy"
@@ -166,4 +166,3 @@ def collect(ctx: Ctx) -> None:
                 **_summary(grants))
 
 
-__all__ = ["collect", "paginate"]
