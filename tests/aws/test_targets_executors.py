@@ -44,3 +44,15 @@ def test_unknown_profile_is_a_user_error(aws_env: AwsEmulator) -> None:
 
     with pytest.raises(UserError, match="no such AWS profile"):
         AwsProvider({}).targets(["nope"])
+
+
+def test_home_region_follows_the_partition() -> None:
+    from trustsweep.model import Target
+    from trustsweep_aws.provider import AwsProvider
+
+    provider = AwsProvider({"regions": ["cn-northwest-1", "cn-north-1"]})
+    units = provider.work(Target("aws", "111122223333", attrs={"partition": "aws-cn"}), [])
+    assert {u.options["home_region"] for u in units} == {"cn-north-1"}
+    provider = AwsProvider({"regions": ["eu-west-1", "eu-central-1"]})
+    units = provider.work(Target("aws", "111122223333", attrs={"partition": "aws"}), [])
+    assert {u.options["home_region"] for u in units} == {"eu-west-1"}  # us-east-1 not swept: first region

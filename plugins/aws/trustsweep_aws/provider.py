@@ -130,13 +130,17 @@ class AwsProvider(Provider):
             return chosen
         from . import session
 
-        ec2 = session.client(target.attrs, self._opts(), "ec2", session.DEFAULT_REGION)
+        where = session.partition_region(target.attrs.get("partition", "aws"))
+        ec2 = session.client(target.attrs, self._opts(), "ec2", where)
         regions = ec2.describe_regions(AllRegions=False).get("Regions") or []
         return sorted(r["RegionName"] for r in regions if r.get("OptInStatus") != "not-opted-in")
 
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
         chosen = self._regions(target, regions)
-        home = "us-east-1" if "us-east-1" in chosen or not chosen else chosen[0]
+        from .session import partition_region
+
+        default = partition_region(target.attrs.get("partition", "aws"))
+        home = default if default in chosen or not chosen else chosen[0]
         options = {**self._opts(), "home_region": str(self.options.get("home_region") or home)}
         units = []
         for service in SERVICES:

@@ -10,7 +10,7 @@ TYPES = (DISTRIBUTION,)
 
 @collector
 def collect(ctx: Ctx) -> None:
-    cf = ctx.client("cloudfront", "us-east-1")
+    cf = ctx.client("cloudfront")  # a global service: the home region's endpoint
     for page in cf.get_paginator("list_distributions").paginate():
         for dist in (page.get("DistributionList") or {}).get("Items") or []:
             behaviours = [dist.get("DefaultCacheBehavior") or {}, *((dist.get("CacheBehaviors") or {}).get("Items") or [])]
