@@ -168,15 +168,18 @@ def _emit(sweep: Sweep, registry: Registry, out: Path | None, oscal_version: str
     """Store the sweep, write the documents, print the summary; one direction, in that order."""
     from .report.summary import print_summary, write_summary
 
+    history = ""
     if not no_store:
-        from .store import record_sweep
+        from .store import recent_history_markdown, record_sweep
 
         record_sweep(sweep, store_url)
+        if out is not None:
+            history = recent_history_markdown(store_url)
     if out is not None:
         from .oscal import write_bundle
 
         write_bundle(sweep, out, oscal_version=oscal_version, fmt=fmt)
-        write_summary(sweep, out / "summary.md")
+        write_summary(sweep, out / "summary.md", history=history)
     try:
         registry.pm.hook.trustsweep_sweep_finished(sweep=sweep, out_dir=out)
     except Exception as exc:  # a notification plugin must not change the outcome

@@ -140,3 +140,15 @@ def test_controls_json_lists_all_criteria() -> None:
     rows = json.loads(proc.stdout)
     assert len(rows) == 61
     assert all(r["checks"] is not None and isinstance(r["attestations"], list) for r in rows)
+
+
+def test_summary_charts_the_stored_history(trivy_site: Path, tmp_path: Path) -> None:
+    stale = trivy_report(tmp_path / "stale.json", critical_age_days=12)
+    store = f"sqlite:///{tmp_path / 'evidence.sqlite'}"
+    for _ in range(2):
+        proc = run_cli("sweep", "-p", "trivy", "-t", str(stale), "--store", store, "--out", str(tmp_path / "out"), "-q")
+        assert proc.returncode == 1, proc.stderr
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert "## Criteria over the last 2 stored sweep(s)" in summary
+    row = next(line for line in summary.splitlines() if line.startswith("| CC7.1 |") and line.endswith("0/2 |"))
+    assert row.count("❌") == 2

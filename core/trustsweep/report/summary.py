@@ -53,9 +53,11 @@ def render_markdown(sweep: Sweep) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_summary(sweep: Sweep, path: Path) -> Path:
+def write_summary(sweep: Sweep, path: Path, history: str = "") -> Path:
+    """Write ``summary.md``; ``history`` (Markdown, from the evidence store) is appended."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render_markdown(sweep), encoding="utf-8")
+    text = render_markdown(sweep) + ("\n" + history if history else "")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
     return path
 

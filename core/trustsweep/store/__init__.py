@@ -41,3 +41,13 @@ def current_waivers(url: str | None) -> list[Waiver]:
     """Every waiver on record (each stops applying by itself when it expires)."""
     with open_store(url) as store, store.translated():
         return store.waivers()
+
+
+def recent_history_markdown(url: str | None, last: int = 14) -> str:
+    """The chart of each criterion over the last ``last`` stored sweeps, for ``summary.md``."""
+    from .history import load_history, render_markdown
+
+    with open_store(url) as store, store.translated():
+        hist = load_history(store, None, None)
+    hist.sweeps = hist.sweeps[-last:]
+    return render_markdown(hist, title=f"Criteria over the last {len(hist.sweeps)} stored sweep(s)")
