@@ -2,7 +2,8 @@
 read-only guard and request counting.
 
 Clients are thread-safe; sessions are not. One session per target (and process) is built under a
-lock and its clients are cached per (target, service, region), so every worker thread reuses them.
+lock; every session shares one botocore data loader (each API model parsed once per process).
+Collectors take a client per unit and drop it with the unit; planning reuses cached ones.
 Nothing here imports boto3 at module import time.
 """
 
@@ -25,6 +26,7 @@ PARTITION_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "
 
 def partition_region(partition: str) -> str:
     return PARTITION_REGIONS.get(partition, DEFAULT_REGION)
+
 
 _lock = threading.Lock()
 _sessions: dict[tuple[Any, ...], Any] = {}
@@ -172,9 +174,10 @@ def target_session(attrs: dict[str, Any], options: dict[str, Any]) -> Any:
     if attrs.get("external_id"):
         extra["ExternalId"] = attrs["external_id"]
 
-    def create_client(service: str, **kwargs: Any) -> Any:
+    def create_client(service: str, **kwargs: Any) -> Any:  # called on refresh, from any worker thread
         kwargs.setdefault("config", client_config(options))
-        return source.client(service, **kwargs)
+        with _lock:
+            return source.client(service, **kwargs)
 
     fetcher = AssumeRoleCredentialFetcher(create_client, source.get_credentials(), role_arn, extra_args=extra)
     credentials = DeferredRefreshableCredentials(refresh_using=fetcher.fetch_credentials, method="assume-role")
