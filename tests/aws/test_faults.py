@@ -91,3 +91,18 @@ def test_no_credentials_is_an_error_not_a_pass(aws_env: AwsEmulator, monkeypatch
     assert sweep.results and all(r.status is Status.ERROR for r in sweep.results)
     assert "InvalidClientTokenId" in sweep.results[0].reason
     assert sweep.exit_code == 3
+
+
+def test_denied_credential_report_errors_only_the_checks_that_need_it(proxy: FaultProxy) -> None:
+    proxy.add(Rule("Action=GetCredentialReport", 403, query_error("AccessDenied", "not authorized to iam:GetCredentialReport"),
+                   times=1))
+    sweep = aws_sweep(regions=[REGION])
+    users = lambda check: {r.resource_id.rsplit("/", 1)[-1]: r for r in by_check(sweep, check)}  # noqa: E731
+    mfa = users("aws.iam.user_console_mfa")
+    assert {u: r.status for u, r in mfa.items()} == {"alice": Status.ERROR, "bob": Status.ERROR, "ci-bot": Status.ERROR}
+    assert "AccessDenied" in mfa["bob"].reason
+    assert by_check(sweep, "aws.iam.root_not_used")[0].status is Status.ERROR
+    # what the authorization details alone decide is still decided
+    direct = {u: r.status for u, r in users("aws.iam.no_user_policies").items()}
+    assert direct == {"alice": Status.PASS, "bob": Status.FAIL, "ci-bot": Status.FAIL}
+    assert by_check(sweep, "aws.iam.root_no_access_keys")[0].status is Status.PASS

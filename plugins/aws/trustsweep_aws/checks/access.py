@@ -5,7 +5,9 @@ from __future__ import annotations
 from trustsweep.model import Outcome, Resource, errored, failed, not_applicable, passed
 from trustsweep.provider import CheckContext
 
-from .common import as_list, days_since, matches
+from .common import as_list, days_since, matches, unread
+
+REPORT = "credential_report"  # the property a failed credential report marks as unread
 
 
 def root_mfa(r: Resource, ctx: CheckContext) -> Outcome:
@@ -21,6 +23,8 @@ def root_no_access_keys(r: Resource, ctx: CheckContext) -> Outcome:
 
 
 def root_not_used(r: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(r, REPORT)) is not None:
+        return bad
     if not r.properties.get("credential_report"):
         return errored("the credential report has no root row")
     days = int(ctx.setting("max_days", 90))
@@ -33,6 +37,8 @@ def root_not_used(r: Resource, ctx: CheckContext) -> Outcome:
 
 
 def user_console_mfa(r: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(r, REPORT)) is not None:
+        return bad
     if not r.properties.get("console"):
         return not_applicable("no console password")
     if r.properties.get("mfa"):
@@ -45,6 +51,8 @@ def _active_keys(r: Resource) -> list[dict]:
 
 
 def access_key_rotation(r: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(r, REPORT)) is not None:
+        return bad
     keys = _active_keys(r)
     if not keys:
         return not_applicable("no active access keys")
@@ -57,6 +65,8 @@ def access_key_rotation(r: Resource, ctx: CheckContext) -> Outcome:
 
 
 def unused_credentials(r: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(r, REPORT)) is not None:
+        return bad
     limit = int(ctx.setting("max_days", 90))
     stale = []
     if r.properties.get("console"):
@@ -121,6 +131,8 @@ def access_analyzer(r: Resource, ctx: CheckContext) -> Outcome:
 
 
 def human_no_access_keys(r: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(r, REPORT)) is not None:
+        return bad
     if not r.properties.get("console"):
         return not_applicable("not a human user (no console password)")
     keys = _active_keys(r)

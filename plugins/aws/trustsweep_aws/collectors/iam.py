@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from .. import iampolicy
-from .base import GLOBAL, Ctx, collector, error_code, iso, tags_of
+from .base import GLOBAL, Ctx, collector, describe_error, error_code, iso, tags_of
 
 ROOT = "aws.iam.root"
 PASSWORD_POLICY = "aws.iam.password-policy"
@@ -101,14 +101,19 @@ def _summary(grants: list[dict[str, Any]]) -> dict[str, Any]:
 def collect(ctx: Ctx) -> None:
     iam = ctx.client("iam")
     summary = iam.get_account_summary()["SummaryMap"]
-    rows = credential_report(iam)
+    report_errors: dict[str, str] = {}
+    try:
+        rows = credential_report(iam)
+    except Exception as exc:  # users, groups and policies are still worth reading
+        rows = []
+        report_errors["credential_report"] = describe_error(exc)
     root_row = next((r for r in rows if r.get("user") == "<root_account>"), {})
     root_keys = _keys(root_row)
     ctx.add(ROOT, f"arn:{ctx.partition}:iam::{ctx.account}:root", "root", region=GLOBAL,
             mfa_enabled=bool(summary.get("AccountMFAEnabled")),
             access_keys_present=bool(summary.get("AccountAccessKeysPresent")) or any(k["active"] for k in root_keys),
             password_last_used=_when(root_row.get("password_last_used")),
-            access_keys=root_keys, credential_report=bool(root_row))
+            access_keys=root_keys, credential_report=bool(root_row), errors=dict(report_errors))
 
     try:
         policy = iam.get_account_password_policy()["PasswordPolicy"]
@@ -153,6 +158,7 @@ def collect(ctx: Ctx) -> None:
                 inline_policies=[p["PolicyName"] for p in user.get("UserPolicyList") or []],
                 tags=tags_of(user.get("Tags")),
                 production=production,
+                errors=dict(report_errors),
                 **_summary(own + inherited))
 
     for role in roles:
