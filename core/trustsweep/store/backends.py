@@ -8,10 +8,12 @@ with ``?`` placeholders; the PostgreSQL backend translates them.
 
 from __future__ import annotations
 
+import abc
+
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -85,7 +87,7 @@ CREATE TRIGGER {t}_no_truncate BEFORE TRUNCATE ON {t} FOR EACH STATEMENT EXECUTE
 )
 
 
-class Backend:
+class Backend(abc.ABC):
     """What the store needs from a database. Subclasses: SQLite and PostgreSQL."""
 
     url: StoreURL
@@ -95,50 +97,52 @@ class Backend:
         """A one-line StoreError for a driver error (no password, no traceback)."""
         return StoreError(f"{self.url.redacted()}: the evidence store failed: {' '.join(str(exc).split())}")
 
+    @abc.abstractmethod
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """Rows one by one without loading them all (use inside :meth:`snapshot`)."""
-        raise NotImplementedError
 
     def stream_rows(self, table: str, entry: int, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
         """One entry's bulk rows ``(idx, column..., body)`` in ``idx`` order, streamed."""
         cols = ", ".join(("idx", *columns, "body"))
         return self.stream(f"SELECT {cols} FROM {table} WHERE entry = ? ORDER BY idx", (entry,))
 
-    @contextmanager
-    def appending(self) -> Iterator[None]:
+    @abc.abstractmethod
+    def appending(self) -> AbstractContextManager[None]:
         """One write transaction holding the store's append lock; commits or rolls back."""
-        raise NotImplementedError
-        yield
 
-    @contextmanager
-    def snapshot(self) -> Iterator[None]:
+    @abc.abstractmethod
+    def snapshot(self) -> AbstractContextManager[None]:
         """A read transaction: every query inside sees the same state."""
-        raise NotImplementedError
-        yield
 
+    @abc.abstractmethod
     def insert(self, sql: str, params: Sequence[Any]) -> None:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def insert_rows(self, table: str, entry: int, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Bulk-insert ``(idx, col..., body)`` rows of one entry."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def insert_file(self, sha256: str, data: bytes) -> None:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        ...
 
     # ----------------------------------------------------------------------------------------
 
+    @abc.abstractmethod
     def _tables(self) -> set[str]:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def _create_schema(self) -> None:
-        raise NotImplementedError
+        ...
 
     def prepare(self, create: bool) -> None:
         """Check the schema version; create the schema in an empty database when ``create``."""
