@@ -24,7 +24,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@bash -c 'source .ci/postgres.sh; start_postgres; trap stop_postgres EXIT; \
+		for b in bench/[a-z]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done'
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache
