@@ -11,10 +11,13 @@ from .provider import CheckContext, CheckFunction, TargetInventory, load_object
 
 COLLECTION_UNIT_TYPE = "trustsweep.collection-unit"
 _MAX_EVIDENCE_CHARS = 2000
+_FAIL = Status.FAIL
 
 
 def _small(evidence: dict[str, Any]) -> dict[str, Any]:
     """Keep evidence small: long values are truncated (evidence is a summary, not a dump)."""
+    if not evidence:
+        return {}
     out: dict[str, Any] = {}
     for key, value in evidence.items():
         if isinstance(value, str) and len(value) > _MAX_EVIDENCE_CHARS:
@@ -74,18 +77,9 @@ class Evaluator:
                     outcome = Outcome(Status.ERROR, f"check returned {type(outcome).__name__}, not an Outcome")
             except Exception as exc:
                 outcome = Outcome(Status.ERROR, f"check raised {type(exc).__name__}: {exc}")
-        result = CheckResult(
-            check_id=spec.id,
-            provider=resource.provider,
-            target=resource.target,
-            region=resource.region,
-            resource_id=resource.id,
-            resource_type=resource.type,
-            status=outcome.status,
-            reason=outcome.reason,
-            evidence=_small(outcome.evidence),
-        )
-        if result.status is Status.FAIL:
+        result = CheckResult(spec.id, resource.provider, resource.target, resource.region, resource.id,
+                             resource.type, outcome.status, outcome.reason, _small(outcome.evidence))
+        if result.status is _FAIL and self.waivers:
             result.waiver = self._waiver(spec.id, resource.id)
         return result
 
