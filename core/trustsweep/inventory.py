@@ -67,7 +67,7 @@ def save_target(
         "provider": target.provider,
         "target": target.id,
         "target_name": target.name,
-        "target_attrs": {k: v for k, v in target.attrs.items() if isinstance(v, (str, int, float, bool))},
+        "target_attrs": {k: v for k, v in target.public_attrs().items() if isinstance(v, (str, int, float, bool))},
         "collected_at": collected_at.isoformat(),
     }
     raw: IO[bytes] = gzip.open(tmp, "wb", compresslevel=5) if gz else open(tmp, "wb")

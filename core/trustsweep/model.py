@@ -34,13 +34,19 @@ class Target:
     """One unit a provider sweeps: an AWS account, a GCP project, an Azure subscription.
 
     ``attrs`` carries provider-specific facts the collectors need (a role ARN to assume, a
-    profile name, whether the target is production); it must stay picklable and hold no secret.
+    profile name, whether the target is production); it must stay picklable. Keys starting
+    with ``secret_`` (an external id, say) reach the collectors but are never written to an
+    inventory, the evidence store or OSCAL: persist :meth:`public_attrs` only.
     """
 
     provider: str
     id: str
     name: str = ""
     attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def public_attrs(self) -> dict[str, Any]:
+        """The attrs that may be written down (no ``secret_*`` key)."""
+        return {k: v for k, v in self.attrs.items() if not k.startswith("secret_")}
 
 
 @dataclass(slots=True)

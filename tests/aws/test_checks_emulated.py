@@ -4,6 +4,8 @@ by ``test_check_functions.py`` on the same resource shapes)."""
 
 from __future__ import annotations
 
+import gzip
+
 import datetime as dt
 
 import pytest
@@ -134,7 +136,9 @@ def test_member_account_swept_through_assumed_role(northwind: Swept) -> None:
     assert {t.id for t in northwind.sweep.targets} == {northwind.estate.account, member}
     target = next(t for t in northwind.sweep.targets if t.id == member)
     assert target.attrs["role_arn"] == f"arn:aws:iam::{member}:role/TrustsweepReadOnly"
-    assert target.attrs["external_id"] == "nw-external-id"
+    assert target.attrs["secret_external_id"] == "nw-external-id"
+    saved = b"".join(gzip.open(f).read() for f in northwind.inventory.rglob("*.jsonl.gz"))
+    assert b"TrustsweepReadOnly" in saved and b"nw-external-id" not in saved  # secret_* attrs never written
     assert not target.attrs["production"]
     buckets = {r.name for r in northwind.sweep.resources if r.target == member and r.type == "aws.s3.bucket"}
     assert buckets == {"nw-staging-0-data"}  # the member's own bucket, not the management account's

@@ -293,3 +293,17 @@ def test_waived_failures_keep_their_waiver_and_expired_ones_do_not_apply(tmp_pat
     assert len(marked) == len(waived)
     assert {(m["result"], m["waiver-reason"], m["waiver-approved-by"]) for m in marked} == {("fail", "vendor keys", "CISO")}
     assert all(m["waiver-expires"].startswith(future.date().isoformat()) for m in marked)
+
+
+def test_secret_target_attrs_are_never_stored(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from trustsweep.model import Target
+    from trustsweep.store import record_sweep
+    from trustsweep.testing.synthetic import synthetic_sweep
+
+    sweep = synthetic_sweep(tmp_path, resources_per_unit=2, targets=1)
+    sweep.targets.append(Target("synthetic", "acct-x", attrs={"role_arn": "arn:aws:iam::1:role/R",
+                                                              "secret_external_id": "do-not-store-me"}))
+    url = f"sqlite:///{tmp_path / 'e.sqlite'}"
+    record_sweep(sweep, url)
+    raw = (tmp_path / "e.sqlite").read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("e.sqlite-*"))
+    assert b"arn:aws:iam::1:role/R" in raw and b"do-not-store-me" not in raw

@@ -119,7 +119,7 @@ def attestation_from(d: dict[str, Any]) -> Attestation:
 
 
 def _target_dict(t: Target) -> dict[str, Any]:
-    return {"provider": t.provider, "id": t.id, "name": t.name, "attrs": t.attrs}
+    return {"provider": t.provider, "id": t.id, "name": t.name, "attrs": t.public_attrs()}
 
 
 def _check_dict(c: CheckSpec) -> dict[str, Any]:

@@ -52,7 +52,7 @@ class AwsProvider(Provider):
         role = str(self.options.get("role_name") or DEFAULT_ROLE)
         attrs: dict[str, Any] = {"role_arn": f"arn:{partition}:iam::{account}:role/{role}", "partition": partition}
         if self.options.get("external_id"):
-            attrs["external_id"] = str(self.options["external_id"])
+            attrs["secret_external_id"] = str(self.options["external_id"])
         return attrs
 
     # ------------------------------------------------------------------ targets

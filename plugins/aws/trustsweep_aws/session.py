@@ -162,7 +162,7 @@ def target_session(attrs: dict[str, Any], options: dict[str, Any]) -> Any:
     profile = attrs.get("profile")
     if not role_arn:
         return base_session(profile)
-    key = ("role", role_arn, attrs.get("external_id") or "")
+    key = ("role", role_arn, attrs.get("secret_external_id") or "")
     with _lock:
         session = _sessions.get(key)
     if session is not None:
@@ -171,8 +171,8 @@ def target_session(attrs: dict[str, Any], options: dict[str, Any]) -> Any:
 
     source = base_session(attrs.get("source_profile"))
     extra: dict[str, Any] = {"RoleSessionName": "trustsweep", "DurationSeconds": 3600}
-    if attrs.get("external_id"):
-        extra["ExternalId"] = attrs["external_id"]
+    if attrs.get("secret_external_id"):
+        extra["ExternalId"] = attrs["secret_external_id"]
 
     def create_client(service: str, **kwargs: Any) -> Any:  # called on refresh, from any worker thread
         kwargs.setdefault("config", client_config(options))
