@@ -30,10 +30,12 @@ class StoreError(UserError):
     """The store cannot be opened or used (exit 2)."""
 
 
-_SQLITE_SCHEMA = f"""
+def _tables_sql(big_int: str, blob: str) -> str:
+    """The tables, the same on both databases but for the integer and binary types."""
+    return f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entries (
-    seq INTEGER PRIMARY KEY,
+    seq {big_int} PRIMARY KEY,
     kind TEXT NOT NULL,
     id TEXT NOT NULL UNIQUE,
     at TEXT NOT NULL,
@@ -42,40 +44,25 @@ CREATE TABLE entries (
     hash TEXT NOT NULL UNIQUE
 );
 CREATE INDEX entries_kind_at ON entries (kind, at);
-CREATE TABLE resources (entry INTEGER NOT NULL, idx INTEGER NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL,
+CREATE TABLE resources (entry {big_int} NOT NULL, idx INTEGER NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL,
     body TEXT NOT NULL, PRIMARY KEY (entry, idx));
-CREATE TABLE observations (entry INTEGER NOT NULL, idx INTEGER NOT NULL, check_id TEXT NOT NULL,
+CREATE TABLE observations (entry {big_int} NOT NULL, idx INTEGER NOT NULL, check_id TEXT NOT NULL,
     resource_key TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (entry, idx));
-CREATE TABLE findings (entry INTEGER NOT NULL, idx INTEGER NOT NULL, criterion_id TEXT NOT NULL,
+CREATE TABLE findings (entry {big_int} NOT NULL, idx INTEGER NOT NULL, criterion_id TEXT NOT NULL,
     state TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (entry, idx));
-CREATE TABLE files (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
-""" + "".join(
+CREATE TABLE files (sha256 TEXT PRIMARY KEY, data {blob} NOT NULL);
+"""
+
+
+# INTEGER PRIMARY KEY is SQLite's rowid alias
+_SQLITE_SCHEMA = _tables_sql("INTEGER", "BLOB") + "".join(
     f"""
 CREATE TRIGGER {t}_no_update BEFORE UPDATE ON {t} BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END;
 CREATE TRIGGER {t}_no_delete BEFORE DELETE ON {t} BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END;"""
     for t in ALL_TABLES
 )
 
-_POSTGRES_SCHEMA = f"""
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE entries (
-    seq BIGINT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    id TEXT NOT NULL UNIQUE,
-    at TEXT NOT NULL,
-    content TEXT NOT NULL,
-    prev TEXT NOT NULL UNIQUE,
-    hash TEXT NOT NULL UNIQUE
-);
-CREATE INDEX entries_kind_at ON entries (kind, at);
-CREATE TABLE resources (entry BIGINT NOT NULL, idx INTEGER NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL,
-    body TEXT NOT NULL, PRIMARY KEY (entry, idx));
-CREATE TABLE observations (entry BIGINT NOT NULL, idx INTEGER NOT NULL, check_id TEXT NOT NULL,
-    resource_key TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (entry, idx));
-CREATE TABLE findings (entry BIGINT NOT NULL, idx INTEGER NOT NULL, criterion_id TEXT NOT NULL,
-    state TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (entry, idx));
-CREATE TABLE files (sha256 TEXT PRIMARY KEY, data BYTEA NOT NULL);
-CREATE FUNCTION trustsweep_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+_POSTGRES_SCHEMA = _tables_sql("BIGINT", "BYTEA") + f"""CREATE FUNCTION trustsweep_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION '{APPEND_ONLY} (% on %)', TG_OP, TG_TABLE_NAME;
 END $$;
