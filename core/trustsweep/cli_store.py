@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .cli import OSCAL_VERSIONS, StoreOpt, _err, _json_out, _mapping, _registry, _table, handled
+from .cli import OSCAL_VERSIONS, StoreOpt, _err, _format, _json_out, _mapping, _registry, _table, handled
 from .errors import UserError
 
 if TYPE_CHECKING:
@@ -201,8 +201,7 @@ def diff(
     with handled():
         from .store.history import diff_sweeps
 
-        if fmt not in ("table", "json"):
-            raise UserError(f"unsupported --format {fmt!r} (table or json)")
+        _format(fmt)
         with _store(store) as st:
             d = diff_sweeps(st, st.find_sweep(sweep_a), st.find_sweep(sweep_b))
         if fmt == "json":
@@ -277,8 +276,7 @@ def attest_list(
 ) -> None:
     """Attestations on record, with whether each is valid now."""
     with handled():
-        if fmt not in ("table", "json"):
-            raise UserError(f"unsupported --format {fmt!r} (table or json)")
+        _format(fmt)
         now = dt.datetime.now(dt.timezone.utc)
         with _store(store, create=store is None) as st:
             records = [r for r in st.attestation_records() if criterion in (None, r["criterion"])]
@@ -325,8 +323,7 @@ def waive(
 def waivers_list(fmt: ListFormatOpt = "table", store: StoreOpt = None) -> None:
     """Waivers on record, with whether each still applies."""
     with handled():
-        if fmt not in ("table", "json"):
-            raise UserError(f"unsupported --format {fmt!r} (table or json)")
+        _format(fmt)
         now = dt.datetime.now(dt.timezone.utc)
         with _store(store, create=store is None) as st:
             waivers = st.waivers()
