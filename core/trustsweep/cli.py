@@ -188,6 +188,14 @@ def _emit(sweep: Sweep, registry: Registry, out: Path | None, oscal_version: str
         print_summary(sweep, out)
 
 
+def _say_what_was_empty(sweep: Sweep) -> None:
+    """One line on stderr per provider of which nothing was assessed (the exit code is then 3)."""
+    from .sweep import nothing_swept
+
+    for text in nothing_swept(sweep):
+        typer.echo(f"trustsweep: incomplete: {text}", err=True)
+
+
 def _load_context(mapping_files: Sequence[Path], config: Path | None) -> tuple[Registry, Mapping, Any]:
     from .config import load_config
 
@@ -251,6 +259,7 @@ def sweep(
                 attestations=_stored_attestations(store, no_store),
             )
         _emit(result, registry, out, oscal_version, fmt, store, no_store)
+        _say_what_was_empty(result)
     raise typer.Exit(result.exit_code)
 
 
@@ -293,6 +302,7 @@ def evaluate(
             waivers=_stored_waivers(store, no_store), attestations=_stored_attestations(store, no_store),
         )
         _emit(result, registry, out, oscal_version, fmt, store, no_store)
+        _say_what_was_empty(result)
     raise typer.Exit(result.exit_code)
 
 

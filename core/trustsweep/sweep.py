@@ -19,7 +19,7 @@ from .aggregate import CriterionFinding, aggregate
 from .collect import collect
 from .config import Config
 from .errors import UserError
-from .evaluate import Evaluator
+from .evaluate import COLLECTION_UNIT_TYPE, Evaluator
 from .inventory import inventory_files, load_file, save_target
 from .mappings import Mapping
 from .model import (
@@ -85,7 +85,8 @@ class Sweep:
 
     @property
     def exit_code(self) -> int:
-        """0 all assessed criteria satisfied; 1 some not satisfied; 3 incomplete (wins over 1)."""
+        """0 all assessed criteria satisfied; 1 some not satisfied; 3 incomplete: a check errored or
+        nothing of a provider was assessed (wins over 1)."""
         if self.incomplete:
             return 3
         if any(f.blocking for f in self.findings):
@@ -133,6 +134,10 @@ def _provider_types(checks: Iterable[CheckSpec], provider: str) -> tuple[str, ..
     return tuple(sorted({t for c in checks if c.provider == provider for t in c.resource_types}))
 
 
+#: The service of the :class:`CollectionError` a provider gets when no resource of it was assessed.
+NOTHING_SWEPT = "nothing-swept"
+
+
 class _Accumulator:
     """Evaluates each target as soon as all its units are in, then keeps the results."""
 
@@ -144,14 +149,56 @@ class _Accumulator:
         self.results: list[CheckResult] = []
         self.errors: list[CollectionError] = []
         self.requests = 0
+        self.assessed: dict[str, int] = defaultdict(int)  # provider → results on collected resources
 
     def add_target(self, target: Target, resources: list[Resource], errors: list[CollectionError]) -> None:
         inventory = TargetInventory(target.provider, target.id, resources)
+        start = len(self.results)
         self.results.extend(self.evaluator.evaluate_target(inventory, errors))
+        self.assessed[target.provider] += sum(
+            1 for r in self.results[start:] if r.resource_type != COLLECTION_UNIT_TYPE)
         self.resources.extend(resources)
         self.errors.extend(errors)
         if self.save_dir is not None:
             save_target(self.save_dir, target, resources, errors, self.started)
+
+    def check_something_swept(self, providers: Iterable[str], checks: Iterable[CheckSpec],
+                              what: dict[str, str]) -> None:
+        """A provider none of whose resources was assessed gets a ``nothing-swept`` error.
+
+        Its checks then report ``error``, the criteria they evidence are incomplete and the exit
+        code is 3: an empty sweep (a wrong scope, a credential that sees nothing, an empty
+        inventory) is never a pass. ``what`` says, per provider, what was found.
+        """
+        specs = list(checks)
+        for name in providers:
+            # a provider whose targets could not be listed already has its error (target "*")
+            already = any(e.provider == name and e.target == "*" for e in self.errors)
+            if self.assessed[name] or already:
+                continue
+            reason = f"no resource was assessed ({what.get(name) or 'nothing found'})"
+            self.add_target(Target(name, "*"), [], [
+                CollectionError(name, "*", "global", NOTHING_SWEPT, _provider_types(specs, name), reason)])
+
+
+def _found(targets: Sequence[Target], resources: Sequence[Resource], provider: str, *, inventory: bool = False) -> str:
+    """What was found for a provider, in words ('0 targets found: …', 'empty inventory: …')."""
+    n_targets = sum(1 for t in targets if t.provider == provider)
+    n_resources = sum(1 for r in resources if r.provider == provider)
+    if inventory:
+        found = f"{n_targets} inventory file(s)"
+        return f"empty inventory: {found} with 0 resources" if not n_resources else \
+            f"{found}, {n_resources} resource(s), none a selected check applies to"
+    if not n_targets:
+        return "0 targets found: check the scope, the --target ids and what the credential can see"
+    if not n_resources:
+        return f"{n_targets} target(s) found, 0 resources collected"
+    return f"{n_targets} target(s) found, {n_resources} resource(s) collected, none a selected check applies to"
+
+
+def nothing_swept(sweep: Sweep) -> list[str]:
+    """One line per provider of which no resource was assessed: 'gcp: no resource was assessed (…)'."""
+    return [f"{e.provider}: {e.reason}" for e in sweep.collection_errors if e.service == NOTHING_SWEPT]
 
 
 def run_sweep(
@@ -223,6 +270,8 @@ def run_sweep(
         if pending[key] == 0:
             resources, errors = gathered.pop(key)
             acc.add_target(target_of[key], resources, errors)
+    acc.check_something_swept(providers, checks.values(),
+                              {p: _found(swept_targets, acc.resources, p) for p in providers})
 
     return _finish(registry, mapping, started, list(providers), swept_targets, acc, checks, attestations,
                    all_waivers, {"units": len(units), "requests": acc.requests})
@@ -255,6 +304,9 @@ def evaluate_inventory(
     acc = _Accumulator(evaluator, None, started)
     for inv in loaded:
         acc.add_target(inv.target, inv.resources, inv.errors)
+    targets = [inv.target for inv in loaded]
+    acc.check_something_swept(providers, checks.values(),
+                              {p: _found(targets, acc.resources, p, inventory=True) for p in providers})
     collected_at = min(inv.collected_at for inv in loaded)
     return _finish(registry, mapping, started, providers, [inv.target for inv in loaded], acc, checks,
                    attestations, all_waivers, {"inventory": str(directory), "collected_at": collected_at.isoformat()})
