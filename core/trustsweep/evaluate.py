@@ -8,6 +8,7 @@ from typing import Any
 
 from .model import CheckResult, CheckSpec, CollectionError, Outcome, Resource, Status, Waiver
 from .provider import CheckContext, CheckFunction, TargetInventory, load_object
+from .settings import resolve_all
 
 COLLECTION_UNIT_TYPE = "trustsweep.collection-unit"
 _MAX_EVIDENCE_CHARS = 2000
@@ -29,7 +30,11 @@ def _small(evidence: dict[str, Any]) -> dict[str, Any]:
 
 
 class Evaluator:
-    """Runs a set of checks; each check's function is imported once, on first use."""
+    """Runs a set of checks; each check's function is imported once, on first use.
+
+    ``config`` maps check ids and provider names to setting values; each check gets its declared
+    settings resolved from it once, here. A check whose settings are invalid reports ``error``.
+    """
 
     def __init__(
         self,
@@ -41,6 +46,7 @@ class Evaluator:
     ) -> None:
         self.checks = sorted(checks, key=lambda c: c.id)
         self.config = config or {}
+        self.settings, self._invalid = resolve_all(self.checks, self.config)
         self.now = now or dt.datetime.now(dt.timezone.utc)
         self.waivers = list(waivers)
         self._by_type: dict[str, list[CheckSpec]] = {}
@@ -69,6 +75,8 @@ class Evaluator:
         fn = self._function(spec)
         if isinstance(fn, Exception):
             outcome = Outcome(Status.ERROR, f"check code could not be loaded: {type(fn).__name__}: {fn}")
+        elif self._invalid and spec.id in self._invalid:
+            outcome = Outcome(Status.ERROR, self._invalid[spec.id])
         else:
             ctx.check_id = spec.id
             try:
@@ -87,7 +95,7 @@ class Evaluator:
         self, inventory: TargetInventory, errors: Sequence[CollectionError] = ()
     ) -> Iterator[CheckResult]:
         """Every applicable check on every resource, then an error result per check a failed unit hid."""
-        ctx = CheckContext(inventory=inventory, config=self.config, now=self.now)
+        ctx = CheckContext(inventory=inventory, config=self.settings, now=self.now)
         for resource in inventory:
             for spec in self._by_type.get(resource.type, ()):
                 yield self.run_one(spec, resource, ctx)

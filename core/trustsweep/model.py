@@ -90,12 +90,34 @@ class Resource:
         )
 
 
+SETTING_TYPES = ("bool", "int", "float", "str", "list[int]", "list[str]")
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """A setting a check or provider reads, as declared: the config file is validated against it.
+
+    ``type`` is one of :data:`SETTING_TYPES`. ``min``/``max`` bound numbers (each item of a
+    ``list[int]``); ``choices`` lists the accepted texts of a ``str`` (each item of a ``list[str]``).
+    ``default`` (a tuple for lists) is what a check gets when the config file does not set it.
+    """
+
+    name: str
+    type: str
+    default: Any
+    help: str = ""
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class CheckSpec:
     """A check as declared at registration. ``function`` is ``"module:attr"``, imported lazily.
 
     The function is called once per resource whose type is in ``resource_types``:
-    ``function(resource: Resource, ctx: CheckContext) -> Outcome``.
+    ``function(resource: Resource, ctx: CheckContext) -> Outcome``. It reads its thresholds with
+    ``ctx.setting(name)``, each declared in ``settings``.
     """
 
     id: str
@@ -108,6 +130,7 @@ class CheckSpec:
     function: str
     aliases: tuple[str, ...] = ()
     plugin: str = ""
+    settings: tuple[SettingSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,13 +271,18 @@ class Collected:
 
 @dataclass(frozen=True, slots=True)
 class ProviderSpec:
-    """A provider as declared by a plugin; ``factory`` is the dotted path of its Provider class."""
+    """A provider as declared by a plugin; ``factory`` is the dotted path of its Provider class.
+
+    ``settings`` declares what ``settings.<name>`` in the config file may hold besides the
+    provider's check settings (collection options: timeouts, production accounts…).
+    """
 
     name: str
     title: str
     factory: str
     plugin: str = ""
     description: str = ""
+    settings: tuple[SettingSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

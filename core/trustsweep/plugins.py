@@ -18,8 +18,9 @@ import pluggy
 
 from . import hookspecs
 from .errors import UserError
-from .model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec
+from .model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec, SettingSpec
 from .provider import Provider, load_object
+from .settings import declaration_problem
 
 ENTRY_POINT_GROUP = "trustsweep"
 DISABLE_ENV = "TRUSTSWEEP_DISABLE_PLUGINS"
@@ -42,6 +43,16 @@ def new_plugin_manager() -> pluggy.PluginManager:
 def _disabled_from_env() -> set[str]:
     raw = os.environ.get(DISABLE_ENV, "")
     return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def _check_declarations(owner: str, settings: Sequence[SettingSpec]) -> None:
+    """A plugin's setting declarations must be usable: known type, valid default, unique names."""
+    seen: set[str] = set()
+    for spec in settings:
+        problem = declaration_problem(spec) if spec.name not in seen else "declared twice"
+        if problem:
+            raise UserError(f"{owner}: setting {spec.name!r}: {problem}")
+        seen.add(spec.name)
 
 
 @dataclass
@@ -119,11 +130,14 @@ class Registry:
                     raise UserError(
                         f"provider {spec.name!r} is declared by both plugin {other!r} and plugin {plugin_name!r}"
                     )
-                self.providers[spec.name] = replace(spec, plugin=plugin_name)
+                _check_declarations(f"plugin {plugin_name!r}: provider {spec.name!r}", spec.settings)
+                self.providers[spec.name] = replace(spec, plugin=plugin_name, settings=tuple(spec.settings))
         owner: dict[str, str] = {}
         for plugin_name, specs in self._impls("trustsweep_checks"):
             for spec in specs:
-                spec = replace(spec, plugin=plugin_name, resource_types=tuple(spec.resource_types))
+                spec = replace(spec, plugin=plugin_name, resource_types=tuple(spec.resource_types),
+                               settings=tuple(spec.settings))
+                _check_declarations(f"plugin {plugin_name!r}: check {spec.id!r}", spec.settings)
                 for ident in (spec.id, *spec.aliases):
                     if ident in owner:
                         raise UserError(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .model import Resource, Target, WorkUnit
+from .settings import UndeclaredSetting
 
 
 class ProviderError(Exception):
@@ -56,14 +57,15 @@ def load_object(dotted: str) -> Any:
 
 @dataclass(slots=True)
 class CheckContext:
-    """What a check sees besides its resource: the rest of the target's inventory and config.
+    """What a check sees besides its resource: the rest of the target's inventory and its settings.
 
-    ``config`` holds check settings (thresholds, approved lists) keyed by check id, with
-    provider-wide settings under the provider name; see :meth:`setting`.
+    ``config`` maps each check id to its validated settings (declared defaults overlaid with the
+    config file; see :func:`trustsweep.settings.resolve_all`); :meth:`setting` reads the current
+    check's.
     """
 
     inventory: TargetInventory
-    config: Mapping[str, Any] = field(default_factory=dict)
+    config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     check_id: str = ""
 
@@ -71,16 +73,16 @@ class CheckContext:
         """Resources of one type in the same target (optionally one region)."""
         return self.inventory.of_type(type_, region)
 
-    def setting(self, name: str, default: Any = None) -> Any:
-        """A setting for the current check, falling back to the provider-wide one, then default."""
-        per_check = self.config.get(self.check_id)
-        if isinstance(per_check, Mapping) and name in per_check:
-            return per_check[name]
-        provider = self.check_id.split(".", 1)[0]
-        per_provider = self.config.get(provider)
-        if isinstance(per_provider, Mapping) and name in per_provider:
-            return per_provider[name]
-        return default
+    def setting(self, name: str) -> Any:
+        """The current check's setting ``name``, typed and validated (the declared default if unset).
+
+        A name the check does not declare raises :class:`UndeclaredSetting`,
+        which the evaluator reports as an ``error`` result: a bug, never a silent default.
+        """
+        try:
+            return self.config[self.check_id][name]
+        except KeyError:
+            raise UndeclaredSetting(f"setting {name!r} is not declared by check {self.check_id!r}") from None
 
 
 class TargetInventory:
