@@ -201,7 +201,7 @@ def _load_context(mapping_files: Sequence[Path], config: Path | None) -> tuple[R
 
     registry = _registry()
     mapping = _mapping(registry, mapping_files)
-    cfg = load_config(config, registry.resolve_check_id)
+    cfg = load_config(config, registry)
     return registry, mapping, cfg
 
 
@@ -377,29 +377,6 @@ def plugins_list(fmt: Annotated[str, typer.Option("--format", help="table or jso
                      "yes" if r["emulator"] else ""] for r in rows])
 
 
-@checks_app.command("list")
-def checks_list(
-    provider: Annotated[Optional[str], typer.Option("--provider", "-p", help="Only this provider's checks.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-) -> None:
-    """Every check with its severity and the SOC 2 criteria it evidences."""
-    with handled():
-        _format(fmt)
-        registry = _registry()
-        if provider is not None:
-            registry.provider_spec(provider)
-        index = _mapping(registry).check_index()
-        checks = registry.checks_for(provider)
-        if fmt == "json":
-            _json_out([{"id": c.id, "title": c.title, "provider": c.provider, "severity": c.severity.value,
-                        "resource_types": list(c.resource_types), "criteria": index.get(c.id, []),
-                        "rationale": c.rationale, "remediation": c.remediation, "aliases": list(c.aliases),
-                        "plugin": c.plugin} for c in checks])
-        else:
-            _table(f"Checks ({len(checks)})", ["id", "severity", "criteria", "title"],
-                   [[c.id, c.severity.value, " ".join(index.get(c.id, [])), c.title] for c in checks])
-
-
 @app.command()
 def controls(
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
@@ -445,9 +422,10 @@ def validate(
 
 
 def _register_extensions() -> None:
-    """Commands that live in their own modules (evidence store)."""
-    from . import cli_store
+    """Commands that live in their own modules (checks, evidence store)."""
+    from . import cli_checks, cli_store
 
+    cli_checks.register(checks_app)
     cli_store.register(app)
 
 

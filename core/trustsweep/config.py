@@ -2,7 +2,7 @@
 
 ::
 
-    settings:            # per provider: collection options and check settings
+    settings:            # per provider: collection options, and check settings for all its checks
       aws:
         admin_roles: [OrganizationAccountAccessRole]
         production_accounts: ["111122223333"]
@@ -14,19 +14,25 @@
         reason: partner integration needs plain HTTP until Q3
         expires: 2027-03-31
         approved_by: CISO
+
+Every key is declared by a plugin (:class:`~trustsweep.model.SettingSpec`): see
+``trustsweep checks show ID`` and the provider pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import yamlfile
 from .errors import UserError
-from .model import Waiver
+from .model import SettingSpec, Waiver
+from .settings import SettingError, provider_wide, suggestion, validate
+
+if TYPE_CHECKING:
+    from .plugins import Registry
 
 
 @dataclass
@@ -37,7 +43,7 @@ class Config:
     path: Path | None = None
 
     def check_config(self) -> dict[str, Any]:
-        """The mapping a CheckContext reads: check ids and provider names to their settings."""
+        """What the Evaluator resolves each check's settings from: check ids and provider names."""
         return {**self.settings, **self.checks}
 
 
@@ -61,8 +67,68 @@ def parse_datetime(value: Any, *, what: str = "date") -> dt.datetime:
     return parsed
 
 
-def load_config(path: Path | None, resolve_check: Callable[[str], str | None]) -> Config:
-    """Load and validate a config file; ``resolve_check`` maps a check id or alias to its id."""
+def _checked(doc: yamlfile.Located, where: str, specs: list[SettingSpec], values: dict[str, Any], name: str) -> Any:
+    """``values[name]`` validated against every declaration of ``name``; an error names the line."""
+    value = values[name]
+    out = value
+    for spec in specs:
+        try:
+            out = validate(spec, value)
+        except SettingError as exc:
+            if exc.index is not None:
+                raise doc.error(f"{where}.{name}: {exc}", value, str(exc.index)) from None
+            raise doc.error(f"{where}.{name}: {exc}", values, name) from None
+    return out
+
+
+def _provider_settings(doc: yamlfile.Located, data: dict[str, Any], registry: Registry) -> dict[str, dict[str, Any]]:
+    settings = data.get("settings") or {}
+    if not isinstance(settings, dict):
+        raise doc.error("'settings' must map provider names to mappings", data, "settings")
+    out: dict[str, dict[str, Any]] = {}
+    for provider, values in settings.items():
+        spec = registry.providers.get(provider)
+        if spec is None:
+            hint = suggestion(provider, registry.providers, "installed")
+            raise doc.error(f"settings: unknown provider {provider!r}{hint}", settings, provider)
+        if not isinstance(values, dict):
+            raise doc.error(f"settings.{provider} must be a mapping of setting names to values", settings, provider)
+        declared = provider_wide(spec, registry.checks.values())
+        for name in values:
+            if name not in declared:
+                raise doc.error(f"settings.{provider}: unknown setting {name!r}{suggestion(name, declared)}", values, name)
+        out[provider] = {name: _checked(doc, f"settings.{provider}", declared[name], values, name) for name in values}
+    return out
+
+
+def _check_settings(doc: yamlfile.Located, data: dict[str, Any], registry: Registry) -> dict[str, dict[str, Any]]:
+    checks = data.get("checks") or {}
+    if not isinstance(checks, dict):
+        raise doc.error("'checks' must map check ids to settings", data, "checks")
+    out: dict[str, dict[str, Any]] = {}
+    for check_id, values in checks.items():
+        current = registry.resolve_check_id(check_id)
+        if current is None:
+            raise doc.error(f"unknown check id {check_id!r}{suggestion(check_id, registry.checks)}", checks, check_id)
+        if current in out:
+            raise doc.error(f"{check_id}: settings of check {current!r} are given twice (id and alias)", checks, check_id)
+        if not isinstance(values, dict):
+            raise doc.error(f"{check_id}: settings must be a mapping", checks, check_id)
+        declared = {s.name: s for s in registry.checks[current].settings}
+        for name in values:
+            if name not in declared:
+                hint = suggestion(name, declared) if declared else " (this check has no settings)"
+                raise doc.error(f"{check_id}: unknown setting {name!r}{hint}", values, name)
+        out[current] = {name: _checked(doc, check_id, [declared[name]], values, name) for name in values}
+    return out
+
+
+def load_config(path: Path | None, registry: Registry) -> Config:
+    """Load and validate a config file against what the installed plugins declare.
+
+    An unknown provider, check or setting, a value of the wrong type or out of bounds, or a bad
+    waiver is a :class:`UserError` naming the file and line.
+    """
     if path is None:
         return Config()
     doc = yamlfile.load(path)
@@ -73,21 +139,9 @@ def load_config(path: Path | None, resolve_check: Callable[[str], str | None]) -
     if unknown:
         key = sorted(unknown)[0]
         raise doc.error(f"unknown key {key!r} (expected settings, checks, waivers)", data, key)
-    config = Config(path=path)
-    settings = data.get("settings") or {}
-    if not isinstance(settings, dict) or not all(isinstance(v, dict) for v in settings.values()):
-        raise doc.error("'settings' must map provider names to mappings", data, "settings")
-    config.settings = settings
-    checks = data.get("checks") or {}
-    if not isinstance(checks, dict):
-        raise doc.error("'checks' must map check ids to settings", data, "checks")
-    for check_id, value in checks.items():
-        current = resolve_check(check_id)
-        if current is None:
-            raise doc.error(f"unknown check id {check_id!r}", checks, check_id)
-        if not isinstance(value, dict):
-            raise doc.error(f"{check_id}: settings must be a mapping", checks, check_id)
-        config.checks[current] = value
+    config = Config(path=path, settings=_provider_settings(doc, data, registry),
+                    checks=_check_settings(doc, data, registry))
+    resolve_check = registry.resolve_check_id
     waivers = data.get("waivers") or []
     if not isinstance(waivers, list):
         raise doc.error("'waivers' must be a list", data, "waivers")
