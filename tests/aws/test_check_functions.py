@@ -10,6 +10,7 @@ import pytest
 
 from trustsweep.model import Resource, Status
 from trustsweep.provider import CheckContext, TargetInventory, load_object
+from trustsweep.settings import resolve_all
 from trustsweep_aws.specs import CHECKS
 
 P, F, E, N = Status.PASS, Status.FAIL, Status.ERROR, Status.NOT_APPLICABLE
@@ -28,7 +29,9 @@ def res(type_: str, name: str = "r", region: str = "us-east-1", **props: Any) ->
 def run(check_id: str, resource: Resource, others: list[Resource] = (), config: dict | None = None) -> Status:
     spec = SPECS[check_id]
     assert resource.type in spec.resource_types
-    ctx = CheckContext(TargetInventory("aws", "123456789012", [resource, *others]), config or {}, NOW, check_id)
+    settings, problems = resolve_all(CHECKS, config or {})
+    assert not problems
+    ctx = CheckContext(TargetInventory("aws", "123456789012", [resource, *others]), settings, NOW, check_id)
     return load_object(spec.function)(resource, ctx).status
 
 

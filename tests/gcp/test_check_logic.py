@@ -8,15 +8,19 @@ import pytest
 
 from trustsweep.model import Resource, Status
 from trustsweep.provider import CheckContext, TargetInventory
+from trustsweep.settings import resolve_all
 from trustsweep_gcp import types as T
 from trustsweep_gcp.checks import access, detection, network
+from trustsweep_gcp.plugin import CHECKS
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
 DOMAIN = "constraints/iam.allowedPolicyMemberDomains"
 
 
 def _ctx(*resources: Resource, config: dict | None = None, check_id: str = "gcp.x") -> CheckContext:
-    return CheckContext(inventory=TargetInventory("gcp", "p", resources), config=config or {}, now=NOW,
+    settings, problems = resolve_all(CHECKS, config or {})
+    assert not problems
+    return CheckContext(inventory=TargetInventory("gcp", "p", resources), config=settings, now=NOW,
                         check_id=check_id)
 
 
@@ -62,7 +66,7 @@ def test_firewall_port_ranges(allowed, expected) -> None:
 def test_finding_windows_are_configurable() -> None:
     findings = Resource("gcp", "p", "global", T.SCC_FINDINGS, "f", properties={"findings": [
         {"severity": "HIGH", "category": "X", "resource": "r", "created": "2026-05-10T00:00:00Z"}]})
-    assert detection.findings_age(findings, _ctx(findings)).status is Status.PASS  # 22 days < 30
+    assert detection.findings_age(findings, _ctx(findings, check_id="gcp.scc.findings_remediated")).status is Status.PASS  # 22 days < 30
     strict = _ctx(findings, config={"gcp.scc.findings_remediated": {"high_days": 14}},
                   check_id="gcp.scc.findings_remediated")
     assert detection.findings_age(findings, strict).status is Status.FAIL

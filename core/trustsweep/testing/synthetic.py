@@ -25,6 +25,7 @@ from ..model import (
     Outcome,
     ProviderSpec,
     Resource,
+    SettingSpec,
     Severity,
     Target,
     WorkUnit,
@@ -90,7 +91,7 @@ def check_encrypted(resource: Resource, ctx: CheckContext) -> Outcome:
 def check_rotation(resource: Resource, ctx: CheckContext) -> Outcome:
     if resource.type != "synthetic.key":
         return not_applicable("only keys rotate")
-    limit = int(ctx.setting("max_days", 90))
+    limit = ctx.setting("max_days")
     days = int(resource.properties.get("rotation_days", 0))
     if days <= limit:
         return passed(f"rotates every {days} days", rotation_days=days)
@@ -107,10 +108,18 @@ CHECKS = [
               "Unencrypted data is exposed if media leak.", "Turn on encryption.", f"{__name__}:check_encrypted"),
     CheckSpec("synthetic.keys.rotation", "Keys rotate at least every 90 days", PROVIDER, ("synthetic.key",),
               Severity.MEDIUM, "Old keys widen the blast radius.", "Enable rotation.", f"{__name__}:check_rotation",
-              aliases=("synthetic.key.rotation",)),
+              aliases=("synthetic.key.rotation",),
+              settings=(SettingSpec("max_days", "int", 90, "longest rotation period in days", min=1, max=3653),)),
     CheckSpec("synthetic.tags.env", "Resources carry an env tag", PROVIDER, TYPES, Severity.LOW,
               "Ownership must be known.", "Tag resources.", f"{__name__}:check_tagged"),
 ]
+
+SETTINGS = (
+    SettingSpec("targets", "int", 2, "accounts acct-0 … acct-N-1 when no target is named", min=0, max=100_000),
+    SettingSpec("regions", "list[str]", (), "regions (default north-1, south-1)"),
+    SettingSpec("resources_per_unit", "int", 10, "resources per target × region", min=0, max=10_000_000),
+    SettingSpec("fail_units", "list[str]", (), "TARGET/REGION units whose collection raises"),
+)
 
 MAPPING_YAML = """\
 criteria:
@@ -146,7 +155,7 @@ class SyntheticPlugin:
 
     @hookimpl
     def trustsweep_providers(self) -> list[ProviderSpec]:
-        return [ProviderSpec(PROVIDER, "Synthetic test cloud", f"{__name__}:SyntheticProvider")]
+        return [ProviderSpec(PROVIDER, "Synthetic test cloud", f"{__name__}:SyntheticProvider", settings=SETTINGS)]
 
     @hookimpl
     def trustsweep_checks(self) -> list[CheckSpec]:

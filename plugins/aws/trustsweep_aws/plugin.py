@@ -8,8 +8,11 @@ from trustsweep.model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec
 
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
+    from .specs import PROVIDER_SETTINGS
+
     return [ProviderSpec("aws", "Amazon Web Services", "trustsweep_aws.provider:AwsProvider",
-                         description="Accounts (or a whole organisation) × enabled regions, through boto3; read-only.")]
+                         description="Accounts (or a whole organisation) × enabled regions, through boto3; read-only.",
+                         settings=PROVIDER_SETTINGS)]
 
 
 @hookimpl

@@ -1,9 +1,9 @@
 """Every AWS check as declared (no SDK import): id, title, resource types, severity, rationale,
-remediation and the check function's dotted path."""
+remediation, the check function's dotted path and the settings it reads."""
 
 from __future__ import annotations
 
-from trustsweep.model import CheckSpec, Severity
+from trustsweep.model import CheckSpec, SettingSpec, Severity
 
 C = "trustsweep_aws.checks"
 H, M, L, X = Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.CRITICAL
@@ -114,8 +114,61 @@ _TABLE: list[tuple[str, str, tuple[str, ...], Severity, str, str, str]] = [
      "Trust only the CI's OIDC provider with sts:AssumeRoleWithWebIdentity and a subject condition."),
 ]
 
+DAYS = 3653  # ten years: the upper bound of every threshold in days
+
+
+def _days(name: str, default: int, help: str, most: int = DAYS) -> SettingSpec:
+    return SettingSpec(name, "int", default, help, min=1, max=most)
+
+
+_PRODUCTION = (
+    SettingSpec("production_tag_key", "str", "environment", "tag key that marks a resource as production"),
+    SettingSpec("production_tag_values", "list[str]", ("production", "prod"),
+                "values of that tag meaning production (case-insensitive)"),
+)
+# the settings each check reads (ctx.setting), by check id
+SETTINGS: dict[str, tuple[SettingSpec, ...]] = {
+    "aws.iam.root_not_used": (_days("max_days", 90, "days the root user must not have been used"),),
+    "aws.iam.access_key_rotation": (_days("max_days", 90, "maximum age of an active access key in days"),),
+    "aws.iam.unused_credentials": (_days("max_days", 90, "days without use after which a credential is stale"),),
+    "aws.iam.no_full_admin": (SettingSpec("admin_roles", "list[str]", (), "role names (globs) approved to hold *:*"),),
+    "aws.iam.password_policy": (
+        SettingSpec("min_length", "int", 14, "minimum password length required", min=6, max=128),
+        SettingSpec("reuse_prevention", "int", 24, "previous passwords that may not be reused", min=1, max=24),
+    ),
+    "aws.acm.certificate_expiry": (_days("min_days", 30, "days a certificate must still be valid"),),
+    "aws.logs.retention": (_days("min_days", 365, "minimum retention of a log group in days"),),
+    "aws.s3.access_logging": (SettingSpec("access_logging_buckets", "list[str]", (),
+                                          "bucket names (globs) that must have access logging"),),
+    "aws.inspector2.findings_sla": (_days("critical_days", 7, "days a CRITICAL finding may stay open"),
+                                    _days("high_days", 30, "days a HIGH finding may stay open")),
+    "aws.ec2.security_group_ingress": (SettingSpec("admin_ports", "list[int]", (22, 3389),
+                                                   "TCP ports that must not be open to the internet", min=1, max=65535),),
+    "aws.rds.backup_retention": (_days("min_days", 7, "minimum automated backup retention in days", most=35),),
+    "aws.rds.multi_az_production": _PRODUCTION,
+    "aws.backup.production_coverage": _PRODUCTION,
+    "aws.iam.deploy_role_oidc": (SettingSpec("deploy_roles", "list[str]", ("*deploy*", "*Deploy*"),
+                                             "role names (globs) that are deploy roles"),),
+}
+
 CHECKS: list[CheckSpec] = [
     CheckSpec(id=cid, title=title, provider="aws", resource_types=types, severity=sev,
-              rationale=why, remediation=fix, function=f"{C}.{fn.split(':')[0]}:{fn.split(':')[1]}")
+              rationale=why, remediation=fix, function=f"{C}.{fn.split(':')[0]}:{fn.split(':')[1]}",
+              settings=SETTINGS.get(cid, ()))
     for cid, title, types, sev, fn, why, fix in _TABLE
 ]
+
+# settings.aws in the config file, besides the check settings (the command-line options' keys)
+PROVIDER_SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("organization", "bool", False, "sweep every active account of the organisation"),
+    SettingSpec("role_name", "str", "TrustsweepReadOnly", "read-only role assumed in member accounts"),
+    SettingSpec("external_id", "str", "", "external id passed when assuming the role"),
+    SettingSpec("production_accounts", "list[str]", (), "account ids or names (globs) that are production"),
+    SettingSpec("regions", "list[str]", (), "regions to sweep (default: every enabled region)"),
+    SettingSpec("home_region", "str", "", "region for global services (default: the partition's)"),
+    SettingSpec("retry_mode", "str", "standard", "botocore retry mode", choices=("standard", "adaptive", "legacy")),
+    SettingSpec("max_attempts", "int", 5, "total attempts per API call, the first included", min=1, max=20),
+    SettingSpec("connect_timeout", "float", 10.0, "seconds to connect", min=0.1, max=600),
+    SettingSpec("read_timeout", "float", 30.0, "seconds to wait for a response", min=0.1, max=3600),
+    SettingSpec("max_pool_connections", "int", 20, "HTTP connections per client", min=1, max=1000),
+)

@@ -8,8 +8,11 @@ from trustsweep.model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec
 
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
+    from .catalog import PROVIDER_SETTINGS
+
     return [ProviderSpec("azure", "Microsoft Azure", "trustsweep_azure.provider:AzureProvider",
-                         description="Subscriptions through Resource Graph, Resource Manager and Microsoft Graph")]
+                         description="Subscriptions through Resource Graph, Resource Manager and Microsoft Graph",
+                         settings=PROVIDER_SETTINGS)]
 
 
 @hookimpl

@@ -20,3 +20,8 @@ SQL_DATABASE = "azure.sql.database"
 WEB_APP = "azure.web.site"
 KEY_VAULT = "azure.keyvault.vault"
 KEY = "azure.keyvault.key"
+
+# built-in role definition ids
+OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+USER_ACCESS_ADMIN = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trustsweep.hookspecs import hookimpl
-from trustsweep.model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec, Severity
+from trustsweep.model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec, SettingSpec, Severity
 
 from . import types as T
 
@@ -12,8 +12,16 @@ _C = "trustsweep_gcp.checks"
 
 
 def _check(id_: str, title: str, types: tuple[str, ...], severity: Severity, rationale: str,
-           remediation: str, function: str) -> CheckSpec:
-    return CheckSpec(id_, title, P, types, severity, rationale, remediation, f"{_C}.{function}")
+           remediation: str, function: str, *settings: SettingSpec) -> CheckSpec:
+    return CheckSpec(id_, title, P, types, severity, rationale, remediation, f"{_C}.{function}", settings=settings)
+
+
+def _days(name: str, default: int, help: str) -> SettingSpec:
+    return SettingSpec(name, "int", default, help, min=1, max=3653)
+
+
+def _seconds(name: str, default: float, help: str) -> SettingSpec:
+    return SettingSpec(name, "float", default, help, min=0.01, max=3600)
 
 
 CHECKS: list[CheckSpec] = [
@@ -22,7 +30,8 @@ CHECKS: list[CheckSpec] = [
            (T.PROJECT,), Severity.HIGH,
            "Basic roles grant thousands of permissions; only named break-glass principals should hold them.",
            "Replace roles/owner and roles/editor grants with predefined roles; list approved holders in "
-           "settings.gcp.approved_members.", "access:basic_roles_approved"),
+           "settings.gcp.approved_members.", "access:basic_roles_approved",
+           SettingSpec("approved_members", "list[str]", (), "members (user:…, group:…) allowed to hold basic roles")),
     _check("gcp.iam.no_public_access", "No allUsers or allAuthenticatedUsers in IAM policies",
            (T.PROJECT, T.BUCKET, T.DATASET, T.CRYPTO_KEY), Severity.CRITICAL,
            "A public member exposes the resource to anyone on the internet.",
@@ -30,7 +39,8 @@ CHECKS: list[CheckSpec] = [
            "access:no_public_access"),
     _check("gcp.iam.sa_key_age", "User-managed service-account keys are rotated within 90 days", (T.SA_KEY,),
            Severity.MEDIUM, "Long-lived keys leak and outlive the people who created them.",
-           "Rotate or delete keys older than 90 days; prefer workload identity over keys.", "access:sa_key_age"),
+           "Rotate or delete keys older than 90 days; prefer workload identity over keys.", "access:sa_key_age",
+           _days("max_days", 90, "maximum age of a user-managed key in days")),
     _check("gcp.iam.sa_no_admin_roles", "Service accounts hold no owner, editor or admin roles", (T.PROJECT,),
            Severity.HIGH, "A compromised workload with an admin role controls the project.",
            "Grant service accounts narrowly scoped predefined or custom roles.",
@@ -54,12 +64,13 @@ CHECKS: list[CheckSpec] = [
            "encryption:proxy_ssl_policy"),
     _check("gcp.kms.key_rotation", "KMS keys rotate at least every 90 days", (T.CRYPTO_KEY,), Severity.MEDIUM,
            "Rotation limits the data exposed by one key version.",
-           "Set a rotation period of 90 days or less (settings: max_days).", "encryption:kms_rotation"),
+           "Set a rotation period of 90 days or less (settings: max_days).", "encryption:kms_rotation",
+           _days("max_days", 90, "maximum rotation period in days")),
     _check("gcp.encryption.cmek", "Customer-managed keys on buckets, Cloud SQL and BigQuery (when required)",
            (T.BUCKET, T.SQL_INSTANCE, T.DATASET), Severity.MEDIUM,
            "Customer-managed keys let you revoke access to data and prove key custody.",
            "Configure a Cloud KMS key as default encryption; enable with settings require_cmek: true.",
-           "encryption:cmek"),
+           "encryption:cmek", SettingSpec("require_cmek", "bool", False, "require customer-managed keys")),
     # logging
     _check("gcp.logging.data_access_audit_logs", "Data-access audit logs on for all services", (T.PROJECT,),
            Severity.MEDIUM, "Without DATA_READ/DATA_WRITE logs, access to data leaves no trace.",
@@ -68,7 +79,7 @@ CHECKS: list[CheckSpec] = [
     _check("gcp.logging.sink_retention", "All logs exported to a destination keeping them a year", (T.PROJECT,),
            Severity.MEDIUM, "SOC 2 Type II needs logs for the whole audit period; default buckets keep 30 days.",
            "Create a sink with no filter to a bucket or log bucket retaining >= 365 days.",
-           "logs:sink_all_logs_retained"),
+           "logs:sink_all_logs_retained", _days("retention_days", 365, "days the destination must keep logs")),
     _check("gcp.logging.retention_locked", "Log destinations have a locked retention policy",
            (T.LOG_BUCKET, T.BUCKET), Severity.MEDIUM,
            "Only a locked retention policy makes logs immutable, even for project owners.",
@@ -85,7 +96,8 @@ CHECKS: list[CheckSpec] = [
            (T.SCC_FINDINGS,), Severity.HIGH,
            "Known vulnerabilities left open are the usual way in.",
            "Remediate or mute (with a recorded reason) Security Command Center findings within the window.",
-           "detection:findings_age"),
+           "detection:findings_age", _days("critical_days", 7, "days a CRITICAL finding may stay open"),
+           _days("high_days", 30, "days a HIGH finding may stay open")),
     # network
     _check("gcp.network.firewall_no_open_admin_ports", "No firewall rule open to the internet on 22, 3389 or all ports",
            (T.FIREWALL,), Severity.HIGH, "SSH and RDP open to the internet are brute-forced constantly.",
@@ -109,7 +121,10 @@ CHECKS: list[CheckSpec] = [
     _check("gcp.sql.regional_production", "Production Cloud SQL instances are REGIONAL", (T.SQL_INSTANCE,),
            Severity.MEDIUM, "A zonal production database goes down with its zone.",
            "Set availabilityType REGIONAL on instances labelled env=production.",
-           "availability:sql_regional_production"),
+           "availability:sql_regional_production",
+           SettingSpec("production_label", "str", "env", "label key that marks an instance as production"),
+           SettingSpec("production_values", "list[str]", ("production", "prod"),
+                       "values of that label meaning production (case-insensitive)")),
     _check("gcp.gke.node_auto_repair", "GKE node pools auto-repair", (T.GKE_CLUSTER,), Severity.MEDIUM,
            "Auto-repair replaces unhealthy nodes and keeps workloads available.",
            "Enable auto-repair on every node pool.", "availability:gke_auto_repair"),
@@ -119,10 +134,25 @@ CHECKS: list[CheckSpec] = [
 ]
 
 
+# settings.gcp in the config file, besides the check settings
+PROVIDER_SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("scope", "str", "", "organizations/N or folders/N whose active projects are swept"),
+    SettingSpec("impersonate", "str", "", "service account (email) to impersonate"),
+    SettingSpec("endpoint", "str", "", "API endpoint with anonymous credentials (emulators, tests)"),
+    _seconds("request_timeout", 60.0, "seconds per HTTP request"),
+    _seconds("retry_initial", 1.0, "first retry delay in seconds"),
+    _seconds("retry_maximum", 30.0, "longest retry delay in seconds"),
+    _seconds("retry_deadline", 180.0, "seconds before a call is given up, retries included"),
+    SettingSpec("page_size", "int", 1000, "Cloud Asset results per page", min=1, max=1000),
+    SettingSpec("findings_page_size", "int", 1000, "Security Command Center findings per page", min=1, max=1000),
+)
+
+
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
     return [ProviderSpec(P, "Google Cloud", "trustsweep_gcp.provider:GcpProvider",
-                         description="Projects through Cloud Asset Inventory and Security Command Center")]
+                         description="Projects through Cloud Asset Inventory and Security Command Center",
+                         settings=PROVIDER_SETTINGS)]
 
 
 @hookimpl

@@ -8,8 +8,8 @@ from trustsweep.model import Outcome, Resource, failed, passed
 from trustsweep.provider import CheckContext
 
 
-def _sla(resource: Resource, ctx: CheckContext, severity: str, default_days: int) -> Outcome:
-    limit = int(ctx.setting("max_days", default_days))
+def _sla(resource: Resource, ctx: CheckContext, severity: str) -> Outcome:
+    limit = ctx.setting("max_days")  # declared in plugin.py: an int >= 1, 7 or 30 by default
     overdue = []
     for v in resource.properties.get("vulnerabilities", []):
         if v["severity"] != severity or not v["fixed"] or not v["since"]:
@@ -24,8 +24,8 @@ def _sla(resource: Resource, ctx: CheckContext, severity: str, default_days: int
 
 
 def critical_sla(resource: Resource, ctx: CheckContext) -> Outcome:
-    return _sla(resource, ctx, "CRITICAL", 7)
+    return _sla(resource, ctx, "CRITICAL")
 
 
 def high_sla(resource: Resource, ctx: CheckContext) -> Outcome:
-    return _sla(resource, ctx, "HIGH", 30)
+    return _sla(resource, ctx, "HIGH")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from trustsweep.model import Outcome, Resource, errored, failed, not_applicable, passed
 from trustsweep.provider import CheckContext
 
-from .common import as_list, days_since, matches, unread
+from .common import days_since, matches, unread
 
 REPORT = "credential_report"  # the property a failed credential report marks as unread
 
@@ -27,7 +27,7 @@ def root_not_used(r: Resource, ctx: CheckContext) -> Outcome:
         return bad
     if not r.properties.get("credential_report"):
         return errored("the credential report has no root row")
-    days = int(ctx.setting("max_days", 90))
+    days = ctx.setting("max_days")
     uses = [r.properties.get("password_last_used")] + [k.get("last_used") for k in r.properties.get("access_keys") or []]
     recent = [u for u in uses if u and (days_since(u, ctx.now) or 1e9) < days]
     if recent:
@@ -56,7 +56,7 @@ def access_key_rotation(r: Resource, ctx: CheckContext) -> Outcome:
     keys = _active_keys(r)
     if not keys:
         return not_applicable("no active access keys")
-    limit = int(ctx.setting("max_days", 90))
+    limit = ctx.setting("max_days")
     old = [k for k in keys if (days_since(k.get("last_rotated"), ctx.now) or 0) > limit]
     if old:
         return failed(f"{len(old)} active access key(s) older than {limit} days",
@@ -67,7 +67,7 @@ def access_key_rotation(r: Resource, ctx: CheckContext) -> Outcome:
 def unused_credentials(r: Resource, ctx: CheckContext) -> Outcome:
     if (bad := unread(r, REPORT)) is not None:
         return bad
-    limit = int(ctx.setting("max_days", 90))
+    limit = ctx.setting("max_days")
     stale = []
     if r.properties.get("console"):
         last = r.properties.get("password_last_used") or r.properties.get("created")
@@ -98,7 +98,7 @@ def no_full_admin(r: Resource, ctx: CheckContext) -> Outcome:
     via = r.properties.get("admin_via") or []
     if not via:
         return passed("no policy grants *:*")
-    approved = as_list(ctx.setting("admin_roles", []))
+    approved = list(ctx.setting("admin_roles"))
     if r.type == "aws.iam.role" and matches(r.name, approved):
         return passed("approved admin role", admin_via=via)
     return failed("a policy grants *:* outside the approved admin roles", admin_via=via, approved=approved)
@@ -108,8 +108,8 @@ def password_policy(r: Resource, ctx: CheckContext) -> Outcome:
     if not r.properties.get("exists"):
         return failed("no account password policy")
     p = r.properties.get("policy") or {}
-    min_length = int(ctx.setting("min_length", 14))
-    min_reuse = int(ctx.setting("reuse_prevention", 24))
+    min_length = ctx.setting("min_length")
+    min_reuse = ctx.setting("reuse_prevention")
     gaps = []
     if int(p.get("MinimumPasswordLength") or 0) < min_length:
         gaps.append(f"minimum length {p.get('MinimumPasswordLength')} < {min_length}")

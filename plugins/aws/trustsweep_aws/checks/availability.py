@@ -9,7 +9,7 @@ from .common import is_production, matches
 
 
 def rds_backup_retention(r: Resource, ctx: CheckContext) -> Outcome:
-    days = int(ctx.setting("min_days", 7))
+    days = ctx.setting("min_days")
     kept = int(r.properties.get("backup_retention_days") or 0)
     if kept >= days:
         return passed(f"automated backups kept {kept} days", backup_retention_days=kept)

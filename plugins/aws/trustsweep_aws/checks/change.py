@@ -5,7 +5,7 @@ from __future__ import annotations
 from trustsweep.model import Outcome, Resource, failed, not_applicable, passed
 from trustsweep.provider import CheckContext
 
-from .common import as_list, matches
+from .common import matches
 
 
 def no_human_write_in_production(r: Resource, ctx: CheckContext) -> Outcome:
@@ -19,7 +19,7 @@ def no_human_write_in_production(r: Resource, ctx: CheckContext) -> Outcome:
 
 
 def deploy_role_oidc(r: Resource, ctx: CheckContext) -> Outcome:
-    patterns = as_list(ctx.setting("deploy_roles", ["*deploy*", "*Deploy*"]))
+    patterns = ctx.setting("deploy_roles")
     if not matches(r.name, patterns):
         return not_applicable("not a deploy role (setting deploy_roles)")
     trust = r.properties.get("trust") or []

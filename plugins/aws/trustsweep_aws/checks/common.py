@@ -41,18 +41,10 @@ def matches(name: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, str(p)) for p in patterns)
 
 
-def as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    return [str(v) for v in value]
-
-
 def is_production(resource: Resource, ctx: Any) -> bool:
     """Tagged as production: tag key ``production_tag_key`` (default ``environment``) with a value in
     ``production_tag_values`` (default production, prod)."""
-    key = str(ctx.setting("production_tag_key", "environment"))
-    values = {v.lower() for v in as_list(ctx.setting("production_tag_values", ["production", "prod"]))}
+    key: str = ctx.setting("production_tag_key")
+    values = {v.lower() for v in ctx.setting("production_tag_values")}
     tags = resource.properties.get("tags") or {}
     return any(k.lower() == key.lower() and str(v).lower() in values for k, v in tags.items())

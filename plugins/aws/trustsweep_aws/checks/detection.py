@@ -29,7 +29,7 @@ def inspector_enabled(r: Resource, ctx: CheckContext) -> Outcome:
 
 
 def inspector_findings_sla(r: Resource, ctx: CheckContext) -> Outcome:
-    limits = {"CRITICAL": int(ctx.setting("critical_days", 7)), "HIGH": int(ctx.setting("high_days", 30))}
+    limits = {"CRITICAL": ctx.setting("critical_days"), "HIGH": ctx.setting("high_days")}
     if (r.properties.get("status") or "DISABLED") != "ENABLED":
         return failed("Inspector is not enabled: vulnerabilities are not being found")
     late = []

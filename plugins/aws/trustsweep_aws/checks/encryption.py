@@ -103,7 +103,7 @@ def certificate_expiry(r: Resource, ctx: CheckContext) -> Outcome:
     not_after = parse_time(r.properties.get("not_after"))
     if not_after is None:
         return failed("certificate has no expiry date")
-    days = int(ctx.setting("min_days", 30))
+    days = ctx.setting("min_days")
     left = -(days_since(not_after, ctx.now) or 0)
     if left < days:
         return failed(f"certificate expires in {left:.0f} days (< {days})", not_after=not_after.isoformat())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from trustsweep.model import Outcome, Resource, errored, failed, not_applicable, passed
 from trustsweep.provider import CheckContext
 
-from .common import as_list, matches, unread
+from .common import matches, unread
 
 
 def multi_region_trail(r: Resource, ctx: CheckContext) -> Outcome:
@@ -44,7 +44,7 @@ def multi_region_trail(r: Resource, ctx: CheckContext) -> Outcome:
 
 
 def log_retention(r: Resource, ctx: CheckContext) -> Outcome:
-    days = int(ctx.setting("min_days", 365))
+    days = ctx.setting("min_days")
     retention = r.properties.get("retention_days")
     if retention is None:
         return passed("kept forever (no expiry)")
@@ -71,7 +71,7 @@ def config_recording(r: Resource, ctx: CheckContext) -> Outcome:
 
 
 def s3_access_logging(r: Resource, ctx: CheckContext) -> Outcome:
-    required = as_list(ctx.setting("access_logging_buckets", []))
+    required = ctx.setting("access_logging_buckets")
     if not matches(r.name, required):
         return not_applicable("access logging not required for this bucket (setting access_logging_buckets)")
     if (bad := unread(r, "logging")) is not None:

@@ -20,7 +20,7 @@ def _covers(rule: dict, port: int) -> bool:
 
 
 def security_group_ingress(r: Resource, ctx: CheckContext) -> Outcome:
-    ports = [int(p) for p in ctx.setting("admin_ports", [22, 3389])]
+    ports = ctx.setting("admin_ports")
     bad = []
     for rule in r.properties.get("open_ingress") or []:
         everything = rule.get("protocol") == "-1" or (rule.get("from") in (0, None) and rule.get("to") in (65535, None)

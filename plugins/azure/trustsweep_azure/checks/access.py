@@ -8,9 +8,6 @@ from trustsweep.provider import CheckContext
 from .. import types as T
 from ._util import fact
 
-OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
-CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
-USER_ACCESS_ADMIN = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"
 AZURE_MANAGEMENT_APP = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
 
 
@@ -23,8 +20,8 @@ def _covers_subscription(scope: str, sub: str) -> bool:
 def owner_count(resource: Resource, ctx: CheckContext) -> Outcome:
     sub = resource.properties.get("subscription", resource.target)
     owners = sorted({a["principalId"] for a in resource.properties.get("assignments", [])
-                     if a.get("roleDefinitionId") == OWNER and _covers_subscription(a.get("scope", ""), sub)})
-    low, high = int(ctx.setting("min_owners", 2)), int(ctx.setting("max_owners", 3))
+                     if a.get("roleDefinitionId") == T.OWNER and _covers_subscription(a.get("scope", ""), sub)})
+    low, high = ctx.setting("min_owners"), ctx.setting("max_owners")
     if low <= len(owners) <= high:
         return passed(f"{len(owners)} Owners (between {low} and {high})", owners=owners)
     return failed(f"{len(owners)} Owners; expected between {low} and {high}", owners=owners)
@@ -49,9 +46,9 @@ def no_privileged_guests(resource: Resource, ctx: CheckContext) -> Outcome:
     if directory is None:
         return errored("guest users of the tenant were not collected (Microsoft Graph unavailable)")
     guests = {g["id"]: g.get("userPrincipalName") for g in directory.properties.get("guests", [])}
-    privileged = {r.lower() for r in ctx.setting("privileged_roles", [OWNER, CONTRIBUTOR, USER_ACCESS_ADMIN])}
+    privileged = {r.lower() for r in ctx.setting("privileged_roles")}
     found = sorted({guests[a["principalId"]] or a["principalId"] for a in resource.properties.get("assignments", [])
-                    if a.get("principalId") in guests and a.get("roleDefinitionId") in privileged})
+                    if a.get("principalId") in guests and str(a.get("roleDefinitionId")).lower() in privileged})
     if found:
         return failed(f"{len(found)} guest account(s) hold Owner or Contributor", guests=found)
     return passed("no guest account holds Owner or Contributor", guests_in_tenant=len(guests))

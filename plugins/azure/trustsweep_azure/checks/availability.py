@@ -9,7 +9,6 @@ from .. import types as T
 from ._util import fact
 
 GEO = ("GRS", "GZRS")
-DEFAULT_PRODUCTION_TAGS = ["environment=production", "environment=prod", "env=production", "env=prod"]
 
 
 def vm_protected(resource: Resource, ctx: CheckContext) -> Outcome:
@@ -38,8 +37,8 @@ def sql_backup_redundancy(resource: Resource, ctx: CheckContext) -> Outcome:
 
 def _is_production(resource: Resource, ctx: CheckContext) -> bool:
     tags = {str(k).lower(): str(v).lower() for k, v in (resource.properties.get("_tags") or {}).items()}
-    for pair in ctx.setting("production_tags", DEFAULT_PRODUCTION_TAGS):
-        key, _, value = str(pair).lower().partition("=")
+    for pair in ctx.setting("production_tags"):
+        key, _, value = pair.lower().partition("=")
         if key in tags and (not value or tags[key] == value):
             return True
     return False

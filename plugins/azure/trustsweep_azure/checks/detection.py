@@ -8,12 +8,9 @@ from trustsweep.provider import CheckContext
 from .. import types as T
 from ._util import parse_time
 
-DEFAULT_PLANS = ["VirtualMachines", "SqlServers", "StorageAccounts", "Containers", "KeyVaults"]
-
-
 def defender_plans(resource: Resource, ctx: CheckContext) -> Outcome:
     plans = resource.properties.get("plans") or {}
-    required = list(ctx.setting("required_plans", DEFAULT_PLANS))
+    required = list(ctx.setting("required_plans"))
     off = [p for p in required if str(plans.get(p, "")).lower() != "standard"]
     if off:
         return failed(f"Defender plans not on: {', '.join(off)}", plans=plans)
@@ -35,7 +32,7 @@ def vulnerability_sla(resource: Resource, ctx: CheckContext) -> Outcome:
     if str(props.get("status")).lower() == "healthy":
         return passed(f"the {what} is remediated")
     severity = str(props.get("severity") or "").lower()
-    limits = {"critical": int(ctx.setting("critical_days", 7)), "high": int(ctx.setting("high_days", 30))}
+    limits = {"critical": ctx.setting("critical_days"), "high": ctx.setting("high_days")}
     if severity not in limits:
         return not_applicable(f"severity {props.get('severity')} has no remediation deadline")
     first = parse_time(props.get("firstEvaluationDate") or props.get("timeGenerated"))

@@ -17,7 +17,7 @@ def storage_secure_transfer(resource: Resource, ctx: CheckContext) -> Outcome:
 
 def storage_min_tls(resource: Resource, ctx: CheckContext) -> Outcome:
     value = resource.properties.get("minimumTlsVersion")
-    minimum = str(ctx.setting("min_tls", "1.2"))
+    minimum = ctx.setting("min_tls")
     if tls_at_least(value, minimum):
         return passed(f"minimum TLS version {value}")
     return failed(f"minimum TLS version {value or 'not set (TLS 1.0)'} is below {minimum}", minimumTlsVersion=value)
@@ -25,7 +25,7 @@ def storage_min_tls(resource: Resource, ctx: CheckContext) -> Outcome:
 
 def sql_min_tls(resource: Resource, ctx: CheckContext) -> Outcome:
     value = resource.properties.get("minimalTlsVersion")
-    minimum = str(ctx.setting("min_tls", "1.2"))
+    minimum = ctx.setting("min_tls")
     if tls_at_least(value, minimum):
         return passed(f"minimal TLS version {value}")
     return failed(f"minimal TLS version {value or 'None'} is below {minimum}", minimalTlsVersion=value)
@@ -46,7 +46,7 @@ def web_https_only(resource: Resource, ctx: CheckContext) -> Outcome:
 
 def web_min_tls(resource: Resource, ctx: CheckContext) -> Outcome:
     value = (resource.properties.get("config") or {}).get("minTlsVersion")
-    minimum = str(ctx.setting("min_tls", "1.2"))
+    minimum = ctx.setting("min_tls")
     if tls_at_least(value, minimum):
         return passed(f"minimum TLS version {value}")
     return failed(f"minimum TLS version {value or 'unknown'} is below {minimum}", minTlsVersion=value)
@@ -54,7 +54,7 @@ def web_min_tls(resource: Resource, ctx: CheckContext) -> Outcome:
 
 def disk_encryption(resource: Resource, ctx: CheckContext) -> Outcome:
     kind = (resource.properties.get("encryption") or {}).get("type") or "EncryptionAtRestWithPlatformKey"
-    if bool(ctx.setting("require_cmk", False)) and "Customer" not in kind:
+    if ctx.setting("require_cmk") and "Customer" not in kind:
         return failed(f"disk is encrypted with platform-managed keys ({kind}); customer-managed keys are required",
                       encryption=kind)
     return passed(f"disk is encrypted at rest ({kind})", encryption=kind)

@@ -44,8 +44,8 @@ def _retention(setting: dict[str, Any], minimum: int) -> tuple[bool, str]:
 
 
 def activity_log_retained(resource: Resource, ctx: CheckContext) -> Outcome:
-    minimum = int(ctx.setting("min_retention_days", 365))
-    required = {c.lower() for c in ctx.setting("required_categories", ["Administrative", "Security"])}
+    minimum = ctx.setting("min_retention_days")
+    required = {c.lower() for c in ctx.setting("required_categories")}
     settings = resource.properties.get("settings") or []
     if not settings:
         return failed("the activity log is not exported by any diagnostic setting")
@@ -83,7 +83,7 @@ def log_storage_immutable(resource: Resource, ctx: CheckContext) -> Outcome:
 
 def sql_auditing(resource: Resource, ctx: CheckContext) -> Outcome:
     auditing = resource.properties.get("auditing") or {}
-    minimum = int(ctx.setting("min_retention_days", 365))
+    minimum = ctx.setting("min_retention_days")
     if str(auditing.get("state")).lower() != "enabled":
         return failed("server auditing is off", state=auditing.get("state"))
     days = int(auditing.get("retentionDays") or 0)

@@ -14,7 +14,7 @@ _HUMAN_PREFIXES = ("user:", "group:", "domain:")
 
 def basic_roles_approved(resource: Resource, ctx: CheckContext) -> Outcome:
     """No user, group or domain holds roles/owner or roles/editor unless on the approved list."""
-    approved = {str(m) for m in ctx.setting("approved_members", []) or []}
+    approved = set(ctx.setting("approved_members"))
     holders = sorted({f"{role} {member}" for role, member in members_by_role(resource)
                       if role in BASIC_ROLES and member.startswith(_HUMAN_PREFIXES) and member not in approved})
     if holders:
@@ -57,7 +57,7 @@ def service_accounts_no_admin(resource: Resource, ctx: CheckContext) -> Outcome:
 def sa_key_age(resource: Resource, ctx: CheckContext) -> Outcome:
     """User-managed service-account keys are younger than max_days (default 90)."""
     d = data(resource)
-    limit = int(ctx.setting("max_days", 90))
+    limit = ctx.setting("max_days")
     if d.get("keyType", "USER_MANAGED") == "SYSTEM_MANAGED":
         return not_applicable("Google-managed key (rotated by Google)")
     if d.get("disabled"):

@@ -31,8 +31,8 @@ def sql_regional_production(resource: Resource, ctx: CheckContext) -> Outcome:
     """Cloud SQL instances labelled production are REGIONAL (highly available)."""
     d = data(resource)
     settings = d.get("settings") or {}
-    key = str(ctx.setting("production_label", "env"))
-    values = {str(v).lower() for v in ctx.setting("production_values", ["production", "prod"])}
+    key = ctx.setting("production_label")
+    values = {v.lower() for v in ctx.setting("production_values")}
     label = str((settings.get("userLabels") or {}).get(key, "")).lower()
     if label not in values:
         return not_applicable(f"not labelled {key}={'|'.join(sorted(values))}")

@@ -10,7 +10,7 @@ from ._util import parse_time
 
 def findings_age(resource: Resource, ctx: CheckContext) -> Outcome:
     """No active CRITICAL finding older than critical_days (7) nor HIGH older than high_days (30)."""
-    limits = {"CRITICAL": int(ctx.setting("critical_days", 7)), "HIGH": int(ctx.setting("high_days", 30))}
+    limits = {"CRITICAL": ctx.setting("critical_days"), "HIGH": ctx.setting("high_days")}
     overdue = []
     for finding in resource.properties.get("findings") or []:
         created = parse_time(finding.get("created"))

@@ -59,7 +59,7 @@ def kms_rotation(resource: Resource, ctx: CheckContext) -> Outcome:
     d = data(resource)
     if d.get("purpose", "ENCRYPT_DECRYPT") != "ENCRYPT_DECRYPT":
         return not_applicable(f"{d.get('purpose')} keys cannot rotate automatically")
-    limit = int(ctx.setting("max_days", 90))
+    limit = ctx.setting("max_days")
     period = seconds(d.get("rotationPeriod"))
     if period is None:
         return failed("no automatic rotation period is set")
@@ -81,7 +81,7 @@ def _cmek_key(resource: Resource) -> str:
 def cmek(resource: Resource, ctx: CheckContext) -> Outcome:
     """Where configured as required (setting require_cmek), data is encrypted with a customer-managed key."""
     key = _cmek_key(resource)
-    if not ctx.setting("require_cmek", False):
+    if not ctx.setting("require_cmek"):
         return not_applicable("customer-managed keys are not required by configuration (require_cmek)",
                               kms_key=key or None)
     if key:

@@ -73,7 +73,7 @@ def _destination_days(ctx: CheckContext, destination: str) -> tuple[float | None
 
 def sink_all_logs_retained(resource: Resource, ctx: CheckContext) -> Outcome:
     """An enabled sink with no filter exports all logs to a destination keeping them >= retention_days."""
-    needed = float(ctx.setting("retention_days", 365))
+    needed = float(ctx.setting("retention_days"))
     notes: list[str] = []
     for sink in ctx.resources(T.LOG_SINK):
         d = data(sink)
