@@ -1,0 +1,82 @@
+"""``trustsweep checks list|show``: the checks the installed plugins declare, with their settings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .cli import _format, _json_out, _mapping, _registry, _table, handled
+from .errors import UserError
+from .model import CheckSpec
+from .settings import describe, show_default, spec_dict, suggestion
+
+FormatOpt = Annotated[str, typer.Option("--format", help="table or json.")]
+
+
+def _as_json(check: CheckSpec, criteria: list[str]) -> dict[str, Any]:
+    return {"id": check.id, "title": check.title, "provider": check.provider, "severity": check.severity.value,
+            "resource_types": list(check.resource_types), "criteria": criteria, "rationale": check.rationale,
+            "remediation": check.remediation, "aliases": list(check.aliases), "plugin": check.plugin,
+            "settings": [spec_dict(s) for s in check.settings]}
+
+
+def checks_list(
+    provider: Annotated[Optional[str], typer.Option("--provider", "-p", help="Only this provider's checks.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Every check with its severity, the SOC 2 criteria it evidences and its settings' defaults."""
+    with handled():
+        _format(fmt)
+        registry = _registry()
+        if provider is not None:
+            registry.provider_spec(provider)
+        index = _mapping(registry).check_index()
+        checks = registry.checks_for(provider)
+        if fmt == "json":
+            _json_out([_as_json(c, index.get(c.id, [])) for c in checks])
+        else:
+            _table(f"Checks ({len(checks)}; settings: trustsweep checks show ID)",
+                   ["id", "severity", "criteria", "title", "settings"],
+                   [[c.id, c.severity.value, " ".join(index.get(c.id, [])), c.title,
+                     " ".join(f"{s.name}={show_default(s, short=True)}" for s in c.settings)] for c in checks])
+
+
+def checks_show(
+    check_id: Annotated[str, typer.Argument(help="A check id (or an old alias).")],
+    fmt: FormatOpt = "table",
+) -> None:
+    """One check in full: what it verifies, why, how to fix it, and each setting it reads."""
+    with handled():
+        _format(fmt)
+        registry = _registry()
+        current = registry.resolve_check_id(check_id)
+        if current is None:
+            raise UserError(f"unknown check id {check_id!r}{suggestion(check_id, registry.checks)}")
+        check = registry.checks[current]
+        criteria = _mapping(registry).check_index().get(check.id, [])
+        if fmt == "json":
+            _json_out(_as_json(check, criteria))
+            return
+        for label, value in (("id", check.id), ("title", check.title), ("provider", check.provider),
+                             ("severity", check.severity.value), ("resource types", " ".join(check.resource_types)),
+                             ("criteria", " ".join(criteria)), ("rationale", check.rationale),
+                             ("remediation", check.remediation), ("aliases", " ".join(check.aliases))):
+            if value:
+                typer.echo(f"{label}: {value}")
+        if not check.settings:
+            typer.echo("settings: none")
+            return
+        _table(f"Settings of {check.id}", ["setting", "type", "default", "meaning"],
+               [[s.name, describe(s), show_default(s), s.help] for s in check.settings])
+        typer.echo(f"Set them in the config file under checks: {check.id}: or, for every {check.provider} "
+                   f"check, settings: {check.provider}:")
+
+
+def register(checks_app: typer.Typer) -> None:
+    """Add ``list`` and ``show`` to the ``checks`` command group (once, however often main() runs)."""
+    if getattr(checks_app, "_trustsweep_checks_commands", False):
+        return
+    checks_app._trustsweep_checks_commands = True  # type: ignore[attr-defined]
+    checks_app.command("list")(checks_list)
+    checks_app.command("show")(checks_show)
