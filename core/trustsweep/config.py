@@ -81,6 +81,16 @@ def _checked(doc: yamlfile.Located, where: str, specs: list[SettingSpec], values
     return out
 
 
+def _checked_all(doc: yamlfile.Located, where: str, declared: dict[str, list[SettingSpec]],
+                 values: dict[str, Any]) -> dict[str, Any]:
+    """Every entry of ``values`` validated; a name nothing declares is refused, with a suggestion."""
+    for name in values:
+        if name not in declared:
+            hint = suggestion(name, declared) if declared else " (this check has no settings)"
+            raise doc.error(f"{where}: unknown setting {name!r}{hint}", values, name)
+    return {name: _checked(doc, where, declared[name], values, name) for name in values}
+
+
 def _provider_settings(doc: yamlfile.Located, data: dict[str, Any], registry: Registry) -> dict[str, dict[str, Any]]:
     settings = data.get("settings") or {}
     if not isinstance(settings, dict):
@@ -93,11 +103,7 @@ def _provider_settings(doc: yamlfile.Located, data: dict[str, Any], registry: Re
             raise doc.error(f"settings: unknown provider {provider!r}{hint}", settings, provider)
         if not isinstance(values, dict):
             raise doc.error(f"settings.{provider} must be a mapping of setting names to values", settings, provider)
-        declared = provider_wide(spec, registry.checks.values())
-        for name in values:
-            if name not in declared:
-                raise doc.error(f"settings.{provider}: unknown setting {name!r}{suggestion(name, declared)}", values, name)
-        out[provider] = {name: _checked(doc, f"settings.{provider}", declared[name], values, name) for name in values}
+        out[provider] = _checked_all(doc, f"settings.{provider}", provider_wide(spec, registry.checks.values()), values)
     return out
 
 
@@ -114,12 +120,7 @@ def _check_settings(doc: yamlfile.Located, data: dict[str, Any], registry: Regis
             raise doc.error(f"{check_id}: settings of check {current!r} are given twice (id and alias)", checks, check_id)
         if not isinstance(values, dict):
             raise doc.error(f"{check_id}: settings must be a mapping", checks, check_id)
-        declared = {s.name: s for s in registry.checks[current].settings}
-        for name in values:
-            if name not in declared:
-                hint = suggestion(name, declared) if declared else " (this check has no settings)"
-                raise doc.error(f"{check_id}: unknown setting {name!r}{hint}", values, name)
-        out[current] = {name: _checked(doc, check_id, [declared[name]], values, name) for name in values}
+        out[current] = _checked_all(doc, check_id, {s.name: [s] for s in registry.checks[current].settings}, values)
     return out
 
 
