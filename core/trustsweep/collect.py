@@ -11,18 +11,24 @@ from contextlib import contextmanager
 from .errors import UserError
 from .model import Collected, CollectionError, WorkUnit
 from .provider import load_object
+from .redact import redactor
 
 DEFAULT_WORKERS = 16
 
 
 def run_unit(unit: WorkUnit) -> Collected:
-    """Collect one unit. Never raises: a failure becomes a CollectionError with the reason."""
+    """Collect one unit. Never raises: a failure becomes a CollectionError with the reason.
+
+    Every resource is redacted here, on the worker, before it is sent back, saved or stored.
+    """
     start = time.perf_counter()
     try:
         collector = load_object(unit.collector)
         out = collector(unit)
         if not isinstance(out, Collected):
             raise TypeError(f"collector {unit.collector} returned {type(out).__name__}, not Collected")
+        redaction = unit.redaction or redactor()
+        out.resources = [redaction.resource(r) for r in out.resources]
     except Exception as exc:
         out = Collected(
             unit,

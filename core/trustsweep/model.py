@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .redact import Redactor
 
 
 class Status(StrEnum):
@@ -45,8 +48,11 @@ class Target:
     attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def public_attrs(self) -> dict[str, Any]:
-        """The attrs that may be written down (no ``secret_*`` key)."""
-        return {k: v for k, v in self.attrs.items() if not k.startswith("secret_")}
+        """The attrs that may be written down: no ``secret_*`` key, secret-looking values redacted
+        (a project label ``db_password``; see :mod:`trustsweep.redact`)."""
+        from .redact import redactor
+
+        return redactor().tree({k: v for k, v in self.attrs.items() if not k.startswith("secret_")})
 
 
 @dataclass(slots=True)
@@ -246,7 +252,8 @@ class WorkUnit:
 
     ``collector`` is the dotted path (``"module:function"``) of a function taking this unit and
     returning a :class:`Collected`. Workers import it themselves, so a unit can run in a thread, a
-    process or on a Dask worker.
+    process or on a Dask worker. ``redaction`` (set by the engine from the provider's declared
+    secret fields) is applied to every resource the unit returns, on the worker.
     """
 
     provider: str
@@ -256,6 +263,7 @@ class WorkUnit:
     collector: str
     resource_types: tuple[str, ...]
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    redaction: Redactor | None = field(default=None, hash=False, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -275,6 +283,9 @@ class ProviderSpec:
 
     ``settings`` declares what ``settings.<name>`` in the config file may hold besides the
     provider's check settings (collection options: timeouts, production accounts…).
+    ``secret_fields`` are dotted paths inside ``Resource.properties`` whose values are secrets
+    (``data.masterAuth.password``); they are redacted at collection, with the generic rules of
+    :mod:`trustsweep.redact`, before anything is written.
     """
 
     name: str
@@ -283,6 +294,7 @@ class ProviderSpec:
     plugin: str = ""
     description: str = ""
     settings: tuple[SettingSpec, ...] = ()
+    secret_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

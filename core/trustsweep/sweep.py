@@ -10,7 +10,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +36,7 @@ from .model import (
 )
 from .plugins import PluginInfo, Registry
 from .provider import TargetInventory
+from .redact import redactor
 
 
 class Progress(Protocol):
@@ -244,10 +245,11 @@ def run_sweep(
             acc.add_target(Target(name, "*"), [], [CollectionError(name, "*", "global", "targets", types, f"{type(exc).__name__}: {exc}")])
             continue
         provider_units: list[WorkUnit] = []
+        redaction = redactor(registry.provider_spec(name).secret_fields)
         for target in found:
             swept_targets.append(target)
             try:
-                provider_units.extend(provider.work(target, regions))
+                provider_units.extend(replace(u, redaction=redaction) for u in provider.work(target, regions))
             except Exception as exc:
                 acc.add_target(target, [], [CollectionError(name, target.id, "global", "plan", types, f"{type(exc).__name__}: {exc}")])
         progress.planned(name, len(provider_units))
@@ -302,8 +304,10 @@ def evaluate_inventory(
     all_waivers = [*config.waivers, *waivers]
     evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
     acc = _Accumulator(evaluator, None, started)
-    for inv in loaded:
-        acc.add_target(inv.target, inv.resources, inv.errors)
+    redactions = {name: redactor(registry.provider_spec(name).secret_fields) for name in providers}
+    for inv in loaded:  # an inventory saved before redaction existed must not carry secrets further
+        redaction = redactions[inv.target.provider]
+        acc.add_target(inv.target, [redaction.resource(r) for r in inv.resources], inv.errors)
     targets = [inv.target for inv in loaded]
     acc.check_something_swept(providers, checks.values(),
                               {p: _found(targets, acc.resources, p, inventory=True) for p in providers})

@@ -6,13 +6,22 @@ from trustsweep.hookspecs import hookimpl
 from trustsweep.model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec
 
 
+# ARM and Resource Graph properties are kept mostly whole, so these fields would reach the inventory
+# (tags and secret-looking values anywhere are redacted by the engine's generic rules as well)
+SECRET_FIELDS = (
+    "osProfile.adminPassword", "osProfile.customData", "userData",  # virtual machines
+    "administratorLoginPassword",  # SQL servers
+    "siteConfig.appSettings", "siteConfig.connectionStrings",  # App Service
+)
+
+
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
     from .catalog import PROVIDER_SETTINGS
 
     return [ProviderSpec("azure", "Microsoft Azure", "trustsweep_azure.provider:AzureProvider",
                          description="Subscriptions through Resource Graph, Resource Manager and Microsoft Graph",
-                         settings=PROVIDER_SETTINGS)]
+                         settings=PROVIDER_SETTINGS, secret_fields=SECRET_FIELDS)]
 
 
 @hookimpl

@@ -147,12 +147,21 @@ PROVIDER_SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("findings_page_size", "int", 1000, "Security Command Center findings per page", min=1, max=1000),
 )
 
+# CAI records are kept whole, so these fields would reach the inventory (labels, environment maps and
+# secret-looking values anywhere are redacted by the engine's generic rules as well)
+SECRET_FIELDS = (
+    "data.masterAuth.password", "data.masterAuth.clientKey",  # GKE basic auth and client certificate key
+    "data.rootPassword",  # Cloud SQL
+    "data.privateKeyData",  # service-account keys
+    "data.metadata.items.value",  # instance metadata (startup scripts, ssh keys)
+)
+
 
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
     return [ProviderSpec(P, "Google Cloud", "trustsweep_gcp.provider:GcpProvider",
                          description="Projects through Cloud Asset Inventory and Security Command Center",
-                         settings=PROVIDER_SETTINGS)]
+                         settings=PROVIDER_SETTINGS, secret_fields=SECRET_FIELDS)]
 
 
 @hookimpl
