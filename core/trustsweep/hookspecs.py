@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from .export import ExporterSpec
     from .model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec
     from .sweep import Sweep
 
@@ -90,4 +91,16 @@ def trustsweep_sweep_finished(sweep: Sweep, out_dir: Path | None) -> None:
 
     Use it to send notifications or write extra reports. Exceptions raised here are reported
     and do not change the sweep's outcome. Added in 0.1.
+    """
+
+
+@hookspec
+def trustsweep_exporters() -> list[ExporterSpec]:
+    """Declare export formats that ``--export NAME`` writes beside the OSCAL bundle.
+
+    :return: a list of :class:`~trustsweep.export.ExporterSpec`; ``writer`` is the dotted path of
+        ``writer(sweep, out_dir, options) -> list[Path]``, imported only when the format is asked for.
+
+    Called once at start-up; results are concatenated. Format names are unique across plugins; a
+    clash is an error naming both plugins. Added in 0.2.
     """

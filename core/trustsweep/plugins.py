@@ -18,6 +18,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import UserError
+from .export import ExporterSpec
 from .model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec, SettingSpec
 from .provider import Provider, load_object
 from .settings import declaration_problem
@@ -67,6 +68,7 @@ class Registry:
     options: list[OptionSpec] = field(default_factory=list)
     mapping_files: list[Path] = field(default_factory=list)
     emulators: dict[str, EmulatorSpec] = field(default_factory=dict)
+    exporters: dict[str, ExporterSpec] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -154,6 +156,12 @@ class Registry:
         for _plugin_name, specs in self._impls("trustsweep_emulators"):
             for spec in specs:
                 self.emulators[spec.provider] = spec
+        for plugin_name, specs in self._impls("trustsweep_exporters"):
+            for spec in specs:
+                if spec.name in self.exporters:
+                    other = self.exporters[spec.name].plugin
+                    raise UserError(f"export format {spec.name!r} is declared by both plugin {other!r} and plugin {plugin_name!r}")
+                self.exporters[spec.name] = replace(spec, plugin=plugin_name)
 
     # -- lookups -------------------------------------------------------------------------------
 
