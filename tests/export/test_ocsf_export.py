@@ -63,3 +63,11 @@ def test_unknown_option_is_a_usage_error(registry) -> None:
         parse_exports(registry.exporters, ["ocsf:everything"])
     with pytest.raises(UserError, match="unknown --export format 'pdf'"):
         parse_exports(registry.exporters, ["pdf"])
+
+
+def test_finding_uid_is_uuid5() -> None:
+    import uuid
+
+    from trustsweep.export.ocsf import _NAMESPACE, finding_uid
+
+    assert finding_uid("aws.s3.x", "aws|1|arn") == str(uuid.uuid5(_NAMESPACE, "aws.s3.x|aws|1|arn"))

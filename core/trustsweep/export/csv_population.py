@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .rows import attestation_summary, criterion_title, result_rows
+from .rows import attestation_summary, criteria_index, criterion_title, resource_names
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
@@ -26,40 +26,56 @@ CRITERION_COLUMNS = (
     "sweep_id", "sweep_started", "criterion", "title", "state", "basis", "pass", "fail", "error",
     "not_applicable", "waived", "checks", "attestations", "reason",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = "=+-@\t\r"
 
 
 def neutralise(value: object) -> str:
     """A cell as text, defused against spreadsheet formula injection."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return "'" + text if text[:1] in _FORMULA_START and text else text
 
 
-def _write(path: Path, header: Iterable[str], rows: Iterable[Iterable[object]]) -> Path:
+def _write(path: Path, header: Iterable[str], rows: Iterable[list[str]]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(header)
-        writer.writerows([neutralise(cell) for cell in row] for row in rows)
+        writer.writerows(rows)
     return path
 
 
 def write(sweep: Sweep, out_dir: Path, options: Collection[str] = ()) -> list[Path]:
     started = sweep.started.isoformat()
 
-    def results() -> Iterable[list[object]]:
-        for row in result_rows(sweep):
-            r, w = row.result, row.result.waiver
-            yield [sweep.id, started, r.provider, r.target, r.region, r.resource_type, r.resource_id,
-                   row.resource_name, r.check_id, row.title, " ".join(row.criteria), r.status.value,
-                   row.severity, r.reason, w.approved_by if w else "",
-                   w.expires.isoformat() if w else "", w.reason if w else ""]
+    index, names = criteria_index(sweep), resource_names(sweep)
+    meta = {cid: (spec.title, spec.severity.value) for cid, spec in sweep.checks.items()}
 
-    def criteria() -> Iterable[list[object]]:
+    safe: dict[str, str] = {}  # the cells that repeat (target, region, check…), neutralised once
+
+    def once(value: str) -> str:
+        cell = safe.get(value)
+        if cell is None:
+            cell = safe[value] = neutralise(value)
+        return cell
+
+    def results() -> Iterable[list[str]]:
+        sweep_cells = [once(sweep.id), once(started)]
+        for r in sweep.results:
+            w = r.waiver
+            title, severity = meta.get(r.check_id, (r.check_id, ""))
+            name = names.get(r.resource_key, "")
+            yield [*sweep_cells, once(r.provider), once(r.target), once(r.region), once(r.resource_type),
+                   neutralise(r.resource_id), neutralise(name) if name else "", once(r.check_id), once(title),
+                   once(" ".join(index.get(r.check_id, ()))), r.status.value, once(severity), neutralise(r.reason),
+                   neutralise(w.approved_by) if w else "", w.expires.isoformat() if w else "",
+                   neutralise(w.reason) if w else ""]
+
+    def criteria() -> Iterable[list[str]]:
         for f in sweep.findings:
             c = f.counts
-            yield [sweep.id, started, f.criterion_id, criterion_title(sweep, f), f.state, f.basis.value,
-                   c.get("pass", 0), c.get("fail", 0), c.get("error", 0), c.get("not_applicable", 0),
-                   f.waived, " ".join(f.checks), attestation_summary(f), f.reason]
+            yield [neutralise(v) for v in (
+                sweep.id, started, f.criterion_id, criterion_title(sweep, f), f.state, f.basis.value,
+                c.get("pass", 0), c.get("fail", 0), c.get("error", 0), c.get("not_applicable", 0), f.waived,
+                " ".join(f.checks), attestation_summary(f), f.reason)]
 
     return [_write(out_dir / "results.csv", RESULT_COLUMNS, results()),
             _write(out_dir / "criteria.csv", CRITERION_COLUMNS, criteria())]

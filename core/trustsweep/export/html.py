@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..aggregate import SATISFIED
 from ..model import Status
-from .rows import ResultRow, attestation_summary, criterion_title, result_rows
+from .rows import ResultRow, attestation_summary, criteria_index, criterion_title, resource_names
 
 if TYPE_CHECKING:
     from ..aggregate import CriterionFinding
@@ -160,18 +160,18 @@ def _problems(problems: list[ResultRow]) -> Iterator[str]:
     yield "</section>"
 
 
-def _passing(passing: dict[str, list[ResultRow]]) -> Iterator[str]:
+def _passing(passing: dict[str, list[ResultRow]], counts: Counter[str]) -> Iterator[str]:
     yield "<section id='passing'><h2>Passing population</h2>"
     yield "<p>What passed, per check: the population an auditor samples from (complete in results.csv).</p>"
     for check_id in sorted(passing):
         rows = passing[check_id]
-        yield (f"<details><summary><code>{esc(check_id)}</code> {esc(rows[0].title)}: {len(rows)} passing"
+        yield (f"<details><summary><code>{esc(check_id)}</code> {esc(rows[0].title)}: {counts[check_id]} passing"
                "</summary>")
         yield from _table(["resource", "target", "region", "reason"],
                           ([f"<code>{esc(r.result.resource_id)}</code>", esc(r.result.target), esc(r.result.region),
                             esc(r.result.reason)] for r in rows[:MAX_PASSING_PER_CHECK]))
-        if len(rows) > MAX_PASSING_PER_CHECK:
-            yield f"<p>{len(rows) - MAX_PASSING_PER_CHECK} more in results.csv.</p>"
+        if counts[check_id] > len(rows):
+            yield f"<p>{counts[check_id] - len(rows)} more in results.csv.</p>"
         yield "</details>"
     if not passing:
         yield "<p>No check passed.</p>"
@@ -229,12 +229,17 @@ def render(sweep: Sweep, window: Window | None = None) -> Iterator[str]:
     """The page, in chunks (the failures and the passing population are streamed)."""
     problems: list[ResultRow] = []
     passing: dict[str, list[ResultRow]] = defaultdict(list)
-    for row in result_rows(sweep):
-        status = row.result.status
-        if status in (Status.FAIL, Status.ERROR):
-            problems.append(row)
-        elif status is Status.PASS:
-            passing[row.result.check_id].append(row)
+    passing_count: Counter[str] = Counter()
+    index, names = criteria_index(sweep), resource_names(sweep)
+    for r in sweep.results:  # rows are built only for what the page shows
+        if r.status is Status.PASS:
+            passing_count[r.check_id] += 1
+            if passing_count[r.check_id] > MAX_PASSING_PER_CHECK:
+                continue
+        elif r.status is not Status.FAIL and r.status is not Status.ERROR:
+            continue
+        row = ResultRow(r, sweep.checks.get(r.check_id), index.get(r.check_id, ()), names.get(r.resource_key, ""))
+        (passing[r.check_id] if r.status is Status.PASS else problems).append(row)
     title = f"trustsweep SOC 2 report, {sweep.started.date().isoformat()}"
     yield (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
            f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
@@ -246,7 +251,7 @@ def render(sweep: Sweep, window: Window | None = None) -> Iterator[str]:
     yield from _summary(sweep)
     yield from _criteria(sweep)
     yield from _problems(problems)
-    yield from _passing(passing)
+    yield from _passing(passing, passing_count)
     yield from _evidence(sweep)
     yield from _scope(sweep)
     if window is not None:

@@ -34,10 +34,20 @@ class ResultRow:
         return self.spec.remediation if self.spec else ""
 
 
+def criteria_index(sweep: Sweep) -> dict[str, tuple[str, ...]]:
+    """Check id → the criteria it is mapped to."""
+    return {check: tuple(criteria) for check, criteria in sweep.mapping.check_index().items()}
+
+
+def resource_names(sweep: Sweep) -> dict[str, str]:
+    """Resource key → display name, where the name says more than the id."""
+    return {r.key: r.name for r in sweep.resources if r.name and r.name != r.id}
+
+
 def result_rows(sweep: Sweep) -> Iterator[ResultRow]:
     """Every check result of the sweep, in order, with its check's metadata and criteria."""
-    index = {check: tuple(criteria) for check, criteria in sweep.mapping.check_index().items()}
-    names = {r.key: r.name for r in sweep.resources if r.name and r.name != r.id}
+    index = criteria_index(sweep)
+    names = resource_names(sweep)
     for result in sweep.results:
         yield ResultRow(result, sweep.checks.get(result.check_id), index.get(result.check_id, ()),
                         names.get(result.resource_key, ""))
