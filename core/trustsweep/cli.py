@@ -422,11 +422,12 @@ def validate(
 
 
 def _register_extensions() -> None:
-    """Commands that live in their own modules (checks, evidence store)."""
-    from . import cli_checks, cli_store
+    """Commands that live in their own modules (checks, evidence store, reports)."""
+    from . import cli_checks, cli_report, cli_store
 
     cli_checks.register(checks_app)
     cli_store.register(app)
+    cli_report.register(app)
 
 
 def _describe_provider_options() -> None:
