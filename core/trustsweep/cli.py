@@ -165,21 +165,39 @@ NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this
 
 def _emit(sweep: Sweep, registry: Registry, out: Path | None, oscal_version: str, fmt: str,
           store_url: str | None, no_store: bool, quiet: bool = False) -> None:
-    """Store the sweep, write the documents, print the summary; one direction, in that order."""
-    from .report.summary import print_summary, write_summary
+    """Outputs, then the ledger, then plugins and the summary; one direction, in that order.
 
-    history = ""
-    if not no_store:
-        from .store import recent_history_markdown, record_sweep
+    The bundle and ``summary.md`` are written to a temporary directory and moved into ``out``
+    inside the store's append transaction (so they carry the chain head and the summary the
+    history including this sweep): if writing them fails nothing is stored (exit 2); if the
+    store then fails, the outputs are taken back and ``out`` is as it was.
+    """
+    from .outputs import Staged, write_outputs
+    from .report.summary import print_summary
 
-        record_sweep(sweep, store_url)
+    staged: Staged | None = None
+
+    def place(store: Any = None) -> None:
+        nonlocal staged
         if out is not None:
-            history = recent_history_markdown(store_url)
-    if out is not None:
-        from .oscal import write_bundle
+            from .store import history_markdown
 
-        write_bundle(sweep, out, oscal_version=oscal_version, fmt=fmt)
-        write_summary(sweep, out / "summary.md", history=history)
+            staged = write_outputs(sweep, out, oscal_version=oscal_version, fmt=fmt,
+                                   history=(lambda: history_markdown(store)) if store is not None else (lambda: ""))
+
+    if no_store:
+        place()
+    else:
+        from .store import record_sweep
+
+        try:
+            record_sweep(sweep, store_url, before_commit=place)
+        except BaseException:
+            if staged is not None:
+                staged.undo()
+            raise
+    if staged is not None:
+        staged.finish()
     try:
         registry.pm.hook.trustsweep_sweep_finished(sweep=sweep, out_dir=out)
     except Exception as exc:  # a notification plugin must not change the outcome
@@ -210,6 +228,21 @@ def _validate_common(oscal_version: str, fmt: str, out: Path | None) -> None:
     if fmt not in ("json", "yaml"):
         raise UserError(f"unsupported --format {fmt!r} (json or yaml)")
     _check_out_dir(out)
+
+
+def _stored_evidence(store_url: str | None, no_store: bool) -> Any:
+    """What reads the store's attestations and waivers, once all input is checked (``None``: no store).
+
+    The URL is checked now (bad input before any work); the store is neither opened nor created
+    until the reader is called, and a SQLite store that does not exist yet is not created then.
+    """
+    if no_store:
+        return None
+    from .store import recorded_evidence
+    from .store.urls import parse_url
+
+    parse_url(store_url)
+    return lambda: recorded_evidence(store_url)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -249,34 +282,18 @@ def sweep(
         for name, regions in split_targets(region, provider).items():
             if regions:
                 options.setdefault(name, {})["regions"] = regions
+        evidence = _stored_evidence(store, no_store)
         from .report.progress import CliProgress
 
         with CliProgress(enabled=not quiet) as progress, make_executor(executor, workers) as pool:
             result = run_sweep(
                 registry, mapping_, providers=provider, targets=target, provider_options=options,
                 config=cfg, executor=pool, progress=progress, save_inventory=save_inventory,
-                only_checks=check, waivers=_stored_waivers(store, no_store),
-                attestations=_stored_attestations(store, no_store),
+                only_checks=check, evidence=evidence,
             )
         _emit(result, registry, out, oscal_version, fmt, store, no_store)
         _say_what_was_empty(result)
     raise typer.Exit(result.exit_code)
-
-
-def _stored_attestations(store_url: str | None, no_store: bool) -> list[Any]:
-    if no_store:
-        return []
-    from .store import current_attestations
-
-    return current_attestations(store_url)
-
-
-def _stored_waivers(store_url: str | None, no_store: bool) -> list[Any]:
-    if no_store:
-        return []
-    from .store import current_waivers
-
-    return current_waivers(store_url)
 
 
 @app.command()
@@ -297,10 +314,8 @@ def evaluate(
 
         _validate_common(oscal_version, fmt, out)
         registry, mapping_, cfg = _load_context(mapping, config)
-        result = evaluate_inventory(
-            registry, mapping_, inventory, config=cfg, only_checks=check,
-            waivers=_stored_waivers(store, no_store), attestations=_stored_attestations(store, no_store),
-        )
+        result = evaluate_inventory(registry, mapping_, inventory, config=cfg, only_checks=check,
+                                    evidence=_stored_evidence(store, no_store))
         _emit(result, registry, out, oscal_version, fmt, store, no_store)
         _say_what_was_empty(result)
     raise typer.Exit(result.exit_code)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +37,11 @@ from .model import (
 from .plugins import PluginInfo, Registry
 from .provider import TargetInventory
 from .redact import redactor
+
+
+#: Reads the attestations and waivers on record (the evidence store); called once all input is
+#: checked and the targets are listed, so bad input never opens (or creates) a store.
+EvidenceReader = Callable[[], tuple[Sequence[Attestation], Sequence[Waiver]]]
 
 
 class Progress(Protocol):
@@ -217,9 +222,14 @@ def run_sweep(
     only_checks: Sequence[str] = (),
     attestations: Sequence[Attestation] = (),
     waivers: Sequence[Waiver] = (),
+    evidence: EvidenceReader | None = None,
     now: dt.datetime | None = None,
 ) -> Sweep:
-    """Sweep live targets through the providers' plugins."""
+    """Sweep live targets through the providers' plugins.
+
+    ``evidence`` adds the stored attestations and waivers; it is called after every provider has
+    listed its targets (where a plugin refuses bad input) and before any collection.
+    """
     progress = progress or _Silent()
     config = config or Config()
     for name in providers:
@@ -227,11 +237,9 @@ def run_sweep(
     checks = _checks_for(registry, providers, only_checks)
     started = now or dt.datetime.now(dt.timezone.utc)
     per_provider = split_targets(targets, providers)
-    all_waivers = [*config.waivers, *waivers]
-    evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
-    acc = _Accumulator(evaluator, save_inventory, started)
     swept_targets: list[Target] = []
     units: list[WorkUnit] = []
+    failed: list[tuple[Target, CollectionError]] = []  # targets (or their listing) that could not be planned
     for name in providers:
         options = {**config.settings.get(name, {}), **(provider_options or {}).get(name, {})}
         types = _provider_types(checks.values(), name)
@@ -242,7 +250,7 @@ def run_sweep(
             raise
         except Exception as exc:
             progress.message(f"{name}: could not list targets: {exc}")
-            acc.add_target(Target(name, "*"), [], [CollectionError(name, "*", "global", "targets", types, f"{type(exc).__name__}: {exc}")])
+            failed.append((Target(name, "*"), CollectionError(name, "*", "global", "targets", types, f"{type(exc).__name__}: {exc}")))
             continue
         provider_units: list[WorkUnit] = []
         redaction = redactor(registry.provider_spec(name).secret_fields)
@@ -251,10 +259,16 @@ def run_sweep(
             try:
                 provider_units.extend(replace(u, redaction=redaction) for u in provider.work(target, regions))
             except Exception as exc:
-                acc.add_target(target, [], [CollectionError(name, target.id, "global", "plan", types, f"{type(exc).__name__}: {exc}")])
+                failed.append((target, CollectionError(name, target.id, "global", "plan", types, f"{type(exc).__name__}: {exc}")))
         progress.planned(name, len(provider_units))
         units.extend(provider_units)
 
+    attestations, waivers = _with_stored(attestations, waivers, evidence)
+    all_waivers = [*config.waivers, *waivers]
+    evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
+    acc = _Accumulator(evaluator, save_inventory, started)
+    for target, error in failed:
+        acc.add_target(target, [], [error])
     pending: dict[tuple[str, str], int] = defaultdict(int)
     target_of: dict[tuple[str, str], Target] = {}
     for unit in units:
@@ -288,9 +302,14 @@ def evaluate_inventory(
     only_checks: Sequence[str] = (),
     attestations: Sequence[Attestation] = (),
     waivers: Sequence[Waiver] = (),
+    evidence: EvidenceReader | None = None,
     now: dt.datetime | None = None,
 ) -> Sweep:
-    """Re-evaluate a saved inventory offline (no cloud API is called)."""
+    """Re-evaluate a saved inventory offline (no cloud API is called).
+
+    Every file is read and checked before ``evidence`` (the stored attestations and waivers) is
+    called and before anything is evaluated.
+    """
     config = config or Config()
     files = inventory_files(directory)
     loaded = [load_file(path) for path in files]  # validate every file before evaluating any
@@ -301,6 +320,7 @@ def evaluate_inventory(
             raise UserError(f"provider {name!r} is not installed (installed: {', '.join(sorted(registry.providers)) or 'none'})", path=path)
     checks = _checks_for(registry, providers, only_checks)
     started = now or dt.datetime.now(dt.timezone.utc)
+    attestations, waivers = _with_stored(attestations, waivers, evidence)
     all_waivers = [*config.waivers, *waivers]
     evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
     acc = _Accumulator(evaluator, None, started)
@@ -314,6 +334,12 @@ def evaluate_inventory(
     collected_at = min(inv.collected_at for inv in loaded)
     return _finish(registry, mapping, started, providers, [inv.target for inv in loaded], acc, checks,
                    attestations, all_waivers, {"inventory": str(directory), "collected_at": collected_at.isoformat()})
+
+
+def _with_stored(attestations: Sequence[Attestation], waivers: Sequence[Waiver],
+                 evidence: EvidenceReader | None) -> tuple[list[Attestation], list[Waiver]]:
+    stored_attestations, stored_waivers = evidence() if evidence is not None else ((), ())
+    return [*attestations, *stored_attestations], [*waivers, *stored_waivers]
 
 
 def _finish(

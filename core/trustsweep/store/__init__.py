@@ -7,6 +7,7 @@ PostgreSQL writer role's grants.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..model import Attestation, Waiver
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from ..sweep import Sweep
     from .ledger import EvidenceStore
 
-__all__ = ["record_sweep", "current_attestations", "current_waivers", "open_store"]
+__all__ = ["record_sweep", "current_attestations", "current_waivers", "open_store", "recorded_evidence"]
 
 
 def open_store(url: str | None, *, create: bool = True) -> EvidenceStore:
@@ -25,10 +26,32 @@ def open_store(url: str | None, *, create: bool = True) -> EvidenceStore:
     return EvidenceStore.open(url, create=create)
 
 
-def record_sweep(sweep: Sweep, url: str | None) -> str:
-    """Append the sweep in one transaction; set ``sweep.chain_head`` to its hash and return it."""
+def record_sweep(sweep: Sweep, url: str | None, *,
+                 before_commit: Callable[[EvidenceStore], None] | None = None) -> str:
+    """Append the sweep in one transaction; set ``sweep.chain_head`` to its hash and return it.
+
+    ``before_commit(store)`` runs inside that transaction once the entry is written (with
+    ``sweep.chain_head`` set; reading ``store`` sees the new entry): the CLI writes its outputs
+    there. If it raises, or the commit fails, nothing is stored and ``sweep.chain_head`` is reset.
+    """
+    try:
+        with open_store(url) as store, store.translated():
+            return store.record(sweep, before_commit=before_commit)
+    except BaseException:
+        sweep.chain_head = ""
+        raise
+
+
+def recorded_evidence(url: str | None) -> tuple[list[Attestation], list[Waiver]]:
+    """Every attestation and waiver on record. A SQLite store that does not exist yet has none
+    and is not created here (it is created when a sweep is recorded)."""
+    from .urls import parse_url
+
+    parsed = parse_url(url)
+    if parsed.kind == "sqlite" and parsed.path is not None and not parsed.path.exists():
+        return [], []
     with open_store(url) as store, store.translated():
-        return store.record(sweep)
+        return store.attestations(), store.waivers()
 
 
 def current_attestations(url: str | None) -> list[Attestation]:
@@ -45,9 +68,14 @@ def current_waivers(url: str | None) -> list[Waiver]:
 
 def recent_history_markdown(url: str | None, last: int = 14) -> str:
     """The chart of each criterion over the last ``last`` stored sweeps, for ``summary.md``."""
+    with open_store(url) as store, store.translated():
+        return history_markdown(store, last)
+
+
+def history_markdown(store: EvidenceStore, last: int = 14) -> str:
+    """:func:`recent_history_markdown` of an open store (e.g. inside the transaction recording a sweep)."""
     from .history import load_history, render_markdown
 
-    with open_store(url) as store, store.translated():
-        hist = load_history(store, None, None)
+    hist = load_history(store, None, None)
     hist.sweeps = hist.sweeps[-last:]
     return render_markdown(hist, title=f"Criteria over the last {len(hist.sweeps)} stored sweep(s)")

@@ -13,7 +13,7 @@ import datetime as dt
 import queue
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,11 +154,14 @@ class EvidenceStore:
                 self.db.insert_file(digest, data)
             return self._insert_entry(seq, prev, kind, ident, content)
 
-    def record(self, sweep: Sweep, *, recorded: dt.datetime | None = None) -> str:
+    def record(self, sweep: Sweep, *, recorded: dt.datetime | None = None,
+               before_commit: Callable[[EvidenceStore], None] | None = None) -> str:
         """Append a sweep in ONE transaction; set ``sweep.chain_head`` to its hash and return it.
 
         Rows are encoded and digested chunk by chunk while a writer thread inserts the previous
-        chunk (the database drivers release the GIL while they work).
+        chunk (the database drivers release the GIL while they work). ``before_commit(self)``
+        runs last inside the transaction, with ``sweep.chain_head`` set; if it raises, the
+        transaction is rolled back and nothing is stored.
         """
         header = c.encode_header(sweep, recorded or _now())
         files = {}
@@ -182,7 +185,9 @@ class EvidenceStore:
             for digest_hex, data in files.items():
                 self.db.insert_file(digest_hex, data)
             entry = self._insert_entry(seq, prev, "sweep", sweep.id, header)
-        sweep.chain_head = entry.hash
+            sweep.chain_head = entry.hash
+            if before_commit is not None:
+                before_commit(self)
         return entry.hash
 
     def add_attestation(self, *, criterion: str, type_: str, data: bytes, filename: str, attested_by: str,
