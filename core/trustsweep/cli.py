@@ -307,6 +307,7 @@ def evaluate(
     check: CheckOpt = [],
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
+    accept_edited: Annotated[bool, typer.Option("--accept-edited", help="Evaluate inventory files that do not match their seal (edited, or saved without one); the results say so.")] = False,
 ) -> None:
     """Re-evaluate a saved inventory offline; no cloud API is called."""
     with handled():
@@ -315,7 +316,11 @@ def evaluate(
         _validate_common(oscal_version, fmt, out)
         registry, mapping_, cfg = _load_context(mapping, config)
         result = evaluate_inventory(registry, mapping_, inventory, config=cfg, only_checks=check,
-                                    evidence=_stored_evidence(store, no_store))
+                                    evidence=_stored_evidence(store, no_store), accept_edited=accept_edited)
+        from .provenance import warnings
+
+        for line in warnings(result.provenance, inventory):
+            typer.echo(f"trustsweep: warning: {line}", err=True)
         _emit(result, registry, out, oscal_version, fmt, store, no_store)
         _say_what_was_empty(result)
     raise typer.Exit(result.exit_code)

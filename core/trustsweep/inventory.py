@@ -5,13 +5,17 @@ Layout: ``DIR/<provider>/<target>.jsonl[.gz]``. The first line is a header::
     {"format": "trustsweep-inventory", "version": 1, "tool_version": ..., "provider": ...,
      "target": ..., "target_name": ..., "collected_at": ...}
 
-then one line per record: ``{"resource": {...}}`` or ``{"error": {...}}`` (a unit that failed).
+then one line per record: ``{"resource": {...}}`` or ``{"error": {...}}`` (a unit that failed),
+and last the seal: ``{"seal": {"sha256": ..., "lines": N}}``, the SHA-256 of the N (uncompressed)
+lines before it. A file whose lines do not match its seal was edited after it was saved; one
+without a seal (version 1, or cut short at a line end) cannot be checked. See :class:`SealCheck`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import io
 import os
 import re
@@ -27,7 +31,10 @@ from .errors import UserError
 from .model import CollectionError, Resource, Target
 
 FORMAT = "trustsweep-inventory"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1 had no seal
+SEAL_PREFIX = b'{"seal":'
+SEALED, EDITED, UNSEALED = "sealed", "edited", "unsealed"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -40,6 +47,9 @@ class InventoryFile:
     resources: list[Resource] = field(default_factory=list)
     errors: list[CollectionError] = field(default_factory=list)
     path: Path | None = None
+    sha256: str = ""  # of the lines as read (the seal excluded)
+    integrity: str = UNSEALED  # sealed | edited | unsealed
+    tool_version: str = ""
 
 
 def _filename(target: Target, gz: bool) -> str:
@@ -71,12 +81,21 @@ def save_target(
         "collected_at": collected_at.isoformat(),
     }
     raw: IO[bytes] = gzip.open(tmp, "wb", compresslevel=5) if gz else open(tmp, "wb")
+    digest, lines = hashlib.sha256(), 0
+
+    def write(line: bytes) -> None:
+        nonlocal lines
+        digest.update(line)
+        lines += 1
+        out.write(line)
+
     with raw as out:
-        out.write(orjson.dumps(header) + b"\n")
+        write(orjson.dumps(header) + b"\n")
         for resource in resources:
-            out.write(orjson.dumps({"resource": resource.to_dict()}, default=str) + b"\n")
+            write(orjson.dumps({"resource": resource.to_dict()}, default=str) + b"\n")
         for error in errors:
-            out.write(orjson.dumps({"error": error.to_dict()}) + b"\n")
+            write(orjson.dumps({"error": error.to_dict()}) + b"\n")
+        out.write(orjson.dumps({"seal": {"sha256": digest.hexdigest(), "lines": lines}}) + b"\n")
     os.replace(tmp, path)
     return path
 
@@ -90,12 +109,49 @@ def _open_lines(path: Path) -> Iterator[bytes]:
             yield from fh
 
 
+class SealCheck:
+    """Passes a file's lines through, hashing them, and holds back its seal line; then
+    :meth:`verdict` says whether the lines are the ones that were sealed."""
+
+    def __init__(self, lines: Iterable[bytes]) -> None:
+        self._lines = lines
+        self._digest = hashlib.sha256()
+        self._count = 0
+        self._seal: dict[str, Any] | None = None
+        self._after_seal = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        for line in self._lines:
+            if line.startswith(SEAL_PREFIX) and self._seal is None:
+                try:
+                    seal = orjson.loads(line)["seal"]
+                    self._seal = seal if isinstance(seal, dict) else {}
+                except (orjson.JSONDecodeError, KeyError, TypeError):
+                    self._seal = {}
+                continue
+            if self._seal is not None and line.strip():
+                self._after_seal = True
+            self._digest.update(line)
+            self._count += 1
+            yield line
+
+    def verdict(self) -> tuple[str, str]:
+        """(``sealed`` | ``edited`` | ``unsealed``, SHA-256 of the lines read)."""
+        digest = self._digest.hexdigest()
+        if self._seal is None:
+            return UNSEALED, digest
+        intact = (not self._after_seal and self._seal.get("sha256") == digest
+                  and self._seal.get("lines") == self._count)
+        return (SEALED if intact else EDITED), digest
+
+
 def load_file(path: Path) -> InventoryFile:
     """Load and validate one inventory file; any problem is a UserError naming file and line."""
     line_no = 0
     inv: InventoryFile | None = None
+    seal = SealCheck(_open_lines(path))
     try:
-        for line_no, line in enumerate(_open_lines(path), start=1):
+        for line_no, line in enumerate(seal, start=1):
             if not line.strip():
                 continue
             try:
@@ -121,14 +177,16 @@ def load_file(path: Path) -> InventoryFile:
                         path=path, place=f"line {line_no + 1}") from None
     if inv is None:
         raise UserError("empty inventory file (no header)", path=path)
+    inv.integrity, inv.sha256 = seal.verdict()
     return inv
 
 
 def _header(record: dict[str, Any], path: Path, line_no: int) -> InventoryFile:
     if record.get("format") != FORMAT:
         raise UserError(f"not a trustsweep inventory (format {record.get('format')!r})", path=path, place=f"line {line_no}")
-    if record.get("version") != VERSION:
-        raise UserError(f"unsupported inventory version {record.get('version')!r} (this trustsweep reads {VERSION})",
+    if record.get("version") not in READABLE_VERSIONS:
+        raise UserError(f"unsupported inventory version {record.get('version')!r} (this trustsweep reads "
+                        f"{', '.join(map(str, READABLE_VERSIONS))})",
                         path=path, place=f"line {line_no}")
     try:
         collected = dt.datetime.fromisoformat(record["collected_at"])
@@ -138,7 +196,8 @@ def _header(record: dict[str, Any], path: Path, line_no: int) -> InventoryFile:
         raise UserError(f"malformed header ({exc})", path=path, place=f"line {line_no}") from None
     if collected.tzinfo is None:
         collected = collected.replace(tzinfo=dt.timezone.utc)
-    return InventoryFile(target=target, collected_at=collected, path=path)
+    return InventoryFile(target=target, collected_at=collected, path=path,
+                         tool_version=str(record.get("tool_version") or ""))
 
 
 def inventory_files(directory: Path) -> list[Path]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from . import __version__
+from . import provenance as prov
 from .aggregate import CriterionFinding, aggregate
 from .collect import collect
 from .config import Config
@@ -84,6 +85,9 @@ class Sweep:
     stats: dict[str, Any] = field(default_factory=dict)
     tool_version: str = __version__
     chain_head: str = ""  # set by the evidence store: hash of this sweep in the chain
+    #: how the evidence was obtained: a live sweep, or a saved inventory evaluated offline
+    #: (its digest, collection time and seal integrity); see :mod:`trustsweep.provenance`
+    provenance: dict[str, Any] = field(default_factory=prov.live)
 
     @property
     def incomplete(self) -> bool:
@@ -303,12 +307,14 @@ def evaluate_inventory(
     attestations: Sequence[Attestation] = (),
     waivers: Sequence[Waiver] = (),
     evidence: EvidenceReader | None = None,
+    accept_edited: bool = False,
     now: dt.datetime | None = None,
 ) -> Sweep:
     """Re-evaluate a saved inventory offline (no cloud API is called).
 
     Every file is read and checked before ``evidence`` (the stored attestations and waivers) is
-    called and before anything is evaluated.
+    called and before anything is evaluated. A file that does not match its seal (edited, or
+    saved without one) is refused unless ``accept_edited``; the Sweep's provenance says which.
     """
     config = config or Config()
     files = inventory_files(directory)
@@ -319,6 +325,7 @@ def evaluate_inventory(
             path = next(inv.path for inv in loaded if inv.target.provider == name)
             raise UserError(f"provider {name!r} is not installed (installed: {', '.join(sorted(registry.providers)) or 'none'})", path=path)
     checks = _checks_for(registry, providers, only_checks)
+    prov.refuse_unsealed(loaded, accept_edited)
     started = now or dt.datetime.now(dt.timezone.utc)
     attestations, waivers = _with_stored(attestations, waivers, evidence)
     all_waivers = [*config.waivers, *waivers]
@@ -332,8 +339,10 @@ def evaluate_inventory(
     acc.check_something_swept(providers, checks.values(),
                               {p: _found(targets, acc.resources, p, inventory=True) for p in providers})
     collected_at = min(inv.collected_at for inv in loaded)
-    return _finish(registry, mapping, started, providers, [inv.target for inv in loaded], acc, checks,
-                   attestations, all_waivers, {"inventory": str(directory), "collected_at": collected_at.isoformat()})
+    sweep = _finish(registry, mapping, started, providers, [inv.target for inv in loaded], acc, checks,
+                    attestations, all_waivers, {"inventory": str(directory), "collected_at": collected_at.isoformat()})
+    sweep.provenance = prov.offline(directory, loaded)
+    return sweep
 
 
 def _with_stored(attestations: Sequence[Attestation], waivers: Sequence[Waiver],

@@ -37,7 +37,7 @@ def test_offline_evaluation_gives_the_live_verdicts(tmp_path: Path) -> None:
     assert [(f.criterion_id, f.state, f.basis) for f in live.findings] == \
            [(f.criterion_id, f.state, f.basis) for f in offline.findings]
     header = orjson.loads(gzip.open(next(inv.glob("synthetic/*.jsonl.gz"))).readline())
-    assert header["format"] == "trustsweep-inventory" and header["version"] == 1 and header["provider"] == PROVIDER
+    assert header["format"] == "trustsweep-inventory" and header["version"] == 2 and header["provider"] == PROVIDER
 
 
 def _write(tmp_path: Path, lines: list[bytes], gz: bool = False) -> Path:

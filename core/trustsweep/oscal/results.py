@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import orjson
 
+from .. import provenance
 from ..aggregate import SATISFIED
 from ..model import Attestation, CheckResult, Status
 from .common import (
@@ -351,6 +352,7 @@ class _Builder:
         targets = ", ".join(f"{t.provider}:{t.id}" for t in s.targets) or "none"
         props = [prop("sweep-id", s.id), prop("exit-code", s.exit_code), prop("incomplete", str(s.incomplete).lower()),
                  prop("mapping-digest", s.mapping.digest)]
+        props += [prop(name, value) for name, value in provenance.props(s.provenance)]
         props += [prop("provider", p) for p in s.providers]
         props += [prop(f"count-{k.replace('_', '-')}", v) for k, v in counts.items()]
         if s.collection_errors:
@@ -362,7 +364,7 @@ class _Builder:
             "uuid": self.sid,
             "title": line(f"trustsweep sweep of {', '.join(s.providers) or 'no provider'} at {timestamp(s.started)}"),
             "description": prose(
-                f"Automated read-only sweep of {len(s.targets)} target(s) ({targets}) by trustsweep {s.tool_version}: "
+                f"{provenance.describe(s.provenance)} of {len(s.targets)} target(s) ({targets}) by trustsweep {s.tool_version}: "
                 f"{len(s.resources)} resource(s), {len(s.results)} check result(s) "
                 f"({', '.join(f'{v} {k}' for k, v in counts.items())})."
             ),

@@ -248,6 +248,7 @@ def encode_header(sweep: Sweep, recorded: dt.datetime) -> dict[str, Any]:
         "waivers": [waiver_dict(w) for w in sweep.waivers],
         "collection_errors": [e.to_dict() for e in sweep.collection_errors],
         "stats": sweep.stats,
+        "provenance": sweep.provenance,  # live sweep or offline inventory (digest, collection time)
         "counts": sweep.counts(),
         "exit_code": sweep.exit_code,
     }
@@ -276,4 +277,5 @@ def decode_sweep(header: dict[str, Any], rows: dict[str, list[tuple[Any, ...]]],
         stats=dict(header["stats"]),
         tool_version=header["tool"]["version"],
         chain_head=chain_head,
+        provenance=dict(header.get("provenance") or {}),  # entries before provenance was recorded: {}
     )
