@@ -161,10 +161,12 @@ FormatOpt = Annotated[str, typer.Option("--format", help="Document format: json 
 CheckOpt = Annotated[list[str], typer.Option("--check", help="Run only these check ids (repeatable).")]
 StoreOpt = Annotated[Optional[str], typer.Option("--store", envvar="TRUSTSWEEP_STORE", help="Evidence store URL: sqlite:///path or postgresql://... (default: SQLite in the user data dir).")]
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this sweep in the evidence store.")]
+ExportOpt = Annotated[list[str], typer.Option("--export", "-e", help="Also write this format into --out: html, csv, ocsf, junit or a plugin's; NAME:OPTION adds an option, e.g. ocsf:passes (repeatable).")]
 
 
 def _emit(sweep: Sweep, registry: Registry, out: Path | None, oscal_version: str, fmt: str,
-          store_url: str | None, no_store: bool, quiet: bool = False) -> None:
+          store_url: str | None, no_store: bool, quiet: bool = False,
+          exports: dict[str, frozenset[str]] | None = None) -> None:
     """Outputs, then the ledger, then plugins and the summary; one direction, in that order.
 
     The bundle and ``summary.md`` are written to a temporary directory and moved into ``out``
@@ -182,7 +184,15 @@ def _emit(sweep: Sweep, registry: Registry, out: Path | None, oscal_version: str
         if out is not None:
             from .store import history_markdown
 
-            staged = write_outputs(sweep, out, oscal_version=oscal_version, fmt=fmt,
+            extra = None
+            if exports:
+                from .export import run_exports
+
+                def extra(staging: Path) -> None:
+                    run_exports(registry.exporters, exports, sweep, staging,
+                                window=_recent_window(store, sweep) if store is not None else None)
+
+            staged = write_outputs(sweep, out, oscal_version=oscal_version, fmt=fmt, extra=extra,
                                    history=(lambda: history_markdown(store)) if store is not None else (lambda: ""))
 
     if no_store:
@@ -204,6 +214,27 @@ def _emit(sweep: Sweep, registry: Registry, out: Path | None, oscal_version: str
         _err(f"a trustsweep_sweep_finished hook failed: {type(exc).__name__}: {exc}")
     if not quiet:
         print_summary(sweep, out)
+
+
+def _recent_window(store: Any, sweep: Sweep) -> Any:
+    """The Type II window of the report written with a sweep: the stored sweeps of the last 365 days."""
+    import datetime as dt
+
+    from .export.window import build_window
+    from .store.history import load_history
+
+    start = sweep.started - dt.timedelta(days=365)
+    return build_window(load_history(store, start, None), start, sweep.finished)
+
+
+def _check_exports(registry: Registry, exports: Sequence[str], out: Path | None) -> dict[str, frozenset[str]]:
+    """``--export`` names and options, checked before any work (they need ``--out``)."""
+    from .export import parse_exports
+
+    parsed = parse_exports(registry.exporters, exports)
+    if parsed and out is None:
+        raise UserError("--export writes into the output folder: add --out DIR")
+    return parsed
 
 
 def _say_what_was_empty(sweep: Sweep) -> None:
@@ -263,6 +294,7 @@ def sweep(
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    export: ExportOpt = [],
 ) -> None:
     """Sweep live clouds, evaluate every check, map the results to SOC 2 criteria."""
     with handled():
@@ -273,6 +305,7 @@ def sweep(
         if save_inventory is not None:
             _check_out_dir(save_inventory)
         registry, mapping_, cfg = _load_context(mapping, config)
+        exports = _check_exports(registry, export, out)
         if not provider:
             known = ", ".join(sorted(registry.providers)) or "none"
             raise UserError(f"name at least one --provider (installed: {known})")
@@ -291,7 +324,7 @@ def sweep(
                 config=cfg, executor=pool, progress=progress, save_inventory=save_inventory,
                 only_checks=check, evidence=evidence,
             )
-        _emit(result, registry, out, oscal_version, fmt, store, no_store)
+        _emit(result, registry, out, oscal_version, fmt, store, no_store, exports=exports)
         _say_what_was_empty(result)
     raise typer.Exit(result.exit_code)
 
@@ -308,6 +341,7 @@ def evaluate(
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
     accept_edited: Annotated[bool, typer.Option("--accept-edited", help="Evaluate inventory files that do not match their seal (edited, or saved without one); the results say so.")] = False,
+    export: ExportOpt = [],
 ) -> None:
     """Re-evaluate a saved inventory offline; no cloud API is called."""
     with handled():
@@ -315,13 +349,14 @@ def evaluate(
 
         _validate_common(oscal_version, fmt, out)
         registry, mapping_, cfg = _load_context(mapping, config)
+        exports = _check_exports(registry, export, out)
         result = evaluate_inventory(registry, mapping_, inventory, config=cfg, only_checks=check,
                                     evidence=_stored_evidence(store, no_store), accept_edited=accept_edited)
         from .provenance import warnings
 
         for line in warnings(result.provenance, inventory):
             typer.echo(f"trustsweep: warning: {line}", err=True)
-        _emit(result, registry, out, oscal_version, fmt, store, no_store)
+        _emit(result, registry, out, oscal_version, fmt, store, no_store, exports=exports)
         _say_what_was_empty(result)
     raise typer.Exit(result.exit_code)
 

@@ -99,7 +99,8 @@ def trustsweep_exporters() -> list[ExporterSpec]:
     """Declare export formats that ``--export NAME`` writes beside the OSCAL bundle.
 
     :return: a list of :class:`~trustsweep.export.ExporterSpec`; ``writer`` is the dotted path of
-        ``writer(sweep, out_dir, options) -> list[Path]``, imported only when the format is asked for.
+        ``writer(sweep, out_dir, ctx) -> list[Path]``, imported only when the format is asked for
+        (``ctx``: a :class:`~trustsweep.export.ExportContext` with the options and the window).
 
     Called once at start-up; results are concatenated. Format names are unique across plugins; a
     clash is an error naming both plugins. Added in 0.2.

@@ -1,4 +1,4 @@
-"""Write a sweep's outputs — the OSCAL bundle and ``summary.md`` — all or nothing.
+"""Write a sweep's outputs — the OSCAL bundle, ``summary.md`` and the ``--export`` formats — all or nothing.
 
 Everything is first written into a temporary directory inside ``--out`` (the same file system),
 then each file is moved into place with ``os.replace``; a file it replaces (a previous bundle) is
@@ -72,10 +72,12 @@ class Staged:
 
 
 def write_outputs(sweep: Sweep, out: Path, *, oscal_version: str, fmt: str,
-                  history: Callable[[], str] = lambda: "") -> Staged:
+                  history: Callable[[], str] = lambda: "",
+                  extra: Callable[[Path], object] | None = None) -> Staged:
     """Write the bundle and ``summary.md`` into ``out`` all at once; the caller then calls
     :meth:`Staged.finish` (or :meth:`Staged.undo` to take them back). ``history``: Markdown
-    appended to the summary (from the evidence store)."""
+    appended to the summary (from the evidence store); ``extra``: writes more files (the
+    ``--export`` formats) into the staging directory it is given, placed with the rest."""
     from .oscal import write_bundle
     from .report.summary import write_summary
 
@@ -86,6 +88,8 @@ def write_outputs(sweep: Sweep, out: Path, *, oscal_version: str, fmt: str,
     try:
         write_bundle(sweep, staged.dir, oscal_version=oscal_version, fmt=fmt)
         write_summary(sweep, staged.dir / "summary.md", history=history())
+        if extra is not None:
+            extra(staged.dir)
         staged.place()
     except OSError as exc:
         staged.finish()

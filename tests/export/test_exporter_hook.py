@@ -13,9 +13,9 @@ from trustsweep.hookspecs import hookimpl
 from trustsweep.plugins import Registry
 
 
-def write_ids(sweep, out_dir: Path, options) -> list[Path]:
+def write_ids(sweep, out_dir: Path, ctx) -> list[Path]:
     path = out_dir / "ids.txt"
-    lines = [r.resource_id for r in sweep.results if "failing" not in options or r.status.value == "fail"]
+    lines = [r.resource_id for r in sweep.results if "failing" not in ctx.options or r.status.value == "fail"]
     path.write_text(json.dumps(lines), encoding="utf-8")
     return [path]
 

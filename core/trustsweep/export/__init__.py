@@ -3,9 +3,10 @@
 Export formats are plugins. Each is declared through the ``trustsweep_exporters`` hook as an
 :class:`ExporterSpec`; its ``writer`` (``"module:function"``) is imported only when the format is
 asked for (``--export NAME``, repeatable). A writer has the signature
-``writer(sweep: Sweep, out_dir: Path, options: frozenset[str]) -> list[Path]`` and returns the files it
-wrote into ``out_dir``; ``options`` are the flags given as ``--export NAME:OPTION,OPTION`` among those
-the spec declares (``--export ocsf:passes``).
+``writer(sweep: Sweep, out_dir: Path, ctx: ExportContext) -> list[Path]`` and returns the files it
+wrote into ``out_dir``; ``ctx.options`` are the flags given as ``--export NAME:OPTION,OPTION`` among
+those the spec declares (``--export ocsf:passes``), ``ctx.window`` the Type II window read from the
+evidence store when one is in use.
 The built-in formats (``csv``, ``ocsf``, ``junit``, ``html``) are declared the same way by the
 ``exports`` plugin (:mod:`trustsweep.export.plugin`).
 """
@@ -22,10 +23,19 @@ from ..provider import load_object
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
+    from .window import Window
+
+
+@dataclass(frozen=True, slots=True)
+class ExportContext:
+    """What a writer gets besides the sweep: its ``--export NAME:OPTION`` flags and the Type II window."""
+
+    options: frozenset[str] = frozenset()
+    window: Window | None = None
 
 
 class Writer(Protocol):
-    def __call__(self, sweep: Sweep, out_dir: Path, options: frozenset[str]) -> list[Path]: ...
+    def __call__(self, sweep: Sweep, out_dir: Path, ctx: ExportContext) -> list[Path]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +72,10 @@ def parse_exports(exporters: Mapping[str, ExporterSpec], requested: Sequence[str
 
 
 def run_exports(exporters: Mapping[str, ExporterSpec], requested: Mapping[str, frozenset[str]], sweep: Sweep,
-                out_dir: Path) -> list[Path]:
+                out_dir: Path, window: Window | None = None) -> list[Path]:
     """Write each requested format (from :func:`parse_exports`) into ``out_dir``; every file written."""
     written: list[Path] = []
     for name, options in requested.items():
         writer: Writer = load_object(exporters[name].writer)
-        written.extend(writer(sweep, out_dir, options))
+        written.extend(writer(sweep, out_dir, ExportContext(options, window)))
     return written

@@ -8,10 +8,11 @@ prefixed with ``'`` — resource names and tags are attacker-controlled.
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import ExportContext
 from .rows import attestation_summary, criteria_index, criterion_title, resource_names
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def _write(path: Path, header: Iterable[str], rows: Iterable[list[str]]) -> Path
     return path
 
 
-def write(sweep: Sweep, out_dir: Path, options: Collection[str] = ()) -> list[Path]:
+def write(sweep: Sweep, out_dir: Path, ctx: ExportContext = ExportContext()) -> list[Path]:
     started = sweep.started.isoformat()
 
     index, names = criteria_index(sweep), resource_names(sweep)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..aggregate import SATISFIED
 from ..model import Status
+from . import ExportContext
 from .rows import ResultRow, attestation_summary, criteria_index, criterion_title, resource_names
 
 if TYPE_CHECKING:
@@ -266,5 +267,5 @@ def write_report(sweep: Sweep, path: Path, window: Window | None = None) -> Path
     return path
 
 
-def write(sweep: Sweep, out_dir: Path, options: Collection[str] = ()) -> list[Path]:
-    return [write_report(sweep, out_dir / "report.html")]
+def write(sweep: Sweep, out_dir: Path, ctx: ExportContext = ExportContext()) -> list[Path]:
+    return [write_report(sweep, out_dir / "report.html", ctx.window)]

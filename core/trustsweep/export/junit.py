@@ -12,12 +12,12 @@ import re
 import socket
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..aggregate import SATISFIED, Basis
 from ..model import CheckResult, Status
+from . import ExportContext
 from .rows import criterion_title
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def build(sweep: Sweep) -> ET.Element:
     return root
 
 
-def write(sweep: Sweep, out_dir: Path, options: Collection[str] = ()) -> list[Path]:
+def write(sweep: Sweep, out_dir: Path, ctx: ExportContext = ExportContext()) -> list[Path]:
     path = out_dir / "junit.xml"
     tree = ET.ElementTree(build(sweep))
     ET.indent(tree)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from ..model import CheckSpec, Status
+from . import ExportContext
 from .rows import ResultRow, result_rows
 
 if TYPE_CHECKING:
@@ -115,8 +115,8 @@ def finding(row: ResultRow, template: dict[str, Any], sweep_id: str) -> dict[str
     return event
 
 
-def write(sweep: Sweep, out_dir: Path, options: Collection[str] = ()) -> list[Path]:
-    wanted = {Status.FAIL, Status.ERROR} | ({Status.PASS} if "passes" in options else set())
+def write(sweep: Sweep, out_dir: Path, ctx: ExportContext = ExportContext()) -> list[Path]:
+    wanted = {Status.FAIL, Status.ERROR} | ({Status.PASS} if "passes" in ctx.options else set())
     templates: dict[str, dict[str, Any]] = {}
     path = out_dir / FILENAME
     with path.open("wb") as fh:
