@@ -42,7 +42,9 @@ EXIT_MEANING = {0: "all assessed criteria satisfied", 1: "some criteria not sati
 
 
 def _err(message: str) -> None:
-    typer.echo(f"trustsweep: error: {message}", err=True)
+    from .report.text import plain
+
+    typer.echo(f"trustsweep: error: {plain(message)}", err=True)
 
 
 @contextmanager
@@ -388,15 +390,9 @@ def demo(
 
 
 def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from .report.text import print_table
 
-    table = Table(title=title)
-    for column in columns:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*[str(c) for c in row])
-    Console(width=max(120, min(200, os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else 160))).print(table)
+    print_table(title, columns, rows)
 
 
 def _json_out(data: Any) -> None:
@@ -469,8 +465,10 @@ def validate(
 
         problems = validate_file(file, schema_dir=schema_dir, oscal_version=oscal_version)
         if problems:
+            from .report.text import plain
+
             for problem in problems:
-                typer.echo(str(problem))
+                typer.echo(plain(problem))
             typer.echo(f"{file}: {len(problems)} problem(s)", err=True)
             raise typer.Exit(2)
         typer.echo(f"{file}: valid")

@@ -17,6 +17,7 @@ import typer
 
 from .cli import OSCAL_VERSIONS, StoreOpt, _err, _format, _json_out, _mapping, _registry, _table, handled
 from .errors import UserError
+from .report.text import plain
 
 if TYPE_CHECKING:
     from .store.ledger import EvidenceStore
@@ -95,7 +96,7 @@ def verify(
             raise typer.Exit(0 if report.ok else 1)
         if not report.ok:
             for problem in report.problems:
-                typer.echo(f"FAILED {problem}")
+                typer.echo(plain(f"FAILED {problem}"))
             _err(f"{where}: evidence store does not verify ({report.entries} entries checked before the failure)")
             raise typer.Exit(1)
         typer.echo(f"{where}: OK — {report.entries} entries ({report.sweeps} sweeps, {report.observations} "
@@ -207,9 +208,9 @@ def diff(
         if fmt == "json":
             _json_out(d.to_json())
             return
-        typer.echo(f"{d.a.id} ({_short(d.a.at)}) → {d.b.id} ({_short(d.b.at)})")
-        typer.echo(f"new failures {len(d.new_failures)}, fixed {len(d.fixed)}, new errors {len(d.new_errors)}, "
-                   f"resources added {len(d.added)}, removed {len(d.removed)}, criteria changed {len(d.criteria)}")
+        typer.echo(f"from {d.a.id} ({_short(d.a.at)})\nto   {d.b.id} ({_short(d.b.at)})")
+        typer.echo(f"new failures {len(d.new_failures)}, fixed {len(d.fixed)}, new errors {len(d.new_errors)}\n"
+                   f"resources added {len(d.added)}, removed {len(d.removed)}; criteria changed {len(d.criteria)}")
         limit = 200
         if d.criteria:
             _table("Criteria changed", ["criterion", "before", "now"], d.criteria)
@@ -316,8 +317,8 @@ def waive(
         with _store(store, create=True) as st:
             w = st.add_waiver(check_id=current, resource=resource.strip(), reason=" ".join(reason.split()),
                               expires=until, approved_by=approved_by.strip())
-        typer.echo(f"waiver {w.id}: {w.check_id} on {w.resource} until {until.date().isoformat()} "
-                   f"(approved by {w.approved_by})")
+        typer.echo(plain(f"waiver {w.id}: {w.check_id} on {w.resource} until {until.date().isoformat()} "
+                         f"(approved by {w.approved_by})"))
 
 
 def waivers_list(fmt: ListFormatOpt = "table", store: StoreOpt = None) -> None:

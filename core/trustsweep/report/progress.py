@@ -6,6 +6,7 @@ import sys
 from types import TracebackType
 
 from ..model import Collected
+from .text import console, plain
 
 
 class CliProgress:
@@ -19,13 +20,12 @@ class CliProgress:
 
     def __enter__(self) -> CliProgress:
         if self.enabled:
-            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._progress = Progress(
-                TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[note]}"), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=False,
+                TextColumn("{task.description:<10}", markup=False), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[note]}", markup=False), TimeElapsedColumn(),
+                console=console(stderr=True), transient=False,
             )
             self._progress.__enter__()
         return self
@@ -37,7 +37,7 @@ class CliProgress:
 
     def planned(self, provider: str, units: int) -> None:
         if self._progress is not None:
-            self._tasks[provider] = self._progress.add_task(provider, total=units, note="")
+            self._tasks[provider] = self._progress.add_task(plain(provider), total=units, note="")
 
     def unit_done(self, collected: Collected) -> None:
         if collected.errors:
@@ -46,10 +46,10 @@ class CliProgress:
             task = self._tasks.get(collected.unit.provider)
             if task is not None:
                 note = f"{collected.unit.target.id} {collected.unit.region} {collected.unit.service}"
-                self._progress.update(task, advance=1, note=note[:48])
+                self._progress.update(task, advance=1, note=plain(note)[:48])
 
     def message(self, text: str) -> None:
         if self._progress is not None:
-            self._progress.console.print(text)
+            self._progress.console.print(plain(text))
         else:
-            print(text, file=sys.stderr)
+            print(plain(text), file=sys.stderr)

@@ -7,14 +7,12 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .text import console, md_code, md_text, table, text
+
 if TYPE_CHECKING:
     from ..sweep import Sweep
 
 _MAX_LISTED = 50
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(sweep: Sweep) -> str:
@@ -24,7 +22,7 @@ def render_markdown(sweep: Sweep) -> str:
         "# trustsweep summary",
         "",
         f"- Sweep `{sweep.id}`, {sweep.started.isoformat()} → {sweep.finished.isoformat()}",
-        f"- Providers: {', '.join(sweep.providers) or 'none'}; targets: {len(sweep.targets)}; "
+        f"- Providers: {md_text(', '.join(sweep.providers)) or 'none'}; targets: {len(sweep.targets)}; "
         f"resources: {len(sweep.resources)}",
         f"- Check results: {counts['pass']} pass, {counts['fail']} fail, {counts['error']} error, "
         f"{counts['not_applicable']} not applicable",
@@ -39,15 +37,15 @@ def render_markdown(sweep: Sweep) -> str:
     lines += ["", "## Criteria", "", "| criterion | state | basis | pass | fail | error | reason |", "|---|---|---|---|---|---|---|"]
     for f in sweep.findings:
         lines.append(
-            f"| {f.criterion_id} | {f.state} | {f.basis.value} | {f.counts.get('pass', 0)} | "
-            f"{f.counts.get('fail', 0)} | {f.counts.get('error', 0)} | {_md_escape(f.reason)} |"
+            f"| {md_text(f.criterion_id)} | {f.state} | {f.basis.value} | {f.counts.get('pass', 0)} | "
+            f"{f.counts.get('fail', 0)} | {f.counts.get('error', 0)} | {md_text(f.reason)} |"
         )
     problems = [r for r in sweep.results if r.status.value in ("fail", "error")]
     if problems:
         lines += ["", f"## Failures and errors ({len(problems)})", "", "| check | resource | status | reason |", "|---|---|---|---|"]
         for r in problems[:_MAX_LISTED * 4]:
             status = r.status.value + (f" (waived until {r.waiver.expires.date()} by {r.waiver.approved_by})" if r.waiver else "")
-            lines.append(f"| {r.check_id} | `{_md_escape(r.resource_id)}` | {status} | {_md_escape(r.reason)} |")
+            lines.append(f"| {md_text(r.check_id)} | {md_code(r.resource_id)} | {md_text(status)} | {md_text(r.reason)} |")
         if len(problems) > _MAX_LISTED * 4:
             lines.append(f"| … | {len(problems) - _MAX_LISTED * 4} more in assessment-results.json | | |")
     return "\n".join(lines) + "\n"
@@ -63,29 +61,20 @@ def write_summary(sweep: Sweep, path: Path, history: str = "") -> Path:
 
 
 def print_summary(sweep: Sweep, out: Path | None) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(width=160) if not os.isatty(1) else Console()
+    """The result tables on stdout, fitted to the terminal; data never read as markup."""
+    screen = console()
     by_provider: dict[str, Counter[str]] = {}
     for r in sweep.results:
         by_provider.setdefault(r.provider, Counter())[r.status.value] += 1
-    table = Table(title="Check results by provider")
-    for column in ("provider", "pass", "fail", "error", "not_applicable"):
-        table.add_column(column, justify="right" if column != "provider" else "left")
-    for provider in sorted(by_provider):
-        c = by_provider[provider]
-        table.add_row(provider, str(c["pass"]), str(c["fail"]), str(c["error"]), str(c["not_applicable"]))
-    console.print(table)
-    crit = Table(title="SOC 2 criteria")
-    for column in ("basis", "satisfied", "not satisfied"):
-        crit.add_column(column)
+    statuses = ("pass", "fail", "error", "not_applicable")
+    screen.print(table("Check results by provider", ("provider", *statuses),
+                       [[p, *(by_provider[p][s] for s in statuses)] for p in sorted(by_provider)], right=statuses))
     states = Counter((f.state, f.basis.value) for f in sweep.findings)
-    for basis in ("assessed", "attested", "incomplete", "not-assessed"):
-        crit.add_row(basis, str(states[("satisfied", basis)]), str(states[("not-satisfied", basis)]))
-    console.print(crit)
+    screen.print(table("SOC 2 criteria", ("basis", "satisfied", "not satisfied"),
+                       [[b, states[("satisfied", b)], states[("not-satisfied", b)]]
+                        for b in ("assessed", "attested", "incomplete", "not-assessed")]))
     for error in sweep.collection_errors[:10]:
-        console.print(f"[red]error[/red] {error.provider} {error.target} {error.region} {error.service}: {error.reason}",
-                      markup=True, highlight=False)
+        screen.print(text("error", "red") + text(f" {error.provider} {error.target} {error.region} {error.service}: "
+                                                 f"{error.reason}"))
     if out is not None:
-        console.print(f"Wrote OSCAL bundle and summary.md to {out}")
+        screen.print(text(f"Wrote OSCAL bundle and summary.md to {out}"))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from ..report.text import html_text, md_code, md_text
 from .ledger import Entry, EvidenceStore
 
 SYMBOL = {"satisfied": "✅", "not-satisfied": "❌", "incomplete": "⚠️", "not-assessed": "·"}
@@ -74,20 +74,20 @@ def _day(entry: Entry) -> str:
 
 def render_markdown(hist: History, title: str = "Criteria over the audit window") -> str:
     """A chart as a Markdown grid: one row per criterion, one column per sweep."""
-    lines = [f"## {title}", ""]
+    lines = [f"## {md_text(title)}", ""]
     if not hist.sweeps:
         return "\n".join([*lines, "No sweep was recorded in this window.", ""])
     lines.append("✅ satisfied · ❌ not satisfied · ⚠️ incomplete (a check could not run) · `·` not assessed")
     lines.append("")
-    lines.append("| criterion | " + " | ".join(_day(e) for e in hist.sweeps) + " | satisfied |")
+    lines.append("| criterion | " + " | ".join(md_text(_day(e)) for e in hist.sweeps) + " | satisfied |")
     lines.append("|---|" + "---|" * len(hist.sweeps) + "---|")
     for cid in hist.criteria:
         pts = [hist.points[cid].get(e.seq) for e in hist.sweeps]
         cells = [SYMBOL[p.label] if p else " " for p in pts]
         share = sum(1 for p in pts if p and p.state == "satisfied")
-        lines.append(f"| {cid} | " + " | ".join(cells) + f" | {share}/{len(hist.sweeps)} |")
+        lines.append(f"| {md_text(cid)} | " + " | ".join(cells) + f" | {share}/{len(hist.sweeps)} |")
     lines.append("")
-    lines.append("Sweeps: " + ", ".join(f"`{e.id[:8]}` {_day(e)}" for e in hist.sweeps))
+    lines.append("Sweeps: " + ", ".join(f"{md_code(e.id[:8], in_table=False)} {md_text(_day(e))}" for e in hist.sweeps))
     return "\n".join(lines) + "\n"
 
 
@@ -96,7 +96,7 @@ _COLOUR = {"satisfied": "#2e7d32", "not-satisfied": "#c62828", "incomplete": "#e
 
 def render_html(hist: History, title: str = "Criteria over the audit window") -> str:
     """The same chart as a self-contained HTML page (coloured cells; the reason on hover)."""
-    esc = html.escape
+    esc = html_text
     head = "".join(f"<th title='{esc(e.id)}'>{esc(_day(e))}</th>" for e in hist.sweeps)
     rows = []
     for cid in hist.criteria:
