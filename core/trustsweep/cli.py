@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,15 +50,12 @@ def _err(message: str) -> None:
 
 @contextmanager
 def handled() -> Iterator[None]:
-    """Bad input → one line on stderr and exit 2, never a traceback."""
+    """Bad input → one line on stderr and exit 2, never a traceback (Ctrl-C: see :func:`main`)."""
     try:
         yield
     except UserError as exc:
         _err(str(exc))
         raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        _err("interrupted")
-        raise typer.Exit(130) from None
 
 
 def _registry() -> Registry:
@@ -304,6 +302,8 @@ def sweep(
         from .sweep import run_sweep, split_targets
 
         _validate_common(oscal_version, fmt, out)
+        if workers < 1:
+            raise UserError(f"--workers must be at least 1, not {workers}")
         if save_inventory is not None:
             _check_out_dir(save_inventory)
         registry, mapping_, cfg = _load_context(mapping, config)
@@ -313,6 +313,8 @@ def sweep(
             raise UserError(f"name at least one --provider (installed: {known})")
         for name in provider:
             registry.provider_spec(name)
+            if save_inventory is not None:
+                _check_out_dir(save_inventory / name)
         options = _parse_provider_options(registry, ctx.args, provider)
         for name, regions in split_targets(region, provider).items():
             if regions:
@@ -461,8 +463,10 @@ def validate(
 ) -> None:
     """Validate an OSCAL document: NIST's JSON schema plus uuid uniqueness and references."""
     with handled():
+        from .files import require_input
         from .oscal.validate import validate_file
 
+        require_input(file)
         problems = validate_file(file, schema_dir=schema_dir, oscal_version=oscal_version)
         if problems:
             from .report.text import plain
@@ -496,13 +500,44 @@ def _describe_provider_options() -> None:
             info.epilog = "\n\n".join(lines)
 
 
+def _forgiving_streams() -> None:
+    """A terminal that cannot encode some character (``PYTHONIOENCODING=ascii``) gets an escape, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _interrupted(*_: Any) -> None:
+    """Ctrl-C, wherever it lands (a command, start-up, shutdown): one line, exit 130, no waiting on workers."""
+    try:
+        sys.stdout.flush()
+        _err("interrupted")
+        sys.stderr.flush()
+    finally:
+        os._exit(130)
+
+
 def main() -> None:
-    _register_extensions()
-    argv = sys.argv[1:]
-    if argv[:1] == ["sweep"] and ("--help" in argv or "-h" in argv):
-        with handled():
-            _describe_provider_options()
-    app()
+    import signal
+
+    _forgiving_streams()
+    try:
+        _register_extensions()
+        argv = sys.argv[1:]
+        if argv[:1] == ["sweep"] and ("--help" in argv or "-h" in argv):
+            with handled():
+                _describe_provider_options()
+        app()  # Typer turns a KeyboardInterrupt inside a command into exit 130
+    except KeyboardInterrupt:
+        _interrupted()
+    except SystemExit as exc:
+        if exc.code == 130:
+            _interrupted()
+        raise
+    finally:  # a Ctrl-C while the interpreter shuts down (joining threads, atexit) must not print a traceback
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, _interrupted)
 
 
 if __name__ == "__main__":

@@ -141,8 +141,10 @@ def history(
             if out is None:
                 sys.stdout.write(text)
             else:
-                out.write_text(text, encoding="utf-8")
-                typer.echo(f"wrote {out}")
+                from .files import write_text
+
+                write_text(out, text)
+                typer.echo(plain(f"wrote {out}"))
             return
         if not hist.sweeps:
             typer.echo("no sweep recorded in this window")
@@ -249,10 +251,9 @@ def attest_add(
             raise UserError(f"unknown attestation type {type_!r} (known: {', '.join(sorted(mapping.attestation_types))})")
         if not by.strip():
             raise UserError("--by must name who attests")
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise UserError(f"cannot read the evidence file: {exc.strerror or exc}", path=file) from None
+        from .files import read_bytes
+
+        data = read_bytes(file)
         now = dt.datetime.now(dt.timezone.utc)
         created = _date(date, "--date") if date else now
         if created > now:

@@ -47,10 +47,17 @@ def run_unit(unit: WorkUnit) -> Collected:
 def make_executor(spec: str | None = None, workers: int | None = None) -> Iterator[Executor]:
     """``threads`` (default), ``processes``, or a Dask scheduler address (``tcp://host:8786``)."""
     spec = spec or os.environ.get("TRUSTSWEEP_EXECUTOR") or "threads"
-    workers = workers or DEFAULT_WORKERS
+    workers = DEFAULT_WORKERS if workers is None else workers
+    if workers < 1:
+        raise UserError(f"--workers must be at least 1, not {workers}")
     if spec == "threads":
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="trustsweep") as pool:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="trustsweep")
+        try:
             yield pool
+        except BaseException:  # Ctrl-C or a failure: drop queued units, do not wait for running ones
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     elif spec == "processes":
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor

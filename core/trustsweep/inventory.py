@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import IO, Any
 
 import orjson
 
-from . import __version__
+from . import __version__, files
 from .errors import UserError
 from .model import CollectionError, Resource, Target
 
@@ -67,8 +68,13 @@ def save_target(
 ) -> Path:
     """Write one target's inventory atomically (a temp file renamed into place)."""
     folder = directory / target.provider
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / _filename(target, gz)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if path.exists() and not path.is_file():
+            raise IsADirectoryError(21, "exists and is not a file")
+    except OSError as exc:
+        raise UserError(f"cannot save the inventory: {exc.strerror or exc}", path=path) from None
     tmp = path.with_name(path.name + ".tmp")
     header = {
         "format": FORMAT,
@@ -101,12 +107,43 @@ def save_target(
 
 
 def _open_lines(path: Path) -> Iterator[bytes]:
-    if path.name.endswith(".gz"):
-        with gzip.open(path, "rb") as fh:
-            yield from io.BufferedReader(fh)  # type: ignore[arg-type]
-    else:
-        with open(path, "rb") as fh:
-            yield from fh
+    with files.open_input(path) as raw:
+        if path.name.endswith(".gz"):
+            with gzip.GzipFile(fileobj=raw, mode="rb") as fh:
+                yield from io.BufferedReader(fh)  # type: ignore[arg-type]
+        else:
+            yield from raw
+
+
+_STR = (str,)
+_RESOURCE = {"provider": _STR, "target": _STR, "region": _STR, "type": _STR, "id": _STR}
+_RESOURCE_OPTIONAL = {"name": (str, type(None)), "properties": (dict, type(None))}
+_ERROR = {"provider": _STR, "target": _STR, "region": _STR, "service": _STR, "resource_types": (list,),
+          "reason": _STR}
+_HEADER = {"provider": _STR, "target": _STR, "collected_at": _STR}
+_HEADER_OPTIONAL = {"target_name": (str, type(None)), "target_attrs": (dict, type(None))}
+
+
+def _typed(value: Any, what: str, required: dict[str, tuple[type, ...]],
+           optional: dict[str, tuple[type, ...]] | None = None) -> dict[str, Any]:
+    """``value`` as a dict whose fields have the JSON types the format says; else a ValueError naming the field."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} must be a JSON object, not {_json_type(value)}")
+    for key, kinds in required.items():
+        if key not in value:
+            raise ValueError(f"{what} has no {key!r}")
+    for key, kinds in {**required, **(optional or {})}.items():
+        if key in value and not isinstance(value[key], kinds):
+            raise ValueError(f"{what}.{key} must be {_json_type(kinds[0]())}, not {_json_type(value[key])}")
+    return value
+
+
+def _json_type(value: Any) -> str:
+    for kind, name in ((bool, "a boolean"), (str, "a string"), (int, "a number"), (float, "a number"),
+                       (dict, "an object"), (list, "an array"), (type(None), "null")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
 
 
 class SealCheck:
@@ -165,14 +202,18 @@ def load_file(path: Path) -> InventoryFile:
                 continue
             try:
                 if "resource" in record:
-                    inv.resources.append(Resource.from_dict(record["resource"]))
+                    data = _typed(record["resource"], "resource", _RESOURCE, _RESOURCE_OPTIONAL)
+                    inv.resources.append(Resource.from_dict(data))
                 elif "error" in record:
-                    inv.errors.append(CollectionError.from_dict(record["error"]))
+                    data = _typed(record["error"], "error", _ERROR)
+                    if not all(isinstance(t, str) for t in data["resource_types"]):
+                        raise ValueError("error.resource_types must be an array of strings")
+                    inv.errors.append(CollectionError.from_dict(data))
                 else:
-                    raise KeyError("resource or error")
-            except (KeyError, TypeError) as exc:
-                raise UserError(f"malformed record (missing {exc})", path=path, place=f"line {line_no}") from None
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                    raise ValueError("a record holds 'resource' or 'error'")
+            except ValueError as exc:
+                raise UserError(f"malformed record: {exc}", path=path, place=f"line {line_no}") from None
+    except (OSError, EOFError, zlib.error) as exc:
         raise UserError(f"cannot read inventory ({type(exc).__name__}: {exc}); the file may be truncated",
                         path=path, place=f"line {line_no + 1}") from None
     if inv is None:
@@ -189,11 +230,12 @@ def _header(record: dict[str, Any], path: Path, line_no: int) -> InventoryFile:
                         f"{', '.join(map(str, READABLE_VERSIONS))})",
                         path=path, place=f"line {line_no}")
     try:
+        _typed(record, "header", _HEADER, _HEADER_OPTIONAL)
         collected = dt.datetime.fromisoformat(record["collected_at"])
         target = Target(record["provider"], record["target"], record.get("target_name") or "",
                         dict(record.get("target_attrs") or {}))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise UserError(f"malformed header ({exc})", path=path, place=f"line {line_no}") from None
+    except ValueError as exc:
+        raise UserError(f"malformed header: {exc}", path=path, place=f"line {line_no}") from None
     if collected.tzinfo is None:
         collected = collected.replace(tzinfo=dt.timezone.utc)
     return InventoryFile(target=target, collected_at=collected, path=path,

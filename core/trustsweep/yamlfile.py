@@ -1,7 +1,9 @@
 """Load YAML while keeping line numbers, and refuse duplicate keys.
 
 ``load(path)`` returns plain Python data plus a way to ask where any mapping key or list item
-came from, so validation errors can name the file and line.
+came from, so validation errors can name the file and line. Recursive aliases, alias bombs
+(bounded by :data:`MAX_NODES`), deep nesting and impossible values (``2027-02-30``) are errors
+naming the line, never a crash.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from . import files
 from .errors import UserError
 
 
@@ -37,45 +40,72 @@ class Located:
         return UserError(message, path=self.path, place=f"line {line}" if line else "")
 
 
-def _build(
-    node: yaml.Node,
-    path: Path,
-    lines: dict[int, int],
-    key_lines: dict[tuple[int, str], int],
-    loader: yaml.SafeLoader,
-) -> Any:
-    if isinstance(node, yaml.MappingNode):
+MAX_NODES = 100_000  # values built from one file, aliases expanded: bounds an alias bomb
+MAX_DEPTH = 200  # nesting of mappings and lists
+
+
+class _Builder:
+    """Plain data from a composed YAML node tree, refusing recursive aliases and alias bombs."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines: dict[int, int] = {}
+        self.key_lines: dict[tuple[int, str], int] = {}
+        self.loader = yaml.SafeLoader("")
+        self.built = 0
+        self.active: set[int] = set()
+
+    def _fail(self, message: str, node: yaml.Node) -> UserError:
+        return UserError(message, path=self.path, place=f"line {node.start_mark.line + 1}")
+
+    def build(self, node: yaml.Node) -> Any:
+        self.built += 1
+        if self.built > MAX_NODES:
+            raise self._fail(f"too many values (over {MAX_NODES:,} once aliases are expanded)", node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in self.active:
+                raise self._fail("recursive alias (a value that contains itself)", node)
+            if len(self.active) >= MAX_DEPTH:
+                raise self._fail(f"nested more than {MAX_DEPTH} levels deep", node)
+            self.active.add(id(node))
+            try:
+                return self._mapping(node) if isinstance(node, yaml.MappingNode) else self._sequence(node)
+            finally:
+                self.active.discard(id(node))
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError as exc:
+            raise self._fail(f"invalid value: {exc.problem or exc}", node) from None
+        except (ValueError, OverflowError, TypeError) as exc:  # e.g. the date 2027-02-30
+            raise self._fail(f"invalid value {node.value!r}: {exc}", node) from None
+
+    def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        lines[id(out)] = node.start_mark.line + 1
+        self.lines[id(out)] = node.start_mark.line + 1
         for key_node, value_node in node.value:
-            key = _build(key_node, path, lines, key_lines, loader)
+            key = self.build(key_node)
             if not isinstance(key, (str, int, float)):
-                raise UserError("mapping keys must be plain scalars", path=path, place=f"line {key_node.start_mark.line + 1}")
+                raise self._fail("mapping keys must be plain scalars", key_node)
             key = str(key)
             if key in out:
-                raise UserError(f"duplicate key {key!r}", path=path, place=f"line {key_node.start_mark.line + 1}")
-            out[key] = _build(value_node, path, lines, key_lines, loader)
-            key_lines[(id(out), key)] = key_node.start_mark.line + 1
+                raise self._fail(f"duplicate key {key!r}", key_node)
+            out[key] = self.build(value_node)
+            self.key_lines[(id(out), key)] = key_node.start_mark.line + 1
         return out
-    if isinstance(node, yaml.SequenceNode):
+
+    def _sequence(self, node: yaml.SequenceNode) -> list[Any]:
         items: list[Any] = []
-        lines[id(items)] = node.start_mark.line + 1
+        self.lines[id(items)] = node.start_mark.line + 1
         for child in node.value:
-            items.append(_build(child, path, lines, key_lines, loader))
-            key_lines[(id(items), str(len(items) - 1))] = child.start_mark.line + 1
+            items.append(self.build(child))
+            self.key_lines[(id(items), str(len(items) - 1))] = child.start_mark.line + 1
         return items
-    return loader.construct_object(node, deep=True)
 
 
 def load(path: str | Path) -> Located:
     """Read a YAML file; any syntax error, unreadable file or duplicate key is a UserError."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot read file: {exc.strerror or exc}", path=p) from None
-    except UnicodeDecodeError:
-        raise UserError("not UTF-8 text", path=p) from None
+    text = files.read_text(p)
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -84,7 +114,8 @@ def load(path: str | Path) -> Located:
         raise UserError(f"invalid YAML: {exc.problem or exc}", path=p, place=place) from None
     except yaml.YAMLError as exc:
         raise UserError(f"invalid YAML: {exc}", path=p) from None
-    lines: dict[int, int] = {}
-    key_lines: dict[tuple[int, str], int] = {}
-    data = _build(node, p, lines, key_lines, yaml.SafeLoader("")) if node is not None else None
-    return Located(p, data, lines, key_lines)
+    except RecursionError:
+        raise UserError("invalid YAML: nested too deeply", path=p) from None
+    builder = _Builder(p)
+    data = builder.build(node) if node is not None else None
+    return Located(p, data, builder.lines, builder.key_lines)

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .text import console, md_code, md_text, table, text
+from .text import console, md_code, md_text, print_table, text
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
@@ -67,14 +67,14 @@ def print_summary(sweep: Sweep, out: Path | None) -> None:
     for r in sweep.results:
         by_provider.setdefault(r.provider, Counter())[r.status.value] += 1
     statuses = ("pass", "fail", "error", "not_applicable")
-    screen.print(table("Check results by provider", ("provider", *statuses),
-                       [[p, *(by_provider[p][s] for s in statuses)] for p in sorted(by_provider)], right=statuses))
+    print_table("Check results by provider", ("provider", *statuses),
+                [[p, *(by_provider[p][s] for s in statuses)] for p in sorted(by_provider)], right=statuses, out=screen)
     states = Counter((f.state, f.basis.value) for f in sweep.findings)
-    screen.print(table("SOC 2 criteria", ("basis", "satisfied", "not satisfied"),
-                       [[b, states[("satisfied", b)], states[("not-satisfied", b)]]
-                        for b in ("assessed", "attested", "incomplete", "not-assessed")]))
+    print_table("SOC 2 criteria", ("basis", "satisfied", "not satisfied"),
+                [[b, states[("satisfied", b)], states[("not-satisfied", b)]]
+                 for b in ("assessed", "attested", "incomplete", "not-assessed")], out=screen)
     for error in sweep.collection_errors[:10]:
         screen.print(text("error", "red") + text(f" {error.provider} {error.target} {error.region} {error.service}: "
-                                                 f"{error.reason}"))
+                                                 f"{error.reason}", encoding=screen.encoding))
     if out is not None:
-        screen.print(text(f"Wrote OSCAL bundle and summary.md to {out}"))
+        screen.print(text(f"Wrote OSCAL bundle and summary.md to {out}", encoding=screen.encoding))

@@ -75,11 +75,18 @@ def html_text(value: Any) -> str:
 # terminal
 
 
-def text(value: Any, style: str = "") -> Text:
-    """A Rich ``Text`` of :func:`plain` of ``value``: never parsed as markup."""
+def text(value: Any, style: str = "", *, encoding: str = "utf-8") -> Text:
+    """A Rich ``Text`` of :func:`plain` of ``value``: never parsed as markup.
+
+    With a terminal ``encoding`` that cannot show every character (``PYTHONIOENCODING=ascii``),
+    those become backslash escapes before the layout, so columns stay aligned.
+    """
     from rich.text import Text
 
-    return Text(plain(value), style=style)
+    shown = plain(value)
+    if not encoding.lower().replace("-", "").startswith("utf"):
+        shown = shown.encode(encoding, "backslashreplace").decode(encoding)
+    return Text(shown, style=style)
 
 
 def console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
@@ -90,19 +97,21 @@ def console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-          right: Sequence[str] = ()) -> Table:
+          right: Sequence[str] = (), encoding: str = "utf-8") -> Table:
     """A table of data cells that folds long values to fit the console instead of overflowing."""
     from rich.table import Table
 
-    out = Table(title=text(title) if title else None)
+    out = Table(title=text(title, encoding=encoding) if title else None)
     for column in columns:
-        out.add_column(text(column), overflow="fold", justify="right" if column in right else "left")
+        out.add_column(text(column, encoding=encoding), overflow="fold",
+                       justify="right" if column in right else "left")
     for row in rows:
-        out.add_row(*(text(cell) for cell in row))
+        out.add_row(*(text(cell, encoding=encoding) for cell in row))
     return out
 
 
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
                 right: Sequence[str] = (), out: Console | None = None) -> None:
     """Print :func:`table` on ``out`` (default: a new :func:`console` on stdout)."""
-    (out or console()).print(table(title, columns, rows, right=right))
+    screen = out or console()
+    screen.print(table(title, columns, rows, right=right, encoding=screen.encoding))
