@@ -239,10 +239,11 @@ def _check_exports(registry: Registry, exports: Sequence[str], out: Path | None)
 
 def _say_what_was_empty(sweep: Sweep) -> None:
     """One line on stderr per provider of which nothing was assessed (the exit code is then 3)."""
+    from .report.text import plain
     from .sweep import nothing_swept
 
     for text in nothing_swept(sweep):
-        typer.echo(f"trustsweep: incomplete: {text}", err=True)
+        typer.echo(f"trustsweep: incomplete: {plain(text)}", err=True)
 
 
 def _load_context(mapping_files: Sequence[Path], config: Path | None) -> tuple[Registry, Mapping, Any]:

@@ -9,6 +9,7 @@ import typer
 from .cli import _format, _json_out, _mapping, _registry, _table, handled
 from .errors import UserError
 from .model import CheckSpec
+from .report.text import plain
 from .settings import describe, show_default, spec_dict, suggestion
 
 FormatOpt = Annotated[str, typer.Option("--format", help="table or json.")]
@@ -63,7 +64,7 @@ def checks_show(
                              ("criteria", " ".join(criteria)), ("rationale", check.rationale),
                              ("remediation", check.remediation), ("aliases", " ".join(check.aliases))):
             if value:
-                typer.echo(f"{label}: {value}")
+                typer.echo(plain(f"{label}: {value}"))
         if not check.settings:
             typer.echo("settings: none")
             return
