@@ -29,3 +29,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache
+
+# fuzzing: the property tests of hostile input with TRUSTSWEEP_FUZZ=1 (40x the examples of `make test`)
+.PHONY: fuzz
+fuzz: $(STAMP)
+	TRUSTSWEEP_FUZZ=1 $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 tests/fuzz tests/core/test_output_escaping.py

@@ -112,8 +112,12 @@ def load(path: str | Path) -> Located:
         mark = exc.problem_mark or exc.context_mark
         place = f"line {mark.line + 1}" if mark else ""
         raise UserError(f"invalid YAML: {exc.problem or exc}", path=p, place=place) from None
+    except yaml.reader.ReaderError as exc:  # a control character or similar, before any parsing
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise UserError(f"invalid YAML: character U+{char:04X} is not allowed", path=p, place=f"line {line}") from None
     except yaml.YAMLError as exc:
-        raise UserError(f"invalid YAML: {exc}", path=p) from None
+        raise UserError(f"invalid YAML: {' '.join(str(exc).split())}", path=p) from None
     except RecursionError:
         raise UserError("invalid YAML: nested too deeply", path=p) from None
     builder = _Builder(p)
