@@ -2,12 +2,12 @@
 
 No network: inline CSS, inline SVG charts and a few lines of inline JavaScript to filter the
 failures; a Content-Security-Policy forbids every fetch. Every string that came from a cloud, a
-user or a plugin goes through :func:`html.escape` (resource names are attacker-controlled).
+user or a plugin goes through :func:`trustsweep.report.text.html_text` (resource names are
+attacker-controlled; control and BiDi characters become visible escapes).
 """
 
 from __future__ import annotations
 
-import html
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..aggregate import SATISFIED
 from ..model import Status
+from ..report.text import html_text
 from . import ExportContext
 from .rows import ResultRow, attestation_summary, criteria_index, criterion_title, resource_names
 
@@ -52,7 +53,7 @@ f.forEach(function(s){s.addEventListener('change',apply)});})();
 
 
 def esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return "" if value is None else html_text(value)
 
 
 def label(finding: CriterionFinding) -> str:
