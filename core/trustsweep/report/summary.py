@@ -15,9 +15,23 @@ if TYPE_CHECKING:
 _MAX_LISTED = 50
 
 
-def render_markdown(sweep: Sweep) -> str:
+_SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+_TOP_CHECKS = 20
+_MAX_TARGETS = 200
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _header(*columns: str) -> list[str]:
+    return [_row(*columns), "|" + "---|" * len(columns)]
+
+
+def _overview(sweep: Sweep) -> list[str]:
     counts = sweep.counts()
     states = Counter((f.state, f.basis.value) for f in sweep.findings)
+    plugins = ", ".join(f"{md_text(p.name)} {md_text(p.version)}".strip() for p in sweep.plugins)
     lines = [
         "# trustsweep summary",
         "",
@@ -28,26 +42,87 @@ def render_markdown(sweep: Sweep) -> str:
         f"{counts['not_applicable']} not applicable",
         f"- Criteria: {sum(1 for f in sweep.findings if f.state == 'satisfied')} of {len(sweep.findings)} satisfied",
         f"- Exit code: {sweep.exit_code}",
+        f"- trustsweep {md_text(sweep.tool_version)}; plugins: {plugins or 'none'}",
     ]
     if sweep.chain_head:
         lines.append(f"- Evidence chain head: `{sweep.chain_head}`")
-    lines += ["", "| basis | satisfied | not satisfied |", "|---|---|---|"]
+    lines += ["", *_header("basis", "satisfied", "not satisfied")]
     for basis in ("assessed", "attested", "incomplete", "not-assessed"):
-        lines.append(f"| {basis} | {states[('satisfied', basis)]} | {states[('not-satisfied', basis)]} |")
-    lines += ["", "## Criteria", "", "| criterion | state | basis | pass | fail | error | reason |", "|---|---|---|---|---|---|---|"]
+        lines.append(_row(basis, states[("satisfied", basis)], states[("not-satisfied", basis)]))
+    return lines
+
+
+def _scope(sweep: Sweep) -> list[str]:
+    lines = ["", f"## In scope ({len(sweep.targets)} targets)", "", *_header("provider", "target", "name")]
+    for t in sweep.targets[:_MAX_TARGETS]:
+        lines.append(_row(md_text(t.provider), md_code(t.id), md_text(t.name)))
+    if len(sweep.targets) > _MAX_TARGETS:
+        lines.append(_row("…", f"{len(sweep.targets) - _MAX_TARGETS} more in assessment-results.json", ""))
+    return lines
+
+
+def _criteria(sweep: Sweep) -> list[str]:
+    lines = ["", "## Criteria", "", *_header("criterion", "title", "state", "basis", "pass", "fail", "error", "reason")]
     for f in sweep.findings:
-        lines.append(
-            f"| {md_text(f.criterion_id)} | {f.state} | {f.basis.value} | {f.counts.get('pass', 0)} | "
-            f"{f.counts.get('fail', 0)} | {f.counts.get('error', 0)} | {md_text(f.reason)} |"
-        )
+        criterion = sweep.mapping.criteria.get(f.criterion_id)
+        lines.append(_row(md_text(f.criterion_id), md_text(criterion.title if criterion else ""), f.state,
+                          f.basis.value, f.counts.get("pass", 0), f.counts.get("fail", 0), f.counts.get("error", 0),
+                          md_text(f.reason)))
+    return lines
+
+
+def _top_failures(sweep: Sweep) -> list[str]:
+    """The failing checks, most severe and most widespread first, with what to do about them."""
+    failing = Counter(r.check_id for r in sweep.results if r.blocking)
+    if not failing:
+        return []
+    ranked = sorted(failing, key=lambda c: (_SEVERITY_RANK.get(sweep.checks[c].severity.value, 9)
+                                            if c in sweep.checks else 9, -failing[c], c))
+    lines = ["", "## Top failures by severity", "", *_header("severity", "check", "failing", "title", "remediation")]
+    for check_id in ranked[:_TOP_CHECKS]:
+        spec = sweep.checks.get(check_id)
+        lines.append(_row(spec.severity.value if spec else "", md_code(check_id), failing[check_id],
+                          md_text(spec.title if spec else ""), md_text(spec.remediation if spec else "")))
+    if len(ranked) > _TOP_CHECKS:
+        lines.append(_row("…", f"{len(ranked) - _TOP_CHECKS} more failing checks", "", "", ""))
+    return lines
+
+
+def _problems(sweep: Sweep) -> list[str]:
     problems = [r for r in sweep.results if r.status.value in ("fail", "error")]
-    if problems:
-        lines += ["", f"## Failures and errors ({len(problems)})", "", "| check | resource | status | reason |", "|---|---|---|---|"]
-        for r in problems[:_MAX_LISTED * 4]:
-            status = r.status.value + (f" (waived until {r.waiver.expires.date()} by {r.waiver.approved_by})" if r.waiver else "")
-            lines.append(f"| {md_text(r.check_id)} | {md_code(r.resource_id)} | {md_text(status)} | {md_text(r.reason)} |")
-        if len(problems) > _MAX_LISTED * 4:
-            lines.append(f"| … | {len(problems) - _MAX_LISTED * 4} more in assessment-results.json | | |")
+    if not problems:
+        return []
+    lines = ["", f"## Failures and errors ({len(problems)})", "", *_header("check", "resource", "status", "reason")]
+    for r in problems[:_MAX_LISTED * 4]:
+        status = r.status.value + (f" (waived until {r.waiver.expires.date()} by {r.waiver.approved_by})" if r.waiver else "")
+        lines.append(_row(md_text(r.check_id), md_code(r.resource_id), md_text(status), md_text(r.reason)))
+    if len(problems) > _MAX_LISTED * 4:
+        lines.append(_row("…", f"{len(problems) - _MAX_LISTED * 4} more in assessment-results.json", "", ""))
+    return lines
+
+
+def _evidence(sweep: Sweep) -> list[str]:
+    lines: list[str] = []
+    states = {a.attestation.id: a.state for f in sweep.findings for a in f.attestations if a.attestation}
+    if sweep.attestations:
+        lines += ["", "## Attestations", "",
+                  *_header("type", "criterion", "attested by", "file", "SHA-256", "date", "expires", "state")]
+        for a in sweep.attestations:
+            lines.append(_row(md_text(a.type), md_text(a.criterion), md_text(a.attested_by), md_code(a.filename),
+                              f"`{a.sha256}`", a.created.date().isoformat(), a.expires.date().isoformat(),
+                              states.get(a.id, "on record")))
+    if sweep.waivers:
+        lines += ["", "## Waivers", "", *_header("check", "resource", "approved by", "reason", "expires")]
+        for w in sweep.waivers:
+            lines.append(_row(md_code(w.check_id), md_code(w.resource), md_text(w.approved_by), md_text(w.reason),
+                              w.expires.date().isoformat()))
+    return lines
+
+
+def render_markdown(sweep: Sweep) -> str:
+    """``summary.md``: the report's contents in brief (``--export html`` has them in full)."""
+    lines = [*_overview(sweep), *_scope(sweep), *_criteria(sweep), *_top_failures(sweep), *_problems(sweep),
+             *_evidence(sweep)]
     return "\n".join(lines) + "\n"
 
 
