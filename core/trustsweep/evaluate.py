@@ -9,6 +9,7 @@ from typing import Any
 from .model import CheckResult, CheckSpec, CollectionError, Outcome, Resource, Status, Waiver
 from .provider import CheckContext, CheckFunction, TargetInventory, load_object
 from .settings import resolve_all
+from .unread import guard, is_partial
 
 COLLECTION_UNIT_TYPE = "trustsweep.collection-unit"
 _MAX_EVIDENCE_CHARS = 2000
@@ -71,20 +72,29 @@ class Evaluator:
                 return waiver
         return None
 
-    def run_one(self, spec: CheckSpec, resource: Resource, ctx: CheckContext) -> CheckResult:
+    def _judge(self, spec: CheckSpec, resource: Resource, ctx: CheckContext) -> Outcome:
         fn = self._function(spec)
         if isinstance(fn, Exception):
-            outcome = Outcome(Status.ERROR, f"check code could not be loaded: {type(fn).__name__}: {fn}")
-        elif self._invalid and spec.id in self._invalid:
-            outcome = Outcome(Status.ERROR, self._invalid[spec.id])
+            return Outcome(Status.ERROR, f"check code could not be loaded: {type(fn).__name__}: {fn}")
+        if self._invalid and spec.id in self._invalid:
+            return Outcome(Status.ERROR, self._invalid[spec.id])
+        ctx.check_id = spec.id
+        try:
+            outcome = fn(resource, ctx)
+            if not isinstance(outcome, Outcome):
+                outcome = Outcome(Status.ERROR, f"check returned {type(outcome).__name__}, not an Outcome")
+        except Exception as exc:
+            outcome = Outcome(Status.ERROR, f"check raised {type(exc).__name__}: {exc}")
+        return outcome
+
+    def run_one(self, spec: CheckSpec, resource: Resource, ctx: CheckContext, partial: bool | None = None) -> CheckResult:
+        """One check on one resource; a partially read or vanished resource is guarded (:mod:`.unread`)."""
+        if partial is None:
+            partial = is_partial(resource)
+        if partial:
+            outcome = guard(resource, lambda: self._judge(spec, resource, ctx))
         else:
-            ctx.check_id = spec.id
-            try:
-                outcome = fn(resource, ctx)
-                if not isinstance(outcome, Outcome):
-                    outcome = Outcome(Status.ERROR, f"check returned {type(outcome).__name__}, not an Outcome")
-            except Exception as exc:
-                outcome = Outcome(Status.ERROR, f"check raised {type(exc).__name__}: {exc}")
+            outcome = self._judge(spec, resource, ctx)
         result = CheckResult(spec.id, resource.provider, resource.target, resource.region, resource.id,
                              resource.type, outcome.status, outcome.reason, _small(outcome.evidence))
         if result.status is _FAIL and self.waivers:
@@ -97,8 +107,9 @@ class Evaluator:
         """Every applicable check on every resource, then an error result per check a failed unit hid."""
         ctx = CheckContext(inventory=inventory, config=self.settings, now=self.now)
         for resource in inventory:
+            partial = is_partial(resource)
             for spec in self._by_type.get(resource.type, ()):
-                yield self.run_one(spec, resource, ctx)
+                yield self.run_one(spec, resource, ctx, partial)
         for error in errors:
             for spec in self.checks:
                 if spec.provider != error.provider or not set(spec.resource_types) & set(error.resource_types):

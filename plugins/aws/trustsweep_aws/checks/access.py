@@ -11,12 +11,16 @@ REPORT = "credential_report"  # the property a failed credential report marks as
 
 
 def root_mfa(r: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(r)) is not None:  # needs no field a collector may leave unread
+        return bad
     if r.properties.get("mfa_enabled"):
         return passed("the root user has MFA")
     return failed("the root user has no MFA device", mfa_enabled=False)
 
 
 def root_no_access_keys(r: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(r)) is not None:  # needs no field a collector may leave unread
+        return bad
     if r.properties.get("access_keys_present"):
         return failed("the root user has access keys", access_keys_present=True)
     return passed("the root user has no access keys")
@@ -85,6 +89,8 @@ def unused_credentials(r: Resource, ctx: CheckContext) -> Outcome:
 
 
 def no_user_policies(r: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(r)) is not None:  # needs no field a collector may leave unread
+        return bad
     attached = r.properties.get("attached_policies") or []
     inline = r.properties.get("inline_policies") or []
     if attached or inline:
@@ -93,6 +99,8 @@ def no_user_policies(r: Resource, ctx: CheckContext) -> Outcome:
 
 
 def no_full_admin(r: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(r)) is not None:  # needs no field a collector may leave unread
+        return bad
     if r.type == "aws.iam.role" and r.properties.get("service_linked"):
         return not_applicable("service-linked role managed by AWS")
     via = r.properties.get("admin_via") or []

@@ -5,10 +5,12 @@ from __future__ import annotations
 from trustsweep.model import Outcome, Resource, failed, not_applicable, passed
 from trustsweep.provider import CheckContext
 
-from .common import matches
+from .common import matches, unread
 
 
 def no_human_write_in_production(r: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(r)) is not None:  # needs no field a collector may leave unread
+        return bad
     if not r.properties.get("production"):
         return not_applicable("account not configured as production")
     writes = r.properties.get("write_actions") or []

@@ -7,16 +7,8 @@ import fnmatch
 from collections.abc import Iterable
 from typing import Any
 
-from trustsweep.model import Outcome, Resource, errored
-
-
-def unread(resource: Resource, *fields: str) -> Outcome | None:
-    """An error outcome when a property the check needs could not be read, else None."""
-    errors = resource.properties.get("errors") or {}
-    for field in fields:
-        if field in errors:
-            return errored(f"could not read {field}: {errors[field]}")
-    return None
+from trustsweep.model import Resource
+from trustsweep.unread import unread as unread  # an error outcome when a field the check needs was not read
 
 
 def parse_time(value: Any) -> dt.datetime | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trustsweep.model import Outcome, Resource, errored, failed, not_applicable, passed
 from trustsweep.provider import CheckContext
+from trustsweep.unread import VANISHED, unread_fields
 
 from .common import matches, unread
 
@@ -30,8 +31,10 @@ def multi_region_trail(r: Resource, ctx: CheckContext) -> Outcome:
         bucket = buckets.get(trail.get("bucket") or "")
         if bucket is None:
             unknown.append(f"bucket {trail.get('bucket')!r} is not in this account's inventory")
-        elif "object_lock" in (bucket.properties.get("errors") or {}):
-            unknown.append(f"bucket {bucket.name}: {bucket.properties['errors']['object_lock']}")
+        elif bucket.properties.get(VANISHED):
+            unknown.append(f"bucket {bucket.name} was deleted during the sweep")
+        elif "object_lock" in unread_fields(bucket):
+            unknown.append(f"bucket {bucket.name}: {unread_fields(bucket)['object_lock']}")
         elif not bucket.properties.get("object_lock"):
             gaps.append(f"bucket {bucket.name} has no Object Lock")
         if not gaps and not unknown:

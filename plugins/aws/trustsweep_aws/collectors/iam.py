@@ -113,7 +113,7 @@ def collect(ctx: Ctx) -> None:
             mfa_enabled=bool(summary.get("AccountMFAEnabled")),
             access_keys_present=bool(summary.get("AccountAccessKeysPresent")) or any(k["active"] for k in root_keys),
             password_last_used=_when(root_row.get("password_last_used")),
-            access_keys=root_keys, credential_report=bool(root_row), errors=dict(report_errors))
+            access_keys=root_keys, credential_report=bool(root_row), unread=dict(report_errors))
 
     try:
         policy = iam.get_account_password_policy()["PasswordPolicy"]
@@ -158,7 +158,7 @@ def collect(ctx: Ctx) -> None:
                 inline_policies=[p["PolicyName"] for p in user.get("UserPolicyList") or []],
                 tags=tags_of(user.get("Tags")),
                 production=production,
-                errors=dict(report_errors),
+                unread=dict(report_errors),
                 **_summary(own + inherited))
 
     for role in roles:

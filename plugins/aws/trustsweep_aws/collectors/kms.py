@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Ctx, collector, describe_error, iso, paginate
+from trustsweep.unread import WHOLE, mark, vanished
+
+from .base import Ctx, collector, describe_error, error_code, iso, paginate
 
 KEY = "aws.kms.key"
 TYPES = (KEY,)
 
 
 def _key(ctx: Ctx, kms: Any, item: dict[str, Any]) -> None:
-    meta = kms.describe_key(KeyId=item["KeyId"])["KeyMetadata"]
+    try:
+        meta = kms.describe_key(KeyId=item["KeyId"])["KeyMetadata"]
+    except Exception as exc:  # one key, not the region's keys
+        props: dict[str, Any] = {}
+        if error_code(exc) == "NotFoundException":
+            vanished(props, describe_error(exc))
+        else:
+            mark(props, WHOLE, describe_error(exc))
+        ctx.add(KEY, item.get("KeyArn") or ctx.arn("kms", f"key/{item['KeyId']}", ctx.region), item["KeyId"], **props)
+        return
     if meta.get("KeyManager") != "CUSTOMER":
         return  # AWS-managed keys rotate automatically
     state = meta.get("KeyState", "")
@@ -25,7 +36,7 @@ def _key(ctx: Ctx, kms: Any, item: dict[str, Any]) -> None:
             errors["rotation"] = describe_error(exc)
     ctx.add(KEY, meta["Arn"], meta.get("Description") or meta["KeyId"],
             state=state, symmetric=symmetric, origin=meta.get("Origin", ""),
-            rotation_enabled=rotation, created=iso(meta.get("CreationDate")), errors=errors)
+            rotation_enabled=rotation, created=iso(meta.get("CreationDate")), unread=errors)
 
 
 @collector

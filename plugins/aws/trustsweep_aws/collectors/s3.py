@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from trustsweep.unread import vanished
+
 from .. import iampolicy
 from .base import GLOBAL, Ctx, collector, describe_error, error_code, iso
 
@@ -24,17 +26,32 @@ _ABSENT = {
 }
 
 
+class _Gone(Exception):
+    """The bucket was deleted after it was listed."""
+
+
 def _read(bucket: dict[str, Any], errors: dict[str, str], field: str, call: Any, **kwargs: Any) -> Any:
     try:
         return call(**kwargs)
     except Exception as exc:
-        if error_code(exc) == _ABSENT.get(field):
+        code = error_code(exc)
+        if code == "NoSuchBucket":
+            raise _Gone(describe_error(exc)) from None
+        if code == _ABSENT.get(field):
             return None
-        errors[field] = describe_error(exc)
+        errors[field] = describe_error(exc)  # this bucket's field is unread; its other fields still count
         return None
 
 
 def _bucket(ctx: Ctx, item: dict[str, Any]) -> None:
+    try:
+        _read_bucket(ctx, item)
+    except _Gone as gone:
+        ctx.add(BUCKET, f"arn:{ctx.partition}:s3:::{item['Name']}", item["Name"],
+                region=item.get("BucketRegion") or GLOBAL, **vanished({}, str(gone)))
+
+
+def _read_bucket(ctx: Ctx, item: dict[str, Any]) -> None:
     name = item["Name"]
     region = item.get("BucketRegion")
     errors: dict[str, str] = {}
@@ -61,7 +78,7 @@ def _bucket(ctx: Ctx, item: dict[str, Any]) -> None:
             logging_target=((logging or {}).get("LoggingEnabled") or {}).get("TargetBucket"),
             object_lock=lock_cfg.get("ObjectLockEnabled") == "Enabled",
             object_lock_rule=lock_cfg.get("Rule") or {},
-            errors=errors)
+            unread=errors)
 
 
 @collector
@@ -75,6 +92,6 @@ def collect(ctx: Ctx) -> None:
             errors["public_access_block"] = describe_error(exc)
         block = {}
     ctx.add(ACCOUNT, f"arn:{ctx.partition}:s3::{ctx.account}:account", "S3 account settings", region=GLOBAL,
-            public_access_block=block, errors=errors)
+            public_access_block=block, unread=errors)
     buckets = ctx.client("s3").list_buckets().get("Buckets") or []
     ctx.map(lambda item: _bucket(ctx, item), buckets)
