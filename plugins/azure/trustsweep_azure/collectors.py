@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from trustsweep.model import Collected, CollectionError, Resource, WorkUnit
+from trustsweep.unread import UNREAD, WHOLE, vanished
 
 from . import batch
 from . import types as T
+from .reads import Gone, field, reason
 from .session import Session, Settings, session
 
 PROVIDER = "azure"
@@ -89,20 +91,37 @@ def _fact(unit: WorkUnit, type_: str, suffix: str, properties: dict[str, Any]) -
 _unit_local = threading.local()  # requests made on this unit's behalf by a background Graph query
 
 
-def _run(unit: WorkUnit, body: Callable[[Session], list[Resource]]) -> Collected:
-    """Run a collector body; a failure becomes a CollectionError naming the unit's resource types."""
+def _run(unit: WorkUnit, body: Callable[[Session], list[Resource]],
+         partial: list[CollectionError] | None = None) -> Collected:
+    """Run a collector body; a failure becomes a CollectionError naming the unit's resource types.
+
+    ``partial`` collects the body's own errors about one part (one vault's keys): those alone.
+    """
     _prefetch(unit)
     sess = session(_settings(unit))
     before = sess.requests
     _unit_local.extra = 0
     try:
         resources = body(sess)
-        errors: list[CollectionError] = []
+        errors: list[CollectionError] = list(partial or ())
     except Exception as exc:  # noqa: BLE001 - every failure is reported, never a pass
         resources = []
-        reason = str(exc) if type(exc).__name__ in ("AzureCallError", "RuntimeError") else f"{type(exc).__name__}: {exc}"
-        errors = [CollectionError(PROVIDER, unit.target.id, unit.region, unit.service, unit.resource_types, reason)]
+        errors = [CollectionError(PROVIDER, unit.target.id, unit.region, unit.service, unit.resource_types,
+                                  reason(exc))]
     return Collected(unit, resources=resources, errors=errors, requests=sess.requests - before + _unit_local.extra)
+
+
+def _children(unit: WorkUnit, partial: list[CollectionError], parent: dict[str, Any], what: str,
+              types: tuple[str, ...], read: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """List one resource's children (a server's databases); a failure errors their checks for
+    that parent only."""
+    try:
+        return read()
+    except Exception as exc:  # noqa: BLE001 - reported as an error for these children only
+        partial.append(CollectionError(PROVIDER, unit.target.id, unit.region,
+                                       f"{unit.service} {parent.get('name', parent['id'])} {what}", types,
+                                       reason(exc)))
+        return []
 
 
 def _in_regions(unit: WorkUnit, location: str) -> bool:
@@ -285,7 +304,7 @@ def _storage_destination(sess: Session, account_id: str) -> dict[str, Any]:
         policy = sess.arm_get(f"{account_id}/managementPolicies/default", API["storage"], missing_ok=True)
         containers = list(sess.arm_list(f"{account_id}/blobServices/default/containers", API["storage"]))
     except Exception as exc:  # noqa: BLE001 - recorded; the check reports it as an error
-        return {"id": account_id, "error": str(exc)}
+        return {"id": account_id, UNREAD: {WHOLE: reason(exc)}}
     delete_days = []
     for rule in ((policy or {}).get("properties") or {}).get("policy", {}).get("rules") or []:
         if rule.get("enabled", True):
@@ -336,8 +355,35 @@ def arm_monitor(unit: WorkUnit) -> Collected:
     return _run(unit, body)
 
 
+def _sql_server(sess: Session, server: dict[str, Any], props: dict[str, Any]) -> None:
+    sid, api = server["id"], API["sql"]
+    auditing = field(sess, props, "auditing", sid, api, lambda: sess.arm_get(f"{sid}/auditingSettings/default", api))
+    if auditing is not None:
+        found = auditing.get("properties") or {}
+        props["auditing"] = {k: found.get(k) for k in ("state", "retentionDays", "isAzureMonitorTargetEnabled",
+                                                        "storageEndpoint")}
+    rules = field(sess, props, "firewallRules", sid, api, lambda: list(sess.arm_list(f"{sid}/firewallRules", api)))
+    if rules is not None:
+        props["firewallRules"] = [{"name": r.get("name"), **(r.get("properties") or {})} for r in rules]
+
+
+def _sql_database(sess: Session, db: dict[str, Any], props: dict[str, Any]) -> None:
+    did, api = db["id"], API["sql"]
+    tde = field(sess, props, "tde", did, api, lambda: sess.arm_get(f"{did}/transparentDataEncryption/current", api))
+    if tde is not None:
+        state = tde.get("properties") or {}
+        props["tde"] = state.get("state") or state.get("status")
+    ltr = field(sess, props, "longTermRetention", did, api,
+                lambda: sess.arm_get(f"{did}/backupLongTermRetentionPolicies/default", api, missing_ok=True) or {})
+    if ltr is not None:
+        props["longTermRetention"] = ltr.get("properties") or {}
+
+
 def arm_sql(unit: WorkUnit) -> Collected:
-    """SQL servers with auditing and firewall rules; their databases with TDE and backup policy."""
+    """SQL servers with auditing and firewall rules; their databases with TDE and backup policy.
+
+    A read about one server or database marks that resource only (:mod:`.reads`)."""
+    partial: list[CollectionError] = []
 
     def body(sess: Session) -> list[Resource]:
         sub, api, out = unit.target.id, API["sql"], []
@@ -345,24 +391,27 @@ def arm_sql(unit: WorkUnit) -> Collected:
             if not _in_regions(unit, server.get("location", "")):
                 continue
             sid, props = server["id"], dict(server.get("properties") or {})
-            auditing = (sess.arm_get(f"{sid}/auditingSettings/default", api) or {}).get("properties") or {}
-            props["auditing"] = {k: auditing.get(k) for k in ("state", "retentionDays", "isAzureMonitorTargetEnabled",
-                                                               "storageEndpoint")}
-            props["firewallRules"] = [{"name": r.get("name"), **(r.get("properties") or {})}
-                                      for r in sess.arm_list(f"{sid}/firewallRules", api)]
+            try:
+                _sql_server(sess, server, props)
+            except Gone as gone:
+                props = vanished({}, str(gone))
             out.append(_resource(unit, T.SQL_SERVER, sid, server.get("name", ""), server.get("location", ""), props))
-            for db in sess.arm_list(f"{sid}/databases", api):
+            if props.get("vanished"):
+                continue
+            for db in _children(unit, partial, server, "databases", (T.SQL_DATABASE,),
+                                lambda: list(sess.arm_list(f"{sid}/databases", api))):
                 if db.get("name") == "master" or "system" in str(db.get("kind", "")):
                     continue
-                did, dprops = db["id"], dict(db.get("properties") or {})
-                tde = (sess.arm_get(f"{did}/transparentDataEncryption/current", api) or {}).get("properties") or {}
-                dprops["tde"] = tde.get("state") or tde.get("status")
-                ltr = sess.arm_get(f"{did}/backupLongTermRetentionPolicies/default", api, missing_ok=True) or {}
-                dprops["longTermRetention"] = ltr.get("properties") or {}
-                out.append(_resource(unit, T.SQL_DATABASE, did, db.get("name", ""), db.get("location", ""), dprops))
+                dprops = dict(db.get("properties") or {})
+                try:
+                    _sql_database(sess, db, dprops)
+                except Gone as gone:
+                    dprops = vanished({}, str(gone))
+                out.append(_resource(unit, T.SQL_DATABASE, db["id"], db.get("name", ""), db.get("location", ""),
+                                     dprops))
         return out
 
-    return _run(unit, body)
+    return _run(unit, body, partial)
 
 
 def arm_web(unit: WorkUnit) -> Collected:
@@ -374,10 +423,15 @@ def arm_web(unit: WorkUnit) -> Collected:
             if not _in_regions(unit, site.get("location", "")):
                 continue
             props = dict(site.get("properties") or {})
-            config = (sess.arm_get(f"{site['id']}/config/web", api) or {}).get("properties") or {}
-            props["config"] = {k: config.get(k) for k in ("minTlsVersion", "scmMinTlsVersion", "ftpsState",
-                                                           "http20Enabled")}
             props.pop("siteConfig", None)
+            try:
+                web = field(sess, props, "config", site["id"], api, lambda: sess.arm_get(f"{site['id']}/config/web", api))
+            except Gone as gone:
+                props, web = vanished({}, str(gone)), None
+            if web is not None:
+                config = web.get("properties") or {}
+                props["config"] = {k: config.get(k) for k in ("minTlsVersion", "scmMinTlsVersion", "ftpsState",
+                                                               "http20Enabled")}
             out.append(_resource(unit, T.WEB_APP, site["id"], site.get("name", ""), site.get("location", ""), props))
         return out
 
@@ -385,7 +439,10 @@ def arm_web(unit: WorkUnit) -> Collected:
 
 
 def arm_keyvault(unit: WorkUnit) -> Collected:
-    """Key vaults with their diagnostic settings, and their keys with rotation policy and expiry."""
+    """Key vaults with their diagnostic settings, and their keys with rotation policy and expiry.
+
+    A read about one vault marks that vault only; a failed key listing errors that vault's keys."""
+    partial: list[CollectionError] = []
 
     def body(sess: Session) -> list[Resource]:
         sub, api, out = unit.target.id, API["keyvault"], []
@@ -394,16 +451,23 @@ def arm_keyvault(unit: WorkUnit) -> Collected:
                 continue
             vid, props = vault["id"], dict(vault.get("properties") or {})
             props.pop("accessPolicies", None)
-            props["diagnosticSettings"] = _diagnostic_settings(sess, vid)
+            try:
+                diagnostics = field(sess, props, "diagnosticSettings", vid, api, lambda: _diagnostic_settings(sess, vid))
+            except Gone as gone:
+                out.append(_resource(unit, T.KEY_VAULT, vid, vault.get("name", ""), vault.get("location", ""),
+                                     vanished({}, str(gone))))
+                continue
+            if diagnostics is not None:
+                props["diagnosticSettings"] = diagnostics
             out.append(_resource(unit, T.KEY_VAULT, vid, vault.get("name", ""), vault.get("location", ""), props))
-            for key in sess.arm_list(f"{vid}/keys", api):
+            for key in _children(unit, partial, vault, "keys", (T.KEY,), lambda: list(sess.arm_list(f"{vid}/keys", api))):
                 kprops = key.get("properties") or {}
                 out.append(_resource(unit, T.KEY, key["id"], key.get("name", ""), vault.get("location", ""), {
                     "vault": vid, "attributes": kprops.get("attributes") or {},
                     "rotationPolicy": kprops.get("rotationPolicy") or {}, "kty": kprops.get("kty")}))
         return out
 
-    return _run(unit, body)
+    return _run(unit, body, partial)
 
 
 def arm_security(unit: WorkUnit) -> Collected:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trustsweep.model import Outcome, Resource, errored, failed, not_applicable, passed
 from trustsweep.provider import CheckContext
+from trustsweep.unread import unread
 
 from .. import types as T
 from ._util import fact
@@ -23,12 +24,16 @@ def vm_protected(resource: Resource, ctx: CheckContext) -> Outcome:
 
 
 def sql_backup_redundancy(resource: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(resource)) is not None:
+        return bad
     props = resource.properties
     redundancy = props.get("requestedBackupStorageRedundancy") or props.get("currentBackupStorageRedundancy")
     ltr = {k: v for k, v in (props.get("longTermRetention") or {}).items()
            if k.endswith("Retention") and v and v != "PT0S"}
     if str(redundancy).lower() in ("geo", "geozone"):
         return passed(f"backups are stored geo-redundantly ({redundancy})", longTermRetention=ltr)
+    if (bad := unread(resource, "longTermRetention")) is not None:
+        return bad
     if ltr:
         return passed("long-term backup retention is configured", longTermRetention=ltr)
     return failed(f"backups are {redundancy or 'locally'} redundant and no long-term retention is set",

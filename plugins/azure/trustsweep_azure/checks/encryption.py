@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trustsweep.model import Outcome, Resource, failed, passed
 from trustsweep.provider import CheckContext
+from trustsweep.unread import unread
 
 from ._util import tls_at_least
 
@@ -24,6 +25,8 @@ def storage_min_tls(resource: Resource, ctx: CheckContext) -> Outcome:
 
 
 def sql_min_tls(resource: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(resource)) is not None:
+        return bad
     value = resource.properties.get("minimalTlsVersion")
     minimum = ctx.setting("min_tls")
     if tls_at_least(value, minimum):
@@ -32,6 +35,8 @@ def sql_min_tls(resource: Resource, ctx: CheckContext) -> Outcome:
 
 
 def sql_tde(resource: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(resource, "tde")) is not None:
+        return bad
     state = resource.properties.get("tde")
     if str(state).lower() == "enabled":
         return passed("transparent data encryption is on")
@@ -39,12 +44,16 @@ def sql_tde(resource: Resource, ctx: CheckContext) -> Outcome:
 
 
 def web_https_only(resource: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(resource)) is not None:
+        return bad
     if resource.properties.get("httpsOnly") is True:
         return passed("HTTPS only")
     return failed("the app accepts plain HTTP (httpsOnly is off)", httpsOnly=resource.properties.get("httpsOnly"))
 
 
 def web_min_tls(resource: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(resource, "config")) is not None:
+        return bad
     value = (resource.properties.get("config") or {}).get("minTlsVersion")
     minimum = ctx.setting("min_tls")
     if tls_at_least(value, minimum):
@@ -72,6 +81,8 @@ def key_rotation(resource: Resource, ctx: CheckContext) -> Outcome:
 
 
 def keyvault_recoverable(resource: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(resource)) is not None:
+        return bad
     soft = resource.properties.get("enableSoftDelete")
     purge = resource.properties.get("enablePurgeProtection")
     if soft is not False and purge is True:

@@ -6,6 +6,7 @@ from typing import Any
 
 from trustsweep.model import Outcome, Resource, errored, failed, passed
 from trustsweep.provider import CheckContext
+from trustsweep.unread import unread
 
 from .. import types as T
 
@@ -31,8 +32,8 @@ def _retention(setting: dict[str, Any], minimum: int) -> tuple[bool, str]:
             reasons.append(f"workspace keeps {days} days")
     storage = setting.get("storage")
     if setting.get("storageAccountId") and storage:
-        if storage.get("error"):
-            reasons.append(f"storage account unreadable: {storage['error']}")
+        if (storage.get("unread") or {}).get("*"):
+            reasons.append(f"storage account unreadable: {storage['unread']['*']}")
         elif storage.get("deleteAfterDays") is None or int(storage["deleteAfterDays"]) >= minimum:
             after = storage.get("deleteAfterDays")
             return True, "storage account keeps logs " + (f"{after} days" if after is not None else "with no deletion rule")
@@ -66,9 +67,9 @@ def activity_log_retained(resource: Resource, ctx: CheckContext) -> Outcome:
 
 
 def log_storage_immutable(resource: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(resource)) is not None:
+        return bad
     props = resource.properties
-    if props.get("error"):
-        return errored(f"could not read the log storage account: {props['error']}")
     if str(props.get("accountImmutability") or "").lower() == "locked":
         return passed("account-level immutability policy is locked")
     log_containers = [c for c in props.get("containers") or [] if str(c.get("name", "")).startswith("insights-")]
@@ -82,6 +83,8 @@ def log_storage_immutable(resource: Resource, ctx: CheckContext) -> Outcome:
 
 
 def sql_auditing(resource: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(resource, "auditing")) is not None:
+        return bad
     auditing = resource.properties.get("auditing") or {}
     minimum = ctx.setting("min_retention_days")
     if str(auditing.get("state")).lower() != "enabled":
@@ -93,6 +96,8 @@ def sql_auditing(resource: Resource, ctx: CheckContext) -> Outcome:
 
 
 def keyvault_diagnostic_logs(resource: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(resource, "diagnosticSettings")) is not None:
+        return bad
     for setting in resource.properties.get("diagnosticSettings") or []:
         cats = _enabled_categories(setting)
         has_dest = any(setting.get(k) for k in ("workspaceId", "storageAccountId", "eventHubAuthorizationRuleId"))

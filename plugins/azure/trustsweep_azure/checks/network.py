@@ -6,6 +6,7 @@ from typing import Any
 
 from trustsweep.model import Outcome, Resource, failed, passed
 from trustsweep.provider import CheckContext
+from trustsweep.unread import unread
 
 from ._util import as_list
 
@@ -68,6 +69,8 @@ def storage_default_deny(resource: Resource, ctx: CheckContext) -> Outcome:
 
 
 def sql_open_firewall(resource: Resource, ctx: CheckContext) -> Outcome:
+    if (bad := unread(resource, "firewallRules")) is not None:
+        return bad
     wide = [r.get("name") for r in resource.properties.get("firewallRules") or []
             if r.get("startIpAddress") == "0.0.0.0" and r.get("endIpAddress") == "255.255.255.255"]
     if wide:
