@@ -29,13 +29,13 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import regex
+import re
 
 from .model import Resource
 
@@ -43,14 +43,14 @@ SALT_ENV = "TRUSTSWEEP_REDACTION_SALT"
 SALT_FILE = "redaction-salt"
 MARKER_PREFIX = "[redacted hmac-sha256:"
 
-_MARKER = regex.compile(r"\[redacted hmac-sha256:[0-9a-f]{12}\]")
+_MARKER = re.compile(r"\[redacted hmac-sha256:[0-9a-f]{12}\]")
 # names are compared lower-cased with everything but letters and digits removed: "DB_Password" → "dbpassword"
-_SECRET_KEY = regex.compile(
+_SECRET_KEY = re.compile(
     r"(?:password|passwords|passwd|passphrase|pwd|secret|secrets|secretkey|secretaccesskey|token|tokens|"
     r"apikey|apikeys|privatekey|privatekeys|clientkey|accountkey|masterkey|sharedkey|sharedaccesskey|"
     r"primarykey|secondarykey|storagekey|signingkey|connectionstring|connectionstrings|connstr|sastoken|"
     r"sasurl|sasuri|credential|credentials|customdata|userdata)$")
-_SECRET_VALUE = regex.compile(
+_SECRET_VALUE = re.compile(
     r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----"
     r"|\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"  # JWT
     r"|(?i:\b(?:accountkey|sharedaccesskey|password|pwd)\s*=\s*[^;\s])"  # connection strings
@@ -58,7 +58,9 @@ _SECRET_VALUE = regex.compile(
     r"|\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"  # URL with a password
     r"|\b(?:gh[opsu]|github_pat)_[A-Za-z0-9_]{20,}|\bxox[abprs]-[A-Za-z0-9-]{10,}"
     r"|\bAIza[0-9A-Za-z_-]{35}\b|\b[rs]k_live_[0-9A-Za-z]{10,}")
-_AWS_SECRET_KEY = regex.compile(r"[A-Za-z0-9/+]{40}")
+# every pattern above needs one of these: most strings are cleared by this cheap search alone
+_HINTS = re.compile("PRIVATE KEY|eyJ|=|@|gh|xox|AIza|k_live_")
+_AWS_SECRET_KEY = re.compile(r"[A-Za-z0-9/+]{40}")
 
 
 @lru_cache(maxsize=4096)
@@ -69,14 +71,14 @@ def secret_key(name: str) -> bool:
 
 def secret_value(text: str) -> bool:
     """Whether a string looks like a secret whatever its key (a PEM private key, a JWT…)."""
-    if _SECRET_VALUE.search(text):
+    if _HINTS.search(text) and _SECRET_VALUE.search(text):
         return True
     return (len(text) == 40 and _AWS_SECRET_KEY.fullmatch(text) is not None
             and any(c.isupper() for c in text) and any(c.islower() for c in text) and any(c.isdigit() for c in text))
 
 
 def is_marker(value: Any) -> bool:
-    return isinstance(value, str) and _MARKER.fullmatch(value) is not None
+    return isinstance(value, str) and value.startswith(MARKER_PREFIX) and _MARKER.fullmatch(value) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,7 @@ class Redactor:
             if value and not is_marker(value) and (secret or secret_value(value)):
                 return self.marker(value)
             return value
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             out: dict[Any, Any] | None = None
             for key, item in value.items():
                 new = self.tree(item, secret or (isinstance(key, str) and secret_key(key)))
@@ -117,7 +119,7 @@ class Redactor:
         if isinstance(value, list):
             items = [self._path(item, parts) for item in value]
             return value if all(a is b for a, b in zip(items, value)) else items
-        if not parts or not isinstance(value, Mapping) or parts[0] not in value:
+        if not parts or not isinstance(value, dict) or parts[0] not in value:
             return value
         item = value[parts[0]]
         if len(parts) == 1:

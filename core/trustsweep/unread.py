@@ -68,7 +68,7 @@ def unread(resource: Resource, *fields: str) -> Outcome | None:
 def is_partial(resource: Resource) -> bool:
     """Whether the engine must guard the checks of this resource."""
     props = resource.properties
-    return bool(props.get(UNREAD) or props.get(_LEGACY) or props.get(VANISHED))
+    return isinstance(props, dict) and bool(props.get(UNREAD) or props.get(_LEGACY) or props.get(VANISHED))
 
 
 def guard(resource: Resource, judge: Callable[[], Outcome]) -> Outcome:
