@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from .errors import UserError
+from .report.text import plain, print_table
 
 if TYPE_CHECKING:
     from .mappings import Mapping
@@ -43,8 +44,6 @@ EXIT_MEANING = {0: "all assessed criteria satisfied", 1: "some criteria not sati
 
 
 def _err(message: str) -> None:
-    from .report.text import plain
-
     typer.echo(f"trustsweep: error: {plain(message)}", err=True)
 
 
@@ -239,7 +238,6 @@ def _check_exports(registry: Registry, exports: Sequence[str], out: Path | None)
 
 def _say_what_was_empty(sweep: Sweep) -> None:
     """One line on stderr per provider of which nothing was assessed (the exit code is then 3)."""
-    from .report.text import plain
     from .sweep import nothing_swept
 
     for text in nothing_swept(sweep):
@@ -360,7 +358,7 @@ def evaluate(
         from .provenance import warnings
 
         for line in warnings(result.provenance, inventory):
-            typer.echo(f"trustsweep: warning: {line}", err=True)
+            typer.echo(f"trustsweep: warning: {plain(line)}", err=True)
         _emit(result, registry, out, oscal_version, fmt, store, no_store, exports=exports)
         _say_what_was_empty(result)
     raise typer.Exit(result.exit_code)
@@ -393,8 +391,6 @@ def demo(
 
 
 def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    from .report.text import print_table
-
     print_table(title, columns, rows)
 
 
@@ -470,13 +466,11 @@ def validate(
         require_input(file)
         problems = validate_file(file, schema_dir=schema_dir, oscal_version=oscal_version)
         if problems:
-            from .report.text import plain
-
             for problem in problems:
                 typer.echo(plain(problem))
-            typer.echo(f"{file}: {len(problems)} problem(s)", err=True)
+            typer.echo(plain(f"{file}: {len(problems)} problem(s)"), err=True)
             raise typer.Exit(2)
-        typer.echo(f"{file}: valid")
+        typer.echo(plain(f"{file}: valid"))
 
 
 def _register_extensions() -> None:

@@ -15,6 +15,7 @@ import typer
 from .cli import StoreOpt, handled
 from .cli_store import FromOpt, ToOpt, _store, _window
 from .errors import UserError
+from .report.text import plain
 
 DEFAULT_WINDOW_DAYS = 365
 
@@ -65,7 +66,7 @@ def report(
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise UserError(f"cannot write the report: {exc.strerror or exc}", path=out) from None
-        typer.echo(f"wrote {out} (sweep {sweep.id}, {len(window.sweeps)} sweep(s) in the window)")
+        typer.echo(plain(f"wrote {out} (sweep {sweep.id}, {len(window.sweeps)} sweep(s) in the window)"))
 
 
 def register(app: typer.Typer) -> None:

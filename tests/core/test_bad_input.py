@@ -248,3 +248,27 @@ def test_ctrl_c_while_a_worker_hangs_is_one_line_and_exit_130(trivy_site: Path, 
             proc.communicate()
     assert proc.returncode == 130, (proc.returncode, err)
     assert [line for line in err.splitlines() if line.strip()] == ["trustsweep: error: interrupted"], err
+
+
+def test_ctrl_c_while_the_interpreter_shuts_down(tmp_path: Path) -> None:
+    """After the command finished, Python waits for a non-daemon thread: Ctrl-C there is one line, exit 130."""
+    code = ("import sys, threading, time\n"
+            "from trustsweep.cli import main\n"
+            "threading.Thread(target=time.sleep, args=(60,)).start()\n"
+            "sys.argv = ['trustsweep', 'plugins', 'list', '--format', 'json']\n"
+            "main()\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("[")  # the command is running; it ends within a moment
+        time.sleep(1.0)
+        assert proc.poll() is None  # waiting for the thread
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    assert [line for line in err.splitlines() if line.strip()] == ["trustsweep: error: interrupted"], err
