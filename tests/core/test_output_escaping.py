@@ -219,3 +219,27 @@ def test_markup_in_a_role_path_does_not_crash_diff_or_waivers(base_sweeps: tuple
         assert "[/x]" in result.output
     md = render_markdown(b)
     assert "<img" not in MD.render(md) and "&lt;img" in MD.render(md)
+
+
+def test_progress_bars_show_hostile_target_names_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The progress bars on a terminal: markup in a target id neither crashes nor styles; controls are visible."""
+    import io
+
+    from trustsweep.model import Collected, Target, WorkUnit
+    from trustsweep.report.progress import CliProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err = Terminal()
+    monkeypatch.setattr("sys.stderr", err)
+    monkeypatch.setenv("COLUMNS", "80")
+    unit = WorkUnit("aws", Target("aws", "[/x]\x1b[2J\u202e"), "[bold]eu", "s3", "m:f", ())
+    with CliProgress() as progress:
+        progress.planned("aws", 1)
+        progress.unit_done(Collected(unit))
+        progress.message("listing [/x] failed \x1b[31m")
+    shown = err.getvalue()
+    assert "[/x]\\x1b[2J\\u202e [bold]eu s3" in shown and "listing [/x] failed \\x1b[31m" in shown
+    assert "\x1b[2J" not in shown and "\u202e" not in shown
