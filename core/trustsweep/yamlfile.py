@@ -2,7 +2,7 @@
 
 ``load(path)`` returns plain Python data plus a way to ask where any mapping key or list item
 came from, so validation errors can name the file and line. Recursive aliases, alias bombs
-(bounded by :data:`MAX_NODES`), deep nesting and impossible values (``2027-02-30``) are errors
+(:func:`check_expansion`, also used for OSCAL YAML), deep nesting and impossible values (``2027-02-30``) are errors
 naming the line, never a crash.
 """
 
@@ -40,38 +40,73 @@ class Located:
         return UserError(message, path=self.path, place=f"line {line}" if line else "")
 
 
-MAX_NODES = 100_000  # values built from one file, aliases expanded: bounds an alias bomb
+MAX_NODES = 100_000  # values once aliases are expanded (or twice the distinct nodes if more): an alias bomb
 MAX_DEPTH = 200  # nesting of mappings and lists
 
 
+def check_expansion(node: yaml.Node, path: Path, limit: int = MAX_NODES) -> None:
+    """Refuse a recursive alias or an alias bomb in a composed document, before anything is built.
+
+    A document may repeat nodes through aliases, but once expanded it may hold at most
+    ``limit`` values or twice its distinct nodes, whichever is more (a plain document always fits).
+    """
+    sizes: dict[int, int] = {}
+    ancestors: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, finished = stack.pop()
+        key = id(current)
+        children = _children(current)
+        if finished:
+            ancestors.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            continue
+        if key in sizes:
+            continue
+        ancestors.add(key)
+        stack.append((current, True))
+        for child in children:
+            if id(child) in ancestors:
+                raise UserError("recursive alias (a value that contains itself)", path=path,
+                                place=f"line {child.start_mark.line + 1}")
+            if id(child) not in sizes:
+                stack.append((child, False))
+    total = sizes[id(node)]
+    if total > max(limit, 2 * len(sizes)):
+        raise UserError(f"too many values once aliases are expanded ({total:,} from {len(sizes):,} nodes)",
+                        path=path, place=f"line {node.start_mark.line + 1}")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 class _Builder:
-    """Plain data from a composed YAML node tree, refusing recursive aliases and alias bombs."""
+    """Plain data from a composed YAML node tree (already checked by :func:`check_expansion`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.lines: dict[int, int] = {}
         self.key_lines: dict[tuple[int, str], int] = {}
         self.loader = yaml.SafeLoader("")
-        self.built = 0
-        self.active: set[int] = set()
+        self.depth = 0
 
     def _fail(self, message: str, node: yaml.Node) -> UserError:
         return UserError(message, path=self.path, place=f"line {node.start_mark.line + 1}")
 
     def build(self, node: yaml.Node) -> Any:
-        self.built += 1
-        if self.built > MAX_NODES:
-            raise self._fail(f"too many values (over {MAX_NODES:,} once aliases are expanded)", node)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            if id(node) in self.active:
-                raise self._fail("recursive alias (a value that contains itself)", node)
-            if len(self.active) >= MAX_DEPTH:
+            if self.depth >= MAX_DEPTH:
                 raise self._fail(f"nested more than {MAX_DEPTH} levels deep", node)
-            self.active.add(id(node))
+            self.depth += 1
             try:
                 return self._mapping(node) if isinstance(node, yaml.MappingNode) else self._sequence(node)
             finally:
-                self.active.discard(id(node))
+                self.depth -= 1
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
@@ -121,5 +156,7 @@ def load(path: str | Path) -> Located:
     except RecursionError:
         raise UserError("invalid YAML: nested too deeply", path=p) from None
     builder = _Builder(p)
+    if node is not None:
+        check_expansion(node, p)
     data = builder.build(node) if node is not None else None
     return Located(p, data, builder.lines, builder.key_lines)

@@ -272,3 +272,14 @@ def test_ctrl_c_while_the_interpreter_shuts_down(tmp_path: Path) -> None:
             proc.communicate()
     assert proc.returncode == 130, err
     assert [line for line in err.splitlines() if line.strip()] == ["trustsweep: error: interrupted"], err
+
+
+@pytest.mark.parametrize("case", ["recursive", "bomb"])
+def test_oscal_yaml_with_hostile_aliases_is_refused_not_walked(tmp_path: Path, case: str) -> None:
+    """``validate`` of an OSCAL YAML file: a recursive alias crashed the schema walk, a bomb hung it."""
+    path = tmp_path / "assessment-results.yaml"
+    body = ("  metadata: &m\n    remarks: *m\n" if case == "recursive"
+            else "".join(f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9) if i else 'x'}]\n" for i in range(10)))
+    path.write_text("assessment-results:\n" + body)
+    line = one_error_line(invoke("validate", str(path), "--oscal-version", "1.2.1"), str(path))
+    assert ("recursive alias" if case == "recursive" else "too many values") in line

@@ -82,12 +82,21 @@ def load_document(path: Path) -> Any:
     if path.suffix.lower() in (".yaml", ".yml"):
         import yaml
 
+        from ..yamlfile import check_expansion
+
+        loader = _yaml_loader()(raw)
         try:
-            return yaml.load(raw, Loader=_yaml_loader())
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            check_expansion(node, path)  # a recursive alias or an alias bomb: one line, not a hang
+            return loader.construct_document(node)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             place = f"line {mark.line + 1}" if mark is not None else ""
             raise UserError(f"malformed YAML: {getattr(exc, 'problem', None) or exc}", path=path, place=place) from None
+        finally:
+            loader.dispose()
     import orjson
 
     from .common import gc_paused
