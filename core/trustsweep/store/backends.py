@@ -20,7 +20,9 @@ from urllib.parse import quote
 from ..errors import UserError
 from .urls import StoreURL
 
-SCHEMA_VERSION = 1
+# 2: revocation entries (same tables). A schema 1 store opens and verifies as it is, and takes
+# revocations; a trustsweep that reads only schema 1 refuses a schema 2 store instead of misreading it.
+SCHEMA_VERSION = 2
 APPEND_ONLY = "trustsweep evidence store is append-only"
 BULK_TABLES = ("resources", "observations", "findings")
 ALL_TABLES = ("meta", "entries", *BULK_TABLES, "files")
@@ -82,7 +84,11 @@ class Backend(abc.ABC):
 
     def error(self, exc: BaseException) -> StoreError:
         """A one-line StoreError for a driver error (no password, no traceback)."""
-        return StoreError(f"{self.url.redacted()}: the evidence store failed: {' '.join(str(exc).split())}")
+        return StoreError(f"{self.url.redacted()}: the evidence store failed: {self._clean(exc)}")
+
+    def _clean(self, exc: BaseException) -> str:
+        """The driver's message on one line, without any password of the URL."""
+        return self.url.scrub(" ".join(str(exc).split()))
 
     @abc.abstractmethod
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -103,7 +109,7 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def snapshot(self) -> AbstractContextManager[None]:
-        """A read transaction: every query inside sees the same state."""
+        """A read transaction: every query inside sees the same state (inside an append: that one)."""
 
     @abc.abstractmethod
     def insert(self, sql: str, params: Sequence[Any]) -> None:
@@ -132,12 +138,19 @@ class Backend(abc.ABC):
         ...
 
     def prepare(self, create: bool) -> None:
-        """Check the schema version; create the schema in an empty database when ``create``."""
-        tables = self._tables()
+        """Check the schema version; create the schema in an empty database when ``create``.
+
+        A database (PostgreSQL: the schema in use) holding any table that is not the store's is
+        refused, whether or not the store's tables are there too: trustsweep never shares it.
+        """
+        tables = {t for t in self._tables() if not t.startswith("sqlite_")}  # SQLite's own tables
         where = self.url.redacted()
-        if "meta" not in tables:
-            if tables & set(ALL_TABLES) or (tables and self.url.kind == "sqlite"):
-                raise StoreError(f"{where}: not a trustsweep evidence store (it holds other tables)")
+        foreign = sorted(tables - set(ALL_TABLES))
+        if foreign or (tables and "meta" not in tables):
+            shown = f"{len(foreign)} other table(s), e.g. {foreign[0]!r}" if foreign else "an incomplete set of tables"
+            raise StoreError(f"{where}: not a trustsweep evidence store (it holds {shown}); "
+                             "use an empty database or schema for the store")
+        if not tables:
             if not create:
                 raise StoreError(f"{where}: no evidence store here yet (record a sweep first)")
             with self.appending():
@@ -211,6 +224,9 @@ class SQLiteBackend(Backend):
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
+        if self.conn.in_transaction:  # inside appending(): its write lock already holds the state still
+            yield
+            return
         self.conn.execute("BEGIN")
         try:
             self.conn.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # take the read snapshot now
@@ -274,16 +290,6 @@ class PostgresBackend(Backend):
             raise StoreError(f"cannot use the evidence store {url.redacted()}: {self._clean(exc)}") from None
         self._cursors = 0
 
-    def error(self, exc: BaseException) -> StoreError:
-        return StoreError(f"{self.url.redacted()}: the evidence store failed: {self._clean(exc)}")
-
-    def _clean(self, exc: BaseException) -> str:
-        text = " ".join(str(exc).split())
-        from urllib.parse import urlsplit
-
-        password = urlsplit(self.url.raw).password
-        return text.replace(password, "***") if password else text
-
     @staticmethod
     def _sql(sql: str) -> str:
         return sql.replace("?", "%s")
@@ -317,6 +323,9 @@ class PostgresBackend(Backend):
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
+        if self.conn.info.transaction_status != self._psycopg.pq.TransactionStatus.IDLE:
+            yield  # inside appending(): its advisory lock already keeps other writers out
+            return
         with self.conn.transaction():
             self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield
