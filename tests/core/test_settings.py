@@ -379,3 +379,29 @@ def test_a_check_declares_exactly_the_settings_it_reads(check_id: str) -> None:
     check = _REGISTRY.checks[check_id]
     read = _names_read(load_object(check.function), set())
     assert read == {s.name for s in check.settings}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.one_of(st.text(max_size=6), st.integers(), st.booleans(), st.floats(allow_nan=True), st.none(),
+                       st.lists(st.one_of(st.integers(-70000, 70000), st.text(max_size=3)), min_size=1, max_size=3)))
+def test_through_the_cli_a_wrong_ports_value_is_exit_2_never_a_pass(value: Any, tmp_path: Path) -> None:
+    """SSH open to the world fails by default; no config value turns it into a pass: each value
+    either still fails (a valid port list containing 22) or is refused with exit 2."""
+    from typer.testing import CliRunner
+
+    from trustsweep import cli
+
+    inventory = tmp_path / "inv"
+    if not inventory.exists():
+        _inventory(tmp_path, _aws(SG, "sg-ssh", **SSH_OPEN))
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump({"checks": {"aws.ec2.security_group_ingress": {"admin_ports": value}}}))
+    result = CliRunner().invoke(cli.app, ["evaluate", "--inventory", str(inventory), "--no-store",
+                                          "--check", "aws.ec2.security_group_ingress", "--config", str(path)])
+    spec = _REGISTRY.checks["aws.ec2.security_group_ingress"].settings[0]
+    try:
+        ports = validate(spec, value)
+    except SettingError:
+        assert result.exit_code == 2, result.output
+        return
+    assert result.exit_code == (1 if 22 in ports else 0), result.output
