@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import inspect
+import json
 import math
 import textwrap
 from pathlib import Path
@@ -405,3 +406,23 @@ def test_through_the_cli_a_wrong_ports_value_is_exit_2_never_a_pass(value: Any, 
         assert result.exit_code == 2, result.output
         return
     assert result.exit_code == (1 if 22 in ports else 0), result.output
+
+
+def test_checks_list_show_and_settings_show_declared_settings() -> None:
+    listed = run_cli("checks", "list", "--provider", "aws", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    by_id = {c["id"]: c for c in json.loads(listed.stdout)}
+    assert by_id["aws.ec2.security_group_ingress"]["settings"] == [
+        {"name": "admin_ports", "type": "list[int]", "default": [22, 3389], "min": 1, "max": 65535, "choices": [],
+         "help": "TCP ports that must not be open to the internet"}]
+    table = run_cli("checks", "list", "--provider", "aws")
+    assert "min_days=365" in table.stdout and "admin_ports=22,3389" in table.stdout
+    shown = run_cli("checks", "show", "aws.logs.retention")
+    assert shown.returncode == 0 and "min_days" in shown.stdout and "int 1–3653" in shown.stdout
+    assert "365" in shown.stdout and "Audit periods need a year of logs." in shown.stdout
+    typo = run_cli("checks", "show", "aws.logs.retenton")
+    assert typo.returncode == 2 and "did you mean 'aws.logs.retention'?" in typo.stderr
+    every = run_cli("checks", "settings", "--provider", "gcp", "--format", "json")
+    rows = {(r["where"], r["name"]): r for r in json.loads(every.stdout)}
+    assert rows[("settings.gcp", "request_timeout")]["default"] == 60.0
+    assert rows[("checks.gcp.kms.key_rotation", "max_days")]["min"] == 1
