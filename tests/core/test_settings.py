@@ -415,9 +415,9 @@ def test_checks_list_show_and_settings_show_declared_settings() -> None:
     assert by_id["aws.ec2.security_group_ingress"]["settings"] == [
         {"name": "admin_ports", "type": "list[int]", "default": [22, 3389], "min": 1, "max": 65535, "choices": [],
          "help": "TCP ports that must not be open to the internet"}]
-    table = run_cli("checks", "list", "--provider", "aws")
+    table = run_cli("checks", "list", "--provider", "aws", env={"COLUMNS": "250"})  # wide: cells unwrapped
     assert "min_days=365" in table.stdout and "admin_ports=22,3389" in table.stdout
-    shown = run_cli("checks", "show", "aws.logs.retention")
+    shown = run_cli("checks", "show", "aws.logs.retention", env={"COLUMNS": "250"})
     assert shown.returncode == 0 and "min_days" in shown.stdout and "int 1–3653" in shown.stdout
     assert "365" in shown.stdout and "Audit periods need a year of logs." in shown.stdout
     typo = run_cli("checks", "show", "aws.logs.retenton")
