@@ -1,4 +1,4 @@
-"""``trustsweep checks list|show``: the checks the installed plugins declare, with their settings."""
+"""``trustsweep checks list|show|settings``: the checks the installed plugins declare, and their settings."""
 
 from __future__ import annotations
 
@@ -74,6 +74,25 @@ def checks_show(
                    f"check, settings: {check.provider}:")
 
 
+def checks_settings(
+    provider: Annotated[Optional[str], typer.Option("--provider", "-p", help="Only this provider's settings.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Every key a config file may set: provider-wide (settings.PROVIDER) and per check (checks.ID)."""
+    with handled():
+        _format(fmt)
+        registry = _registry()
+        names = [registry.provider_spec(provider).name] if provider is not None else sorted(registry.providers)
+        rows = [(f"settings.{name}", spec) for name in names for spec in registry.providers[name].settings]
+        rows += [(f"checks.{c.id}", spec) for name in names for c in registry.checks_for(name) for spec in c.settings]
+        if fmt == "json":
+            _json_out([{"where": where, **spec_dict(spec)} for where, spec in rows])
+        else:
+            _table(f"Settings ({len(rows)}; check settings may also be set for all checks under settings.PROVIDER)",
+                   ["where", "setting", "type", "default", "meaning"],
+                   [[where, s.name, describe(s), show_default(s, short=True), s.help] for where, s in rows])
+
+
 def register(checks_app: typer.Typer) -> None:
     """Add ``list`` and ``show`` to the ``checks`` command group (once, however often main() runs)."""
     if getattr(checks_app, "_trustsweep_checks_commands", False):
@@ -81,3 +100,4 @@ def register(checks_app: typer.Typer) -> None:
     checks_app._trustsweep_checks_commands = True  # type: ignore[attr-defined]
     checks_app.command("list")(checks_list)
     checks_app.command("show")(checks_show)
+    checks_app.command("settings")(checks_settings)

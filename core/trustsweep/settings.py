@@ -55,19 +55,21 @@ def _bounds(spec: SettingSpec) -> str:
     return ""
 
 
+def _item(spec: SettingSpec) -> str:
+    """The type of the value, or of each item of a list: ``list[int]`` → ``int``."""
+    return spec.type[5:-1] if spec.type.startswith("list[") else spec.type
+
+
 def describe(spec: SettingSpec) -> str:
     """The type and bounds in a few words: ``int list 1–65535``, ``str standard | adaptive``."""
-    kind = f"{spec.type[5:-1]} list" if spec.type.startswith("list[") else spec.type
+    kind = f"{_item(spec)} list" if spec.type != _item(spec) else spec.type
     return f"{kind} {_bounds(spec)}".strip()
 
 
-def expected(spec: SettingSpec) -> str:
-    """What a valid value looks like, for error messages."""
-    item = spec.type[5:-1] if spec.type.startswith("list[") else spec.type
-    what = _WORDS[item] if item != "str" or not spec.choices else "one of"
-    bounds = _bounds(spec)
-    phrase = f"{what} {bounds}".strip() if item != "str" or spec.choices else what
-    return f"a list of {phrase} (one per item)" if spec.type.startswith("list[") else phrase
+def expected(spec: SettingSpec, item: bool = False) -> str:
+    """What a valid value (``item``: list item) looks like: ``a list, each item a whole number 1–65535``."""
+    phrase = f"one of {_bounds(spec)}" if spec.choices else f"{_WORDS[_item(spec)]} {_bounds(spec)}".strip()
+    return f"a list, each item {phrase}" if spec.type != _item(spec) and not item else phrase
 
 
 def _scalar(spec: SettingSpec, kind: str, value: Any) -> Any:
@@ -78,30 +80,31 @@ def _scalar(spec: SettingSpec, kind: str, value: Any) -> Any:
         number = isinstance(value, int) or (kind == "float" and isinstance(value, float))
         if number and not isinstance(value, bool):
             if isinstance(value, float) and not math.isfinite(value):
-                raise SettingError(f"expected {expected(spec)}, {_got(value)}")
+                raise SettingError(f"expected {expected(spec, item=True)}, {_got(value)}")
             if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
-                raise SettingError(f"{_show(value)} is out of range: expected {expected(spec)}")
+                raise SettingError(f"{_show(value)} is out of range: expected {expected(spec, item=True)}")
             return float(value) if kind == "float" else value
     elif kind == "str":
         if spec.choices and isinstance(value, (int, float)) and not isinstance(value, bool) and str(value) in spec.choices:
             return str(value)  # min_tls: 1.2 (a YAML number) names the choice "1.2"
         if isinstance(value, str):
             if spec.choices and value not in spec.choices:
-                raise SettingError(f"{_show(value)} is not allowed: expected {expected(spec)}")
+                raise SettingError(f"{_show(value)} is not allowed: expected {expected(spec, item=True)}")
             return value
-    raise SettingError(f"expected {expected(spec)}, {_got(value)}")
+    raise SettingError(f"expected {expected(spec, item=True)}, {_got(value)}")
 
 
 def validate(spec: SettingSpec, value: Any) -> Any:
     """The value as the check will read it (lists become tuples), or :class:`SettingError`."""
-    if not spec.type.startswith("list["):
+    item_type = _item(spec)
+    if item_type == spec.type:
         return _scalar(spec, spec.type, value)
     if not isinstance(value, (list, tuple)):
         raise SettingError(f"expected {expected(spec)}, {_got(value)}")
     out = []
     for index, item in enumerate(value):
         try:
-            out.append(_scalar(spec, spec.type[5:-1], item))
+            out.append(_scalar(spec, item_type, item))
         except SettingError as exc:
             raise SettingError(f"item {index + 1}: {exc}", index) from None
     return tuple(out)

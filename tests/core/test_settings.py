@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import inspect
+import json
 import math
 import textwrap
 from pathlib import Path
@@ -150,12 +151,12 @@ def test_provider_wide_ports_are_typed_and_honoured(tmp_path: Path) -> None:
     ("settings:\n  awz: {admin_roles: [x]}\n", 2, "unknown provider 'awz' (did you mean 'aws'?)"),
     ("settings:\n  nimbus: {}\n", 2, "unknown provider 'nimbus' (installed: "),
     ("settings:\n  aws:\n    admin_role: [x]\n", 3, "unknown setting 'admin_role' (did you mean 'admin_roles'?)"),
-    ("settings:\n  aws:\n    admin_roles: PlatformAdmin\n", 3, "expected a list of text"),
+    ("settings:\n  aws:\n    admin_roles: PlatformAdmin\n", 3, "expected a list, each item text"),
     ("settings:\n  aws:\n    max_attempts: '8'\n", 3, "expected a whole number"),
     ("settings:\n  aws:\n    retry_mode: turbo\n", 3, "'turbo' is not allowed: expected one of standard | adaptive | legacy"),
     ("settings:\n  aws:\n    organization: 'yes please'\n", 3, "expected true or false"),
     ("settings:\n  gcp:\n    request_timeout: .nan\n", 3, "expected a number"),
-    ("settings:\n  azure:\n    regions: westeurope\n", 3, "expected a list of text"),
+    ("settings:\n  azure:\n    regions: westeurope\n", 3, "expected a list, each item text"),
     ("settings:\n  aws: [admin_roles]\n", 2, "settings.aws must be a mapping"),
     ("checks:\n  aws.logs.retention: {min_days: 365.5}\n", 2, "expected a whole number"),
     ("checks:\n  aws.logs.retention: {min_days: true}\n", 2, "expected a whole number"),
@@ -380,3 +381,49 @@ def test_a_check_declares_exactly_the_settings_it_reads(check_id: str) -> None:
     check = _REGISTRY.checks[check_id]
     read = _names_read(load_object(check.function), set())
     assert read == {s.name for s in check.settings}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.one_of(st.text(max_size=6), st.integers(), st.booleans(), st.floats(allow_nan=True), st.none(),
+                       st.lists(st.one_of(st.integers(-70000, 70000), st.text(max_size=3)), min_size=1, max_size=3)))
+def test_through_the_cli_a_wrong_ports_value_is_exit_2_never_a_pass(value: Any, tmp_path: Path) -> None:
+    """SSH open to the world fails by default; no config value turns it into a pass: each value
+    either still fails (a valid port list containing 22) or is refused with exit 2."""
+    from typer.testing import CliRunner
+
+    from trustsweep import cli
+
+    inventory = tmp_path / "inv"
+    if not inventory.exists():
+        _inventory(tmp_path, _aws(SG, "sg-ssh", **SSH_OPEN))
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump({"checks": {"aws.ec2.security_group_ingress": {"admin_ports": value}}}))
+    result = CliRunner().invoke(cli.app, ["evaluate", "--inventory", str(inventory), "--no-store",
+                                          "--check", "aws.ec2.security_group_ingress", "--config", str(path)])
+    spec = _REGISTRY.checks["aws.ec2.security_group_ingress"].settings[0]
+    try:
+        ports = validate(spec, value)
+    except SettingError:
+        assert result.exit_code == 2, result.output
+        return
+    assert result.exit_code == (1 if 22 in ports else 0), result.output
+
+
+def test_checks_list_show_and_settings_show_declared_settings() -> None:
+    listed = run_cli("checks", "list", "--provider", "aws", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    by_id = {c["id"]: c for c in json.loads(listed.stdout)}
+    assert by_id["aws.ec2.security_group_ingress"]["settings"] == [
+        {"name": "admin_ports", "type": "list[int]", "default": [22, 3389], "min": 1, "max": 65535, "choices": [],
+         "help": "TCP ports that must not be open to the internet"}]
+    table = run_cli("checks", "list", "--provider", "aws", env={"COLUMNS": "250"})  # wide: cells unwrapped
+    assert "min_days=365" in table.stdout and "admin_ports=22,3389" in table.stdout
+    shown = run_cli("checks", "show", "aws.logs.retention", env={"COLUMNS": "250"})
+    assert shown.returncode == 0 and "min_days" in shown.stdout and "int 1–3653" in shown.stdout
+    assert "365" in shown.stdout and "Audit periods need a year of logs." in shown.stdout
+    typo = run_cli("checks", "show", "aws.logs.retenton")
+    assert typo.returncode == 2 and "did you mean 'aws.logs.retention'?" in typo.stderr
+    every = run_cli("checks", "settings", "--provider", "gcp", "--format", "json")
+    rows = {(r["where"], r["name"]): r for r in json.loads(every.stdout)}
+    assert rows[("settings.gcp", "request_timeout")]["default"] == 60.0
+    assert rows[("checks.gcp.kms.key_rotation", "max_days")]["min"] == 1
