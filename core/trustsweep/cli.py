@@ -40,7 +40,7 @@ app.add_typer(checks_app, name="checks")
 
 OSCAL_VERSIONS = ("1.2.1", "1.1.3")
 EXIT_MEANING = {0: "all assessed criteria satisfied", 1: "some criteria not satisfied",
-                3: "incomplete: some checks could not run"}
+                3: "incomplete: some checks could not run, or nothing of a provider was assessed"}
 
 
 def version_text() -> str:

@@ -2,7 +2,7 @@
 
 Layout: ``DIR/<provider>/<target>.jsonl[.gz]``. The first line is a header::
 
-    {"format": "trustsweep-inventory", "version": 1, "tool_version": ..., "provider": ...,
+    {"format": "trustsweep-inventory", "version": 2, "tool_version": ..., "provider": ...,
      "target": ..., "target_name": ..., "collected_at": ...}
 
 then one line per record: ``{"resource": {...}}`` or ``{"error": {...}}`` (a unit that failed),
@@ -22,6 +22,7 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -87,21 +88,17 @@ def save_target(
         "collected_at": collected_at.isoformat(),
     }
     raw: IO[bytes] = gzip.open(tmp, "wb", compresslevel=5) if gz else open(tmp, "wb")
-    digest, lines = hashlib.sha256(), 0
-
-    def write(line: bytes) -> None:
-        nonlocal lines
-        digest.update(line)
-        lines += 1
-        out.write(line)
-
+    lines = chain([orjson.dumps(header) + b"\n"],
+                  (orjson.dumps({"resource": r.to_dict()}, default=str) + b"\n" for r in resources),
+                  (orjson.dumps({"error": e.to_dict()}) + b"\n" for e in errors))
+    digest, count = hashlib.sha256(), 0
     with raw as out:
-        write(orjson.dumps(header) + b"\n")
-        for resource in resources:
-            write(orjson.dumps({"resource": resource.to_dict()}, default=str) + b"\n")
-        for error in errors:
-            write(orjson.dumps({"error": error.to_dict()}) + b"\n")
-        out.write(orjson.dumps({"seal": {"sha256": digest.hexdigest(), "lines": lines}}) + b"\n")
+        while batch := list(islice(lines, 4096)):
+            data = b"".join(batch)
+            digest.update(data)
+            out.write(data)
+            count += len(batch)
+        out.write(orjson.dumps({"seal": {"sha256": digest.hexdigest(), "lines": count}}) + b"\n")
     os.replace(tmp, path)
     return path
 

@@ -89,6 +89,12 @@ def test_offline_evaluation_is_marked_in_oscal_and_in_the_store(gcp_fake: FakeGc
     assert {f["integrity"] for f in stored["inventory"]["files"]} == {"sealed"}
     assert sha256_hex(second.content) == second.hash  # the provenance is covered by the entry's hash
     assert run_cli("verify", "--store", url).returncode == 0
+    # re-exported from the store, the results still say which is which
+    exported = tmp_path / "export"
+    assert run_cli("export", "--out", str(exported), "--store", url).returncode == 0
+    results = json.loads((exported / "assessment-results.json").read_text())["assessment-results"]["results"]
+    assert [_props(r)["evidence-mode"] for r in results] == ["automated-sweep", "offline-inventory"]
+    assert _props(results[1])["inventory-sha256"] == digest
 
 
 def test_an_edited_inventory_is_refused_then_marked_when_accepted(gcp_fake: FakeGcp, tmp_path: Path) -> None:

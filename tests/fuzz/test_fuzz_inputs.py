@@ -156,6 +156,7 @@ def test_corrupted_inventory_bytes_are_refused_or_read_intact(payload: bytes) ->
             return
     assert not GZ.startswith(payload) or payload == GZ, "a truncated inventory was read as complete"
     assert [r.to_dict() for r in inv.resources] == [r["resource"] for r in RECORDS if "resource" in r]
+    assert inv.integrity == "sealed"  # read intact: the lines are the sealed ones
 
 
 # --------------------------------------------------------------------------------------------
