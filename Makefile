@@ -25,8 +25,10 @@ demo: $(STAMP)
 	@for f in demo-out/*.json; do $(BIN)/trustsweep validate $$f || exit 1; done
 
 # The store tests also run on PostgreSQL: a throwaway server when initdb/pg_ctl are installed and
-# $$TRUSTSWEEP_TEST_POSTGRES names none. Under CI=true a skipped test fails the run.
+# $$TRUSTSWEEP_TEST_POSTGRES names none; the report's browser test needs Debian's chromium (installed
+# when missing and root). Under CI=true a skipped test fails the run.
 test: $(STAMP)
+	@bash .ci/browser.sh
 	@bash .ci/postgres.sh $(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
