@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/trustsweep demo --out demo-out
+	$(BIN)/trustsweep demo --out demo-out --export html --export csv --export ocsf --export junit
 	@for f in demo-out/*.json; do $(BIN)/trustsweep validate $$f || exit 1; done
 
 # The store tests also run on PostgreSQL: a throwaway server when initdb/pg_ctl are installed and

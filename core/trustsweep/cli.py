@@ -404,6 +404,7 @@ def demo(
     fmt: FormatOpt = "json",
     store: Annotated[Optional[str], typer.Option("--store", help="Evidence store URL (default: OUT/evidence.sqlite). A store holding anything the demo did not write is refused, unchanged.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    export: ExportOpt = [],
 ) -> None:
     """Sweep a bundled fictional estate served by local cloud emulators (no account, no network)."""
     with handled():
@@ -415,9 +416,10 @@ def demo(
         _validate_common(oscal_version, fmt, out)
         registry = _registry()
         mapping_ = _mapping(registry)
+        exports = _check_exports(registry, export, out)
         store_url = store or f"sqlite:///{(out / 'evidence.sqlite').resolve()}"
         result = run_demo(registry, mapping_, out, store_url=store_url, quiet=quiet)
-        _emit(result, registry, out, oscal_version, fmt, store_url, False)
+        _emit(result, registry, out, oscal_version, fmt, store_url, False, exports=exports)
         typer.echo(f"demo: a real sweep of this estate would exit {result.exit_code} "
                    f"({EXIT_MEANING.get(result.exit_code, '')}); the demo itself succeeded.")
         shown = shlex.quote(parse_url(store_url).redacted())
