@@ -3,7 +3,8 @@ fictional "Northwind Analytics" estate (some controls met, some not).
 
 * :func:`start_emulator` runs moto's WSGI app on 127.0.0.1 in a thread. A service moto does not
   implement (IAM Access Analyzer) answers ``501 NotImplemented`` at once, where moto itself would
-  crash with a 500 that the SDK retries.
+  crash with a 500 that the SDK retries. With ``fill_gaps=True`` (the demo) the operations the
+  checks read and moto lacks are served too (:mod:`.aws_gaps`).
 * :func:`seed_estate` writes the estate through plain boto3 (the plugin's read-only guard is not
   involved); :class:`Estate` tells tests what was created.
 * :class:`FaultProxy` sits in front of it to count requests and inject throttling, 5xx and
@@ -18,6 +19,7 @@ moto and boto3 are imported inside functions only.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import http.client
 import json
 import os
@@ -40,6 +42,7 @@ except ImportError:  # pragma: no cover
 
 ACCOUNT = "123456789012"
 REGIONS = ("us-east-1", "eu-west-1")
+RANDOM_SEED = 4471  # moto's id generator, seeded before the estate is created
 CREDENTIAL_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -61,7 +64,8 @@ def _not_implemented(start_response: Any, what: str) -> list[bytes]:
 class AwsEmulator:
     """moto's server on 127.0.0.1:<free port>, in a daemon thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, fill_gaps: bool = False) -> None:
+        """``fill_gaps``: also serve what moto lacks and the checks read (see :mod:`.aws_gaps`)."""
         # the estate needs no AMI catalogue; skipping it makes EC2's first call ~3 s faster
         os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
         from moto import backends
@@ -92,6 +96,10 @@ class AwsEmulator:
             except NotImplementedError as exc:  # an operation moto lacks (e.g. backup selections)
                 return _not_implemented(start_response, f"not emulated: {exc}")
 
+        if fill_gaps:
+            from .aws_gaps import GapFiller
+
+            app = GapFiller(app)  # type: ignore[assignment]
         self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         self.port = self._server.server_address[1]
         self.endpoint = f"http://127.0.0.1:{self.port}"
@@ -108,10 +116,7 @@ class AwsEmulator:
         return out
 
     def post(self, path: str, payload: Any = None) -> None:
-        data = json.dumps(payload).encode() if payload is not None else b""
-        request = urllib.request.Request(self.endpoint + path, data=data, method="POST")
-        with urllib.request.urlopen(request, timeout=30) as response:
-            response.read()
+        _post(self.endpoint, path, payload)
 
     def reset(self) -> None:
         """Forget every resource (``POST /moto-api/reset``)."""
@@ -127,8 +132,15 @@ class AwsEmulator:
         self._thread.join(timeout=5)
 
 
-def start_emulator() -> AwsEmulator:
-    return AwsEmulator()
+def _post(endpoint: str, path: str, payload: Any = None) -> None:
+    data = json.dumps(payload).encode() if payload is not None else b""
+    request = urllib.request.Request(endpoint + path, data=data, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+
+
+def start_emulator(*, fill_gaps: bool = False) -> AwsEmulator:
+    return AwsEmulator(fill_gaps=fill_gaps)
 
 
 def write_profiles(directory: Path, profiles: dict[str, str] | None = None) -> Path:
@@ -332,6 +344,8 @@ def _seed_region(c: _Clients, estate: Estate, region: str, primary: bool) -> Non
     config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "nw-audit-logs"})
     config.start_configuration_recorder(ConfigurationRecorderName="default")
     c("guardduty", region).create_detector(Enable=True)
+    with _unless_unemulated():  # plain moto has no Access Analyzer; the other regions have none either way
+        c("accessanalyzer", region).create_analyzer(analyzerName="nw-account", type="ACCOUNT")
     c("securityhub", region).enable_security_hub()
     c("inspector2", region).enable(accountIds=[estate.account], resourceTypes=["EC2", "ECR"])
 
@@ -354,13 +368,10 @@ def _seed_region(c: _Clients, estate: Estate, region: str, primary: bool) -> Non
     backup.create_backup_vault(BackupVaultName="nw-vault")
     plan = backup.create_backup_plan(BackupPlan={"BackupPlanName": "nw-daily", "Rules": [
         {"RuleName": "daily", "TargetBackupVaultName": "nw-vault", "ScheduleExpression": "cron(0 5 * * ? *)"}]})
-    try:  # moto does not implement backup selections (the plugin's backup unit then reports an error)
+    with _unless_unemulated():  # plain moto has no backup selections (the plugin's backup unit then errors)
         backup.create_backup_selection(BackupPlanId=plan["BackupPlanId"], BackupSelection={
             "SelectionName": "tagged-daily", "IamRoleArn": iam_role,
             "ListOfTags": [{"ConditionType": "STRINGEQUALS", "ConditionKey": "backup", "ConditionValue": "daily"}]})
-    except Exception as exc:
-        if "NotImplemented" not in str(exc):
-            raise
 
     acm = c("acm", region)
     good_cert, good_key = _certificate(400, "app.northwind.example")
@@ -403,6 +414,16 @@ def _seed_region(c: _Clients, estate: Estate, region: str, primary: bool) -> Non
         c("ssm", region).put_parameter(Name="/nw/token", Value=estate.secret, Type="SecureString")
 
 
+@contextmanager
+def _unless_unemulated() -> Iterator[None]:
+    """Skip a seeding call the emulator answers with NotImplemented (plain moto, without ``fill_gaps``)."""
+    try:
+        yield
+    except Exception as exc:
+        if "NotImplemented" not in str(exc):
+            raise
+
+
 def _lambda_zip() -> bytes:
     import io
     import zipfile
@@ -432,12 +453,14 @@ def _seed_organization(c: _Clients, estate: Estate, members: int) -> None:
 def seed_estate(endpoint: str, *, regions: tuple[str, ...] = REGIONS, secret: str = "", members: int = 0) -> Estate:
     """Create the Northwind Analytics estate in the emulator at ``endpoint``.
 
-    The first region is the primary one (most controls met there); the others are neglected.
+    The first region is the primary one (most controls met there); the others are neglected. moto's
+    random ids are seeded first, so the same estate gets the same ids every time it is created.
     ``secret`` is planted in places the plugin must never copy (Lambda environment, EC2 user data,
     Secrets Manager, SSM, the RDS master password); ``members`` adds organisation member accounts.
     """
     estate = Estate(regions=tuple(regions), secret=secret)
     c = _CLIENTS.get(endpoint) or _CLIENTS.setdefault(endpoint, _Clients(endpoint))
+    _post(endpoint, f"/moto-api/seed?a={RANDOM_SEED}")  # the same ids (volumes, keys, ARNs...) every time
     _seed_iam(c, estate)
     _seed_s3(c, estate)
     for i, region in enumerate(regions):
@@ -557,7 +580,7 @@ def json_error(code: str, message: str = "injected") -> str:
 def demo_emulator(workdir: Path) -> Iterator[DemoEnv]:
     """The ``trustsweep demo`` factory: a seeded emulator and the env/targets pointing at it."""
     workdir.mkdir(parents=True, exist_ok=True)
-    emulator = start_emulator()
+    emulator = start_emulator(fill_gaps=True)
     try:
         seed_estate(emulator.endpoint, regions=REGIONS)
         emulator.seed_inspector_findings([_finding("CRITICAL", 12, "CVE-2026-0001 in openssl"),
@@ -573,7 +596,8 @@ def demo_emulator(workdir: Path) -> Iterator[DemoEnv]:
 
 def _finding(severity: str, age_days: float, title: str, account: str = ACCOUNT, region: str = "us-east-1") -> dict[str, Any]:
     seen = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=age_days)
-    return {"awsAccountId": account, "findingArn": f"arn:aws:inspector2:{region}:{account}:finding/{abs(hash(title)) % 10**12}",
+    ident = hashlib.sha256(title.encode()).hexdigest()[:32]  # stable across runs, unlike hash()
+    return {"awsAccountId": account, "findingArn": f"arn:aws:inspector2:{region}:{account}:finding/{ident}",
             "severity": severity, "status": "ACTIVE", "title": title, "type": "PACKAGE_VULNERABILITY",
             "firstObservedAt": seen.timestamp(), "lastObservedAt": dt.datetime.now(dt.timezone.utc).timestamp(),
             "description": title, "remediation": {}, "resources": []}
