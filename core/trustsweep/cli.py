@@ -43,6 +43,35 @@ EXIT_MEANING = {0: "all assessed criteria satisfied", 1: "some criteria not sati
                 3: "incomplete: some checks could not run"}
 
 
+def version_text() -> str:
+    """``trustsweep X.Y.Z`` and each installed plugin's distribution and version (no plugin is imported)."""
+    import platform
+    from importlib import metadata
+
+    from . import __version__
+    from .plugins import ENTRY_POINT_GROUP
+
+    lines = [f"trustsweep {__version__} (Python {platform.python_version()})"]
+    for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        dist = ep.dist
+        lines.append(f"plugin {ep.name}: {dist.name} {dist.version}" if dist else f"plugin {ep.name}")
+    return "\n".join(lines)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_print_version,
+                                          help="Print the version of trustsweep and its plugins, then exit.")] = False,
+) -> None:
+    pass
+
+
 def _err(message: str) -> None:
     typer.echo(f"trustsweep: error: {plain(message)}", err=True)
 
@@ -158,7 +187,11 @@ ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", envvar="TRU
 OscalVersionOpt = Annotated[str, typer.Option("--oscal-version", help="OSCAL version of the documents: 1.2.1 or 1.1.3.")]
 FormatOpt = Annotated[str, typer.Option("--format", help="Document format: json or yaml.")]
 CheckOpt = Annotated[list[str], typer.Option("--check", help="Run only these check ids (repeatable).")]
-StoreOpt = Annotated[Optional[str], typer.Option("--store", envvar="TRUSTSWEEP_STORE", help="Evidence store URL: sqlite:///path or postgresql://... (default: SQLite in the user data dir).")]
+STORE_HELP = ("Evidence store URL: sqlite:///relative/path, sqlite:////absolute/path or postgresql://... "
+              "Default: evidence.sqlite in the user data directory (~/.local/share/trustsweep/ on Linux, "
+              "~/Library/Application Support/trustsweep/ on macOS). 'trustsweep demo' keeps its own store in "
+              "OUT/evidence.sqlite: --store sqlite:///demo-out/evidence.sqlite.")
+StoreOpt = Annotated[Optional[str], typer.Option("--store", envvar="TRUSTSWEEP_STORE", help=STORE_HELP)]
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this sweep in the evidence store.")]
 ExportOpt = Annotated[list[str], typer.Option("--export", "-e", help="Also write this format into --out: html, csv, ocsf, junit or a plugin's; NAME:OPTION adds an option, e.g. ocsf:passes (repeatable).")]
 
@@ -369,12 +402,15 @@ def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the demo's OSCAL bundle and summary.")] = Path("demo-out"),
     oscal_version: OscalVersionOpt = "1.2.1",
     fmt: FormatOpt = "json",
-    store: Annotated[Optional[str], typer.Option("--store", help="Evidence store URL (default: OUT/evidence.sqlite).")] = None,
+    store: Annotated[Optional[str], typer.Option("--store", help="Evidence store URL (default: OUT/evidence.sqlite). A store holding anything the demo did not write is refused, unchanged.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Sweep a bundled fictional estate served by local cloud emulators (no account, no network)."""
     with handled():
+        import shlex
+
         from .demo import run_demo
+        from .store.urls import parse_url
 
         _validate_common(oscal_version, fmt, out)
         registry = _registry()
@@ -384,6 +420,8 @@ def demo(
         _emit(result, registry, out, oscal_version, fmt, store_url, False)
         typer.echo(f"demo: a real sweep of this estate would exit {result.exit_code} "
                    f"({EXIT_MEANING.get(result.exit_code, '')}); the demo itself succeeded.")
+        shown = shlex.quote(parse_url(store_url).redacted())
+        typer.echo(f"demo: evidence store {shown}; inspect it with: trustsweep history --store {shown}")
 
 
 # --------------------------------------------------------------------------------------------

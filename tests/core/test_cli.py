@@ -42,7 +42,7 @@ def trivy_report(path: Path, *, critical_age_days: int, high_age_days: int = 1) 
     return path
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["plugins", "list"], ["checks", "list"], ["controls"],
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["plugins", "list"], ["checks", "list"], ["controls"],
                                   ["sweep", "--help"]])
 def test_listing_commands_import_no_cloud_sdk(argv: list[str]) -> None:
     code = (
@@ -56,6 +56,17 @@ def test_listing_commands_import_no_cloud_sdk(argv: list[str]) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.rsplit("IMPORTED:", 1)[1] == ""
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_names_trustsweep_and_each_plugin(flag: str, trivy_site: Path) -> None:
+    from trustsweep import __version__
+
+    proc = run_cli(flag)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith(f"trustsweep {__version__} (Python ")
+    assert {"plugin aws: trustsweep " + __version__, "plugin trivy: trustsweep-trivy 0.1.0"} <= set(lines[1:])
 
 
 def test_third_party_checks_show_up_in_checks_list(trivy_site: Path) -> None:
