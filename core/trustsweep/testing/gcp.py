@@ -438,14 +438,14 @@ if pytest is not None:
 def demo_emulator(workdir: Path) -> Iterator[Any]:
     """``trustsweep demo``: the fake serving the Northwind Analytics estate."""
     from ..model import DemoEnv
-    from .gcp_estate import seed_northwind
+    from .gcp_estate import PROJECTS, seed_northwind
 
     workdir.mkdir(parents=True, exist_ok=True)
     with FakeGcp() as fake:
         seed_northwind(fake)
         yield DemoEnv(
             env={"TRUSTSWEEP_GCP_ENDPOINT": fake.endpoint},
-            targets=[],
+            targets=sorted(PROJECTS),  # all of the scope's projects, named so the demo knows its own sweeps
             options={"scope": "organizations/4471"},
             description=f"fake Cloud Asset Inventory + Security Command Center at {fake.endpoint} "
                         "serving Northwind Analytics (organizations/4471, 3 projects)",

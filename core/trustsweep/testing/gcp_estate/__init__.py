@@ -210,6 +210,9 @@ def domain_policy(customer: str = "C03nw4471") -> dict[str, Any]:
             "listPolicy": {"allowedValues": [customer]}}
 
 
+PROJECTS = {"nw-prod-data": "310001", "nw-analytics": "310002", "nw-sandbox": "310003"}  # id → number
+
+
 def seed_northwind(fake: Any) -> None:
     """Northwind Analytics: organizations/4471 with three projects; some controls met, some not."""
     from ..gcp import FakeGcp  # noqa: F401 - for type readers
@@ -218,7 +221,7 @@ def seed_northwind(fake: Any) -> None:
     fake.add_node(org, [], org_policy=[domain_policy()])
     fake.add_node(folder, [org])
     admins = ["user:ana.ops@northwind.example", "group:platform-admins@northwind.example"]
-    projects = {"nw-prod-data": "310001", "nw-analytics": "310002", "nw-sandbox": "310003"}
+    projects = PROJECTS
     for pid, num in projects.items():
         fake.add_project(pid, num, ancestors=[folder, org] if pid != "nw-prod-data" else [org],
                          labels={"env": "production" if pid == "nw-prod-data" else "dev"},
