@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,25 +64,34 @@ class Swept:
         return statuses.pop()
 
 
-@pytest.fixture(scope="session")
-def northwind(aws_emulator: AwsEmulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Swept]:
-    """The Northwind estate (2 regions, 1 member account, planted secrets), swept once per session as an organisation."""
+@contextmanager
+def pointed_at(emulator: AwsEmulator, directory: Path, profiles: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
+    """boto3 and the plugin's cached clients pointed at ``emulator`` through the environment, for the block."""
     from trustsweep_aws import session
 
-    aws_emulator.reset()
-    tmp = tmp_path_factory.mktemp("northwind")
-    env = aws_emulator.env(write_profiles(tmp / "aws", {"northwind": "testing"}))
+    env = emulator.env(write_profiles(directory, profiles))
     with pytest.MonkeyPatch.context() as mp:
         for name in CLEARED_ENV:
             mp.delenv(name, raising=False)
         for key, value in env.items():
             mp.setenv(key, value)
         session.reset_cache()
+        try:
+            yield env
+        finally:
+            session.reset_cache()
+
+
+@pytest.fixture(scope="session")
+def northwind(aws_emulator: AwsEmulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Swept]:
+    """The Northwind estate (2 regions, 1 member account, planted secrets), swept once per session as an organisation."""
+    aws_emulator.reset()
+    tmp = tmp_path_factory.mktemp("northwind")
+    with pointed_at(aws_emulator, tmp / "aws", {"northwind": "testing"}) as env:
         estate = seed_estate(aws_emulator.endpoint, secret=SECRET, members=1)
         aws_emulator.seed_inspector_findings([_finding("HIGH", 3, "CVE-2026-1111 in libxml2")], "us-east-1")
         sweep = aws_sweep(regions=list(estate.regions), save_inventory=tmp / "inventory",
                           options={"organization": True, "production_account": [estate.account],
                                    "external_id": "nw-external-id"})
-        session.reset_cache()
     # the environment is restored before tests run: they read the Sweep and the saved inventory only
     yield Swept(estate, sweep, {r.id: r.name for r in sweep.resources}, aws_emulator.endpoint, env, tmp / "inventory")

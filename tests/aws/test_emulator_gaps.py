@@ -14,9 +14,9 @@ import pytest
 
 from trustsweep.model import Status
 from trustsweep.sweep import Sweep
-from trustsweep.testing.aws import ACCOUNT, CLEARED_ENV, REGIONS, AwsEmulator, seed_estate, write_profiles
+from trustsweep.testing.aws import ACCOUNT, REGIONS, AwsEmulator, seed_estate
 
-from .conftest import aws_sweep
+from .conftest import aws_sweep, pointed_at
 
 P, F = Status.PASS, Status.FAIL
 US, EU = REGIONS
@@ -25,20 +25,11 @@ US, EU = REGIONS
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AwsEmulator, Sweep]]:
     """The Northwind estate on an emulator with the gaps filled, swept once like the demo does."""
-    from trustsweep_aws import session
-
     emulator = AwsEmulator(fill_gaps=True)
     emulator.reset()  # moto's backends are shared by every server in this process
-    env = emulator.env(write_profiles(tmp_path_factory.mktemp("filled") / "aws"))
-    with pytest.MonkeyPatch.context() as mp:
-        for name in CLEARED_ENV:
-            mp.delenv(name, raising=False)
-        for key, value in env.items():
-            mp.setenv(key, value)
-        session.reset_cache()
+    with pointed_at(emulator, tmp_path_factory.mktemp("filled") / "aws"):
         seed_estate(emulator.endpoint, regions=REGIONS)
         sweep = aws_sweep(regions=list(REGIONS), options={"production_accounts": [ACCOUNT]})
-        session.reset_cache()
     yield emulator, sweep
     emulator.stop()
 

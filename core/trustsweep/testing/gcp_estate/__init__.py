@@ -221,8 +221,7 @@ def seed_northwind(fake: Any) -> None:
     fake.add_node(org, [], org_policy=[domain_policy()])
     fake.add_node(folder, [org])
     admins = ["user:ana.ops@northwind.example", "group:platform-admins@northwind.example"]
-    projects = PROJECTS
-    for pid, num in projects.items():
+    for pid, num in PROJECTS.items():
         fake.add_project(pid, num, ancestors=[folder, org] if pid != "nw-prod-data" else [org],
                          labels={"env": "production" if pid == "nw-prod-data" else "dev"},
                          iam_policy=policy(("roles/owner", admins[:1]),
@@ -230,7 +229,7 @@ def seed_northwind(fake: Any) -> None:
                                            ("roles/viewer", ["group:analysts@northwind.example"]),
                                            audit_all=pid == "nw-prod-data"))
     p = "nw-prod-data"
-    n = projects[p]
+    n = PROJECTS[p]
     fake.add_asset(bucket(p, "nw-prod-exports", number=n, encryption={"defaultKmsKeyName": f"projects/{p}/locations/us/keyRings/nw/cryptoKeys/exports"}), p)
     fake.add_asset(bucket(p, "nw-audit-logs", number=n, retentionPolicy={"retentionPeriod": "34560000", "isLocked": True,
                                                                         "effectiveTime": "2024-01-01T00:00:00Z"}), p)
@@ -246,7 +245,7 @@ def seed_northwind(fake: Any) -> None:
     fake.add_finding(p, finding(p, "f-prod-1", "HIGH", "OPEN_FIREWALL", days_open=3))
 
     p = "nw-analytics"
-    n = projects[p]
+    n = PROJECTS[p]
     fake.add_asset(bucket(p, "nw-analytics-scratch", number=n, iamConfiguration={"publicAccessPrevention": "inherited",
                    "uniformBucketLevelAccess": {"enabled": False}},
                    iam=policy(("roles/storage.objectViewer", ["allUsers"]))), p)
@@ -267,7 +266,7 @@ def seed_northwind(fake: Any) -> None:
     fake.add_finding(p, finding(p, "f-an-2", "HIGH", "PUBLIC_BUCKET_ACL", days_open=5))
 
     p = "nw-sandbox"
-    n = projects[p]
+    n = PROJECTS[p]
     fake.add_asset(bucket(p, "nw-sandbox-tmp", number=n), p)
     fake.add_asset(firewall(p, "allow-rdp", number=n, allowed=[{"IPProtocol": "tcp", "ports": ["3000-4000"]}],
                             sourceRanges=["0.0.0.0/0"]), p)
