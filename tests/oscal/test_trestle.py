@@ -50,3 +50,34 @@ def test_trestle_import_into_a_workspace(bundles, tmp_path):
         assert json.loads(imported.read_text()) == json.loads(source.read_text())
     proc = trestle("validate", "-a")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_datetimes_keep_their_exact_text_through_trestle(sweep, tmp_path):
+    """trestle re-serialises a datetime from its value: ``:21.000+00:00`` would come back as
+    ``:21+00:00``. Ours (milliseconds, none on a whole second) come back character for character."""
+    import dataclasses
+    import datetime as dt
+
+    from trestle.oscal.assessment_results import AssessmentResults
+
+    from trustsweep.oscal import write_bundle
+    from trustsweep.oscal.common import timestamp
+
+    whole = dt.datetime(2026, 11, 26, 10, 57, 21, tzinfo=dt.timezone.utc)
+    stats = {**sweep.stats, "collected_at": (whole + dt.timedelta(microseconds=400)).isoformat()}
+    s = dataclasses.replace(sweep, started=whole, finished=whole + dt.timedelta(seconds=4, microseconds=651_900),
+                            stats=stats)
+    write_bundle(s, tmp_path)
+    path = tmp_path / "assessment-results.json"
+    ours = json.loads(path.read_text())["assessment-results"]
+    (result,) = ours["results"]
+    assert (result["start"], result["end"]) == ("2026-11-26T10:57:21+00:00", "2026-11-26T10:57:25.651+00:00")
+    assert result["observations"][0]["collected"] == "2026-11-26T10:57:21+00:00"
+    back = json.loads(AssessmentResults.oscal_read(path).oscal_serialize_json(pretty=False))
+    assert back == json.loads(path.read_text())
+    for value in (whole, whole.replace(microsecond=500), whole.replace(microsecond=100_000),
+                  dt.datetime(1900, 1, 1), dt.datetime(2999, 12, 31, 23, 59, 59, 999_999)):
+        text = timestamp(value)
+        round_trip = AssessmentResults(**{**ours, "metadata": {**ours["metadata"], "last-modified": text}})
+        assert json.loads(round_trip.oscal_serialize_json(pretty=False))["assessment-results"]["metadata"][
+            "last-modified"] == text

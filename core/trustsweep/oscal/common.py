@@ -74,11 +74,14 @@ def as_uuid(text: str, kind: str = "id") -> str:
 
 
 def timestamp(value: dt.datetime) -> str:
-    """RFC 3339 in UTC to the millisecond (as trestle writes it); naive is taken as UTC; years 1900–2999."""
+    """RFC 3339 in UTC to the millisecond, exactly as trestle writes it back: ``.651`` kept, a
+    whole second without a fraction (trestle turns ``:21.000+00:00`` into ``:21+00:00``).
+    Naive is taken as UTC; years 1900–2999."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     value = min(max(value, _MIN), _MAX).astimezone(dt.timezone.utc)
-    return value.isoformat(timespec="milliseconds")
+    millis = value.microsecond // 1000
+    return value.replace(microsecond=millis * 1000).isoformat(timespec="milliseconds" if millis else "seconds")
 
 
 def line(text: Any, fallback: str = "-") -> str:
