@@ -37,7 +37,10 @@ def test_demo_sweeps_every_cloud_and_leaves_valid_oscal(tmp_path: Path) -> None:
     outcomes = {p["value"] for o in results["observations"] for p in o.get("props", []) if p["name"] == "result"}
     assert {"pass", "fail"} <= outcomes  # a company with some controls met and some not
     assert "error" not in outcomes
-    assert len(results["findings"]) == 61
+    # every criterion is reviewed; those with no evidence get no finding (not assessed, not failed)
+    reviewed = results["reviewed-controls"]["control-selections"][0]["include-controls"]
+    not_assessed = next(int(p["value"]) for p in results["props"] if p["name"] == "count-not-assessed")
+    assert len(reviewed) == 61 and len(results["findings"]) + not_assessed == 61 and not_assessed > 0
     second = run_cli("demo", "--out", str(out), "--quiet", timeout=600)  # re-runnable, appends to its store
     assert second.returncode == 0, second.stderr[-3000:]
     verify = run_cli("verify", "--store", f"sqlite:///{out / 'evidence.sqlite'}")

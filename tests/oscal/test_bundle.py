@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from trustsweep.aggregate import Basis
 from trustsweep.model import Status
 from trustsweep.oscal import NS, TRESTLE_NS, build_result, write_bundle
 from trustsweep.oscal.common import UUID_NAMESPACE, timestamp, uuid5
@@ -73,9 +74,12 @@ def test_results_document_content(sweep, bundles):
     assert sum(1 for r in sweep.results if r.waiver) > 0
 
     findings = {f["target"]["target-id"]: f for f in result["findings"]}
-    assert list(findings) == list(sweep.mapping.criteria)
+    assessed = [f.criterion_id for f in sweep.findings if f.basis is not Basis.NOT_ASSESSED]
+    assert list(findings) == assessed and len(assessed) < len(sweep.findings)
     obs_by_uuid = {o["uuid"]: o for o in result["observations"]}
     for f in sweep.findings:
+        if f.basis is Basis.NOT_ASSESSED:
+            continue
         out = findings[f.criterion_id]
         assert out["target"]["type"] == "objective-id"
         assert out["target"]["status"]["state"] == f.state
@@ -119,8 +123,9 @@ def test_catalog_plan_and_component_definition(sweep, bundles):
     plan = load_document(d / "assessment-plan.json")["assessment-plan"]
     assert [c["control-id"] for c in plan["reviewed-controls"]["control-selections"][0]["include-controls"]] == list(sweep.mapping.criteria)
     assert plan["tasks"] and plan["assessment-subjects"]
-    activity_checks = {_ours(a["props"], "check-id")[0] for a in plan["local-definitions"]["activities"]}
-    assert activity_checks == set(sweep.checks)
+    activities = plan["local-definitions"]["activities"]
+    tests = [a for a in activities if {"name": "method", "value": "TEST"} in a["props"]]
+    assert {_ours(a["props"], "check-id")[0] for a in tests} == set(sweep.checks)
 
     cd = load_document(d / "component-definition.json")["component-definition"]
     (component,) = [c for c in cd["components"] if c["title"] == "trustsweep plugin synthetic"]

@@ -1,14 +1,20 @@
 """``assessment-plan``: the reviewed criteria, the subjects (every resource of each provider),
-one activity per check and one task per provider. The results' ``import-ap`` points here.
+one activity per check (NIST method ``TEST``), one per attestation type (``EXAMINE``, related to
+the criteria it evidences), one task per provider and one collecting the attestations. The
+results' ``import-ap`` points here.
 
-An assessment plan must import an SSP; trustsweep has none, so ``import-ssp`` points at a
-back-matter resource describing the swept targets.
+An assessment plan must import an SSP; trustsweep does not author one, so ``import-ssp`` points
+at a back-matter resource that carries the description of the system under assessment (the
+swept targets) inline as ``base64`` JSON: it resolves within the document (docs/oscal.md).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
+
+import orjson
 
 from ..mappings import Mapping
 from ..model import CheckSpec, Target
@@ -19,6 +25,40 @@ from .components import plugin_component_uuid
 def activity_uuid(check_id: str) -> str:
     """Stable uuid of the activity that runs one check."""
     return uuid5("activity", check_id)
+
+
+def attestation_activity_uuid(type_id: str) -> str:
+    """Stable uuid of the activity that examines one type of attestation."""
+    return uuid5("activity", "attestation", type_id)
+
+
+def _method(value: str) -> dict[str, Any]:
+    """NIST's ``method`` prop every activity needs (oscal-activity-type-cardinality)."""
+    return prop("method", value, ns=None)
+
+
+def attestation_activities(mapping: Mapping) -> list[dict[str, Any]]:
+    """One ``EXAMINE`` activity per attestation type, related to the criteria it would evidence:
+    the plan says which attestation covers a criterion no automated check decides."""
+    covers: dict[str, list[str]] = {}
+    for cid, entry in mapping.entries.items():
+        if cid in mapping.criteria:
+            for type_id in entry.attestations:
+                covers.setdefault(type_id, []).append(cid)
+    out = []
+    for type_id in sorted(covers):
+        kind = mapping.attestation_types.get(type_id)
+        title = kind.title if kind else type_id
+        validity = f" An attestation is valid for {kind.validity_days} days." if kind else ""
+        out.append({
+            "uuid": attestation_activity_uuid(type_id),
+            "title": line(f"Examine attestation: {title}"),
+            "description": prose(f"Examine the recorded attestation {type_id!r} ({title}) and the SHA-256 of its file "
+                                 f"(trustsweep attest add).{validity}"),
+            "props": [_method("EXAMINE"), prop("attestation-type", type_id)],
+            "related-controls": control_selection(covers[type_id]),
+        })
+    return out
 
 
 def assessment_plan(mapping: Mapping, checks: dict[str, CheckSpec], providers: list[str], targets: list[Target], *,
@@ -44,13 +84,15 @@ def assessment_plan(mapping: Mapping, checks: dict[str, CheckSpec], providers: l
             "uuid": activity_uuid(spec.id),
             "title": line(spec.title),
             "description": prose(spec.rationale),
-            "props": [prop("check-id", spec.id), prop("severity", spec.severity.value),
+            "props": [_method("TEST"), prop("check-id", spec.id), prop("severity", spec.severity.value),
                       prop("resource-types", " ".join(spec.resource_types) or "-")],
         }
         criteria = [c for c in index.get(spec.id, []) if c in mapping.criteria]
         if criteria:
             activity["related-controls"] = control_selection(criteria)
         activities.append(activity)
+    examined = attestation_activities(mapping)
+    activities += examined
     if activities:
         local["activities"] = activities
     doc: dict[str, Any] = {
@@ -83,12 +125,30 @@ def assessment_plan(mapping: Mapping, checks: dict[str, CheckSpec], providers: l
                 for c in mine
             ]
         tasks.append(task)
+    if examined:
+        tasks.append({
+            "uuid": uuid5("task", "attestations"),
+            "type": "action",
+            "title": "Examine attestations",
+            "description": "Examine the manual evidence recorded for the criteria no API can evidence.",
+            "associated-activities": [{"activity-uuid": a["uuid"], "subjects": [{"type": "party", "include-all": {}}]}
+                                      for a in examined],
+        })
     if tasks:
         doc["tasks"] = tasks
-    doc["back-matter"] = {"resources": [{
-        "uuid": system_uuid,
-        "title": "System under assessment",
-        "description": prose(f"The cloud targets trustsweep swept (no SSP is imported): {target_list}."),
-        "props": [prop("targets", len(targets))],
-    }]}
+    doc["back-matter"] = {"resources": [system_resource(system_uuid, providers, targets, target_list)]}
     return {"assessment-plan": doc}
+
+
+def system_resource(resource_uuid: str, providers: list[str], targets: list[Target], target_list: str) -> dict[str, Any]:
+    """The back-matter resource ``import-ssp`` points at: the system under assessment, described
+    inline (``base64`` JSON of the providers and targets swept) since trustsweep authors no SSP."""
+    described = {"providers": providers, "targets": [{"provider": t.provider, "id": t.id} for t in targets]}
+    return {
+        "uuid": resource_uuid,
+        "title": "System under assessment",
+        "description": prose(f"The cloud targets trustsweep swept (trustsweep authors no SSP): {target_list}."),
+        "props": [prop("targets", len(targets))],
+        "base64": {"filename": "system-under-assessment.json", "media-type": "application/json",
+                   "value": base64.b64encode(orjson.dumps(described, option=orjson.OPT_SORT_KEYS)).decode()},
+    }

@@ -3,7 +3,7 @@
 Per result: ``local-definitions`` (the tool and each plugin as components, one inventory item
 per resource with ``asset-id`` = the native id), ``reviewed-controls`` (every criterion), one
 observation per check × resource (``TEST``), one per attestation (``EXAMINE``), and one finding
-per criterion. Everything in a result is deterministic for a given Sweep: the result uuid is
+per criterion that has evidence (a criterion not assessed has none: see :func:`finding_status`). Everything in a result is deterministic for a given Sweep: the result uuid is
 ``sweep.id`` and the other uuids are v5 from natural keys that include it.
 
 Identical small objects (a check's ``check-id`` prop, a subject list) are shared between
@@ -23,7 +23,7 @@ from urllib.parse import quote
 import orjson
 
 from .. import provenance
-from ..aggregate import SATISFIED
+from ..aggregate import SATISFIED, Basis, CriterionFinding
 from ..model import Attestation, CheckResult, Status
 from .common import (
     DEFAULT_VERSION,
@@ -275,6 +275,9 @@ class _Builder:
         out: list[dict[str, Any]] = []
         origins = [{"actors": [{"type": "tool", "actor-uuid": self.tool_uuid}]}]
         for f in s.findings:
+            status = finding_status(f)
+            if status is None:
+                continue
             criterion = s.mapping.criteria.get(f.criterion_id)
             props = [prop("basis", f.basis.value)]
             props += [prop(f"count-{k.replace('_', '-')}", v) for k, v in sorted(f.counts.items()) if v]
@@ -282,7 +285,6 @@ class _Builder:
                 props.append(prop("count-waived", f.waived))
             for a in f.attestations:
                 props.append(prop("attestation", f"{a.type}: {a.state}"))
-            state = "satisfied" if f.state == SATISFIED else "not-satisfied"
             finding: dict[str, Any] = {
                 "uuid": uuid5(self.sid, "finding", f.criterion_id),
                 "title": line(f"{f.criterion_id}: {criterion.title}" if criterion else f.criterion_id),
@@ -292,7 +294,7 @@ class _Builder:
                 "target": {
                     "type": "objective-id",
                     "target-id": f.criterion_id,
-                    "status": {"state": state},
+                    "status": status,
                 },
             }
             indices = [i for i in f.results if 0 <= i < n]
@@ -357,6 +359,9 @@ class _Builder:
         props += [prop(f"count-{k.replace('_', '-')}", v) for k, v in counts.items()]
         if s.collection_errors:
             props.append(prop("collection-errors", len(s.collection_errors)))
+        not_assessed = [f.criterion_id for f in s.findings if f.basis is Basis.NOT_ASSESSED]
+        if not_assessed:
+            props.append(prop("count-not-assessed", len(not_assessed)))
         local: dict[str, Any] = {"components": components}
         if self.inventory:
             local["inventory-items"] = self.inventory
@@ -377,10 +382,33 @@ class _Builder:
         result["observations"] = observations
         if findings:
             result["findings"] = findings
+        remarks = []
+        if not_assessed:
+            remarks.append(f"Not assessed (no evidence, hence no finding): {', '.join(not_assessed)}.")
         if s.collection_errors:
-            result["remarks"] = "Collection errors (every check on what they hid is an error, never a pass):\n\n" + "\n".join(
-                f"- {e.provider} {e.target} {e.region} {e.service}: {' '.join(e.reason.split())}" for e in s.collection_errors)
+            remarks.append("Collection errors (every check on what they hid is an error, never a pass):\n\n" + "\n".join(
+                f"- {e.provider} {e.target} {e.region} {e.service}: {' '.join(e.reason.split())}" for e in s.collection_errors))
+        if remarks:
+            result["remarks"] = "\n\n".join(remarks)
         return result, self.iter_observations(obs_uuids, subjects)
+
+
+def finding_status(f: CriterionFinding) -> dict[str, str] | None:
+    """The OSCAL ``status`` of a criterion's finding, or None when it gets no finding.
+
+    * not assessed (no evidence at all): no finding; the criterion stays in ``reviewed-controls``
+      and the plan's attestation activities say what would cover it;
+    * satisfied: ``satisfied`` / ``pass``;
+    * a failing check or an expired attestation: ``not-satisfied`` / ``fail``;
+    * otherwise (some check could not run, or a required attestation is missing beside other
+      evidence): ``not-satisfied`` / ``other``, never satisfied on partial evidence.
+    """
+    if f.basis is Basis.NOT_ASSESSED:
+        return None
+    if f.state == SATISFIED:
+        return {"state": "satisfied", "reason": "pass"}
+    failed = f.counts.get("fail", 0) - f.waived > 0 or any(a.state == "expired" for a in f.attestations)
+    return {"state": "not-satisfied", "reason": "fail" if failed else "other"}
 
 
 def _waiver_props(w: Any) -> list[dict[str, Any]]:
