@@ -8,6 +8,8 @@
 * Referential integrity: every ``uuid`` unique; every uuid reference (``subject-uuid``,
   ``observation-uuid``, ``party-uuids``, ``#uuid`` hrefs, ...) defined in the document or in a
   document it imports by a relative href that can be read beside it.
+* NIST's Metaschema constraints (allowed values, cardinalities, indexes, ...) from the table
+  derived for the version (:mod:`trustsweep.oscal.constraints`); messages carry the constraint id.
 
 Each problem carries a JSON path (``$.assessment-results.results[0].findings[3]``).
 """
@@ -404,6 +406,9 @@ def validate_document(doc: Any, *, schema_dir: Path | None = None, oscal_version
     path = schema_file(Path(schema_dir) if schema_dir else default_schema_dir(), oscal_version, model)
     problems = schema_problems(doc, path, backend=backend)
     problems.extend(integrity_problems(doc, base_dir=base_dir))
+    from .constraints import constraint_problems
+
+    problems.extend(constraint_problems(doc, model, oscal_version))
     return problems
 
 
