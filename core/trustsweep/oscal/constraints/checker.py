@@ -73,7 +73,9 @@ class Table:
             if c.get("test"):
                 c["_test"] = metapath.compile_text(c["test"])
             if c.get("regex"):
-                c["_regex"] = re.compile(_xsd_regex(c["regex"]))
+                import regex  # Unicode classes such as \p{L}, as in XML Schema regexes
+
+                c["_regex"] = regex.compile(c["regex"])
             if "values" in c:
                 c["_values"] = frozenset(c["values"])
             self.by_context.setdefault(c["context"], []).append(c)
@@ -350,11 +352,6 @@ def _key(key: tuple[Any, ...]) -> str:
 
 def _json_path(parts: tuple[Any, ...]) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
-
-
-def _xsd_regex(pattern: str) -> str:
-    """An XML Schema regex as Python's (they are implicitly anchored; ``^``/``$`` kept as given)."""
-    return pattern.replace(r"\p{L}", "a-zA-Z")
 
 
 def _datatype_ok(datatype: str, value: str) -> bool:
