@@ -64,7 +64,11 @@ class Table:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.defs: dict[str, dict[str, Any]] = data["defs"]
-        constraints = [c for c in data["constraints"] if self._matters(c, data["constraints"])]
+        # an allow-other list matters only where a closed list targets the same definition (it
+        # widens what that one allows); alone it can never fail, so it is not evaluated
+        closed = [c for c in data["constraints"] if c["kind"] == "allowed-values" and not c.get("allow-other")]
+        closed_targets = set().union(*(self.target_defs(c) for c in closed))
+        constraints = [c for c in data["constraints"] if not c.get("allow-other") or self.target_defs(c) & closed_targets]
         self.by_context: dict[str, list[dict[str, Any]]] = {}
         for c in constraints:
             c = dict(c)
@@ -93,15 +97,6 @@ class Table:
                         if child in self.relevant or f"{key}#{n}" in self.by_context]
             plan[key] = (self.by_context.get(key, []), flags, children)
         return plan
-
-    def _matters(self, c: dict[str, Any], everything: list[dict[str, Any]]) -> bool:
-        """An ``allow-other`` list matters only where a closed list targets the same definition
-        (it then widens what that one allows); alone it can never fail, so it is not evaluated."""
-        if not c.get("allow-other"):
-            return True
-        mine = self.target_defs(c)
-        return any(self.target_defs(o) & mine for o in everything
-                   if o["kind"] == "allowed-values" and not o.get("allow-other"))
 
     def target_defs(self, c: dict[str, Any]) -> set[str]:
         """The definitions a constraint's target can select (predicates ignored)."""
