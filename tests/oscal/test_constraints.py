@@ -153,6 +153,17 @@ def test_warnings_are_reported_only_when_asked(bundles):
     assert "warning: [oscal-back-matter-resource-base64-rlink-cardinality]" in line
 
 
+def test_values_of_the_wrong_json_type_are_left_to_the_schema(bundles):
+    """A hostile document (a list where a string belongs) gets problems from the schema, never a crash here."""
+    doc = _doc(bundles, "1.2.1", "assessment-results")
+    resource = doc["assessment-results"]["back-matter"]["resources"][0]
+    resource["props"][0]["ns"] = [1, 2]
+    resource["rlinks"][0]["hashes"][0]["value"] = [3]
+    doc["assessment-results"]["metadata"]["props"][0]["name"] = {"a": 1}
+    doc["assessment-results"]["results"][0]["local-definitions"]["inventory-items"][0]["props"] = {"name": "x"}
+    assert isinstance(_messages(doc, "1.2.1"), list)
+
+
 def test_no_table_for_other_versions_or_models():
     assert constraint_problems({"profile": {}}, "profile", "1.2.1") == []
     assert constraint_problems({"catalog": {}}, "catalog", "1.0.0") == []

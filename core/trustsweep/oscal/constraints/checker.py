@@ -173,16 +173,18 @@ class Table:
         return [Node(value[name], spec[1], "@" + name, node, name)] if spec else []
 
     def ns(self, node: Node) -> Any:
-        return node.value.get("ns") if type(node.value) is dict else None
+        ns = node.value.get("ns") if type(node.value) is dict else None
+        return ns if isinstance(ns, str) else None
 
     def atom(self, item: Any) -> Any:
+        """The value of a flag or field; None for an assembly or a value of the wrong JSON type."""
         if not isinstance(item, Node):
             return item
         value = item.value
         if type(value) is dict:
             d = self.defs.get(item.defkey, {})
-            return value.get(d["v"]) if d.get("k") == "field" else None
-        return value if not isinstance(value, (list, dict)) else None
+            value = value.get(d["v"]) if d.get("k") == "field" else None
+        return None if isinstance(value, (list, dict)) else value
 
 
 def _union_parts(expr: Any) -> list[Any]:
