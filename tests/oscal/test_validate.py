@@ -148,10 +148,9 @@ def test_cli_validate_bad_file_is_one_line_exit_2(tmp_path, schemas, content, me
 def test_missing_file_and_missing_schema_dir_are_user_errors(good, tmp_path, monkeypatch):
     with pytest.raises(UserError, match="cannot read"):
         validate_file(tmp_path / "absent.json", schema_dir=tmp_path)
-    monkeypatch.delenv("TRUSTSWEEP_OSCAL_SCHEMA_DIR", raising=False)
-    monkeypatch.setenv("TRUSTSWEEP_SHARED_DIR", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("TRUSTSWEEP_OSCAL_SCHEMA_DIR", str(tmp_path / "nowhere"))
     path = _write(tmp_path, good)
-    with pytest.raises(UserError, match="--schema-dir"):
+    with pytest.raises(UserError, match="schema directory not found"):
         validate_file(path)
 
 

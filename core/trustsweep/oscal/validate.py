@@ -139,15 +139,11 @@ def model_of(doc: Any) -> str:
 
 
 def default_schema_dir() -> Path:
+    """``$TRUSTSWEEP_OSCAL_SCHEMA_DIR``, else NIST's schemas shipped in the package (``schemas/PROVENANCE.md``)."""
     env = os.environ.get(SCHEMA_DIR_ENV)
     if env:
         return Path(env)
-    from ..testing.shared import shared_dir
-
-    candidate = shared_dir() / "oscal" / "schemas"
-    if candidate.is_dir():
-        return candidate
-    raise UserError(f"no OSCAL schema directory: pass --schema-dir DIR (NIST's JSON schemas) or set {SCHEMA_DIR_ENV}")
+    return Path(__file__).resolve().parent / "schemas"
 
 
 def schema_file(schema_dir: Path, version: str, model: str) -> Path:
@@ -416,7 +412,7 @@ def validate_file(path: Path, *, schema_dir: Path | None = None, oscal_version: 
     """Validate an OSCAL JSON or YAML file, ours or not; ``[]`` means valid.
 
     The document's own ``metadata.oscal-version`` picks the schema unless ``oscal_version`` is
-    given. ``schema_dir`` defaults to ``$TRUSTSWEEP_OSCAL_SCHEMA_DIR``, then ``../shared``.
+    given. ``schema_dir`` defaults to ``$TRUSTSWEEP_OSCAL_SCHEMA_DIR``, then the packaged schemas.
     """
     path = Path(path)
     doc = load_document(path)

@@ -6,14 +6,11 @@
         ...  # a sweep writing its bundle into tmp_path / "out"
         assert_valid_oscal(tmp_path / "out")  # every OSCAL file there, schema + references
 
-Validation uses NIST's schemas in ``../shared/oscal/schemas`` (or ``$TRUSTSWEEP_OSCAL_SCHEMA_DIR``):
-where they are absent the test is skipped with a reason, except under CI (``CI=true``) where that
-is a failure.
+Validation uses NIST's schemas shipped in the package (or ``$TRUSTSWEEP_OSCAL_SCHEMA_DIR``).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 OSCAL_SUFFIXES = (".json", ".yaml", ".yml")
@@ -21,13 +18,10 @@ BUNDLE_FILES = ("catalog", "assessment-plan", "component-definition", "assessmen
 
 
 def schema_dir() -> Path:
-    """The OSCAL schema directory for tests (skips, or fails under CI, when absent)."""
-    env = os.environ.get("TRUSTSWEEP_OSCAL_SCHEMA_DIR")
-    if env:
-        return Path(env)
-    from .shared import require_shared
+    """The OSCAL schema directory: ``$TRUSTSWEEP_OSCAL_SCHEMA_DIR``, else the packaged schemas."""
+    from ..oscal.validate import default_schema_dir
 
-    return require_shared("oscal", "schemas")
+    return default_schema_dir()
 
 
 def oscal_files(directory: Path) -> list[Path]:
