@@ -1,4 +1,4 @@
-"""Real recorded Azure exchanges (../shared/fixtures/azure/arm-recordings) served by the fake.
+"""Real recorded Azure exchanges (tests/fixtures/azure/arm-recordings) served by the fake.
 
 The recorded Resource Manager responses are served at their recorded paths, the recorded Resource
 Graph table is converted to objectArray rows; the plugin then collects them through the SDK.
@@ -7,24 +7,21 @@ Graph table is converted to objectArray rows; the plugin then collects them thro
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
-
 from trustsweep.model import Status
 from trustsweep.testing.azure import AzureEstate
-from trustsweep.testing.shared import require_shared
 
 from azure_helpers import by_name, sweep
 
 SUB = "ea42f556-5106-4743-99b0-c129bfa71a47"
-pytestmark = pytest.mark.shared
+RECORDINGS = Path(__file__).resolve().parents[1] / "fixtures" / "azure" / "arm-recordings"
 
 
 def _interaction(name: str, index: int) -> tuple[str, Any]:
-    path = require_shared("fixtures", "azure", "arm-recordings", name)
-    item = json.loads(path.read_text())["interactions"][index]
+    item = json.loads((RECORDINGS / name).read_text())["interactions"][index]
     body = item["response"]["body"]
     if isinstance(body, dict) and "string" in body:
         body = body["string"]

@@ -1,7 +1,7 @@
 """Every GCP check with a passing and a failing asset, collected over HTTP from the fake CAI/SCC.
 
 One estate, one sweep per module: two projects ("good" and "bad") whose assets are built like the
-real records in shared/fixtures/gcp/. Each case names the check, the asset and the expected status.
+real records in tests/fixtures/gcp/. Each case names the check, the asset and the expected status.
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
-"""The real Cloud Asset records in shared/fixtures/gcp/cai-export/, served by the fake through the real
+"""The real Cloud Asset records in tests/fixtures/gcp/cai-export/, served by the fake through the real
 client, give the verdicts their names describe."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from trustsweep.model import Status
 from trustsweep.testing.gcp import FakeGcp, load_cai_file, project_of
-from trustsweep.testing.shared import require_shared
 
 from .conftest import sweep
 
@@ -16,6 +17,7 @@ FILES = ["sql_ssl", "sql_public_ip", "sql_backup", "network_enable_firewall_logs
          "restricted_firewall_rules", "storage_bucket_world_readable", "storage_bucket_policy_only",
          "cmek_rotation", "gcp_iam_restrict_service_account_key_age", "gke_node_auto_repair", "gke_node_auto_upgrade",
          "iam_audit_log", "bigquery_dataset_world_readable", "storage_cmek_encryption"]
+CAI_EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "gcp" / "cai-export"
 DEFAULT_PROJECT = "interop-proj"  # records without a project in their name (buckets)
 
 EXPECTED = [
@@ -53,11 +55,10 @@ EXPECTED = [
 
 @pytest.fixture(scope="module")
 def interop(gcp_emulator: FakeGcp, gcp_registry):
-    folder = require_shared("fixtures", "gcp", "cai-export")
     gcp_emulator.reset()
     projects: set[str] = set()
     for name in FILES:
-        for record in load_cai_file(folder / f"{name}.json"):
+        for record in load_cai_file(CAI_EXPORT / f"{name}.json"):
             project = project_of(record["name"]) or DEFAULT_PROJECT
             if record["asset_type"] == "cloudresourcemanager.googleapis.com/Project":
                 project = record["name"].rsplit("/", 1)[-1]
@@ -68,7 +69,6 @@ def interop(gcp_emulator: FakeGcp, gcp_registry):
     return s
 
 
-@pytest.mark.shared
 @pytest.mark.parametrize(("check", "resource", "expected"), EXPECTED, ids=[f"{c}:{r.rsplit('/', 1)[-1]}" for c, r, _ in EXPECTED])
 def test_real_records_give_expected_verdicts(interop, check: str, resource: str, expected: Status) -> None:
     found = [r for r in interop.results if r.check_id == check and r.resource_id == resource]
@@ -76,20 +76,16 @@ def test_real_records_give_expected_verdicts(interop, check: str, resource: str,
     assert found[0].status is expected, found[0].reason
 
 
-@pytest.mark.shared
 def test_every_record_is_collected_through_the_client(interop) -> None:
-    folder = require_shared("fixtures", "gcp", "cai-export")
-    names = {r["name"] for f in FILES for r in load_cai_file(folder / f"{f}.json")}
+    names = {r["name"] for f in FILES for r in load_cai_file(CAI_EXPORT / f"{f}.json")}
     collected = {r.id for r in interop.resources}
     assert names <= collected
     assert not interop.collection_errors
 
 
-@pytest.mark.shared
 def test_snake_case_export_records_become_rest_json() -> None:
-    folder = require_shared("fixtures", "gcp", "cai-export")
     from trustsweep.testing.gcp import cai_record
 
-    record = cai_record(load_cai_file(folder / "iam_audit_log.json")[0])
+    record = cai_record(load_cai_file(CAI_EXPORT / "iam_audit_log.json")[0])
     assert record["assetType"] == "cloudresourcemanager.googleapis.com/Project"
     assert record["iamPolicy"]["auditConfigs"][0]["auditLogConfigs"][1]["exemptedMembers"] == ["user:user1@org.com"]

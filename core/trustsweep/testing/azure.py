@@ -12,7 +12,7 @@ bearer-token policy runs (it refuses plain http). Plugin authors and tests use i
         os.environ.update(fake.env())  # TRUSTSWEEP_AZURE_ENDPOINT + TRUSTSWEEP_AZURE_CA_BUNDLE
         ...
 
-What it speaks (shapes modelled on ``../shared/fixtures/azure/arm-recordings``):
+What it speaks (shapes modelled on ``tests/fixtures/azure/arm-recordings``):
 
 * ``GET /subscriptions`` and ``/subscriptions/{id}`` (``nextLink`` paging);
 * ``POST /providers/Microsoft.ResourceGraph/resources``: the table is the first word of the KQL

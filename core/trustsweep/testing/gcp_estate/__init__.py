@@ -1,5 +1,5 @@
 """Builders of Cloud Asset records (REST JSON, shaped like the real exports in
-``shared/fixtures/gcp/cai-export/``) and the fictional "Northwind Analytics" demo estate.
+``tests/fixtures/gcp/cai-export/``) and the fictional "Northwind Analytics" demo estate.
 
 Every builder returns one asset dict for :meth:`trustsweep.testing.gcp.FakeGcp.add_asset`;
 keyword arguments are merged into the resource's ``data`` so tests can flip one field.
