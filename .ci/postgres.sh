@@ -1,5 +1,6 @@
 # A throwaway PostgreSQL on 127.0.0.1 for the store tests; sets TRUSTSWEEP_TEST_POSTGRES.
-# Usage: source .ci/postgres.sh; start_postgres; ...; stop_postgres
+# Sourced:  source .ci/postgres.sh; start_postgres; ...; stop_postgres
+# Run:      bash .ci/postgres.sh CMD ARGS...   (CMD with a server, unless $TRUSTSWEEP_TEST_POSTGRES names one)
 # Port: $TRUSTSWEEP_PG_PORT, else the first free one from 55432. The server runs as user nobody when started as root.
 PG_DIR=""
 PG_BINDIR=""
@@ -13,7 +14,8 @@ _pg_bindir() {
 start_postgres() {
   PG_BINDIR=$(_pg_bindir) || true
   if [ -z "$PG_BINDIR" ] || [ ! -x "$PG_BINDIR/initdb" ]; then
-    echo "ci: no PostgreSQL binaries found; store tests on PostgreSQL will fail under CI" >&2
+    echo "postgres: no PostgreSQL binaries (initdb, pg_ctl) found, so the store tests on PostgreSQL skip;" \
+         "install them to run those too (Debian/Ubuntu: apt-get install postgresql)" >&2
     return 0
   fi
   PG_DIR=$(mktemp -d /tmp/trustsweep-pg.XXXXXX)
@@ -26,12 +28,17 @@ start_postgres() {
   if [ -z "${TRUSTSWEEP_PG_PORT:-}" ]; then  # skip ports something already listens on
     while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
   fi
-  "${run[@]}" "$PG_BINDIR/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null
+  "${run[@]}" "$PG_BINDIR/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null &&
   "${run[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-      -o "-h 127.0.0.1 -p $port -k $PG_DIR -c max_connections=50" start >/dev/null
-  "${run[@]}" "$PG_BINDIR/createdb" -h 127.0.0.1 -p "$port" -U postgres trustsweep_test
+      -o "-h 127.0.0.1 -p $port -k $PG_DIR -c max_connections=50" start >/dev/null &&
+  "${run[@]}" "$PG_BINDIR/createdb" -h 127.0.0.1 -p "$port" -U postgres trustsweep_test || {
+    echo "postgres: could not start a server in $PG_DIR:" >&2
+    tail -5 "$PG_DIR/log" >&2 2>/dev/null
+    stop_postgres
+    return 1
+  }
   export TRUSTSWEEP_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$port/trustsweep_test"
-  echo "ci: PostgreSQL on 127.0.0.1:$port ($PG_DIR)" >&2
+  echo "postgres: a throwaway server on 127.0.0.1:$port for the store tests ($PG_DIR)" >&2
 }
 stop_postgres() {
   [ -n "$PG_DIR" ] || return 0
@@ -41,3 +48,12 @@ stop_postgres() {
   rm -rf "$PG_DIR"
   PG_DIR=""
 }
+if [ "${BASH_SOURCE[0]}" = "$0" ] && [ $# -gt 0 ]; then
+  if [ -z "${TRUSTSWEEP_TEST_POSTGRES:-}" ]; then
+    trap stop_postgres EXIT
+    trap 'exit 130' INT TERM
+    start_postgres || exit 1
+  fi
+  "$@"
+  exit $?
+fi

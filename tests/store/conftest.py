@@ -1,6 +1,6 @@
 """Store tests run on SQLite and on PostgreSQL (a fresh schema per test).
 
-PostgreSQL: ``$TRUSTSWEEP_TEST_POSTGRES`` (``.ci/run`` starts a throwaway server and sets it).
+PostgreSQL: ``$TRUSTSWEEP_TEST_POSTGRES`` (``make test`` starts a throwaway server and sets it).
 Without it the PostgreSQL cases skip with a reason, except under ``CI=true``, where they fail.
 """
 
@@ -29,7 +29,8 @@ def _in_ci() -> bool:
 def postgres_base() -> str:
     url = os.environ.get(PG_ENV, "")
     if not url:
-        message = f"no PostgreSQL server configured (${PG_ENV}; .ci/run starts one)"
+        message = (f"no PostgreSQL server (${PG_ENV}): `make test` starts a throwaway one where PostgreSQL's "
+                   "initdb and pg_ctl are installed (Debian/Ubuntu: apt-get install postgresql)")
         if _in_ci():
             pytest.fail(message + "; it must be present under CI")
         pytest.skip(message)
