@@ -1,7 +1,8 @@
-"""Test-suite wide settings: no test writes to the real user data directory."""
+"""Test-suite wide settings: no test writes to the real user data directory; under CI a skip fails the run."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,3 +24,26 @@ def synthetic_dir(tmp_path: Path) -> Path:
     d = tmp_path / "synthetic"
     d.mkdir()
     return d
+
+
+def in_ci() -> bool:
+    """``CI`` set to a true value: every reason a test may skip (a missing PostgreSQL, tool or package)
+    can be removed there, so a skip is a failure."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _skips(config: pytest.Config) -> list[pytest.TestReport]:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return list(reporter.stats.get("skipped", [])) if reporter is not None else []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if in_ci() and exitstatus == pytest.ExitCode.OK and _skips(session.config):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # noqa: ANN001
+    skips = _skips(config)
+    if in_ci() and skips:
+        terminalreporter.write_line(f"CI: {len(skips)} test(s) skipped; under CI=true a skip fails the run "
+                                    "(reasons in the short test summary)", red=True)
