@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,13 @@ def _skips(config: pytest.Config) -> list[pytest.TestReport]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # pytest collects garbage twice after a session (to report objects whose finalizer raised). Over
+    # the ~1M objects the cloud SDKs leave alive that took longer than the 5 s an xdist worker is given
+    # to stop once it reports finished: execnet then SIGINTs it and the KeyboardInterrupt, landing in
+    # a gc callback, was printed as a PytestUnraisableExceptionWarning. Collect now, before the worker
+    # reports, and freeze the survivors so those later passes only walk what is new.
+    gc.collect()
+    gc.freeze()
     if in_ci() and exitstatus == pytest.ExitCode.OK and _skips(session.config):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
