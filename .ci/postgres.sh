@@ -24,21 +24,27 @@ start_postgres() {
     chown -R nobody "$PG_DIR"
     run=(runuser -u nobody --)
   fi
-  local port=${TRUSTSWEEP_PG_PORT:-55432}
-  if [ -z "${TRUSTSWEEP_PG_PORT:-}" ]; then  # skip ports something already listens on
-    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-  fi
-  "${run[@]}" "$PG_BINDIR/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null &&
-  "${run[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-      -o "-h 127.0.0.1 -p $port -k $PG_DIR -c max_connections=50" start >/dev/null &&
-  "${run[@]}" "$PG_BINDIR/createdb" -h 127.0.0.1 -p "$port" -U postgres trustsweep_test || {
-    echo "postgres: could not start a server in $PG_DIR:" >&2
-    tail -5 "$PG_DIR/log" >&2 2>/dev/null
-    stop_postgres
-    return 1
-  }
+  "${run[@]}" "$PG_BINDIR/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null || { _pg_failed; return 1; }
+  local port=${TRUSTSWEEP_PG_PORT:-55432} tries=20
+  while :; do
+    if [ -z "${TRUSTSWEEP_PG_PORT:-}" ]; then  # skip ports something already listens on
+      while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    fi
+    "${run[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+        -o "-h 127.0.0.1 -p $port -k $PG_DIR -c max_connections=50" start >/dev/null 2>&1 && break
+    # another server may have taken the port since it was probed: try the next one
+    tries=$((tries - 1))
+    if [ -n "${TRUSTSWEEP_PG_PORT:-}" ] || [ "$tries" = 0 ]; then _pg_failed; return 1; fi
+    port=$((port + 1))
+  done
+  "${run[@]}" "$PG_BINDIR/createdb" -h 127.0.0.1 -p "$port" -U postgres trustsweep_test || { _pg_failed; return 1; }
   export TRUSTSWEEP_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$port/trustsweep_test"
   echo "postgres: a throwaway server on 127.0.0.1:$port for the store tests ($PG_DIR)" >&2
+}
+_pg_failed() {
+  echo "postgres: could not start a server in $PG_DIR:" >&2
+  tail -5 "$PG_DIR/log" >&2 2>/dev/null
+  stop_postgres
 }
 stop_postgres() {
   [ -n "$PG_DIR" ] || return 0
