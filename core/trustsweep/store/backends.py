@@ -82,7 +82,11 @@ class Backend(abc.ABC):
 
     def error(self, exc: BaseException) -> StoreError:
         """A one-line StoreError for a driver error (no password, no traceback)."""
-        return StoreError(f"{self.url.redacted()}: the evidence store failed: {' '.join(str(exc).split())}")
+        return StoreError(f"{self.url.redacted()}: the evidence store failed: {self._clean(exc)}")
+
+    def _clean(self, exc: BaseException) -> str:
+        """The driver's message on one line, without any password of the URL."""
+        return self.url.scrub(" ".join(str(exc).split()))
 
     @abc.abstractmethod
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -132,12 +136,19 @@ class Backend(abc.ABC):
         ...
 
     def prepare(self, create: bool) -> None:
-        """Check the schema version; create the schema in an empty database when ``create``."""
-        tables = self._tables()
+        """Check the schema version; create the schema in an empty database when ``create``.
+
+        A database (PostgreSQL: the schema in use) holding any table that is not the store's is
+        refused, whether or not the store's tables are there too: trustsweep never shares it.
+        """
+        tables = {t for t in self._tables() if not t.startswith("sqlite_")}  # SQLite's own tables
         where = self.url.redacted()
-        if "meta" not in tables:
-            if tables & set(ALL_TABLES) or (tables and self.url.kind == "sqlite"):
-                raise StoreError(f"{where}: not a trustsweep evidence store (it holds other tables)")
+        foreign = sorted(tables - set(ALL_TABLES))
+        if foreign or (tables and "meta" not in tables):
+            shown = f"{len(foreign)} other table(s), e.g. {foreign[0]!r}" if foreign else "an incomplete set of tables"
+            raise StoreError(f"{where}: not a trustsweep evidence store (it holds {shown}); "
+                             "use an empty database or schema for the store")
+        if not tables:
             if not create:
                 raise StoreError(f"{where}: no evidence store here yet (record a sweep first)")
             with self.appending():
@@ -273,16 +284,6 @@ class PostgresBackend(Backend):
         except psycopg.Error as exc:
             raise StoreError(f"cannot use the evidence store {url.redacted()}: {self._clean(exc)}") from None
         self._cursors = 0
-
-    def error(self, exc: BaseException) -> StoreError:
-        return StoreError(f"{self.url.redacted()}: the evidence store failed: {self._clean(exc)}")
-
-    def _clean(self, exc: BaseException) -> str:
-        text = " ".join(str(exc).split())
-        from urllib.parse import urlsplit
-
-        password = urlsplit(self.url.raw).password
-        return text.replace(password, "***") if password else text
 
     @staticmethod
     def _sql(sql: str) -> str:
