@@ -1,34 +1,33 @@
-"""Evidence-store commands: verify, history, export, diff, attest add|list, waive, waivers list.
+"""Evidence-store commands: verify, history, export, diff (attest and waive: ``cli_attest``).
 
-Exit codes: 0 fine; 1 the store failed verification (tampered or truncated evidence);
-2 bad input (unopenable store, newer schema, reversed dates, unknown check, ...).
+Exit codes: 0 fine; 1 the store failed verification (tampered or truncated evidence) — also when
+``history``, ``diff`` or ``export`` refuse to read evidence that does not verify (``--no-verify``
+reads it anyway); 2 bad input (unopenable store, newer schema, reversed dates, bad --head, ...).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .cli import OSCAL_VERSIONS, StoreOpt, _err, _format, _json_out, _mapping, _registry, _table, handled
+from .cli import OSCAL_VERSIONS, StoreOpt, _err, _format, _json_out, _table, handled
 from .errors import UserError
 from .report.text import plain
 
 if TYPE_CHECKING:
     from .store.ledger import EvidenceStore
 
-attest_app = typer.Typer(help="Attestations: evidence no API shows (pentest report, access review, ...).",
-                         no_args_is_help=True)
-waivers_app = typer.Typer(help="Waivers: accepted risk that expires by itself.", no_args_is_help=True)
-
 FromOpt = Annotated[Optional[str], typer.Option("--from", help="Start of the window (YYYY-MM-DD or ISO datetime, UTC).")]
 ToOpt = Annotated[Optional[str], typer.Option("--to", help="End of the window, inclusive (YYYY-MM-DD or ISO datetime, UTC).")]
 ListFormatOpt = Annotated[str, typer.Option("--format", help="table or json.")]
+NoVerifyOpt = Annotated[bool, typer.Option("--no-verify", help="Read the store without first checking the chain and the rows read (unverified evidence).")]
 
 
 def _date(value: str, what: str) -> dt.datetime:
@@ -62,7 +61,7 @@ def _store(url: str | None, *, create: bool = False) -> Iterator[EvidenceStore]:
         with store.translated():
             yield store
     except TamperedError as exc:
-        _err(f"evidence does not verify: {exc}")
+        _err(f"evidence does not verify: {exc} (see 'trustsweep verify')")
         raise typer.Exit(1) from None
     finally:
         store.close()
@@ -86,6 +85,9 @@ def verify(
 
         if fmt not in ("text", "json"):
             raise UserError(f"unsupported --format {fmt!r} (text or json)")
+        if head is not None and not re.fullmatch(r"[0-9a-f]{64}", head.strip().lower()):
+            raise UserError(f"--head {head!r} is not a chain head (64 hex digits, as printed by 'verify' or in an "
+                            "OSCAL document's evidence-chain-head prop)")
         with _store(store) as st:
             report = run_verify(st, expect_head=head)
             where = st.where
@@ -109,9 +111,10 @@ def history(
     criterion: Annotated[list[str], typer.Option("--criterion", help="Only this criterion (repeatable).")] = [],
     fmt: Annotated[str, typer.Option("--format", help="table, json, markdown or html.")] = "table",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout (.html: an HTML chart; otherwise Markdown unless --format says).")] = None,
+    no_verify: NoVerifyOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """Each criterion's state over the stored sweeps of a window (a chart in markdown/html)."""
+    """Each criterion's state over the stored sweeps of a window (a chart in markdown/html), verified first."""
     with handled():
         from .store.history import SYMBOL, load_history, render_html, render_markdown
 
@@ -121,7 +124,7 @@ def history(
             fmt = "html" if out.suffix.lower() in (".html", ".htm") else "markdown"
         lo, hi = _window(start, end)
         with _store(store) as st:
-            hist = load_history(st, lo, hi, criterion)
+            hist = load_history(st, lo, hi, criterion, verified=not no_verify)
         unknown = [c for c in criterion if c not in hist.points]
         if unknown and hist.sweeps:
             raise UserError(f"criterion {unknown[0]!r} is in none of the stored sweeps of this window")
@@ -198,15 +201,16 @@ def diff(
     sweep_a: Annotated[str, typer.Argument(help="The earlier sweep (id or unique prefix).")],
     sweep_b: Annotated[str, typer.Argument(help="The later sweep (id or unique prefix).")],
     fmt: ListFormatOpt = "table",
+    no_verify: NoVerifyOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """New failures, fixes, and resources added or removed between two stored sweeps."""
+    """New failures, fixes, and resources added or removed between two stored sweeps (verified first)."""
     with handled():
         from .store.history import diff_sweeps
 
         _format(fmt)
         with _store(store) as st:
-            d = diff_sweeps(st, st.find_sweep(sweep_a), st.find_sweep(sweep_b))
+            d = diff_sweeps(st, st.find_sweep(sweep_a), st.find_sweep(sweep_b), verified=not no_verify)
         if fmt == "json":
             _json_out(d.to_json())
             return
@@ -228,117 +232,6 @@ def diff(
             _table("Resources removed", ["resource", "type"], d.removed[:limit])
 
 
-# --------------------------------------------------------------------------------------------
-# attestations and waivers
-
-
-def attest_add(
-    criterion: Annotated[str, typer.Argument(help="The SOC 2 criterion the document evidences, e.g. CC6.2.")],
-    type_: Annotated[str, typer.Option("--type", help="Attestation type, e.g. access-review (see mappings/soc2/attestations.yaml).")],
-    file: Annotated[Path, typer.Option("--file", help="The evidence document; its SHA-256 is stored.")],
-    expires: Annotated[str, typer.Option("--expires", help="Date the attestation stops counting (YYYY-MM-DD).")],
-    by: Annotated[str, typer.Option("--by", help="Who attests.")],
-    date: Annotated[Optional[str], typer.Option("--date", help="Date of the evidence (default: now).")] = None,
-    keep_file: Annotated[bool, typer.Option("--keep-file", help="Store the file itself, not only its hash.")] = False,
-    store: StoreOpt = None,
-) -> None:
-    """Record an attestation: the file's SHA-256 (and the file with --keep-file), who, until when."""
-    with handled():
-        mapping = _mapping(_registry())
-        if criterion not in mapping.criteria:
-            raise UserError(f"unknown criterion {criterion!r} (see 'trustsweep controls')")
-        if type_ not in mapping.attestation_types:
-            raise UserError(f"unknown attestation type {type_!r} (known: {', '.join(sorted(mapping.attestation_types))})")
-        if not by.strip():
-            raise UserError("--by must name who attests")
-        from .files import read_bytes
-
-        data = read_bytes(file)
-        now = dt.datetime.now(dt.timezone.utc)
-        created = _date(date, "--date") if date else now
-        if created > now:
-            raise UserError(f"--date {date} is in the future; attest evidence that exists")
-        until = _date(expires, "--expires")
-        if until <= created:
-            raise UserError(f"--expires {expires} is not after the evidence date {created.date().isoformat()}")
-        with _store(store, create=True) as st:
-            att = st.add_attestation(criterion=criterion, type_=type_, data=data, filename=file.name,
-                                     attested_by=by.strip(), expires=until, created=created, keep_file=keep_file)
-        if type_ not in mapping.attestations_of(criterion):
-            _err(f"note: {criterion} is not mapped to {type_}; it counts only with a --mapping that maps it")
-        if until <= now:
-            _err(f"note: this attestation already expired on {until.date().isoformat()}")
-        typer.echo(f"attestation {att.id}: {criterion} {type_} sha256 {att.sha256} until {until.date().isoformat()}")
-
-
-def attest_list(
-    criterion: Annotated[Optional[str], typer.Option("--criterion", help="Only this criterion.")] = None,
-    fmt: ListFormatOpt = "table",
-    store: StoreOpt = None,
-) -> None:
-    """Attestations on record, with whether each is valid now."""
-    with handled():
-        _format(fmt)
-        now = dt.datetime.now(dt.timezone.utc)
-        with _store(store, create=store is None) as st:
-            records = [r for r in st.attestation_records() if criterion in (None, r["criterion"])]
-        from .store.canonical import from_iso
-
-        for r in records:
-            r["state"] = "valid" if from_iso(r["created"]) <= now < from_iso(r["expires"]) else (
-                "expired" if from_iso(r["expires"]) <= now else "not yet valid")
-        if fmt == "json":
-            _json_out(records)
-            return
-        _table(f"Attestations ({len(records)})", ["criterion", "type", "state", "expires", "by", "file", "sha256", "id"],
-               [[r["criterion"], r["type"], r["state"], r["expires"][:10], r["attested_by"], r["filename"],
-                 r["sha256"][:16] + "…", r["id"]] for r in records])
-
-
-def waive(
-    check_id: Annotated[str, typer.Argument(help="The check id (or an alias) whose failure is accepted.")],
-    resource: Annotated[str, typer.Option("--resource", help="Native resource id (ARN, resource name, ARM id) or * for all.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the risk is accepted.")],
-    expires: Annotated[str, typer.Option("--expires", help="Date the waiver stops applying (YYYY-MM-DD).")],
-    approved_by: Annotated[str, typer.Option("--approved-by", help="Who approved the accepted risk.")],
-    store: StoreOpt = None,
-) -> None:
-    """Record a waiver: a failure still shows, marked waived, until the waiver expires by itself."""
-    with handled():
-        registry = _registry()
-        current = registry.resolve_check_id(check_id)
-        if current is None:
-            raise UserError(f"unknown check id {check_id!r} (see 'trustsweep checks list')")
-        for name, value in (("--resource", resource), ("--reason", reason), ("--approved-by", approved_by)):
-            if not value.strip():
-                raise UserError(f"{name} must not be empty")
-        until = _date(expires, "--expires")
-        if until <= dt.datetime.now(dt.timezone.utc):
-            raise UserError(f"--expires {expires} is in the past; a waiver must expire in the future")
-        with _store(store, create=True) as st:
-            w = st.add_waiver(check_id=current, resource=resource.strip(), reason=" ".join(reason.split()),
-                              expires=until, approved_by=approved_by.strip())
-        typer.echo(plain(f"waiver {w.id}: {w.check_id} on {w.resource} until {until.date().isoformat()} "
-                         f"(approved by {w.approved_by})"))
-
-
-def waivers_list(fmt: ListFormatOpt = "table", store: StoreOpt = None) -> None:
-    """Waivers on record, with whether each still applies."""
-    with handled():
-        _format(fmt)
-        now = dt.datetime.now(dt.timezone.utc)
-        with _store(store, create=store is None) as st:
-            waivers = st.waivers()
-        rows: list[dict[str, Any]] = [{"id": w.id, "check_id": w.check_id, "resource": w.resource, "reason": w.reason,
-                                       "expires": w.expires.isoformat(), "approved_by": w.approved_by,
-                                       "state": "active" if now < w.expires else "expired"} for w in waivers]
-        if fmt == "json":
-            _json_out(rows)
-            return
-        _table(f"Waivers ({len(rows)})", ["check", "resource", "state", "expires", "approved by", "reason"],
-               [[r["check_id"], r["resource"], r["state"], r["expires"][:10], r["approved_by"], r["reason"]] for r in rows])
-
-
 def register(app: typer.Typer) -> None:
     """Add the evidence-store commands to the CLI (once per app, however often main() runs)."""
     if getattr(app, "_trustsweep_store_commands", False):
@@ -348,12 +241,9 @@ def register(app: typer.Typer) -> None:
     app.command()(history)
     app.command()(export)
     app.command()(diff)
-    app.command()(waive)
-    attest_app.command("add")(attest_add)
-    attest_app.command("list")(attest_list)
-    waivers_app.command("list")(waivers_list)
-    app.add_typer(attest_app, name="attest")
-    app.add_typer(waivers_app, name="waivers")
+    from . import cli_attest
+
+    cli_attest.register(app)
 
 
 __all__ = ["register", "OSCAL_VERSIONS"]

@@ -14,6 +14,8 @@
         reason: partner integration needs plain HTTP until Q3
         expires: 2027-03-31
         approved_by: CISO
+        # allow_wildcard: true   resource "*" needs it; allow_long: true: longer than max_waiver_days
+    max_waiver_days: 365 # the longest a waiver may last without allow_long (see waiver_bounds)
 
 Every key is declared by a plugin (:class:`~trustsweep.model.SettingSpec`): see
 ``trustsweep checks show ID`` and the provider pages.
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import yamlfile
+from . import waiver_bounds, yamlfile
 from .errors import UserError
 from .model import SettingSpec, Waiver
 from .settings import SettingError, provider_wide, suggestion, validate
@@ -136,13 +138,18 @@ def load_config(path: Path | None, registry: Registry) -> Config:
     data = doc.data or {}
     if not isinstance(data, dict):
         raise doc.error("a config file must be a YAML mapping", data)
-    unknown = set(data) - {"settings", "checks", "waivers"}
+    unknown = set(data) - {"settings", "checks", "waivers", "max_waiver_days"}
     if unknown:
         key = sorted(unknown)[0]
-        raise doc.error(f"unknown key {key!r} (expected settings, checks, waivers)", data, key)
+        raise doc.error(f"unknown key {key!r} (expected settings, checks, waivers, max_waiver_days)", data, key)
     config = Config(path=path, settings=_provider_settings(doc, data, registry),
                     checks=_check_settings(doc, data, registry))
     resolve_check = registry.resolve_check_id
+    try:
+        max_days = waiver_bounds.max_days_setting(data.get("max_waiver_days", waiver_bounds.DEFAULT_MAX_DAYS))
+    except ValueError as exc:
+        raise doc.error(str(exc), data, "max_waiver_days") from None
+    now = dt.datetime.now(dt.timezone.utc)
     waivers = data.get("waivers") or []
     if not isinstance(waivers, list):
         raise doc.error("'waivers' must be a list", data, "waivers")
@@ -159,6 +166,9 @@ def load_config(path: Path | None, registry: Registry) -> Config:
             expires = parse_datetime(item["expires"], what="expires")
         except ValueError as exc:
             raise doc.error(str(exc), item, "expires") from None
+        refused = waiver_bounds.config_waiver_problem(item, expires, max_days, now)
+        if refused:
+            raise doc.error(refused[0], item, refused[1])
         config.waivers.append(
             Waiver(current, str(item["resource"]), str(item["reason"]), expires, str(item["approved_by"]),
                    id=f"config:{path.name}:{index + 1}")

@@ -165,6 +165,20 @@ def not_applicable(reason: str, **evidence: Any) -> Outcome:
 
 
 @dataclass(frozen=True, slots=True)
+class Revocation:
+    """An attestation or waiver withdrawn: from ``at`` on it no longer counts (the record stays)."""
+
+    id: str
+    target: str  # the id of the attestation or waiver
+    at: dt.datetime
+    by: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"revoked on {self.at.date().isoformat()} by {self.by}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
 class Waiver:
     """Accepted risk for one check on one resource (``resource`` = native id or ``*``)."""
 
@@ -174,12 +188,17 @@ class Waiver:
     expires: dt.datetime
     approved_by: str
     id: str = ""
+    revocation: Revocation | None = None
+
+    def revoked(self, now: dt.datetime) -> bool:
+        return self.revocation is not None and self.revocation.at <= now
 
     def applies(self, check_id: str, resource_id: str, now: dt.datetime) -> bool:
         return (
             self.check_id == check_id
             and self.resource in ("*", resource_id)
             and now < self.expires
+            and not self.revoked(now)
         )
 
 
@@ -355,6 +374,10 @@ class Attestation:
     attested_by: str
     created: dt.datetime
     expires: dt.datetime
+    revocation: Revocation | None = None
+
+    def revoked(self, now: dt.datetime) -> bool:
+        return self.revocation is not None and self.revocation.at <= now
 
     def valid(self, now: dt.datetime) -> bool:
-        return self.created <= now < self.expires
+        return self.created <= now < self.expires and not self.revoked(now)

@@ -191,7 +191,8 @@ def test_good_settings_load_typed(tmp_path: Path, registry: Registry) -> None:
           aws.ec2.security_group_ingress: {admin_ports: [22, 3389, 5432]}
           gcp.logging.sink_retention: {retention_days: 400}
         waivers:
-          - {check: aws.s3.bucket_tls_only, resource: "*", reason: r, expires: 2099-01-01, approved_by: CISO}
+          - {check: aws.s3.bucket_tls_only, resource: "*", reason: r, expires: 2099-01-01, approved_by: CISO,
+             allow_wildcard: true, allow_long: true}
         """)
     config = load_config(path, registry)
     assert config.settings["aws"] == {"admin_roles": ("PlatformAdmin",), "production_accounts": ("111122223333",),

@@ -182,7 +182,8 @@ def test_attest_add_list_and_its_effect_on_a_sweep(tmp_path: Path, sqlite_url: s
     sweep = synthetic_sweep(tmp_path, resources_per_unit=3, attestations=current_attestations(sqlite_url))
     findings = {f.criterion_id: f for f in sweep.findings}
     assert findings["CC6.2"].state == "satisfied" and findings["CC6.2"].attestations[0].state == "valid"
-    assert findings["CC7.3"].state == "not-satisfied" and "expired on 2025-01-01" in findings["CC7.3"].reason
+    assert findings["CC7.3"].state == "not-satisfied" and "expired on 2024-12-31" in findings["CC7.3"].reason
+    assert "not 2025-01-01: type incident-response-plan counts for at most 365 days" in findings["CC7.3"].reason
     record_sweep(sweep, sqlite_url)
     result = build_result(sweep)
     examined = [o for o in result["observations"] if "EXAMINE" in o["methods"]]
@@ -195,7 +196,7 @@ def test_attest_add_list_and_its_effect_on_a_sweep(tmp_path: Path, sqlite_url: s
 
 def test_waive_then_a_sweep_marks_the_failure_waived(tmp_path: Path, sqlite_url: str, cli) -> None:
     ok = cli("waive", "aws.s3.bucket_encryption", "--resource", "arn:aws:s3:::legacy", "--reason", "partner needs it",
-             "--expires", "2099-12-31", "--approved-by", "CISO", "--store", sqlite_url)
+             "--expires", "2099-12-31", "--approved-by", "CISO", "--allow-long", "--store", sqlite_url)
     assert ok.exit_code == 0, ok.output
     listed = json.loads(cli("waivers", "list", "--store", sqlite_url, "--format", "json").stdout)
     assert [(w["check_id"], w["resource"], w["approved_by"], w["state"]) for w in listed] == [
@@ -255,7 +256,7 @@ def test_unopenable_stores_are_exit_2(tmp_path: Path, cli) -> None:
         assert "hunter2secret" not in result.output
     assert not_db.read_text().startswith("just some notes")
     fresh = cli("waive", "aws.s3.bucket_encryption", "--resource", "*", "--reason", "r", "--expires", "2099-01-01",
-                "--approved-by", "x", "--store", f"sqlite:///{tmp_path}/no-dir/e.sqlite")
+                "--approved-by", "x", "--allow-wildcard", "--allow-long", "--store", f"sqlite:///{tmp_path}/no-dir/e.sqlite")
     assert fresh.exit_code == 2 and not (tmp_path / "no-dir").exists()
 
 
@@ -303,6 +304,6 @@ def test_a_read_only_copy_verifies_and_refuses_writes(tmp_path: Path, sqlite_url
     assert ok.exit_code == 0 and sweeps[-1].chain_head in ok.stdout, ok.output
     assert cli("history", "--store", ro, "--format", "json").exit_code == 0
     refused = cli("waive", "aws.s3.bucket_encryption", "--resource", "*", "--reason", "r", "--expires", "2099-01-01",
-                  "--approved-by", "x", "--store", ro)
+                  "--approved-by", "x", "--allow-wildcard", "--allow-long", "--store", ro)
     assert refused.exit_code == 2 and "read-only" in _one_error_line(refused)
     assert _files_digest(copy) == before and sorted(p.name for p in copy.parent.iterdir()) == ["evidence.sqlite"]

@@ -7,6 +7,7 @@ PostgreSQL writer role's grants.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -50,19 +51,19 @@ def recorded_evidence(url: str | None) -> tuple[list[Attestation], list[Waiver]]
     parsed = parse_url(url)
     if parsed.kind == "sqlite" and parsed.path is not None and not parsed.path.exists():
         return [], []
-    with open_store(url) as store, store.translated():
+    with open_store(url) as store, store.translated(), store.readable():
         return store.attestations(), store.waivers()
 
 
 def current_attestations(url: str | None) -> list[Attestation]:
-    """Every attestation on record (the core picks the valid ones at the sweep's time)."""
-    with open_store(url) as store, store.translated():
+    """Every attestation on record with its revocation (the core picks the valid ones at the sweep's time)."""
+    with open_store(url) as store, store.translated(), store.readable():
         return store.attestations()
 
 
 def current_waivers(url: str | None) -> list[Waiver]:
-    """Every waiver on record (each stops applying by itself when it expires)."""
-    with open_store(url) as store, store.translated():
+    """Every waiver on record with its revocation (each stops applying when it expires or is revoked)."""
+    with open_store(url) as store, store.translated(), store.readable():
         return store.waivers()
 
 
@@ -73,9 +74,18 @@ def recent_history_markdown(url: str | None, last: int = 14) -> str:
 
 
 def history_markdown(store: EvidenceStore, last: int = 14) -> str:
-    """:func:`recent_history_markdown` of an open store (e.g. inside the transaction recording a sweep)."""
-    from .history import load_history, render_markdown
+    """:func:`recent_history_markdown` of an open store (e.g. inside the transaction recording a sweep).
 
-    hist = load_history(store, None, None)
+    A store that does not verify gets no chart but the reason, never a chart of altered evidence.
+    """
+    from .history import load_history, render_markdown
+    from .ledger import TamperedError
+
+    try:
+        sweeps = store.entries("sweep")[-last:]
+        hist = load_history(store, dt.datetime.fromisoformat(sweeps[0].at) if sweeps else None, None)
+    except TamperedError as exc:
+        return (f"## Criteria over the last stored sweeps\n\n**The evidence store does not verify**: {exc}. "
+                "Run `trustsweep verify`.\n")
     hist.sweeps = hist.sweeps[-last:]
     return render_markdown(hist, title=f"Criteria over the last {len(hist.sweeps)} stored sweep(s)")

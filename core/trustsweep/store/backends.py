@@ -20,7 +20,9 @@ from urllib.parse import quote
 from ..errors import UserError
 from .urls import StoreURL
 
-SCHEMA_VERSION = 1
+# 2: revocation entries (same tables). A schema 1 store opens and verifies as it is, and takes
+# revocations; a trustsweep that reads only schema 1 refuses a schema 2 store instead of misreading it.
+SCHEMA_VERSION = 2
 APPEND_ONLY = "trustsweep evidence store is append-only"
 BULK_TABLES = ("resources", "observations", "findings")
 ALL_TABLES = ("meta", "entries", *BULK_TABLES, "files")
@@ -107,7 +109,7 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def snapshot(self) -> AbstractContextManager[None]:
-        """A read transaction: every query inside sees the same state."""
+        """A read transaction: every query inside sees the same state (inside an append: that one)."""
 
     @abc.abstractmethod
     def insert(self, sql: str, params: Sequence[Any]) -> None:
@@ -222,6 +224,9 @@ class SQLiteBackend(Backend):
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
+        if self.conn.in_transaction:  # inside appending(): its write lock already holds the state still
+            yield
+            return
         self.conn.execute("BEGIN")
         try:
             self.conn.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # take the read snapshot now
@@ -318,6 +323,9 @@ class PostgresBackend(Backend):
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
+        if self.conn.info.transaction_status != self._psycopg.pq.TransactionStatus.IDLE:
+            yield  # inside appending(): its advisory lock already keeps other writers out
+            return
         with self.conn.transaction():
             self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield

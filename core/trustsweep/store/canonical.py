@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..model import Attestation, CheckResult, CheckSpec, CollectionError, Resource, Severity, Status, Target, Waiver
+from ..model import (Attestation, CheckResult, CheckSpec, CollectionError, Resource, Revocation, Severity, Status, Target,
+                     Waiver)
 
 if TYPE_CHECKING:
     from ..aggregate import CriterionFinding
@@ -99,23 +100,43 @@ def digest_rows(rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
 # objects → JSON-able dicts
 
 
+def revocation_dict(r: Revocation) -> dict[str, Any]:
+    return {"id": r.id, "target": r.target, "at": iso(r.at), "by": r.by, "reason": r.reason}
+
+
+def revocation_from(d: dict[str, Any]) -> Revocation:
+    return Revocation(d["id"], d["target"], from_iso(d["at"]), d["by"], d["reason"])
+
+
+def _with_revocation(out: dict[str, Any], revocation: Revocation | None) -> dict[str, Any]:
+    if revocation is not None:  # absent, not null, when not revoked: older records keep their shape
+        out["revocation"] = revocation_dict(revocation)
+    return out
+
+
+def _revocation_of(d: dict[str, Any]) -> Revocation | None:
+    return revocation_from(d["revocation"]) if d.get("revocation") else None
+
+
 def waiver_dict(w: Waiver) -> dict[str, Any]:
-    return {"id": w.id, "check_id": w.check_id, "resource": w.resource, "reason": w.reason,
-            "expires": iso(w.expires), "approved_by": w.approved_by}
+    return _with_revocation({"id": w.id, "check_id": w.check_id, "resource": w.resource, "reason": w.reason,
+                             "expires": iso(w.expires), "approved_by": w.approved_by}, w.revocation)
 
 
 def waiver_from(d: dict[str, Any]) -> Waiver:
-    return Waiver(d["check_id"], d["resource"], d["reason"], from_iso(d["expires"]), d["approved_by"], id=d["id"])
+    return Waiver(d["check_id"], d["resource"], d["reason"], from_iso(d["expires"]), d["approved_by"], id=d["id"],
+                  revocation=_revocation_of(d))
 
 
 def attestation_dict(a: Attestation) -> dict[str, Any]:
-    return {"id": a.id, "criterion": a.criterion, "type": a.type, "sha256": a.sha256, "filename": a.filename,
-            "attested_by": a.attested_by, "created": iso(a.created), "expires": iso(a.expires)}
+    return _with_revocation({"id": a.id, "criterion": a.criterion, "type": a.type, "sha256": a.sha256,
+                             "filename": a.filename, "attested_by": a.attested_by, "created": iso(a.created),
+                             "expires": iso(a.expires)}, a.revocation)
 
 
 def attestation_from(d: dict[str, Any]) -> Attestation:
     return Attestation(d["id"], d["criterion"], d["type"], d["sha256"], d["filename"], d["attested_by"],
-                       from_iso(d["created"]), from_iso(d["expires"]))
+                       from_iso(d["created"]), from_iso(d["expires"]), _revocation_of(d))
 
 
 def _target_dict(t: Target) -> dict[str, Any]:
@@ -166,7 +187,7 @@ def _finding_dict(f: CriterionFinding) -> dict[str, Any]:
     return {
         "criterion_id": f.criterion_id, "state": f.state, "basis": f.basis.value, "reason": f.reason,
         "checks": f.checks, "counts": f.counts, "results": f.results, "waived": f.waived,
-        "attestations": [{"type": a.type, "state": a.state,
+        "attestations": [{"type": a.type, "state": a.state, "note": a.note,
                           "attestation": attestation_dict(a.attestation) if a.attestation else None}
                          for a in f.attestations],
     }
@@ -175,8 +196,8 @@ def _finding_dict(f: CriterionFinding) -> dict[str, Any]:
 def _finding_from(d: dict[str, Any]) -> CriterionFinding:
     from ..aggregate import AttestationState, Basis, CriterionFinding
 
-    states = [AttestationState(a["type"], a["state"], attestation_from(a["attestation"]) if a["attestation"] else None)
-              for a in d["attestations"]]
+    states = [AttestationState(a["type"], a["state"], attestation_from(a["attestation"]) if a["attestation"] else None,
+                               a.get("note", "")) for a in d["attestations"]]
     return CriterionFinding(d["criterion_id"], d["state"], Basis(d["basis"]), d["reason"], list(d["checks"]),
                             dict(d["counts"]), list(d["results"]), states, d["waived"])
 

@@ -10,7 +10,9 @@ from typing import Any
 import orjson
 
 from ..report.text import html_text, md_code, md_text
+from .canonical import TABLES
 from .ledger import Entry, EvidenceStore
+from .verify import require_verified
 
 SYMBOL = {"satisfied": "✅", "not-satisfied": "❌", "incomplete": "⚠️", "not-assessed": "·"}
 
@@ -45,9 +47,15 @@ class History:
 
 
 def load_history(store: EvidenceStore, start: dt.datetime | None, end: dt.datetime | None,
-                 criteria: Sequence[str] = ()) -> History:
-    """Criterion states of every sweep with ``start <= started < end``."""
+                 criteria: Sequence[str] = (), *, verified: bool = True) -> History:
+    """Criterion states of every sweep with ``start <= started < end``.
+
+    With ``verified`` (the default) the chain of entries and the findings read are checked first:
+    a TamperedError names the first that does not match.
+    """
     hist = History(sweeps=store.entries("sweep", start, end))
+    if verified:
+        require_verified(store, hist.sweeps, ["findings"])
     if not hist.sweeps:
         return hist
     sql = ("SELECT f.entry, f.criterion_id, f.body FROM findings f JOIN entries e ON e.seq = f.entry "
@@ -143,8 +151,13 @@ class Diff:
         }
 
 
-def diff_sweeps(store: EvidenceStore, a: Entry, b: Entry) -> Diff:
-    """What changed from sweep A to sweep B: failures, fixes, resources, criteria."""
+def diff_sweeps(store: EvidenceStore, a: Entry, b: Entry, *, verified: bool = True) -> Diff:
+    """What changed from sweep A to sweep B: failures, fixes, resources, criteria.
+
+    With ``verified`` (the default) the chain of entries and both sweeps' rows are checked first.
+    """
+    if verified:
+        require_verified(store, [a, b], list(TABLES))
     out = Diff(a, b)
 
     def statuses(seq: int) -> dict[tuple[str, str], str]:

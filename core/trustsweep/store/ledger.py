@@ -9,6 +9,7 @@ transaction under the store's append lock, so the chain never forks and a crash 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import queue
 import threading
@@ -17,12 +18,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
 from ..errors import UserError
-from ..model import Attestation, Waiver
+from ..model import Attestation, Revocation, Waiver
 from . import canonical as c
 from .backends import Backend, connect
 from .urls import parse_url
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
     from ..sweep import Sweep
 
 ENTRY_COLUMNS = "seq, kind, id, at, content, prev, hash"
-AT_FIELD = {"sweep": "started", "attestation": "created", "waiver": "recorded"}
+AT_FIELD = {"sweep": "started", "attestation": "created", "waiver": "recorded", "revocation": "at"}
+REVOCABLE = ("attestation", "waiver")
 
 
 class _Writer:
@@ -92,6 +94,33 @@ class Entry:
         return f"{self.kind} {self.id} (#{self.seq}{when})"
 
 
+T = TypeVar("T")
+
+
+def decoded(entry: Entry, decode: Callable[[dict[str, Any]], T]) -> T:
+    """``decode(entry.data)``; content that is not JSON or lacks a part is a TamperedError naming the entry."""
+    try:
+        data = orjson.loads(entry.content)
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        return decode(data)
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        part = f"its part {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else f"it cannot be read ({exc})"
+        raise TamperedError(f"{entry.label()}: {part}") from None
+
+
+def sweep_parts(data: dict[str, Any]) -> dict[str, Any]:
+    """A sweep entry's content, checked to hold the parts verify and readers rely on (KeyError/TypeError if not)."""
+    for key in ("mapping_sha256", "checks_sha256"):
+        if not isinstance(data[key], str):
+            raise TypeError(f"{key} is not text")
+    for table in c.TABLES:
+        count, digest = data["tables"][table]["count"], data["tables"][table]["sha256"]
+        if not isinstance(count, int) or not isinstance(digest, str):
+            raise TypeError(f"the digest of {table} is malformed")
+    return data
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -116,6 +145,16 @@ class EvidenceStore:
             yield
         except self.db.db_errors as exc:
             raise self.db.error(exc) from None
+
+    @contextmanager
+    def readable(self) -> Iterator[None]:
+        """Unreadable evidence (a TamperedError) becomes a one-line StoreError (exit 2) for commands that only read it."""
+        from .backends import StoreError
+
+        try:
+            yield
+        except TamperedError as exc:
+            raise StoreError(f"{self.where}: evidence does not verify: {exc} (run 'trustsweep verify')") from None
 
     def __enter__(self) -> EvidenceStore:
         return self
@@ -202,10 +241,30 @@ class EvidenceStore:
         return att
 
     def add_waiver(self, *, check_id: str, resource: str, reason: str, expires: dt.datetime,
-                   approved_by: str, ident: str | None = None) -> Waiver:
+                   approved_by: str, ident: str | None = None, allowed: list[str] | None = None,
+                   recorded: dt.datetime | None = None) -> Waiver:
+        """Append a waiver; ``allowed`` names the bounds it was explicitly let past (``wildcard``, ``long``)."""
         waiver = Waiver(check_id, resource, reason, expires, approved_by, id=ident or str(uuid.uuid4()))
-        self.append("waiver", waiver.id, {**c.waiver_dict(waiver), "recorded": c.iso(_now())})
+        content = {**c.waiver_dict(waiver), "recorded": c.iso(recorded or _now())}
+        if allowed:
+            content["allowed"] = sorted(allowed)
+        self.append("waiver", waiver.id, content)
         return waiver
+
+    def revoke(self, kind: str, ident: str, *, by: str, reason: str) -> tuple[Entry, Revocation]:
+        """Append the revocation of an attestation or waiver (by id or unique prefix); it counts from now on.
+
+        The revoked entry stays in the chain; a second revocation of the same entry is refused.
+        """
+        target = self.find(kind, ident)
+        revocation = Revocation(f"revocation:{target.id}", target.id, _now(), by, reason)
+        with self.db.appending():
+            if self.db.query("SELECT 1 FROM entries WHERE id = ?", (revocation.id,)):
+                raise UserError(f"{kind} {target.id} is already revoked")
+            seq, prev = self._position()
+            self._insert_entry(seq, prev, "revocation", revocation.id,
+                               {**c.revocation_dict(revocation), "target_kind": kind, "recorded": c.iso(_now())})
+        return target, revocation
 
     # ----------------------------------------------------------------------------------- read
 
@@ -229,28 +288,42 @@ class EvidenceStore:
         rows = self.db.query("SELECT hash FROM entries ORDER BY seq DESC LIMIT 1")
         return rows[0][0] if rows else ""
 
-    def attestations(self) -> list[Attestation]:
-        return [c.attestation_from(e.data) for e in self.entries("attestation")]
+    def revocations(self) -> dict[str, Revocation]:
+        """Every revocation on record, by the id of what it revokes."""
+        return {r.target: r for r in (decoded(e, c.revocation_from) for e in self.entries("revocation"))}
 
-    def attestation_records(self) -> list[dict[str, Any]]:
-        return [e.data for e in self.entries("attestation")]
+    def attestations(self) -> list[Attestation]:
+        """Every attestation on record, each with its revocation if it was revoked."""
+        revoked = self.revocations()
+        out = [decoded(e, c.attestation_from) for e in self.entries("attestation")]
+        return [dataclasses.replace(a, revocation=revoked[a.id]) if a.id in revoked else a for a in out]
 
     def waivers(self) -> list[Waiver]:
-        return [c.waiver_from(e.data) for e in self.entries("waiver")]
+        """Every waiver on record, each with its revocation if it was revoked."""
+        revoked = self.revocations()
+        out = [decoded(e, c.waiver_from) for e in self.entries("waiver")]
+        return [dataclasses.replace(w, revocation=revoked[w.id]) if w.id in revoked else w for w in out]
+
+    def find(self, kind: str, ident: str) -> Entry:
+        """An entry of ``kind`` by id or unique id prefix (at least 4 characters)."""
+        sql = f"SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = ? AND id "
+        rows = self.db.query(sql + "= ?", (kind, ident))
+        if not rows and len(ident) >= 4:
+            like = ident.replace("\\", "").replace("%", "").replace("_", "")
+            rows = self.db.query(sql + "LIKE ?", (kind, like + "%"))
+        if len(rows) > 1:
+            raise UserError(f"{kind} id {ident!r} is ambiguous ({len(rows)} {kind}s start with it)")
+        if not rows:
+            raise UserError(f"no {kind} {ident!r} in {self.where}")
+        r = rows[0]
+        return Entry(int(r[0]), *r[1:])
 
     def find_sweep(self, ident: str) -> Entry:
         """A sweep by id or unique id prefix (at least 4 characters)."""
-        rows = self.db.query(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = 'sweep' AND id = ?", (ident,))
-        if not rows and len(ident) >= 4:
-            like = ident.replace("\\", "").replace("%", "").replace("_", "")
-            rows = self.db.query(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = 'sweep' AND id LIKE ?",
-                                 (like + "%",))
-        if len(rows) > 1:
-            raise UserError(f"sweep id {ident!r} is ambiguous ({len(rows)} sweeps start with it)")
-        if not rows:
-            raise UserError(f"no sweep {ident!r} in {self.where} (see 'trustsweep history')")
-        r = rows[0]
-        return Entry(int(r[0]), *r[1:])
+        try:
+            return self.find("sweep", ident)
+        except UserError as exc:
+            raise UserError(f"{exc} (see 'trustsweep history')" if str(exc).startswith("no ") else str(exc)) from None
 
     def rows(self, table: str, seq: int) -> Iterator[tuple[Any, ...]]:
         """One sweep's rows of a bulk table, ``(idx, column..., body)`` in order."""
@@ -262,7 +335,7 @@ class EvidenceStore:
 
     def load_sweep(self, entry: Entry) -> Sweep:
         """Rebuild a stored sweep, checking every digest on the way (TamperedError if one differs)."""
-        header = entry.data
+        header = decoded(entry, sweep_parts)
         if c.sha256_hex(entry.content) != entry.hash:
             raise TamperedError(f"{entry.label()}: its content does not match its hash")
         for key in ("mapping", "checks"):
@@ -279,4 +352,4 @@ class EvidenceStore:
             expected = header["tables"][table]
             if (count, digest) != (expected["count"], expected["sha256"]):
                 raise TamperedError(f"{entry.label()}: stored {table} do not match the sweep's digest")
-        return c.decode_sweep(header, rows, entry.hash)
+        return decoded(entry, lambda _: c.decode_sweep(header, rows, entry.hash))
