@@ -171,7 +171,7 @@ def test_save_inventory_clashing_with_a_file(tmp_path: Path) -> None:
 def test_history_out_into_a_missing_folder(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'e.sqlite'}"
     assert invoke("waive", "aws.s3.bucket_tls_only", "--resource", "x", "--reason", "y", "--expires", "2999-01-01",
-                  "--approved-by", "me", "--store", url).exit_code == 0
+                  "--approved-by", "me", "--allow-long", "--store", url).exit_code == 0
     for out in (tmp_path / "missing" / "chart.html", tmp_path):
         one_error_line(invoke("history", "--out", str(out), "--store", url), str(out))
     assert invoke("history", "--out", str(tmp_path / "chart.md"), "--store", url).exit_code == 0
@@ -208,7 +208,7 @@ def test_a_terminal_that_cannot_encode_the_data(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'e.sqlite'}"
     ascii_env = {"PYTHONIOENCODING": "ascii", "LANG": "C", "LC_ALL": "C", "COLUMNS": "80"}
     added = run_cli("waive", "aws.s3.bucket_tls_only", "--resource", "arn:aws:s3:::grüße-✅", "--reason", "漢字 😀",
-                    "--expires", "2999-01-01", "--approved-by", "Zoë", "--store", url, env=ascii_env)
+                    "--expires", "2999-01-01", "--approved-by", "Zoë", "--allow-long", "--store", url, env=ascii_env)
     assert added.returncode == 0 and "Traceback" not in added.stderr, added.stderr
     listed = run_cli("waivers", "list", "--store", url, env=ascii_env)
     assert listed.returncode == 0 and "Traceback" not in listed.stderr, listed.stderr

@@ -210,7 +210,8 @@ def test_markup_in_a_role_path_does_not_crash_diff_or_waivers(base_sweeps: tuple
     record_sweep(b, url)
     runner = CliRunner()
     waived = runner.invoke(app, ["waive", "aws.s3.bucket_tls_only", "--resource", rid, "--reason", "[/x] until Q3",
-                                 "--expires", "2999-01-01", "--approved-by", "[red]CISO", "--store", url])
+                                 "--expires", "2999-01-01", "--approved-by", "[red]CISO", "--allow-long",
+                                 "--store", url])
     assert waived.exit_code == 0, waived.output
     for argv in (["diff", a.id, b.id], ["waivers", "list"]):
         result = runner.invoke(app, [*argv, "--store", url], catch_exceptions=False)
