@@ -74,6 +74,11 @@ def test_a_revoked_attestation_or_waiver_no_longer_counts(tmp_path: Path, sqlite
     assert cc62.attestations[0].state == "revoked"
     assert re.search(r"attestation access-review revoked on \d{4}-\d\d-\d\d by Dana: wrong system", cc62.reason)
     assert all(r.waiver is None for r in after.results if r.status is Status.FAIL)
+    from trustsweep.report.summary import render_markdown
+
+    summary = render_markdown(after)  # summary.md names who revoked what, when and why
+    assert re.search(r"revoked on \d{4}-\d\d-\d\d by CISO: keys rotated", summary)
+    assert re.search(r"revoked on \d{4}-\d\d-\d\d by Dana: wrong system", summary)
     # the sweep records the waiver with its revocation, and the stored sweep rebuilds the same
     record_sweep(after, sqlite_url)
     with open_store(sqlite_url) as store:

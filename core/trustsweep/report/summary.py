@@ -110,12 +110,13 @@ def _evidence(sweep: Sweep) -> list[str]:
         for a in sweep.attestations:
             lines.append(_row(md_text(a.type), md_text(a.criterion), md_text(a.attested_by), md_code(a.filename),
                               f"`{a.sha256}`", a.created.date().isoformat(), a.expires.date().isoformat(),
-                              states.get(a.id, "on record")))
+                              md_text(a.revocation.describe()) if a.revocation else states.get(a.id, "on record")))
     if sweep.waivers:
-        lines += ["", "## Waivers", "", *_header("check", "resource", "approved by", "reason", "expires")]
+        lines += ["", "## Waivers", "", *_header("check", "resource", "approved by", "reason", "expires", "state")]
         for w in sweep.waivers:
             lines.append(_row(md_code(w.check_id), md_code(w.resource), md_text(w.approved_by), md_text(w.reason),
-                              w.expires.date().isoformat()))
+                              w.expires.date().isoformat(),
+                              md_text(w.revocation.describe()) if w.revocation else "on record"))
     return lines
 
 
