@@ -72,35 +72,6 @@ def _options(
     pass
 
 
-def version_text() -> str:
-    """``trustsweep X.Y.Z`` and each installed plugin's distribution and version (no plugin is imported)."""
-    import platform
-    from importlib import metadata
-
-    from . import __version__
-    from .plugins import ENTRY_POINT_GROUP
-
-    lines = [f"trustsweep {__version__} (Python {platform.python_version()})"]
-    for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        dist = ep.dist
-        lines.append(f"plugin {ep.name}: {dist.name} {dist.version}" if dist else f"plugin {ep.name}")
-    return "\n".join(lines)
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        typer.echo(version_text())
-        raise typer.Exit()
-
-
-@app.callback()
-def _options(
-    version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_print_version,
-                                          help="Print the version of trustsweep and its plugins, then exit.")] = False,
-) -> None:
-    pass
-
-
 def _err(message: str) -> None:
     typer.echo(f"trustsweep: error: {plain(message)}", err=True)
 
