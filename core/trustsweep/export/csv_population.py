@@ -50,25 +50,29 @@ def write(sweep: Sweep, out_dir: Path, ctx: ExportContext = ExportContext()) -> 
     index, names = criteria_index(sweep), resource_names(sweep)
     meta = {cid: (spec.title, spec.severity.value) for cid, spec in sweep.checks.items()}
 
-    safe: dict[str, str] = {}  # the cells that repeat (target, region, check…), neutralised once
-
-    def once(value: str) -> str:
-        cell = safe.get(value)
-        if cell is None:
-            cell = safe[value] = neutralise(value)
-        return cell
+    # The cells that repeat — where a result was found and which check — are neutralised once per
+    # (provider, target, region, type) and per check; only the resource and reason vary per row.
+    places: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
+    checks: dict[str, tuple[tuple[str, ...], str]] = {}
+    sweep_cells = (neutralise(sweep.id), neutralise(started))
 
     def results() -> Iterable[list[str]]:
-        sweep_cells = [once(sweep.id), once(started)]
         for r in sweep.results:
+            where = places.get((r.provider, r.target, r.region, r.resource_type))
+            if where is None:
+                where = places[(r.provider, r.target, r.region, r.resource_type)] = (
+                    *sweep_cells, *(neutralise(v) for v in (r.provider, r.target, r.region, r.resource_type)))
+            check = checks.get(r.check_id)
+            if check is None:
+                title, severity = meta.get(r.check_id, (r.check_id, ""))
+                check = checks[r.check_id] = (
+                    tuple(neutralise(v) for v in (r.check_id, title, " ".join(index.get(r.check_id, ())))),
+                    neutralise(severity))
+            name = names.get(r.resource_key)
             w = r.waiver
-            title, severity = meta.get(r.check_id, (r.check_id, ""))
-            name = names.get(r.resource_key, "")
-            yield [*sweep_cells, once(r.provider), once(r.target), once(r.region), once(r.resource_type),
-                   neutralise(r.resource_id), neutralise(name) if name else "", once(r.check_id), once(title),
-                   once(" ".join(index.get(r.check_id, ()))), r.status.value, once(severity), neutralise(r.reason),
-                   neutralise(w.approved_by) if w else "", w.expires.isoformat() if w else "",
-                   neutralise(w.reason) if w else ""]
+            yield [*where, neutralise(r.resource_id), neutralise(name) if name else "", *check[0], r.status.value,
+                   check[1], neutralise(r.reason), neutralise(w.approved_by) if w else "",
+                   w.expires.isoformat() if w else "", neutralise(w.reason) if w else ""]
 
     def criteria() -> Iterable[list[str]]:
         for f in sweep.findings:
