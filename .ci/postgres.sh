@@ -22,7 +22,7 @@ start_postgres() {
   local run=()
   if [ "$(id -u)" = 0 ]; then
     chown -R nobody "$PG_DIR"
-    run=(runuser -u nobody --)
+    run=(runuser -u nobody -- env -C /)
   fi
   "${run[@]}" "$PG_BINDIR/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/null || { _pg_failed; return 1; }
   local port=${TRUSTSWEEP_PG_PORT:-55432} tries=20
@@ -49,7 +49,7 @@ _pg_failed() {
 stop_postgres() {
   [ -n "$PG_DIR" ] || return 0
   local run=()
-  if [ "$(id -u)" = 0 ]; then run=(runuser -u nobody --); fi
+  if [ "$(id -u)" = 0 ]; then run=(runuser -u nobody -- env -C /); fi
   "${run[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
   PG_DIR=""
