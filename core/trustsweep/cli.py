@@ -69,7 +69,7 @@ def _options(
     version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_print_version,
                                           help="Print the version of trustsweep and its plugins, then exit.")] = False,
 ) -> None:
-    pass
+    """Options of ``trustsweep`` itself (``--version``); the commands below do the work."""
 
 
 def _err(message: str) -> None:

@@ -9,6 +9,7 @@ alone. A failure while writing leaves ``--out`` untouched and is a :class:`Outpu
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -57,10 +58,8 @@ class Staged:
     def undo(self) -> None:
         """Put ``out`` back as it was before :meth:`place`, then remove the temporary directory."""
         for name in reversed(self._placed):
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(self.out / name)
-            except OSError:
-                pass
         for name in self._kept:
             os.replace(self._aside / name, self.out / name)
         self._placed, self._kept = [], []

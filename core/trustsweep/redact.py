@@ -24,6 +24,7 @@ config directory (``redaction-salt``); it is never written anywhere else.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -151,19 +152,16 @@ def _salt_path() -> Path:
 
 
 def _read_or_create(path: Path) -> bytes:
-    try:
+    if path.exists():
         return path.read_bytes().strip()
-    except FileNotFoundError:
-        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{SALT_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
         out.write(secrets.token_hex(32).encode())
     try:
-        os.link(tmp, path)  # atomic: a concurrent process that won keeps its salt
-    except FileExistsError:
-        pass
+        with contextlib.suppress(FileExistsError):  # a concurrent process that won keeps its salt
+            os.link(tmp, path)  # atomic
     finally:
         tmp.unlink()
     return path.read_bytes().strip()

@@ -110,14 +110,11 @@ def test_a_file_too_large_leaves_no_partial_bundle_and_exit_2(gcp_fake: FakeGcp,
 def synthetic_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The CLI in-process with the synthetic provider installed; returns a saved inventory."""
     from trustsweep import cli
-    from trustsweep.mappings import load_mapping
     from trustsweep.sweep import run_sweep
-    from trustsweep.testing.synthetic import synthetic_registry
+    from trustsweep.testing.synthetic import synthetic_mapping, synthetic_registry
 
     registry = synthetic_registry(tmp_path)
-    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
+    mapping = synthetic_mapping(registry)
     inventory = tmp_path / "inventory"
     with ThreadPoolExecutor(2) as pool:
         run_sweep(registry, mapping, providers=["synthetic"], executor=pool, save_inventory=inventory)

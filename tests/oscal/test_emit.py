@@ -18,14 +18,11 @@ from trustsweep.testing.oscal import assert_valid_oscal
 @pytest.mark.parametrize("version,fmt", [("1.2.1", "json"), ("1.1.3", "yaml")])
 def test_cli_evaluate_writes_a_valid_bundle(tmp_path, monkeypatch, version, fmt):
     from trustsweep import cli
-    from trustsweep.mappings import load_mapping
     from trustsweep.sweep import run_sweep
-    from trustsweep.testing.synthetic import synthetic_registry
+    from trustsweep.testing.synthetic import synthetic_mapping, synthetic_registry
 
     registry = synthetic_registry(tmp_path)
-    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
+    mapping = synthetic_mapping(registry)
     inventory = tmp_path / "inventory"
     with ThreadPoolExecutor(2) as pool:
         run_sweep(registry, mapping, providers=["synthetic"], executor=pool, save_inventory=inventory,

@@ -16,9 +16,11 @@ PACKAGED = Path(validate.__file__).resolve().parent / "schemas"
 
 
 def test_provenance_lists_every_shipped_schema_with_its_sha256() -> None:
-    text = (PACKAGED / "PROVENANCE.md").read_text(encoding="utf-8")
-    listed = {file: (tag, digest) for tag, file, digest in
-              re.findall(r"^\| `(v[\d.]+)` \| `([^`]+)` \| `([0-9a-f]{64})` \|$", text, re.M)}
+    listed = {}
+    for note in sorted(PACKAGED.glob("v*/PROVENANCE.md")):  # a provenance note beside each version's files
+        text = note.read_text(encoding="utf-8")
+        listed |= {f"{note.parent.name}/{file}": (tag, digest) for tag, file, digest in
+                   re.findall(r"^\| `(v[\d.]+)` \| `([^`]+)` \| `([0-9a-f]{64})` \|$", text, re.M)}
     shipped = {p.relative_to(PACKAGED).as_posix(): p for p in PACKAGED.rglob("*.json")}
     assert set(listed) == set(shipped)
     for name, path in shipped.items():

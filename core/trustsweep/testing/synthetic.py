@@ -177,19 +177,25 @@ def synthetic_registry(tmp_dir: Path, **kwargs: Any) -> Any:
     return Registry.load(extra_plugins=[("synthetic", SyntheticPlugin(tmp_dir))], **kwargs)
 
 
+def synthetic_mapping(registry: Any) -> Any:
+    """The built-in mappings plus the synthetic plugin's, validated like a sweep's."""
+    from ..mappings import load_mapping
+
+    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
+    return load_mapping(known_checks=known, installed_providers=registry.providers,
+                        plugin_files=registry.mapping_files)
+
+
 def synthetic_sweep(tmp_dir: Path, *, resources_per_unit: int = 10, targets: int = 2,
                     fail_units: Sequence[str] = (), attestations: Sequence[Any] = (),
                     waivers: Sequence[Any] = ()) -> Any:
     """Run a whole sweep of the synthetic provider in threads and return the Sweep."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ..mappings import load_mapping
     from ..sweep import run_sweep
 
     registry = synthetic_registry(tmp_dir)
-    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
+    mapping = synthetic_mapping(registry)
     options = {PROVIDER: {"resources_per_unit": resources_per_unit, "targets": targets,
                           "fail_units": list(fail_units)}}
     with ThreadPoolExecutor(4) as pool:

@@ -1,7 +1,7 @@
 """NIST's OSCAL Metaschema constraints (the layer the JSON schema cannot express).
 
 ``v<version>.json`` beside this file is derived from NIST's Metaschema sources by
-:mod:`.derive` (provenance inside it and in ``PROVENANCE.md``); :mod:`.checker` evaluates it.
+``tools/derive_oscal_constraints.py`` in the checkout (provenance inside it and in ``PROVENANCE.md``); :mod:`.checker` evaluates it.
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """Derive the constraint tables from NIST's OSCAL Metaschema sources (a development tool).
 
-Run by hand when NIST publishes a release we support; it is never imported at run time::
+A development tool, not part of the package: run it by hand from the checkout when NIST
+publishes a release we support, on the ``src/metaschema`` folder of NIST's OSCAL repository
+(github.com/usnistgov/OSCAL) checked out at that release's tag::
 
-    python -m trustsweep.oscal.constraints.derive ../shared/oscal/metaschema/v1.2.1 1.2.1
-    python -m trustsweep.oscal.constraints.derive ../shared/oscal/metaschema/v1.1.3 1.1.3
+    .venv/bin/python tools/derive_oscal_constraints.py OSCAL/src/metaschema 1.2.1
 
 It reads the Metaschema modules of our four models (catalog, component-definition,
 assessment-plan, assessment-results) and what they import, and writes
-``v<version>.json`` beside this file:
+``core/trustsweep/oscal/constraints/v<version>.json``:
 
 * ``defs``: for every definition the four models can reach, its flags (XML name → JSON key,
   flag definition) and children (XML name → JSON key, definition, list or single), so the
@@ -30,7 +31,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from .metapath import Unsupported, parse
+from trustsweep.oscal.constraints.metapath import Unsupported, parse
+
+TABLES = Path(__file__).resolve().parents[1] / "core" / "trustsweep" / "oscal" / "constraints"
 
 M = "{http://csrc.nist.gov/ns/oscal/metaschema/1.0}"
 ROOT_FILES = ("oscal_catalog_metaschema.xml", "oscal_component_metaschema.xml",
@@ -278,10 +281,10 @@ def dumps(table: dict[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
-        print("usage: python -m trustsweep.oscal.constraints.derive METASCHEMA_DIR VERSION", file=sys.stderr)
+        print("usage: tools/derive_oscal_constraints.py METASCHEMA_DIR VERSION", file=sys.stderr)
         return 2
     table = derive(Path(argv[0]), argv[1])
-    out = Path(__file__).with_name(f"v{argv[1]}.json")
+    out = TABLES / f"v{argv[1]}.json"
     out.write_text(dumps(table), encoding="utf-8")
     cov = table["coverage"]
     print(f"{out.name}: {cov['derived']} constraints derived, {cov['checked']} checked, {cov['skipped']} skipped")
