@@ -93,15 +93,7 @@ def _registry() -> Registry:
 
 
 def _mapping(registry: Registry, user_files: Sequence[Path] = ()) -> Mapping:
-    from .mappings import load_mapping
-
-    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
-    return load_mapping(
-        known_checks=known,
-        installed_providers=registry.providers,
-        plugin_files=registry.mapping_files,
-        user_files=user_files,
-    )
+    return registry.mapping(user_files)
 
 
 def _check_out_dir(out: Path | None) -> None:
@@ -241,7 +233,7 @@ def _emit(sweep: Sweep, registry: Registry, out: Path | None, oscal_version: str
     if staged is not None:
         staged.finish()
     try:
-        registry.pm.hook.trustsweep_sweep_finished(sweep=sweep, out_dir=out)
+        registry.hooks.sweep_finished(sweep, out)
     except Exception as exc:  # a notification plugin must not change the outcome
         _err(f"a trustsweep_sweep_finished hook failed: {type(exc).__name__}: {exc}")
     if not quiet:

@@ -23,8 +23,11 @@ def run_unit(unit: WorkUnit) -> Collected:
     """
     start = time.perf_counter()
     try:
-        collector = load_object(unit.collector)
-        out = collector(unit)
+        function = load_object(unit.collector)
+        if unit.context:
+            out = load_object(unit.context)(unit).run(function)
+        else:  # legacy: collector(unit) -> Collected (kept while the built-in plugins move over)
+            out = function(unit)
         if not isinstance(out, Collected):
             raise TypeError(f"collector {unit.collector} returned {type(out).__name__}, not Collected")
         redaction = unit.redaction or redactor()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -269,10 +270,11 @@ class CollectionError:
 class WorkUnit:
     """A picklable description of one piece of collection work.
 
-    ``collector`` is the dotted path (``"module:function"``) of a function taking this unit and
-    returning a :class:`Collected`. Workers import it themselves, so a unit can run in a thread, a
-    process or on a Dask worker. ``redaction`` (set by the engine from the provider's declared
-    secret fields) is applied to every resource the unit returns, on the worker.
+    ``collector`` is the dotted path (``"module:function"``) of a function ``collect(ctx)``
+    called with an instance of the :class:`~trustsweep.collector.Collector` subclass named by
+    ``context``. Workers import both themselves, so a unit can run in a thread, a process or on a
+    Dask worker. ``redaction`` (set by the engine from the provider's declared secret fields) is
+    applied to every resource the unit returns, on the worker.
     """
 
     provider: str
@@ -283,6 +285,7 @@ class WorkUnit:
     resource_types: tuple[str, ...]
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     redaction: Redactor | None = field(default=None, hash=False, compare=False, repr=False)
+    context: str = ""  # TRANSITION: becomes "trustsweep.collector:Collector" once every plugin is moved
 
 
 @dataclass(slots=True)
@@ -312,7 +315,7 @@ class ProviderSpec:
     factory: str
     plugin: str = ""
     description: str = ""
-    settings: tuple[SettingSpec, ...] = ()
+    settings: tuple[SettingSpec, ...] | Mapping[str, SettingSpec] = ()  # a mapping: names from its keys
     secret_fields: tuple[str, ...] = ()
 
 
@@ -353,13 +356,20 @@ class EmulatorSpec:
 
 @dataclass(slots=True)
 class DemoEnv:
-    """What an emulator yields: environment variables and sweep arguments that point at it."""
+    """What an emulator yields: environment variables and sweep arguments that point at it.
+
+    ``requests`` and ``writes``, when the emulator serves an API, return what it has served so
+    far as ``"VERB operation"`` lines: every request, and the ones that would change something
+    (the conformance suite's read-only test wants requests and no writes).
+    """
 
     env: dict[str, str] = field(default_factory=dict)
     targets: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    requests: Callable[[], list[str]] | None = None
+    writes: Callable[[], list[str]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,16 +12,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
 from . import hookspecs
+from .declare import named
 from .errors import UserError
 from .export import ExporterSpec
 from .model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec, SettingSpec
 from .provider import Provider, load_object
 from .settings import declaration_problem
+
+if TYPE_CHECKING:
+    from .mappings import Mapping
+    from .sweep import Sweep
 
 ENTRY_POINT_GROUP = "trustsweep"
 DISABLE_ENV = "TRUSTSWEEP_DISABLE_PLUGINS"
@@ -54,6 +59,50 @@ def _check_declarations(owner: str, settings: Sequence[SettingSpec]) -> None:
         if problem:
             raise UserError(f"{owner}: setting {spec.name!r}: {problem}")
         seen.add(spec.name)
+
+
+T = TypeVar("T")
+
+
+class Hooks:
+    """Typed calls of the hooks of :mod:`trustsweep.hookspecs`.
+
+    The declaring hooks are called plugin by plugin so that each result is attributed to the
+    plugin that declared it (clashes name both plugins).
+    """
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.pm = pm
+
+    def _each(self, hook: pluggy.HookCaller, kind: type[T]) -> list[tuple[str, list[T]]]:
+        out: list[tuple[str, list[T]]] = []
+        for impl in hook.get_hookimpls():
+            result = impl.function()
+            if result:
+                out.append((self.pm.get_name(impl.plugin) or "?", list(result)))
+        return out
+
+    def providers(self) -> list[tuple[str, list[ProviderSpec]]]:
+        return self._each(self.pm.hook.trustsweep_providers, ProviderSpec)
+
+    def checks(self) -> list[tuple[str, list[CheckSpec]]]:
+        return self._each(self.pm.hook.trustsweep_checks, CheckSpec)
+
+    def options(self) -> list[tuple[str, list[OptionSpec]]]:
+        return self._each(self.pm.hook.trustsweep_options, OptionSpec)
+
+    def mapping_files(self) -> list[tuple[str, list[Path]]]:
+        return self._each(self.pm.hook.trustsweep_mapping_files, Path)
+
+    def emulators(self) -> list[tuple[str, list[EmulatorSpec]]]:
+        return self._each(self.pm.hook.trustsweep_emulators, EmulatorSpec)
+
+    def exporters(self) -> list[tuple[str, list[ExporterSpec]]]:
+        return self._each(self.pm.hook.trustsweep_exporters, ExporterSpec)
+
+    def sweep_finished(self, sweep: Sweep, out_dir: Path | None) -> None:
+        """Tell every plugin a sweep is done; exceptions propagate to the caller (the pipeline reports them)."""
+        self.pm.hook.trustsweep_sweep_finished(sweep=sweep, out_dir=out_dir)
 
 
 @dataclass
@@ -113,32 +162,28 @@ class Registry:
         registry._collect()
         return registry
 
-    def _impls(self, hook_name: str) -> list[tuple[str, Any]]:
-        """Call a hook on each plugin separately so results can be attributed to a plugin."""
-        hook = getattr(self.pm.hook, hook_name)
-        out: list[tuple[str, Any]] = []
-        for impl in hook.get_hookimpls():
-            name = self.pm.get_name(impl.plugin) or "?"
-            result = impl.function()
-            if result:
-                out.append((name, result))
-        return out
+    @property
+    def hooks(self) -> Hooks:
+        """The hooks, called through typed methods (no hook names as strings)."""
+        return Hooks(self.pm)
 
     def _collect(self) -> None:
-        for plugin_name, specs in self._impls("trustsweep_providers"):
+        hooks = self.hooks
+        for plugin_name, specs in hooks.providers():
             for spec in specs:
                 if spec.name in self.providers:
                     other = self.providers[spec.name].plugin
                     raise UserError(
                         f"provider {spec.name!r} is declared by both plugin {other!r} and plugin {plugin_name!r}"
                     )
+                spec = replace(spec, plugin=plugin_name, settings=named(spec.settings))
                 _check_declarations(f"plugin {plugin_name!r}: provider {spec.name!r}", spec.settings)
-                self.providers[spec.name] = replace(spec, plugin=plugin_name, settings=tuple(spec.settings))
+                self.providers[spec.name] = spec
         owner: dict[str, str] = {}
-        for plugin_name, specs in self._impls("trustsweep_checks"):
+        for plugin_name, specs in hooks.checks():
             for spec in specs:
                 spec = replace(spec, plugin=plugin_name, resource_types=tuple(spec.resource_types),
-                               settings=tuple(spec.settings))
+                               settings=named(spec.settings))
                 _check_declarations(f"plugin {plugin_name!r}: check {spec.id!r}", spec.settings)
                 for ident in (spec.id, *spec.aliases):
                     if ident in owner:
@@ -149,14 +194,14 @@ class Registry:
                 self.checks[spec.id] = spec
                 for alias in spec.aliases:
                     self.aliases[alias] = spec.id
-        for _plugin_name, specs in self._impls("trustsweep_options"):
+        for _plugin_name, specs in hooks.options():
             self.options.extend(specs)
-        for _plugin_name, paths in self._impls("trustsweep_mapping_files"):
+        for _plugin_name, paths in hooks.mapping_files():
             self.mapping_files.extend(Path(p) for p in paths)
-        for _plugin_name, specs in self._impls("trustsweep_emulators"):
+        for _plugin_name, specs in hooks.emulators():
             for spec in specs:
                 self.emulators[spec.provider] = spec
-        for plugin_name, specs in self._impls("trustsweep_exporters"):
+        for plugin_name, specs in hooks.exporters():
             for spec in specs:
                 if spec.name in self.exporters:
                     other = self.exporters[spec.name].plugin
@@ -189,6 +234,15 @@ class Registry:
         spec = self.provider_spec(name)
         cls = load_object(spec.factory)
         return cls(options or {})
+
+    def mapping(self, user_files: Sequence[Path] = (), *, base_dir: Path | None = None) -> Mapping:
+        """The built-in catalog and mappings, every plugin's mapping files, then ``user_files``,
+        validated against the checks (and their aliases) and providers installed."""
+        from .mappings import load_mapping
+
+        known = {cid: cid for cid in self.checks} | dict(self.aliases)
+        return load_mapping(known_checks=known, installed_providers=self.providers,
+                            plugin_files=self.mapping_files, user_files=user_files, base_dir=base_dir)
 
     def options_for(self, provider: str) -> list[OptionSpec]:
         return [o for o in self.options if o.provider == provider]

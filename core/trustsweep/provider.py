@@ -26,9 +26,14 @@ class ProviderError(Exception):
 
 
 class Provider(abc.ABC):
-    """One cloud (or other system) that trustsweep can sweep."""
+    """One cloud (or other system) that trustsweep can sweep.
+
+    ``context`` is the dotted path of the :class:`~trustsweep.collector.Collector` (sub)class its
+    collectors are called with; :meth:`unit` plans one unit of work with it.
+    """
 
     name: str = ""
+    context: str = "trustsweep.collector:Collector"
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         self.options: dict[str, Any] = dict(options or {})
@@ -40,6 +45,20 @@ class Provider(abc.ABC):
     @abc.abstractmethod
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
         """Plan the units of collection work for one target; ``regions`` empty means all."""
+
+    def unit(
+        self,
+        target: Target,
+        region: str,
+        service: str,
+        collect: str | Callable[..., Any],
+        types: Sequence[str],
+        options: Mapping[str, Any] | None = None,
+    ) -> WorkUnit:
+        """One unit of work: ``collect`` (a function or its ``"module:name"``) over ``types``."""
+        path = collect if isinstance(collect, str) else f"{collect.__module__}:{collect.__qualname__}"
+        return WorkUnit(self.name, target, region, service, path, tuple(types), dict(options or {}),
+                        context=self.context)
 
 
 def load_object(dotted: str) -> Any:

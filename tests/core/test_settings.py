@@ -215,7 +215,7 @@ def _synthetic() -> Any:
 def _rotation_results(config: dict[str, Any], read: str = "max_days") -> list[Status]:
     """Evaluate a check reading ``read`` over one key rotating every 120 days."""
     spec = CheckSpec("synthetic.keys.rotation", "t", "synthetic", ("synthetic.key",), Severity.LOW, "r", "f",
-                     "trustsweep.testing.synthetic:check_rotation",
+                     "trustsweep.testing.synthetic:keys_rotation",
                      settings=(SettingSpec(read, "int", 90, min=1, max=3653),))
     key = Resource("synthetic", "a", "r", "synthetic.key", "k", "k", {"rotation_days": 120})
     evaluator = Evaluator([spec], config=config)
@@ -233,7 +233,7 @@ def test_a_check_reading_an_undeclared_setting_errors() -> None:
     statuses = _rotation_results({}, read="max_age")
     assert statuses == [Status.ERROR]
     spec = CheckSpec("x.y", "t", "x", ("synthetic.key",), Severity.LOW, "r", "f",
-                     "trustsweep.testing.synthetic:check_rotation")
+                     "trustsweep.testing.synthetic:keys_rotation")
     key = Resource("x", "a", "r", "synthetic.key", "k", "k", {"rotation_days": 1})
     [result] = Evaluator([spec]).evaluate_target(TargetInventory("x", "a", [key]))
     assert result.status is Status.ERROR and "'max_days' is not declared by check 'x.y'" in result.reason

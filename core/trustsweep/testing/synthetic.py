@@ -16,28 +16,47 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..hookspecs import hookimpl
-from ..model import (
+from ..plugin import (
+    CheckContext,
     CheckSpec,
-    Collected,
+    Collector,
     DemoEnv,
     EmulatorSpec,
     Outcome,
+    Provider,
     ProviderSpec,
     Resource,
-    SettingSpec,
-    Severity,
     Target,
     WorkUnit,
+    check,
+    checks_in,
     failed,
+    hookimpl,
     not_applicable,
     passed,
+    setting,
 )
-from ..provider import CheckContext, Provider
 
 PROVIDER = "synthetic"
 TYPES = ("synthetic.bucket", "synthetic.key")
 DEFAULT_REGIONS = ("north-1", "south-1")
+
+SETTINGS = {
+    "targets": setting("int", 2, "accounts acct-0 … acct-N-1 when no target is named", min=0, max=100_000),
+    "regions": setting("list[str]", (), "regions (default north-1, south-1)"),
+    "resources_per_unit": setting("int", 10, "resources per target × region", min=0, max=10_000_000),
+    "fail_units": setting("list[str]", (), "TARGET/REGION units whose collection raises"),
+}
+
+MAPPING_YAML = """\
+criteria:
+  CC6.1:
+    checks: [synthetic.storage.encrypted, synthetic.keys.rotation]
+  CC6.7:
+    checks: [synthetic.storage.encrypted]
+  CC2.1:
+    checks: [synthetic.tags.env]
+"""
 
 
 class SyntheticProvider(Provider):
@@ -50,10 +69,7 @@ class SyntheticProvider(Provider):
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
         chosen = list(self.options.get("regions") or regions or DEFAULT_REGIONS)
         opts = {k: v for k, v in self.options.items() if k in ("resources_per_unit", "fail_units")}
-        return [
-            WorkUnit(PROVIDER, target, region, "storage", f"{__name__}:collect", TYPES, opts)
-            for region in chosen
-        ]
+        return [self.unit(target, region, "storage", collect, TYPES, opts) for region in chosen]
 
 
 def make_resources(target: str, region: str, count: int, start: int = 0) -> Iterator[Resource]:
@@ -72,15 +88,17 @@ def make_resources(target: str, region: str, count: int, start: int = 0) -> Iter
         )
 
 
-def collect(unit: WorkUnit) -> Collected:
-    key = f"{unit.target.id}/{unit.region}"
-    if key in (unit.options.get("fail_units") or []):
+def collect(ctx: Collector) -> None:
+    key = f"{ctx.target.id}/{ctx.region}"
+    if key in (ctx.options.get("fail_units") or []):
         raise ConnectionError(f"synthetic outage in {key}")
-    count = int(unit.options.get("resources_per_unit", 10))
-    return Collected(unit, resources=list(make_resources(unit.target.id, unit.region, count)), requests=1)
+    ctx.count()
+    ctx.resources.extend(make_resources(ctx.target.id, ctx.region, int(ctx.options.get("resources_per_unit", 10))))
 
 
-def check_encrypted(resource: Resource, ctx: CheckContext) -> Outcome:
+@check("synthetic.storage.encrypted", title="Storage is encrypted at rest", types=TYPES, severity="high",
+       rationale="Unencrypted data is exposed if media leak.", remediation="Turn on encryption.")
+def storage_encrypted(resource: Resource, ctx: CheckContext) -> Outcome:
     if resource.properties.get("broken"):
         raise ValueError("synthetic check failure")
     if resource.properties.get("encrypted"):
@@ -88,7 +106,11 @@ def check_encrypted(resource: Resource, ctx: CheckContext) -> Outcome:
     return failed("not encrypted at rest", encrypted=False)
 
 
-def check_rotation(resource: Resource, ctx: CheckContext) -> Outcome:
+@check("synthetic.keys.rotation", title="Keys rotate at least every 90 days", types="synthetic.key",
+       severity="medium", rationale="Old keys widen the blast radius.", remediation="Enable rotation.",
+       aliases=("synthetic.key.rotation",),
+       settings={"max_days": setting("int", 90, "longest rotation period in days", min=1, max=3653)})
+def keys_rotation(resource: Resource, ctx: CheckContext) -> Outcome:
     if resource.type != "synthetic.key":
         return not_applicable("only keys rotate")
     limit = ctx.setting("max_days")
@@ -98,38 +120,14 @@ def check_rotation(resource: Resource, ctx: CheckContext) -> Outcome:
     return failed(f"rotates every {days} days, more than {limit}", rotation_days=days)
 
 
-def check_tagged(resource: Resource, ctx: CheckContext) -> Outcome:
+@check("synthetic.tags.env", title="Resources carry an env tag", types=TYPES, severity="low",
+       rationale="Ownership must be known.", remediation="Tag resources.")
+def tags_env(resource: Resource, ctx: CheckContext) -> Outcome:
     env = resource.properties.get("tags", {}).get("env")
     return passed("tagged", env=env) if env else failed("no env tag")
 
 
-CHECKS = [
-    CheckSpec("synthetic.storage.encrypted", "Storage is encrypted at rest", PROVIDER, TYPES, Severity.HIGH,
-              "Unencrypted data is exposed if media leak.", "Turn on encryption.", f"{__name__}:check_encrypted"),
-    CheckSpec("synthetic.keys.rotation", "Keys rotate at least every 90 days", PROVIDER, ("synthetic.key",),
-              Severity.MEDIUM, "Old keys widen the blast radius.", "Enable rotation.", f"{__name__}:check_rotation",
-              aliases=("synthetic.key.rotation",),
-              settings=(SettingSpec("max_days", "int", 90, "longest rotation period in days", min=1, max=3653),)),
-    CheckSpec("synthetic.tags.env", "Resources carry an env tag", PROVIDER, TYPES, Severity.LOW,
-              "Ownership must be known.", "Tag resources.", f"{__name__}:check_tagged"),
-]
-
-SETTINGS = (
-    SettingSpec("targets", "int", 2, "accounts acct-0 … acct-N-1 when no target is named", min=0, max=100_000),
-    SettingSpec("regions", "list[str]", (), "regions (default north-1, south-1)"),
-    SettingSpec("resources_per_unit", "int", 10, "resources per target × region", min=0, max=10_000_000),
-    SettingSpec("fail_units", "list[str]", (), "TARGET/REGION units whose collection raises"),
-)
-
-MAPPING_YAML = """\
-criteria:
-  CC6.1:
-    checks: [synthetic.storage.encrypted, synthetic.keys.rotation]
-  CC6.7:
-    checks: [synthetic.storage.encrypted]
-  CC2.1:
-    checks: [synthetic.tags.env]
-"""
+CHECKS = checks_in(__name__)
 
 
 @contextmanager
@@ -179,11 +177,7 @@ def synthetic_registry(tmp_dir: Path, **kwargs: Any) -> Any:
 
 def synthetic_mapping(registry: Any) -> Any:
     """The built-in mappings plus the synthetic plugin's, validated like a sweep's."""
-    from ..mappings import load_mapping
-
-    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
-    return load_mapping(known_checks=known, installed_providers=registry.providers,
-                        plugin_files=registry.mapping_files)
+    return registry.mapping()
 
 
 def synthetic_sweep(tmp_dir: Path, *, resources_per_unit: int = 10, targets: int = 2,
