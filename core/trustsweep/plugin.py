@@ -18,6 +18,7 @@ Registration (``plugin.py`` and ``checks/``) must not import a cloud SDK; ``prov
 
 from __future__ import annotations
 
+from .common_settings import PRODUCTION, is_production
 from .collector import Collector, RequestCounter, count_request, counting, describe_exception
 from .declare import DeclarationError, check, checks_in, setting
 from .errors import UserError
@@ -47,6 +48,7 @@ from .times import days_since, iso, parse_time
 from .unread import WHOLE, unread, unread_fields
 
 __all__ = [
+    "PRODUCTION",
     "WHOLE",
     "CheckContext",
     "CheckSpec",
@@ -79,6 +81,7 @@ __all__ = [
     "errored",
     "failed",
     "hookimpl",
+    "is_production",
     "iso",
     "not_applicable",
     "parse_time",
