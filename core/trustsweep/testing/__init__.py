@@ -1,4 +1,28 @@
-"""Helpers for testing trustsweep and its plugins: emulators of the clouds and a pytest plugin.
+"""The test kit for trustsweep plugins (built-in and third-party alike).
 
-Nothing here imports a cloud SDK or an emulator at import time.
+``run_check`` (one check on one resource, as the engine runs it), ``run_cli`` (the installed command,
+as a user runs it), ``assert_valid_oscal`` (NIST's schemas and constraints) and, in
+:mod:`trustsweep.testing.conformance`, the conformance suite every plugin runs. Each plugin's emulator
+lives in the plugin (``<plugin>/emulator/``). Nothing here imports a cloud SDK at import time.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .checks import run_check
+    from .cli import run_cli
+    from .oscal import assert_valid_oscal
+
+__all__ = ["assert_valid_oscal", "run_check", "run_cli"]
+
+_WHERE = {"run_check": ".checks", "run_cli": ".cli", "assert_valid_oscal": ".oscal"}
+
+
+def __getattr__(name: str) -> Any:  # lazy: importing the kit costs nothing until a helper is used
+    if name in _WHERE:
+        import importlib
+
+        return getattr(importlib.import_module(_WHERE[name], __name__), name)
+    raise AttributeError(name)

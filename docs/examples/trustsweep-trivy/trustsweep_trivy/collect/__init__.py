@@ -1,0 +1,1 @@
+"""Collectors: one module per thing read (here, the report file)."""
