@@ -27,7 +27,7 @@ def test_there_are_hooks() -> None:
 @pytest.mark.parametrize("hook", HOOKS)
 def test_hook_is_documented(hook: str) -> None:
     doc = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
-    assert re.search(rf"^### {hook}$", doc, re.M), f"{hook} has no section in docs/plugins.md"
+    assert re.search(rf"^\| `{hook}\(", doc, re.M), f"{hook} has no row in the hooks table of docs/plugins.md"
     assert getattr(hookspecs, hook).__doc__, f"{hook} has no docstring"
 
 
