@@ -28,21 +28,19 @@ def main() -> None:
     parser.add_argument("--graph-batch", type=int, default=0, help="subscriptions per Graph query (0: the plugin default)")
     args = parser.parse_args()
 
-    server = subprocess.Popen([sys.executable, "-m", "trustsweep.testing.azure", "--subscriptions",
+    server = subprocess.Popen([sys.executable, "-m", "trustsweep_azure.emulator", "--subscriptions",
                                str(args.subscriptions), "--resources", str(args.resources),
                                "--latency", str(args.latency)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url, ca_bundle = server.stdout.readline().split()
         os.environ.update({"TRUSTSWEEP_AZURE_ENDPOINT": url, "TRUSTSWEEP_AZURE_CA_BUNDLE": ca_bundle})
-        from trustsweep.mappings import load_mapping
         from trustsweep.plugins import Registry
         from trustsweep.sweep import run_sweep
 
         registry = Registry.load()
-        known = {c: c for c in registry.checks} | dict(registry.aliases)
-        mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                               plugin_files=registry.mapping_files)
+        mapping = registry.mapping()
+
         class Progress:
             last_unit = 0.0
 

@@ -10,9 +10,9 @@ from trustsweep.config import Config
 from trustsweep.model import CheckResult
 from trustsweep.plugins import Registry
 from trustsweep.sweep import Sweep, run_sweep
-from trustsweep.testing.azure import AzureEstate, FakeAzure
+from trustsweep_azure.emulator import AzureEstate, FakeAzure
 
-FAST = {"retry_base_seconds": 0.01, "timeout_seconds": 1.0, "attempts": 4}
+FAST = {"retry_base_seconds": 0.01, "read_timeout_seconds": 1.0, "max_attempts": 4}
 
 
 def sweep(fake: FakeAzure, registry_mapping: tuple[Registry, Any], estate: AzureEstate | None = None, *,

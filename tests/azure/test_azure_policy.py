@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from azure_helpers import sweep
-from test_azure_checks import checks_estate
+from azure_estates import checks_estate
 
 ROLE = Path(__file__).resolve().parents[2] / "docs" / "azure-role.json"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trustsweep.testing.azure import AzureEstate, FakeAzure
+from trustsweep_azure.emulator import AzureEstate, FakeAzure
 from trustsweep.testing.cli import run_cli
 from trustsweep.testing.leaks import written_bytes
 
@@ -35,7 +35,7 @@ def test_planted_secrets_are_redacted_everywhere_a_sweep_writes(fake: FakeAzure,
         {"name": "db", "connectionString": CONN, "type": "SQLAzure"}]
     fake.reset(estate)
     config = tmp_path / "trustsweep.yaml"
-    config.write_text("settings:\n  azure:\n    retry_base_seconds: 0.01\n    attempts: 3\n", encoding="utf-8")
+    config.write_text("settings:\n  azure:\n    retry_base_seconds: 0.01\n    max_attempts: 3\n", encoding="utf-8")
     inv, out, store = tmp_path / "inv", tmp_path / "out", tmp_path / "evidence.sqlite"
     proc = run_cli("sweep", "--provider", "azure", "--config", str(config), "--save-inventory", str(inv),
                    "--out", str(out), "--store", f"sqlite:///{store}", env=fake.env())

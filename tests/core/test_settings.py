@@ -357,7 +357,7 @@ def test_valid_values_round_trip(data: st.DataObject) -> None:
 
 
 def _names_read(function: Any, seen: set[Any]) -> set[str]:
-    """``ctx.setting("name")`` literals in a function and in the same-package helpers it calls."""
+    """``ctx.setting("name")`` literals in a function and in the same-package (or plugin API) helpers it calls."""
     if function in seen or not inspect.isfunction(function):
         return set()
     seen.add(function)
@@ -371,7 +371,9 @@ def _names_read(function: Any, seen: set[Any]) -> set[str]:
             names.add(node.args[0].value)
         elif isinstance(node.func, ast.Name):
             helper = function.__globals__.get(node.func.id)
-            if inspect.isfunction(helper) and helper.__module__.split(".")[0] == function.__module__.split(".")[0]:
+            # helpers of the check's own package, and the plugin API's (is_production reads PRODUCTION)
+            if inspect.isfunction(helper) and helper.__module__.split(".")[0] in (function.__module__.split(".")[0],
+                                                                                   "trustsweep"):
                 names |= _names_read(helper, seen)
     return names
 

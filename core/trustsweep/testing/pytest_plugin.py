@@ -8,7 +8,6 @@ import pytest
 
 from ..plugins import Registry
 from .gcp import gcp_emulator, gcp_fake  # noqa: F401
-from .azure import azure_fake  # noqa: F401
 from .aws import aws_emulator, aws_env  # noqa: F401
 
 

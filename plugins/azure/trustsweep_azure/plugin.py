@@ -1,24 +1,23 @@
-"""Registration of the azure provider: declarations only, no SDK import."""
+"""Registration of the azure provider: hooks only, no SDK import."""
 
 from __future__ import annotations
 
-from trustsweep.hookspecs import hookimpl
-from trustsweep.model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec
+from pathlib import Path
 
+from trustsweep.plugin import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec, checks_in, hookimpl
 
-# ARM and Resource Graph properties are kept mostly whole, so these fields would reach the inventory
-# (tags and secret-looking values anywhere are redacted by the engine's generic rules as well)
-SECRET_FIELDS = (
-    "osProfile.adminPassword", "osProfile.customData", "userData",  # virtual machines
-    "administratorLoginPassword",  # SQL servers
-    "siteConfig.appSettings", "siteConfig.connectionStrings",  # App Service
-)
+from .settings import PROVIDER_SETTINGS
+
+# Collectors keep named properties only (docs/azure.md), never a whole API record, so no API field
+# that holds a secret (a VM's osProfile.adminPassword, customData or userData, a SQL server's
+# administratorLoginPassword, App Service appSettings and connectionStrings) reaches the inventory:
+# none of the documented properties is a secret, so none is declared. Tags and secret-looking values
+# anywhere are still redacted by the engine's generic rules (tests/azure/test_redaction.py).
+SECRET_FIELDS: tuple[str, ...] = ()
 
 
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
-    from .catalog import PROVIDER_SETTINGS
-
     return [ProviderSpec("azure", "Microsoft Azure", "trustsweep_azure.provider:AzureProvider",
                          description="Subscriptions through Resource Graph, Resource Manager and Microsoft Graph",
                          settings=PROVIDER_SETTINGS, secret_fields=SECRET_FIELDS)]
@@ -26,9 +25,7 @@ def trustsweep_providers() -> list[ProviderSpec]:
 
 @hookimpl
 def trustsweep_checks() -> list[CheckSpec]:
-    from .catalog import CHECKS
-
-    return list(CHECKS)
+    return checks_in("trustsweep_azure.checks")
 
 
 @hookimpl
@@ -43,6 +40,11 @@ def trustsweep_options() -> list[OptionSpec]:
 
 
 @hookimpl
+def trustsweep_mapping_files() -> list[Path]:
+    return [Path(__file__).with_name("soc2.yaml")]
+
+
+@hookimpl
 def trustsweep_emulators() -> list[EmulatorSpec]:
-    return [EmulatorSpec("azure", "trustsweep.testing.azure:demo_emulator",
+    return [EmulatorSpec("azure", "trustsweep_azure.emulator:demo_emulator",
                          "fake Azure Resource Manager + Resource Graph over HTTPS with the Northwind estate")]

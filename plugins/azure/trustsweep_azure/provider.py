@@ -13,30 +13,27 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from trustsweep.errors import UserError
-from trustsweep.model import Target, WorkUnit
-from trustsweep.provider import Provider
+from trustsweep.plugin import Provider, Target, UserError, WorkUnit
 
 from . import types as T
-from .session import Settings, session
+from .session import Settings, client_kwargs, credential, session
 
 PROVIDER = "azure"
-_MODULE = "trustsweep_azure.collectors"
 _SUBSCRIPTION = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
-# service → (collector, resource types it produces). One unit of each per subscription.
+# service → (module of trustsweep_azure.collect, resource types it produces). One unit of each per subscription.
 SERVICES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "graph.storage": ("graph_resources", (T.STORAGE_ACCOUNT,)),
-    "graph.compute": ("graph_resources", (T.DISK, T.VM)),
-    "graph.network": ("graph_resources", (T.NSG, T.FLOW_LOG)),
-    "graph.authorization": ("graph_authorization", (T.ACCESS, T.CUSTOM_ROLE)),
-    "graph.security": ("graph_security", (T.DEFENDER, T.SUB_ASSESSMENT, T.ASSESSMENT)),
-    "graph.backup": ("graph_backup", (T.BACKUP,)),
-    "arm.monitor": ("arm_monitor", (T.ACTIVITY_LOG, T.LOG_STORAGE)),
-    "arm.sql": ("arm_sql", (T.SQL_SERVER, T.SQL_DATABASE)),
-    "arm.web": ("arm_web", (T.WEB_APP,)),
-    "arm.keyvault": ("arm_keyvault", (T.KEY_VAULT, T.KEY)),
-    "arm.security": ("arm_security", (T.CONTACTS,)),
+    "graph.storage": ("storage", (T.STORAGE_ACCOUNT,)),
+    "graph.compute": ("compute", (T.DISK, T.VM)),
+    "graph.network": ("network", (T.NSG, T.FLOW_LOG)),
+    "graph.authorization": ("authorization", (T.ACCESS, T.CUSTOM_ROLE)),
+    "graph.security": ("defender", (T.DEFENDER, T.SUB_ASSESSMENT, T.ASSESSMENT)),
+    "graph.backup": ("backup", (T.BACKUP,)),
+    "arm.monitor": ("monitor", (T.ACTIVITY_LOG, T.LOG_STORAGE)),
+    "arm.sql": ("sql", (T.SQL_SERVER, T.SQL_DATABASE)),
+    "arm.web": ("web", (T.WEB_APP,)),
+    "arm.keyvault": ("keyvault", (T.KEY_VAULT, T.KEY)),
+    "arm.security": ("contacts", (T.CONTACTS,)),
     "entra": ("entra", (T.DIRECTORY,)),
 }
 GRAPH_BATCHES = 4  # by default subscriptions are split into about this many Resource Graph batches
@@ -45,6 +42,7 @@ MAX_GRAPH_BATCH = 1000
 
 class AzureProvider(Provider):
     name = PROVIDER
+    context = "trustsweep_azure.collect.base:AzureCollector"
 
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)
@@ -95,11 +93,7 @@ class AzureProvider(Provider):
     def _list_subscriptions(self) -> list[dict[str, Any]]:
         from azure.mgmt.resource.subscriptions import SubscriptionClient
 
-        from .session import _transport_kwargs, credential
-
-        client = SubscriptionClient(credential(self.settings), base_url=self.settings.arm_url,
-                                    credential_scopes=[self.settings.arm_url + "/.default"],
-                                    **_transport_kwargs(self.settings))
+        client = SubscriptionClient(credential(self.settings), **client_kwargs(self.settings))
         return [{"subscriptionId": s.subscription_id, "displayName": s.display_name, "tenantId": s.tenant_id,
                  "state": getattr(s.state, "value", s.state) or "Enabled"} for s in client.subscriptions.list()]
 
@@ -116,7 +110,5 @@ class AzureProvider(Provider):
         chosen = [r.lower() for r in (self.options.get("regions") or regions or ())]
         options = {"settings": self.settings, "run": self.run_id, "regions": chosen,
                    "batch": self._batches.get(target.id, [target.id])}
-        return [WorkUnit(PROVIDER, target, "global", service, f"{_MODULE}:{collector}", types,
-                         {**options, "table": "resources:" + service.split(".")[1]} if collector == "graph_resources"
-                         else options)
-                for service, (collector, types) in SERVICES.items()]
+        return [self.unit(target, "global", service, f"trustsweep_azure.collect.{module}:collect", types, options)
+                for service, (module, types) in SERVICES.items()]

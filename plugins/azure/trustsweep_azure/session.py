@@ -1,9 +1,11 @@
 """Azure clients for collectors: credentials, clouds, the endpoint override, retries, paging.
 
 Each worker thread builds its own clients (SDK clients are not shared across threads here) and
-caches them. Every HTTP attempt is counted. Retries are ours, not azure-core's: Resource Graph is
-a POST, and azure-core does not retry a POST's 429 without Retry-After nor its read timeouts, so
-every request goes through :func:`Session.call` (429, 5xx, timeouts; Retry-After honoured).
+caches them. Every HTTP attempt is counted for the running unit by :class:`CountingPolicy`, an
+azure-core pipeline policy in every client that calls :func:`trustsweep.plugin.count_request`.
+Retries are ours, not azure-core's: Resource Graph is a POST, and azure-core does not retry a
+POST's 429 without Retry-After nor its read timeouts, so every request goes through
+:func:`Session.call` (429, 5xx, timeouts; Retry-After honoured).
 
 Environment:
 
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from trustsweep.errors import UserError
+from trustsweep.plugin import UserError, count_request
 
 ENDPOINT_ENV = "TRUSTSWEEP_AZURE_ENDPOINT"
 CA_BUNDLE_ENV = "TRUSTSWEEP_AZURE_CA_BUNDLE"
@@ -56,9 +58,9 @@ class Settings:
     cloud: str = "public"
     endpoint: str = ""
     ca_bundle: str = ""
-    attempts: int = 5
+    max_attempts: int = 5
     retry_base_seconds: float = 1.0
-    timeout_seconds: float = 60.0
+    read_timeout_seconds: float = 60.0
     connect_timeout_seconds: float = 20.0
     page_size: int = 1000
 
@@ -88,9 +90,9 @@ class Settings:
         if not 1 <= page <= 1000:
             raise UserError(f"azure setting page_size={page}: Resource Graph pages hold 1 to 1000 rows")
         return cls(cloud=cloud, endpoint=endpoint, ca_bundle=ca_bundle,
-                   attempts=max(1, number("attempts", 5, int)),
+                   max_attempts=max(1, number("max_attempts", 5, int)),
                    retry_base_seconds=number("retry_base_seconds", 1.0),
-                   timeout_seconds=number("timeout_seconds", 60.0) or 60.0,
+                   read_timeout_seconds=number("read_timeout_seconds", 60.0) or 60.0,
                    connect_timeout_seconds=number("connect_timeout_seconds", 20.0) or 20.0, page_size=page)
 
     @property
@@ -167,12 +169,31 @@ def credential(settings: Settings) -> Any:
     return cred
 
 
-def _transport_kwargs(settings: Settings) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"retry_total": 0, "read_timeout": settings.timeout_seconds,
+def counting_policy() -> Any:
+    """An azure-core policy counting every request it sends for the running unit (retries included:
+    our retry loop sends each attempt through the pipeline again)."""
+    from azure.core.pipeline.policies import SansIOHTTPPolicy
+
+    class CountingPolicy(SansIOHTTPPolicy):  # type: ignore[misc,type-arg]
+        def on_request(self, request: Any) -> None:
+            count_request()
+
+    return CountingPolicy()
+
+
+def transport_kwargs(settings: Settings) -> dict[str, Any]:
+    """Client keyword arguments: our timeouts and CA, no azure-core retries, the counting policy."""
+    kwargs: dict[str, Any] = {"retry_total": 0, "read_timeout": settings.read_timeout_seconds,
                               "connection_timeout": settings.connect_timeout_seconds}
     if settings.ca_bundle:
         kwargs["connection_verify"] = settings.ca_bundle
     return kwargs
+
+
+def client_kwargs(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments of a Resource Manager SDK client for these settings."""
+    return {"base_url": settings.arm_url, "credential_scopes": [settings.arm_url + "/.default"],
+            "per_retry_policies": [counting_policy()], **transport_kwargs(settings)}
 
 
 class Session:
@@ -180,7 +201,6 @@ class Session:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.requests = 0
         self._graph: Any = None
         self._arm: Any = None
         self._msgraph: Any = None
@@ -192,9 +212,7 @@ class Session:
         if self._graph is None:
             from azure.mgmt.resourcegraph import ResourceGraphClient
 
-            self._graph = ResourceGraphClient(credential(self.settings), base_url=self.settings.arm_url,
-                                              credential_scopes=[self.settings.arm_url + "/.default"],
-                                              **_transport_kwargs(self.settings))
+            self._graph = ResourceGraphClient(credential(self.settings), **client_kwargs(self.settings))
         return self._graph
 
     @property
@@ -203,9 +221,7 @@ class Session:
             from azure.mgmt.resource.resources import ResourceManagementClient
 
             self._arm = ResourceManagementClient(credential(self.settings), "00000000-0000-0000-0000-000000000000",
-                                                 base_url=self.settings.arm_url,
-                                                 credential_scopes=[self.settings.arm_url + "/.default"],
-                                                 **_transport_kwargs(self.settings))
+                                                 **client_kwargs(self.settings))
         return self._arm
 
     @property
@@ -221,19 +237,19 @@ class Session:
                 policies.ContentDecodePolicy(),
                 policies.BearerTokenCredentialPolicy(credential(self.settings), scope),
                 policies.NetworkTraceLoggingPolicy(),
-            ], **_transport_kwargs(self.settings))
+                counting_policy(),
+            ], **transport_kwargs(self.settings))
         return self._msgraph
 
     # -- the retry loop -----------------------------------------------------------------------
 
     def call(self, what: str, fn: Callable[[], T]) -> T:
-        """Run one request with our retries; every attempt counts as a request."""
+        """Run one request with our retries (every attempt is counted by the pipeline)."""
         from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 
-        attempts = self.settings.attempts
+        attempts = self.settings.max_attempts
         last = ""
         for attempt in range(1, attempts + 1):
-            self.requests += 1
             delay: float | None = None
             try:
                 return fn()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from trustsweep.model import Resource
-from trustsweep.provider import CheckContext
+from trustsweep.plugin import CheckContext, Resource
 
 
 def fact(ctx: CheckContext, type_: str) -> Resource | None:
@@ -26,23 +24,7 @@ def tls_at_least(value: Any, minimum: str = "1.2") -> bool:
         return False
 
 
-def parse_time(value: Any) -> dt.datetime | None:
-    if not value:
-        return None
-    text = str(value).replace("Z", "+00:00")
-    if "." in text:  # Azure sends 7 fractional digits; Python takes at most 6
-        head, _, rest = text.partition(".")
-        digits = "".join(c for c in rest if c.isdigit())
-        tz = rest[len(digits):]
-        text = f"{head}.{digits[:6]}{tz}"
-    try:
-        when = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
-
-
-def as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
+def enabled_categories(setting: dict[str, Any]) -> set[str]:
+    """The log categories (or category groups) a diagnostic setting sends, lower case."""
+    return {str(log.get("category") or log.get("category_group") or "").lower()
+            for log in setting.get("logs") or [] if log.get("enabled")}

@@ -1,4 +1,5 @@
-"""Pure helpers of the Azure checks: port ranges, TLS versions, Azure timestamps, retry-after."""
+"""Pure helpers of the Azure checks (port ranges of NSG rules as the collector shapes them, TLS
+versions, Azure timestamps) and the session's settings."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import datetime as dt
 
 import pytest
 
-from trustsweep_azure.checks._util import parse_time, tls_at_least
+from trustsweep.plugin import parse_time
+from trustsweep_azure.checks._util import tls_at_least
 from trustsweep_azure.checks.network import open_rules
+from trustsweep_azure.collect.network import security_rule
 
 
 def rule(**props: object) -> dict:
@@ -32,7 +35,7 @@ def rule(**props: object) -> dict:
     ({"destinationPortRange": "0-65535", "protocol": "Udp"}, True),
 ])
 def test_open_rules(props: dict, open_: bool) -> None:
-    assert bool(open_rules([rule(**props)])) is open_
+    assert bool(open_rules([security_rule(rule(**props))])) is open_
 
 
 @pytest.mark.parametrize(("value", "ok"), [("TLS1_2", True), ("TLS1_3", True), ("1.2", True), ("1.3", True),
@@ -58,7 +61,7 @@ def test_settings_clouds_and_override(monkeypatch: pytest.MonkeyPatch, tmp_path)
     gov = Settings.from_options({"cloud": "usgov"})
     assert (gov.arm_url, gov.graph_url) == ("https://management.usgovcloudapi.net", "https://graph.microsoft.us")
     assert Settings.from_options({"cloud": "China"}).arm_url == "https://management.chinacloudapi.cn"
-    for bad in ({"cloud": "mars"}, {"page_size": 5000}, {"attempts": "many"}, {"timeout_seconds": -1}):
+    for bad in ({"cloud": "mars"}, {"page_size": 5000}, {"max_attempts": "many"}, {"read_timeout_seconds": -1}):
         with pytest.raises(UserError):
             Settings.from_options(bad)
     ca = tmp_path / "ca.pem"

@@ -4,7 +4,7 @@ that resource's checks only; a resource deleted during the sweep (404) is noted,
 from __future__ import annotations
 
 from trustsweep.model import Status
-from trustsweep.testing.azure import AzureEstate
+from trustsweep_azure.emulator import AzureEstate
 
 from azure_helpers import by_name, sweep
 
@@ -34,7 +34,7 @@ def test_one_vaults_diagnostic_settings_denied_errors_that_vault_only(fake, azur
     logs = _statuses(s, "azure.keyvault.diagnostic_logs")
     assert logs == {"kv-a": Status.ERROR, "kv-b": Status.PASS, "kv-c": Status.FAIL}
     reason = by_name(s)[("azure.keyvault.diagnostic_logs", "kv-a")].reason
-    assert "diagnosticSettings" in reason and "403" in reason
+    assert "could not read diagnostic_settings" in reason and "403" in reason
     # what was read about kv-a is still judged; its keys and the other units are untouched
     assert _statuses(s, "azure.keyvault.recoverable")["kv-a"] is Status.PASS
     assert set(_statuses(s, "azure.keyvault.key_rotation").values()) <= {Status.PASS, Status.FAIL}

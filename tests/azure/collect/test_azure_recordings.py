@@ -12,12 +12,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from trustsweep.model import Status
-from trustsweep.testing.azure import AzureEstate
+from trustsweep_azure.emulator import AzureEstate
 
 from azure_helpers import by_name, sweep
 
 SUB = "ea42f556-5106-4743-99b0-c129bfa71a47"
-RECORDINGS = Path(__file__).resolve().parents[1] / "fixtures" / "azure" / "arm-recordings"
+RECORDINGS = Path(__file__).resolve().parents[2] / "fixtures" / "azure" / "arm-recordings"
 
 
 def _interaction(name: str, index: int) -> tuple[str, Any]:

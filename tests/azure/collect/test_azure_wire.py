@@ -7,25 +7,9 @@ import re
 import pytest
 
 from trustsweep.model import Status
-from trustsweep.testing.azure import AzureEstate
 
+from azure_estates import GRAPH, SQL_LIST, SUBS, small_estate
 from azure_helpers import by_name, sweep
-
-SUBS = ["aaaaaaaa-0000-4000-8000-00000000000" + str(i) for i in range(3)]
-GRAPH = r"POST /providers/Microsoft.ResourceGraph/resources"
-SQL_LIST = r"GET /subscriptions/[^/]+/providers/Microsoft.Sql/servers$"
-
-
-def small_estate(subs: int = 1, storage: int = 7, servers: int = 5) -> AzureEstate:
-    e = AzureEstate()
-    for s in range(subs):
-        sub = e.add_subscription(f"Sub {s}", SUBS[s], ("mg-a",) if s < 2 else ("mg-b",))
-        e.role_assignment(sub, e.user(f"o{s}"))
-        for i in range(storage):
-            e.storage_account(sub, f"st{s}n{i}", https_only=bool(i % 2))
-        for i in range(servers):
-            e.sql_server(sub, f"sql{s}n{i}")
-    return e
 
 
 def outcome(s) -> dict:  # noqa: ANN001
@@ -162,7 +146,7 @@ def test_graph_quota_is_respected(fake, azure_registry) -> None:  # noqa: ANN001
     baseline = sweep(fake, azure_registry, estate, graph_batch=1)
     fake.reset()
     fake.graph_quota = (4, 1.0)  # 4 queries a second; the sweep makes 12
-    s = sweep(fake, azure_registry, graph_batch=1, attempts=6)
+    s = sweep(fake, azure_registry, graph_batch=1, max_attempts=6)
     assert not s.collection_errors, s.collection_errors
     assert outcome(s) == outcome(baseline)
     assert fake.count(GRAPH) - fake.throttled == 12

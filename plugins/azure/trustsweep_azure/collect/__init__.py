@@ -1,0 +1,1 @@
+"""Collectors: ``collect(ctx: AzureCollector)`` per service, one unit per service per subscription."""

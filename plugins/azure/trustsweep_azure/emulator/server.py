@@ -1,0 +1,164 @@
+"""The fake's server: an HTTPS server on 127.0.0.1 (a ``trustme`` CA), its request log, injected
+faults and Resource Graph's per-user quota."""
+
+from __future__ import annotations
+
+import math
+import re
+import ssl
+import threading
+import time
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from .estate import AzureEstate
+from .handler import Handler
+from .records import GRAPH_PATH
+
+
+def is_write(line: str) -> bool:
+    """Whether a served ``"METHOD /path"`` would change state: anything but a GET and the Resource
+    Graph query (a read-only POST)."""
+    method, _, path = line.partition(" ")
+    return not (method == "GET" or (method == "POST" and path.lower() == GRAPH_PATH))
+
+
+@dataclass
+class _Fault:
+    pattern: re.Pattern[str]
+    kinds: list[str]
+    persistent: bool
+
+
+class FakeAzure:
+    """The fake Resource Manager, Resource Graph and Microsoft Graph, on 127.0.0.1 over HTTPS.
+
+    ``arm_page_size`` items per ``nextLink`` page of ARM collections and Microsoft Graph;
+    ``timeout_delay`` is how long an injected ``timeout`` holds the response; ``latency`` is added to
+    every response (to model a real network in benchmarks).
+    """
+
+    def __init__(self, estate: AzureEstate, workdir: Path, *, arm_page_size: int = 100,
+                 timeout_delay: float = 3.0, latency: float = 0.0) -> None:
+        self.estate = estate
+        self.latency = latency
+        self.graph_quota: tuple[int, float] | None = None  # (queries, window seconds), like Graph's per-user quota
+        self.throttled = 0  # Resource Graph queries refused by the quota
+        self._graph_times: list[float] = []
+        self.workdir = Path(workdir)
+        self.arm_page_size = arm_page_size
+        self.timeout_delay = timeout_delay
+        self.requests: list[str] = []
+        self._faults: list[_Fault] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.ca_bundle: Path = self.workdir / "azure-ca.pem"
+        self.url = ""
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> FakeAzure:
+        import trustme
+
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        ca = trustme.CA()
+        cert = ca.issue_cert("127.0.0.1", "localhost")
+        ca.cert_pem.write_to_path(str(self.ca_bundle))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        cert.configure_cert(context)
+        fake = self
+
+        class Served(Handler):
+            owner = fake
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Served)
+        server.daemon_threads = True
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        self._server = server
+        self.url = f"https://127.0.0.1:{server.server_address[1]}"
+        self._thread = threading.Thread(target=server.serve_forever, name="fake-azure", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeAzure:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def env(self) -> dict[str, str]:
+        """The variables that point the trustsweep Azure plugin at this fake."""
+        return {"TRUSTSWEEP_AZURE_ENDPOINT": self.url, "TRUSTSWEEP_AZURE_CA_BUNDLE": str(self.ca_bundle)}
+
+    # -- test controls -------------------------------------------------------------------------
+
+    def inject(self, pattern: str, *kinds: str, persistent: bool = False) -> None:
+        """Answer the next requests matching ``pattern`` (regex on ``"METHOD /path"``) with faults.
+
+        ``kinds`` are consumed in order (``429``, ``429:N``, ``429q:N``, ``500``, ``503``, ``403``, ``timeout``); with
+        ``persistent`` the last kind repeats for ever.
+        """
+        with self._lock:
+            self._faults.append(_Fault(re.compile(pattern, re.I), list(kinds), persistent))
+
+    def reset(self, estate: AzureEstate | None = None) -> None:
+        """Forget faults, quota and the request log; optionally serve another estate."""
+        with self._lock:
+            self._faults.clear()
+            self.requests.clear()
+            self.graph_quota = None
+            self.throttled = 0
+            self._graph_times.clear()
+            if estate is not None:
+                self.estate = estate
+
+    def served(self) -> list[str]:
+        """Every request served so far, as ``"METHOD /path"``."""
+        with self._lock:
+            return list(self.requests)
+
+    def writes(self) -> list[str]:
+        """The requests served so far that would change state (:func:`is_write`)."""
+        return [line for line in self.served() if is_write(line)]
+
+    def count(self, pattern: str = "") -> int:
+        rx = re.compile(pattern, re.I)
+        with self._lock:
+            return sum(1 for r in self.requests if rx.search(r))
+
+    def _quota(self) -> tuple[bool, dict[str, str]]:
+        """Admit a Resource Graph query under ``graph_quota``; the quota headers to send."""
+        if self.graph_quota is None:
+            return True, {"x-ms-user-quota-remaining": "14", "x-ms-user-quota-resets-after": "00:00:05"}
+        limit, window = self.graph_quota
+        with self._lock:
+            now = time.monotonic()
+            self._graph_times[:] = [t for t in self._graph_times if now - t < window]
+            admitted = len(self._graph_times) < limit
+            if admitted:
+                self._graph_times.append(now)
+            else:
+                self.throttled += 1
+            resets = window - (now - self._graph_times[0]) if self._graph_times else 0.0
+            remaining = limit - len(self._graph_times)
+        return admitted, {"x-ms-user-quota-remaining": str(remaining),
+                          "x-ms-user-quota-resets-after": time.strftime("%H:%M:%S", time.gmtime(math.ceil(resets)))}
+
+    def _fault_for(self, line: str) -> str | None:
+        with self._lock:
+            self.requests.append(line)
+            for fault in self._faults:
+                if fault.kinds and fault.pattern.search(line):
+                    if fault.persistent and len(fault.kinds) == 1:
+                        return fault.kinds[0]
+                    return fault.kinds.pop(0)
+        return None
