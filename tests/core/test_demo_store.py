@@ -12,7 +12,6 @@ import pytest
 
 from trustsweep.demo import SEEDS, run_demo
 from trustsweep.errors import UserError
-from trustsweep.mappings import load_mapping
 from trustsweep.plugins import Registry
 from trustsweep.store import open_store, record_sweep
 from trustsweep.testing.synthetic import SyntheticPlugin, synthetic_sweep
@@ -22,9 +21,7 @@ LATER = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)
 
 def _demo(tmp_path: Path, store_url: str) -> object:
     registry = Registry.load(entry_points=False, extra_plugins=[("synthetic", SyntheticPlugin(tmp_path, emulator=True))])
-    known = {cid: cid for cid in registry.checks}
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
+    mapping = registry.mapping()
     sweep = run_demo(registry, mapping, tmp_path / "out", store_url=store_url, quiet=True)
     record_sweep(sweep, store_url)  # as the demo command does after the sweep
     return sweep

@@ -11,7 +11,6 @@ import pytest
 
 from trustsweep.aggregate import Basis
 from trustsweep.collect import make_executor
-from trustsweep.mappings import load_mapping
 from trustsweep.model import Attestation, Status, Waiver
 from trustsweep.sweep import run_sweep
 from trustsweep.testing.synthetic import PROVIDER, synthetic_registry, synthetic_sweep
@@ -52,9 +51,7 @@ def test_a_failed_unit_turns_its_checks_into_errors(tmp_path: Path) -> None:
 
 def test_a_provider_that_cannot_list_targets_gives_errors_not_passes(tmp_path: Path) -> None:
     registry = synthetic_registry(tmp_path)
-    known = {c: c for c in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
+    mapping = registry.mapping()
     with ThreadPoolExecutor(2) as pool:
         sweep = run_sweep(registry, mapping, providers=[PROVIDER], executor=pool,
                           provider_options={PROVIDER: {"targets": "not-a-number"}})
@@ -108,9 +105,7 @@ def test_error_is_never_satisfied_even_with_passes(tmp_path: Path) -> None:
 @pytest.mark.parametrize("executor", ["processes", "dask-local"])
 def test_other_executors_give_the_same_results(tmp_path: Path, executor: str) -> None:
     registry = synthetic_registry(tmp_path)
-    known = {c: c for c in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
+    mapping = registry.mapping()
     opts = {PROVIDER: {"resources_per_unit": 8, "targets": 2}}
     with make_executor("threads") as pool:
         a = run_sweep(registry, mapping, providers=[PROVIDER], executor=pool, provider_options=opts)

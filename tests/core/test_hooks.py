@@ -12,7 +12,6 @@ from trustsweep import hookspecs
 from trustsweep.cli import _emit
 from trustsweep.demo import run_demo
 from trustsweep.hookspecs import hookimpl
-from trustsweep.mappings import load_mapping
 from trustsweep.plugins import Registry
 from trustsweep.testing.synthetic import SyntheticPlugin
 
@@ -44,12 +43,6 @@ def test_hook_is_exercised_by_a_test(hook: str) -> None:
 EXERCISED_HERE = {"trustsweep_sweep_finished", "trustsweep_emulators"}
 
 
-def _mapping(registry: Registry):
-    known = {c: c for c in registry.checks} | dict(registry.aliases)
-    return load_mapping(known_checks=known, installed_providers=registry.providers,
-                        plugin_files=registry.mapping_files)
-
-
 def test_trustsweep_sweep_finished_is_called_and_cannot_break_the_sweep(tmp_path: Path,
                                                                          capsys: pytest.CaptureFixture[str]) -> None:
     seen: list[tuple[str, object]] = []
@@ -66,7 +59,7 @@ def test_trustsweep_sweep_finished_is_called_and_cannot_break_the_sweep(tmp_path
 
     registry = Registry.load(entry_points=False, extra_plugins=[
         ("synthetic", SyntheticPlugin(tmp_path, emulator=True)), ("listener", Listener())])
-    sweep = run_demo(registry, _mapping(registry), tmp_path / "out", store_url=None, quiet=True)
+    sweep = run_demo(registry, registry.mapping(), tmp_path / "out", store_url=None, quiet=True)
     _emit(sweep, registry, None, "1.2.1", "json", None, no_store=True, quiet=True)
     assert seen == [(sweep.id, None)]
     registry2 = Registry.load(entry_points=False, extra_plugins=[
@@ -79,7 +72,7 @@ def test_trustsweep_sweep_finished_is_called_and_cannot_break_the_sweep(tmp_path
 def test_trustsweep_emulators_drive_the_demo(tmp_path: Path) -> None:
     registry = Registry.load(entry_points=False, extra_plugins=[("synthetic", SyntheticPlugin(tmp_path, emulator=True))])
     assert set(registry.emulators) == {"synthetic"}
-    sweep = run_demo(registry, _mapping(registry), tmp_path / "out", store_url=None, quiet=True)
+    sweep = run_demo(registry, registry.mapping(), tmp_path / "out", store_url=None, quiet=True)
     assert sorted(t.id for t in sweep.targets) == ["acct-0", "acct-1", "acct-2"]
     assert {r.region for r in sweep.resources} == {"north-1"}
     assert len(sweep.resources) == 18

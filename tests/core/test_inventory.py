@@ -10,7 +10,6 @@ import pytest
 
 from trustsweep.errors import UserError
 from trustsweep.inventory import load_file, save_target
-from trustsweep.mappings import load_mapping
 from trustsweep.model import Resource, Target
 from trustsweep.sweep import evaluate_inventory, run_sweep
 from trustsweep.collect import make_executor
@@ -19,9 +18,7 @@ from trustsweep.testing.synthetic import PROVIDER, synthetic_registry
 
 def _setup(tmp_path: Path):
     registry = synthetic_registry(tmp_path)
-    known = {c: c for c in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
+    mapping = registry.mapping()
     return registry, mapping
 
 

@@ -9,18 +9,12 @@ from pathlib import Path
 import pytest
 
 from trustsweep.errors import UserError
-from trustsweep.mappings import builtin_dir, load_mapping
+from trustsweep.mappings import builtin_dir
 from trustsweep.plugins import Registry
 from trustsweep.testing.cli import run_cli as cli
 from trustsweep.testing.synthetic import SyntheticPlugin
 
 REFERENCE_TSC = Path(__file__).resolve().parents[1] / "fixtures" / "soc2" / "tsc.csv"
-
-
-def _load(registry: Registry, *user: Path):
-    known = {c: c for c in registry.checks} | dict(registry.aliases)
-    return load_mapping(known_checks=known, installed_providers=registry.providers,
-                        plugin_files=registry.mapping_files, user_files=user)
 
 
 @pytest.fixture
@@ -29,7 +23,7 @@ def registry(tmp_path: Path) -> Registry:
 
 
 def test_catalog_has_the_61_criteria_with_the_standards_ids(registry: Registry) -> None:
-    mapping = _load(registry)
+    mapping = registry.mapping()
     ids = list(mapping.criteria)
     assert len(ids) == 61 == len(set(ids))
     assert all(re.fullmatch(r"(CC[1-9]|A1|C1|PI1|P[1-8])\.[1-9]", i) for i in ids)
@@ -39,13 +33,13 @@ def test_catalog_has_the_61_criteria_with_the_standards_ids(registry: Registry) 
 
 def test_catalog_matches_the_reference_list(registry: Registry) -> None:
     rows = list(csv.DictReader(open(REFERENCE_TSC, encoding="utf-8")))
-    mapping = _load(registry)
+    mapping = registry.mapping()
     assert [r["id"] for r in rows] == list(mapping.criteria)
     assert {r["id"]: r["category"] for r in rows} == {c.id: c.category for c in mapping.criteria.values()}
 
 
 def test_every_mapped_check_exists_and_every_check_is_mapped(registry: Registry) -> None:
-    mapping = _load(registry)
+    mapping = registry.mapping()
     index = mapping.check_index()
     assert set(index) <= set(registry.checks)
     unmapped = sorted(c for c in registry.checks if c not in index)
@@ -53,7 +47,7 @@ def test_every_mapped_check_exists_and_every_check_is_mapped(registry: Registry)
 
 
 def test_every_criterion_is_evidenced_by_checks_or_attestations(registry: Registry) -> None:
-    mapping = _load(registry)
+    mapping = registry.mapping()
     bare = [cid for cid, e in mapping.entries.items() if not e.checks and not e.attestations]
     assert bare == []
     assert all(t.validity_days > 0 for t in mapping.attestation_types.values())
@@ -63,7 +57,7 @@ def test_user_mapping_adds_and_replaces(registry: Registry, tmp_path: Path) -> N
     extra = tmp_path / "mine.yaml"
     extra.write_text("criteria:\n  CC9.2:\n    checks: [synthetic.tags.env]\n"
                      "  CC6.1:\n    replace: true\n    checks: [synthetic.keys.rotation]\n")
-    mapping = _load(registry, extra)
+    mapping = registry.mapping([extra])
     assert "synthetic.tags.env" in mapping.checks_of("CC9.2")
     assert mapping.checks_of("CC6.1") == ["synthetic.keys.rotation"]
     assert mapping.attestations_of("CC6.1") == []
@@ -72,7 +66,7 @@ def test_user_mapping_adds_and_replaces(registry: Registry, tmp_path: Path) -> N
 def test_alias_in_a_mapping_resolves_to_the_current_id(registry: Registry, tmp_path: Path) -> None:
     extra = tmp_path / "alias.yaml"
     extra.write_text("criteria:\n  CC9.1:\n    checks: [synthetic.key.rotation]\n")
-    checks = _load(registry, extra).checks_of("CC9.1")
+    checks = registry.mapping([extra]).checks_of("CC9.1")
     assert "synthetic.keys.rotation" in checks and "synthetic.key.rotation" not in checks
 
 
@@ -94,14 +88,14 @@ def test_bad_mapping_names_file_and_line(registry: Registry, tmp_path: Path, tex
     bad = tmp_path / "bad.yaml"
     bad.write_text(text)
     with pytest.raises(UserError) as info:
-        _load(registry, bad)
+        registry.mapping([bad])
     assert str(info.value).startswith(f"{bad}:line {line}: "), str(info.value)
     assert message in str(info.value)
 
 
 def test_checks_of_uninstalled_providers_are_set_aside(tmp_path: Path) -> None:
     registry = Registry.load(entry_points=False, extra_plugins=[("synthetic", SyntheticPlugin(tmp_path))])
-    mapping = _load(registry)
+    mapping = registry.mapping()
     shipped = [p for p in (builtin_dir() / "soc2").glob("*.yaml") if p.name not in ("criteria.yaml", "attestations.yaml")]
     if shipped:
         assert mapping.unavailable_checks, "built-in provider mappings should be set aside, not rejected"

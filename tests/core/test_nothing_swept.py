@@ -60,14 +60,11 @@ def test_evaluate_of_an_inventory_file_with_no_resource_exits_3(tmp_path: Path) 
 
 def test_targets_without_resources_and_zero_targets_are_incomplete(tmp_path: Path) -> None:
     from trustsweep.collect import make_executor
-    from trustsweep.mappings import load_mapping
     from trustsweep.sweep import nothing_swept, run_sweep
     from trustsweep.testing.synthetic import PROVIDER, synthetic_registry
 
     registry = synthetic_registry(tmp_path)
-    known = {c: c for c in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
+    mapping = registry.mapping()
     with make_executor() as pool:
         some = run_sweep(registry, mapping, providers=[PROVIDER], executor=pool)
         empty = run_sweep(registry, mapping, providers=[PROVIDER], executor=pool,

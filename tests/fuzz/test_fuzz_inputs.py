@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from trustsweep.config import load_config
 from trustsweep.errors import UserError
 from trustsweep.inventory import load_file, save_target
-from trustsweep.mappings import load_mapping
 from trustsweep.model import Resource, Target
 from trustsweep.plugins import Registry
 from trustsweep.sweep import evaluate_inventory
@@ -50,13 +49,7 @@ def registry() -> Registry:
 
 @pytest.fixture(scope="module")
 def mapping(registry: Registry) -> Any:
-    return _load_mapping(registry, [])
-
-
-def _load_mapping(registry: Registry, user_files: list[Path]) -> Any:
-    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
-    return load_mapping(known_checks=known, installed_providers=registry.providers,
-                        plugin_files=registry.mapping_files, user_files=user_files)
+    return registry.mapping()
 
 
 def _file(data: bytes | str, name: str) -> Iterator[Path]:
@@ -95,7 +88,7 @@ def test_config_files(registry: Registry, data: bytes) -> None:
 def test_mapping_files(registry: Registry, data: bytes) -> None:
     for path in _file(data, "mapping.yaml"):
         try:
-            _load_mapping(registry, [path])
+            registry.mapping([path])
         except UserError as exc:
             assert "\n" not in str(exc) and str(path) in str(exc)
 

@@ -33,13 +33,10 @@ evidence = st.dictionaries(text, st.recursive(st.one_of(st.none(), st.booleans()
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     """The synthetic plugin's registry and mapping (three checks over CC6.1, CC6.7, CC2.1)."""
-    from trustsweep.mappings import load_mapping
     from trustsweep.testing.synthetic import synthetic_registry
 
     registry = synthetic_registry(tmp_path_factory.mktemp("prop"))
-    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
+    mapping = registry.mapping()
     checks = {c.id: c for c in registry.checks.values() if c.provider == "synthetic"}
     return _Base((registry, mapping, checks))
 
