@@ -29,6 +29,20 @@ class OutputError(UserError):
     """The outputs could not be written: nothing was placed in ``--out`` and nothing was stored."""
 
 
+def check_out_dir(out: Path | None) -> None:
+    """Fail early (:class:`UserError`, exit 2) on an output directory that cannot be written; create it."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise UserError("output path exists and is not a directory", path=out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create output directory: {exc.strerror or exc}", path=out) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UserError("output directory is not writable", path=out)
+
+
 class Staged:
     """Files written into a temporary directory of ``out``, to be moved into place together."""
 

@@ -20,7 +20,7 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from trustsweep.cli import _register_extensions, app
+from trustsweep.cli import app
 from trustsweep.inventory import save_target
 from trustsweep.model import Resource, Target
 from trustsweep.testing.cli import run_cli
@@ -29,7 +29,6 @@ UTC = dt.timezone.utc
 
 
 def invoke(*args: str):
-    _register_extensions()
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 

@@ -105,6 +105,7 @@ def test_a_file_too_large_leaves_no_partial_bundle_and_exit_2(gcp_fake: FakeGcp,
 def synthetic_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The CLI in-process with the synthetic provider installed; returns a saved inventory."""
     from trustsweep import cli
+    from trustsweep.cli import common
     from trustsweep.sweep import run_sweep
     from trustsweep.testing.synthetic import synthetic_mapping, synthetic_registry
 
@@ -113,7 +114,7 @@ def synthetic_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     inventory = tmp_path / "inventory"
     with ThreadPoolExecutor(2) as pool:
         run_sweep(registry, mapping, providers=["synthetic"], executor=pool, save_inventory=inventory)
-    monkeypatch.setattr(cli, "_registry", lambda: synthetic_registry(tmp_path))
+    monkeypatch.setattr(common, "load_registry", lambda: synthetic_registry(tmp_path))
     return inventory
 
 

@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
-from trustsweep.cli import _register_extensions, app
+from trustsweep.cli import app
 from trustsweep.model import Status
 from trustsweep.report.summary import print_summary, render_markdown
 from trustsweep.report.text import html_text, md_code, md_text, plain, print_table
@@ -164,7 +164,6 @@ def test_hostile_data_through_every_output_path(base_sweeps: tuple[Any, Any], mo
                                                 capsys: pytest.CaptureFixture[str], rid: str, reason: str,
                                                 who: str) -> None:
     monkeypatch.setenv("COLUMNS", "80")
-    _register_extensions()
     runner = CliRunner()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'evidence.sqlite'}"
@@ -202,7 +201,6 @@ def test_markup_in_a_role_path_does_not_crash_diff_or_waivers(base_sweeps: tuple
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The two crashes of the issue, as a user meets them (today: rich.errors.MarkupError)."""
     monkeypatch.setenv("COLUMNS", "80")
-    _register_extensions()
     url = f"sqlite:///{tmp_path / 'evidence.sqlite'}"
     rid = "arn:aws:iam::111122223333:role/[/x]/ops`|<img src=x onerror=alert(1)>"
     a, b = base_sweeps[0], hostile_sweep(base_sweeps[1], rid, "[bold]broken[/x] \x1b[2J")

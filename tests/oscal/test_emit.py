@@ -18,6 +18,7 @@ from trustsweep.testing.oscal import assert_valid_oscal
 @pytest.mark.parametrize("version,fmt", [("1.2.1", "json"), ("1.1.3", "yaml")])
 def test_cli_evaluate_writes_a_valid_bundle(tmp_path, monkeypatch, version, fmt):
     from trustsweep import cli
+    from trustsweep.cli import common
     from trustsweep.sweep import run_sweep
     from trustsweep.testing.synthetic import synthetic_mapping, synthetic_registry
 
@@ -27,7 +28,7 @@ def test_cli_evaluate_writes_a_valid_bundle(tmp_path, monkeypatch, version, fmt)
     with ThreadPoolExecutor(2) as pool:
         run_sweep(registry, mapping, providers=["synthetic"], executor=pool, save_inventory=inventory,
                   provider_options={"synthetic": {"fail_units": ["acct-0/north-1"]}})
-    monkeypatch.setattr(cli, "_registry", lambda: synthetic_registry(tmp_path))
+    monkeypatch.setattr(common, "load_registry", lambda: synthetic_registry(tmp_path))
     out = tmp_path / "out"
     result = CliRunner().invoke(cli.app, ["evaluate", "--inventory", str(inventory), "--out", str(out), "--no-store",
                                           "--oscal-version", version, "--format", fmt])

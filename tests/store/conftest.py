@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from trustsweep.cli import _register_extensions, app
+from trustsweep.cli import app
 from trustsweep.store.backends import ALL_TABLES
 
 PG_ENV = "TRUSTSWEEP_TEST_POSTGRES"
@@ -107,7 +107,6 @@ class Attacker:
 @pytest.fixture
 def cli() -> Any:
     """Invoke the CLI in-process: ``cli("verify", "--store", url)`` → a click Result."""
-    _register_extensions()
     runner = CliRunner()
 
     def invoke(*args: str) -> Any:

@@ -222,7 +222,7 @@ def test_waive_then_a_sweep_marks_the_failure_waived(tmp_path: Path, sqlite_url:
       "2024-06-01", "--by", "a"], "not after the evidence date"),
     (["history", "--from", "2026-05-01", "--to", "2026-04-01"], "wrong way round"),
     (["export", "--from", "2026-05-01", "--to", "2026-04-01", "--out", "{tmp}/x"], "wrong way round"),
-    (["history", "--format", "pdf"], "unsupported --format"),
+    (["history", "--format", "pdf"], "invalid value for --format: 'pdf'"),
     (["export", "--from", "1999-01-01", "--to", "1999-01-02", "--out", "{tmp}/x"], "no sweep"),
 ])
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(tmp_path: Path, sqlite_url: str, cli, args, message) -> None:

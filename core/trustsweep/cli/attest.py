@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
-import click
 import typer
+from typer._click.core import Context
 from typer.core import TyperGroup
 
-from .cli import MappingOpt, StoreOpt, _err, _format, _json_out, _mapping, _registry, _table, handled
-from .cli_store import ListFormatOpt, _date, _store
-from .errors import UserError
-from .model import Attestation, Revocation, Waiver
-from .report.text import plain
+from ..errors import UserError
+from ..model import Attestation, Revocation, Waiver
+from ..report.text import plain
+from . import common
+from .common import ListFormat, ListFormatOpt, MappingOpt, StoreOpt, err, json_out, load_mapping, table
+from .stored import opened, parse_date
 
 
 class _DefaultsToAdd(TyperGroup):
     """``waive CHECK ...`` is ``waive add CHECK ...``; ``waive revoke ID`` revokes."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["add", *args]
         return super().parse_args(ctx, args)
@@ -53,7 +54,7 @@ def _revocation_json(r: Revocation | None) -> dict[str, Any] | None:
 
 def _revoke(kind: str, ident: str, by: str, reason: str, store: str | None) -> None:
     by, reason = _text(by, "--by"), _text(reason, "--reason")
-    with _store(store) as st:
+    with opened(store) as st:
         target, revocation = st.revoke(kind, ident, by=by, reason=reason)
     typer.echo(plain(f"{kind} {target.id} {revocation.describe()} (the {kind} stays on record; it no longer counts)"))
 
@@ -68,50 +69,49 @@ def attest_add(
     file: Annotated[Path, typer.Option("--file", help="The evidence document; its SHA-256 is stored.")],
     expires: Annotated[str, typer.Option("--expires", help="Date the attestation stops counting (YYYY-MM-DD); capped at the type's validity after --date.")],
     by: Annotated[str, typer.Option("--by", help="Who attests.")],
-    date: Annotated[Optional[str], typer.Option("--date", help="Date of the evidence (default: now).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Date of the evidence (default: now).")] = None,
     keep_file: Annotated[bool, typer.Option("--keep-file", help="Store the file itself, not only its hash.")] = False,
     mapping: MappingOpt = [],
     store: StoreOpt = None,
 ) -> None:
     """Record an attestation: the file's SHA-256 (and the file with --keep-file), who, until when."""
-    with handled():
-        from .aggregate import capped
+    from ..aggregate import capped
 
-        mapping_ = _mapping(_registry(), mapping)
-        if criterion not in mapping_.criteria:
-            raise UserError(f"unknown criterion {criterion!r} (see 'trustsweep controls')")
-        if type_ not in mapping_.attestation_types:
-            raise UserError(f"unknown attestation type {type_!r} (known: {', '.join(sorted(mapping_.attestation_types))})")
-        if type_ not in mapping_.attestations_of(criterion):
-            mapped = ", ".join(mapping_.attestations_of(criterion)) or "none"
-            raise UserError(f"{criterion} is not mapped to attestation type {type_!r} (mapped: {mapped}); "
-                            "it would never count — pass a --mapping that maps it")
-        by = _text(by, "--by")
-        from .files import read_bytes
+    mapping_ = load_mapping(common.load_registry(), mapping)
+    if criterion not in mapping_.criteria:
+        raise UserError(f"unknown criterion {criterion!r} (see 'trustsweep controls')")
+    if type_ not in mapping_.attestation_types:
+        raise UserError(f"unknown attestation type {type_!r} (known: {', '.join(sorted(mapping_.attestation_types))})")
+    if type_ not in mapping_.attestations_of(criterion):
+        mapped = ", ".join(mapping_.attestations_of(criterion)) or "none"
+        raise UserError(f"{criterion} is not mapped to attestation type {type_!r} (mapped: {mapped}); "
+                        "it would never count — pass a --mapping that maps it")
+    by = _text(by, "--by")
+    from ..files import read_bytes
 
-        data = read_bytes(file)
-        now = dt.datetime.now(dt.timezone.utc)
-        created = _date(date, "--date") if date else now
-        if created > now:
-            raise UserError(f"--date {date} is in the future; attest evidence that exists")
-        until = _date(expires, "--expires")
-        if until <= created:
-            raise UserError(f"--expires {expires} is not after the evidence date {created.date().isoformat()}")
-        with _store(store, create=True) as st:
-            att = st.add_attestation(criterion=criterion, type_=type_, data=data, filename=file.name,
-                                     attested_by=by, expires=until, created=created, keep_file=keep_file)
-        effective, note = capped(att, mapping_.attestation_types[type_].validity_days)
-        if note:
-            _err(plain(f"note: {note}"))
-        if effective.expires <= now:
-            _err(f"note: this attestation already expired on {effective.expires.date().isoformat()}")
-        typer.echo(plain(f"attestation {att.id}: {criterion} {type_} sha256 {att.sha256} "
-                         f"until {effective.expires.date().isoformat()}"))
+    data = read_bytes(file)
+    now = dt.datetime.now(dt.timezone.utc)
+    created = parse_date(date, "--date") if date else now
+    if created > now:
+        raise UserError(f"--date {date} is in the future; attest evidence that exists")
+    until = parse_date(expires, "--expires")
+    if until <= created:
+        raise UserError(f"--expires {expires} is not after the evidence date {created.date().isoformat()}")
+    with opened(store, create=True) as st:
+        att = st.add_attestation(criterion=criterion, type_=type_, data=data, filename=file.name,
+                                 attested_by=by, expires=until, created=created, keep_file=keep_file)
+    effective, note = capped(att, mapping_.attestation_types[type_].validity_days)
+    if note:
+        err(plain(f"note: {note}"))
+    if effective.expires <= now:
+        err(f"note: this attestation already expired on {effective.expires.date().isoformat()}")
+    typer.echo(plain(f"attestation {att.id}: {criterion} {type_} sha256 {att.sha256} "
+                     f"until {effective.expires.date().isoformat()}"))
 
 
 def _attestation_row(att: Attestation, validity: int | None, now: dt.datetime) -> dict[str, Any]:
-    from .aggregate import capped
-    from .store.canonical import attestation_dict
+    from ..aggregate import capped
+    from ..store.canonical import attestation_dict
 
     effective, note = capped(att, validity)
     state = ("revoked" if att.revoked(now) else "valid" if effective.valid(now)
@@ -123,25 +123,23 @@ def _attestation_row(att: Attestation, validity: int | None, now: dt.datetime) -
 
 
 def attest_list(
-    criterion: Annotated[Optional[str], typer.Option("--criterion", help="Only this criterion.")] = None,
-    fmt: ListFormatOpt = "table",
+    criterion: Annotated[str | None, typer.Option("--criterion", help="Only this criterion.")] = None,
+    fmt: ListFormatOpt = ListFormat.table,
     mapping: MappingOpt = [],
     store: StoreOpt = None,
 ) -> None:
     """Attestations on record: whether each counts now, until when, and who revoked it, when, why."""
-    with handled():
-        _format(fmt)
-        types = _mapping(_registry(), mapping).attestation_types
-        now = dt.datetime.now(dt.timezone.utc)
-        with _store(store, create=store is None) as st:
-            atts = [a for a in st.attestations() if criterion in (None, a.criterion)]
-        rows = [_attestation_row(a, types[a.type].validity_days if a.type in types else None, now) for a in atts]
-        if fmt == "json":
-            _json_out(rows)
-            return
-        _table(f"Attestations ({len(rows)})", ["criterion", "type", "state", "valid until", "by", "file", "id", "note"],
-               [[r["criterion"], r["type"], r["state"], r["valid_until"][:10], r["attested_by"], r["filename"], r["id"],
-                 r["note"]] for r in rows])
+    types = load_mapping(common.load_registry(), mapping).attestation_types
+    now = dt.datetime.now(dt.timezone.utc)
+    with opened(store, create=store is None) as st:
+        atts = [a for a in st.attestations() if criterion in (None, a.criterion)]
+    rows = [_attestation_row(a, types[a.type].validity_days if a.type in types else None, now) for a in atts]
+    if fmt is ListFormat.json:
+        json_out(rows)
+        return
+    table(f"Attestations ({len(rows)})", ["criterion", "type", "state", "valid until", "by", "file", "id", "note"],
+           [[r["criterion"], r["type"], r["state"], r["valid_until"][:10], r["attested_by"], r["filename"], r["id"],
+             r["note"]] for r in rows])
 
 
 def attest_revoke(
@@ -151,8 +149,7 @@ def attest_revoke(
     store: StoreOpt = None,
 ) -> None:
     """Withdraw an attestation from now on (a revocation entry is appended; the record stays)."""
-    with handled():
-        _revoke("attestation", ident, by, reason, store)
+    _revoke("attestation", ident, by, reason, store)
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,34 +168,33 @@ def waive(
     store: StoreOpt = None,
 ) -> None:
     """Record a waiver: a failure still shows, marked waived, until the waiver expires or is revoked."""
-    with handled():
-        from . import waiver_bounds
+    from .. import waiver_bounds
 
-        registry = _registry()
-        current = registry.resolve_check_id(check_id)
-        if current is None:
-            raise UserError(f"unknown check id {check_id!r} (see 'trustsweep checks list')")
-        resource = _text(resource, "--resource")
-        reason = _text(reason, "--reason")
-        approved_by = _text(approved_by, "--approved-by")
-        try:
-            waiver_bounds.max_days_setting(max_days)
-        except ValueError as exc:
-            raise UserError(f"--max-waiver-days: {exc}") from None
-        now = dt.datetime.now(dt.timezone.utc)
-        until = _date(expires, "--expires")
-        if until <= now:
-            raise UserError(f"--expires {expires} is in the past; a waiver must expire in the future")
-        allowed = [b for b, flag in (("wildcard", allow_wildcard), ("long", allow_long)) if flag]
-        refused = waiver_bounds.refused(resource, until, now, max_days, allowed)
-        if refused:
-            raise UserError(f"waiver refused: {refused[1]}; pass --allow-{refused[0]} if that is intended")
-        exceeded = waiver_bounds.exceeded(resource, until, now, max_days)
-        with _store(store, create=True) as st:
-            w = st.add_waiver(check_id=current, resource=resource, reason=reason, expires=until,
-                              approved_by=approved_by, allowed=list(exceeded), recorded=now)
-        typer.echo(plain(f"waiver {w.id}: {w.check_id} on {w.resource} until {until.date().isoformat()} "
-                         f"(approved by {w.approved_by})" + "".join(f"; allowed: {why}" for why in exceeded.values())))
+    registry = common.load_registry()
+    current = registry.resolve_check_id(check_id)
+    if current is None:
+        raise UserError(f"unknown check id {check_id!r} (see 'trustsweep checks list')")
+    resource = _text(resource, "--resource")
+    reason = _text(reason, "--reason")
+    approved_by = _text(approved_by, "--approved-by")
+    try:
+        waiver_bounds.max_days_setting(max_days)
+    except ValueError as exc:
+        raise UserError(f"--max-waiver-days: {exc}") from None
+    now = dt.datetime.now(dt.timezone.utc)
+    until = parse_date(expires, "--expires")
+    if until <= now:
+        raise UserError(f"--expires {expires} is in the past; a waiver must expire in the future")
+    allowed = [b for b, flag in (("wildcard", allow_wildcard), ("long", allow_long)) if flag]
+    refused = waiver_bounds.refused(resource, until, now, max_days, allowed)
+    if refused:
+        raise UserError(f"waiver refused: {refused[1]}; pass --allow-{refused[0]} if that is intended")
+    exceeded = waiver_bounds.exceeded(resource, until, now, max_days)
+    with opened(store, create=True) as st:
+        w = st.add_waiver(check_id=current, resource=resource, reason=reason, expires=until,
+                          approved_by=approved_by, allowed=list(exceeded), recorded=now)
+    typer.echo(plain(f"waiver {w.id}: {w.check_id} on {w.resource} until {until.date().isoformat()} "
+                     f"(approved by {w.approved_by})" + "".join(f"; allowed: {why}" for why in exceeded.values())))
 
 
 def waive_revoke(
@@ -208,32 +204,29 @@ def waive_revoke(
     store: StoreOpt = None,
 ) -> None:
     """Withdraw a waiver from now on (a revocation entry is appended; the record stays)."""
-    with handled():
-        _revoke("waiver", ident, by, reason, store)
+    _revoke("waiver", ident, by, reason, store)
 
 
 def _waiver_row(w: Waiver, now: dt.datetime) -> dict[str, Any]:
-    from .store.canonical import waiver_dict
+    from ..store.canonical import waiver_dict
 
     state = "revoked" if w.revoked(now) else "active" if now < w.expires else "expired"
     return {**waiver_dict(w), "expires": w.expires.isoformat(), "state": state,
             "revocation": _revocation_json(w.revocation)}
 
 
-def waivers_list(fmt: ListFormatOpt = "table", store: StoreOpt = None) -> None:
+def waivers_list(fmt: ListFormatOpt = ListFormat.table, store: StoreOpt = None) -> None:
     """Waivers on record: whether each applies now, and who revoked it, when, why."""
-    with handled():
-        _format(fmt)
-        now = dt.datetime.now(dt.timezone.utc)
-        with _store(store, create=store is None) as st:
-            rows = [_waiver_row(w, now) for w in st.waivers()]
-        if fmt == "json":
-            _json_out(rows)
-            return
-        _table(f"Waivers ({len(rows)})", ["check", "resource", "state", "expires", "approved by", "reason", "id", "revoked"],
-               [[r["check_id"], r["resource"], r["state"], r["expires"][:10], r["approved_by"], r["reason"], r["id"],
-                 (f"{r['revocation']['at'][:10]} by {r['revocation']['by']}: {r['revocation']['reason']}"
-                  if r["revocation"] else "")] for r in rows])
+    now = dt.datetime.now(dt.timezone.utc)
+    with opened(store, create=store is None) as st:
+        rows = [_waiver_row(w, now) for w in st.waivers()]
+    if fmt is ListFormat.json:
+        json_out(rows)
+        return
+    table(f"Waivers ({len(rows)})", ["check", "resource", "state", "expires", "approved by", "reason", "id", "revoked"],
+           [[r["check_id"], r["resource"], r["state"], r["expires"][:10], r["approved_by"], r["reason"], r["id"],
+             (f"{r['revocation']['at'][:10]} by {r['revocation']['by']}: {r['revocation']['reason']}"
+              if r["revocation"] else "")] for r in rows])
 
 
 def register(app: typer.Typer) -> None:

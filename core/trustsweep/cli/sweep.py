@@ -1,0 +1,191 @@
+"""``trustsweep sweep``, ``evaluate`` and ``demo``: a sweep through :mod:`trustsweep.pipeline`, then its summary.
+
+Exit codes: 0 every assessed criterion satisfied, 1 some not satisfied, 2 bad input, 3 incomplete
+(some checks errored, or nothing of a provider was assessed; wins over 1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..errors import UserError
+from ..outputs import check_out_dir
+from ..report.text import plain
+from . import common
+from .common import DocumentFormat, DocumentFormatOpt, MappingOpt, OscalVersion, OscalVersionOpt, StoreOpt
+from .options import WithPluginOptions, context_registry, provider_options
+
+if TYPE_CHECKING:
+    from ..pipeline import Outputs
+    from ..sweep import Sweep
+
+EXIT_MEANING = {0: "all assessed criteria satisfied", 1: "some criteria not satisfied",
+                3: "incomplete: some checks could not run, or nothing of a provider was assessed"}
+
+ProviderOpt = Annotated[list[str], typer.Option("--provider", "-p", help="Provider to sweep (repeatable).")]
+TargetOpt = Annotated[list[str], typer.Option(
+    "--target", "-t", help="Account, project or subscription id; PROVIDER:ID with several providers (repeatable).")]
+RegionOpt = Annotated[list[str], typer.Option(
+    "--region", "-r", help="Limit to these regions; PROVIDER:REGION with several providers (repeatable).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write the OSCAL bundle and summary.md here.")]
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", "-c", envvar="TRUSTSWEEP_CONFIG", help="Config file: settings, check thresholds, waivers.")]
+CheckOpt = Annotated[list[str], typer.Option("--check", help="Run only these check ids (repeatable).")]
+NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this sweep in the evidence store.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+ExportOpt = Annotated[list[str], typer.Option("--export", "-e", help=(
+    "Also write this format into --out: html, csv, ocsf, junit or a plugin's; NAME:OPTION adds an option, "
+    "e.g. ocsf:passes (repeatable)."))]
+
+
+def _outputs(out: Path | None, oscal_version: OscalVersion, fmt: DocumentFormat, store: str | None,
+             no_store: bool, export: list[str]) -> Outputs:
+    from ..pipeline import Outputs
+
+    return Outputs(out=out, oscal_version=oscal_version.value, fmt=fmt.value, store=store, record=not no_store,
+                   exports=tuple(export))
+
+
+def _warn(text: str) -> None:
+    typer.echo(f"trustsweep: warning: {plain(text)}", err=True)
+
+
+def _finish(sweep: Sweep, out: Path | None) -> None:
+    """The summary tables, then one line on stderr per provider of which nothing was assessed."""
+    from ..report.summary import print_summary
+    from ..sweep import nothing_swept
+
+    print_summary(sweep, out)
+    for text in nothing_swept(sweep):
+        typer.echo(f"trustsweep: incomplete: {plain(text)}", err=True)
+
+
+def sweep(
+    ctx: typer.Context,
+    provider: ProviderOpt = [],  # noqa: B006 (Typer reads the default, never mutates it)
+    target: TargetOpt = [],  # noqa: B006
+    region: RegionOpt = [],  # noqa: B006
+    out: OutOpt = None,
+    mapping: MappingOpt = [],  # noqa: B006
+    config: ConfigOpt = None,
+    save_inventory: Annotated[Path | None, typer.Option(
+        "--save-inventory", help="Save the collected inventory (JSONL.gz) here.")] = None,
+    oscal_version: OscalVersionOpt = OscalVersion.v1_2_1,
+    fmt: DocumentFormatOpt = DocumentFormat.json,
+    check: CheckOpt = [],  # noqa: B006
+    executor: Annotated[str | None, typer.Option("--executor", help=(
+        "threads (default), processes, dask-local or a Dask scheduler address tcp://host:8786."))] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Concurrent units of collection work.")] = 16,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+    quiet: QuietOpt = False,
+    export: ExportOpt = [],  # noqa: B006
+) -> None:
+    """Sweep live clouds, evaluate every check, map the results to SOC 2 criteria."""
+    from ..config import load_config
+    from ..pipeline import run
+    from ..report.progress import CliProgress
+    from ..sweep import split_targets
+
+    outputs = _outputs(out, oscal_version, fmt, store, no_store, export)
+    if workers < 1:
+        raise UserError(f"--workers must be at least 1, not {workers}")
+    check_out_dir(out)
+    check_out_dir(save_inventory)
+    registry = context_registry(ctx)
+    mapping_ = common.load_mapping(registry, mapping)
+    cfg = load_config(config, registry)
+    outputs.check(registry)
+    if not provider:
+        known = ", ".join(sorted(registry.providers)) or "none"
+        raise UserError(f"name at least one --provider (installed: {known})")
+    for name in provider:
+        registry.provider_spec(name)
+        if save_inventory is not None:
+            check_out_dir(save_inventory / name)
+    options = provider_options(ctx, provider)
+    for name, regions in split_targets(region, provider).items():
+        if regions:
+            options.setdefault(name, {})["regions"] = regions
+    outputs.evidence()  # a bad --store URL is bad input before any work
+    with CliProgress(enabled=not quiet) as progress:
+        result = run(registry, providers=provider, targets=target, provider_options=options, mapping=mapping_,
+                     config=cfg, executor=executor, workers=workers, progress=progress,
+                     save_inventory=save_inventory, only_checks=check, outputs=outputs, warn=_warn)
+    _finish(result, out)
+    raise typer.Exit(result.exit_code)
+
+
+def evaluate(
+    inventory: Annotated[Path, typer.Option("--inventory", "-i", help="Directory written by --save-inventory.")],
+    out: OutOpt = None,
+    mapping: MappingOpt = [],  # noqa: B006
+    config: ConfigOpt = None,
+    oscal_version: OscalVersionOpt = OscalVersion.v1_2_1,
+    fmt: DocumentFormatOpt = DocumentFormat.json,
+    check: CheckOpt = [],  # noqa: B006
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+    accept_edited: Annotated[bool, typer.Option("--accept-edited", help=(
+        "Evaluate inventory files that do not match their seal (edited, or saved without one); "
+        "the results say so."))] = False,
+    export: ExportOpt = [],  # noqa: B006
+) -> None:
+    """Re-evaluate a saved inventory offline; no cloud API is called."""
+    from ..config import load_config
+    from ..pipeline import evaluate as evaluate_offline
+    from ..provenance import warnings
+
+    outputs = _outputs(out, oscal_version, fmt, store, no_store, export)
+    check_out_dir(out)
+    registry = common.load_registry()
+    mapping_ = common.load_mapping(registry, mapping)
+    cfg = load_config(config, registry)
+    result = evaluate_offline(registry, inventory, mapping=mapping_, config=cfg, only_checks=check,
+                              accept_edited=accept_edited, outputs=outputs, warn=_warn)
+    for line in warnings(result.provenance, inventory):
+        typer.echo(f"trustsweep: warning: {plain(line)}", err=True)
+    _finish(result, out)
+    raise typer.Exit(result.exit_code)
+
+
+def demo(
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Where to write the demo's OSCAL bundle and summary.")] = Path("demo-out"),
+    oscal_version: OscalVersionOpt = OscalVersion.v1_2_1,
+    fmt: DocumentFormatOpt = DocumentFormat.json,
+    store: Annotated[str | None, typer.Option("--store", help=(
+        "Evidence store URL (default: OUT/evidence.sqlite). A store holding anything the demo did not write "
+        "is refused, unchanged."))] = None,
+    quiet: QuietOpt = False,
+    export: ExportOpt = [],  # noqa: B006
+) -> None:
+    """Sweep a bundled fictional estate served by local cloud emulators (no account, no network)."""
+    import shlex
+
+    from ..demo import run_demo
+    from ..pipeline import publish
+    from ..store.urls import parse_url
+
+    store_url = store or f"sqlite:///{(out / 'evidence.sqlite').resolve()}"
+    outputs = _outputs(out, oscal_version, fmt, store_url, False, export)
+    registry = common.load_registry()
+    mapping_ = common.load_mapping(registry)
+    outputs.check(registry)
+    result = run_demo(registry, mapping_, out, store_url=store_url, quiet=quiet)
+    publish(result, registry, outputs, warn=_warn)
+    _finish(result, out)
+    typer.echo(f"demo: a real sweep of this estate would exit {result.exit_code} "
+               f"({EXIT_MEANING.get(result.exit_code, '')}); the demo itself succeeded.")
+    shown = shlex.quote(parse_url(store_url).redacted())
+    typer.echo(f"demo: evidence store {shown}; inspect it with: trustsweep history --store {shown}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sweep`` (with the plugins' provider options), ``evaluate`` and ``demo`` to the CLI."""
+    app.command(cls=WithPluginOptions)(sweep)
+    app.command()(evaluate)
+    app.command()(demo)
