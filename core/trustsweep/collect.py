@@ -1,28 +1,44 @@
-"""Run units of collection work on an executor (threads by default, Dask when asked)."""
+"""Run units of collection work on an executor (threads by default, Dask when asked).
+
+:func:`collect` keeps a bounded window of units in flight (not every unit at once), gives each
+unit a deadline (``unit_timeout``; ``TRUSTSWEEP_UNIT_TIMEOUT``) after which it becomes an
+``error`` naming why, and on a remote executor submits each unit under a key holding the sweep
+id, its ``secret_*`` target attrs withheld (:mod:`trustsweep.worker_secrets`).
+"""
 
 from __future__ import annotations
 
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
 
+from . import worker_secrets
 from .errors import UserError
 from .model import Collected, CollectionError, WorkUnit
 from .provider import load_object
 from .redact import redactor
 
 DEFAULT_WORKERS = 16
+#: Seconds a unit may take from submission to result before it becomes an ``error``.
+DEFAULT_UNIT_TIMEOUT = 3600.0
+#: Units in flight per unit the executor runs at once.
+WINDOW_PER_SLOT = 2
 
 
 def run_unit(unit: WorkUnit) -> Collected:
     """Collect one unit. Never raises: a failure becomes a CollectionError with the reason.
 
     Every resource is redacted here, on the worker, before it is sent back, saved or stored.
+    Withheld secrets are read from this process's environment; the unit returned is the one sent.
     """
     start = time.perf_counter()
+    sent = unit
     try:
+        unit = worker_secrets.resolve(unit)
         function = load_object(unit.collector)
         if unit.context:
             out = load_object(unit.context)(unit).run(function)
@@ -33,22 +49,35 @@ def run_unit(unit: WorkUnit) -> Collected:
         redaction = unit.redaction or redactor()
         out.resources = [redaction.resource(r) for r in out.resources]
     except Exception as exc:
-        out = Collected(
-            unit,
-            errors=[
-                CollectionError(
-                    unit.provider, unit.target.id, unit.region, unit.service, unit.resource_types,
-                    f"{type(exc).__name__}: {exc}",
-                )
-            ],
-        )
+        out = failed_unit(unit, f"{type(exc).__name__}: {exc}")
+    out.unit = sent
     out.seconds = time.perf_counter() - start
     return out
 
 
+def failed_unit(unit: WorkUnit, reason: str) -> Collected:
+    """A unit that produced nothing: one CollectionError over its resource types."""
+    return Collected(unit, errors=[CollectionError(unit.provider, unit.target.id, unit.region, unit.service,
+                                                   unit.resource_types, reason)])
+
+
+def unit_timeout(value: float | None = None) -> float:
+    """The per-unit deadline: ``value``, else ``TRUSTSWEEP_UNIT_TIMEOUT``, else the default."""
+    if value is None:
+        text = os.environ.get("TRUSTSWEEP_UNIT_TIMEOUT", "")
+        try:
+            value = float(text) if text else DEFAULT_UNIT_TIMEOUT
+        except ValueError:
+            raise UserError(f"TRUSTSWEEP_UNIT_TIMEOUT must be a number of seconds, not {text!r}") from None
+    if not value > 0:
+        raise UserError(f"the unit timeout must be more than 0 seconds, not {value:g}")
+    return value
+
+
 @contextmanager
 def make_executor(spec: str | None = None, workers: int | None = None) -> Iterator[Executor]:
-    """``threads`` (default), ``processes``, or a Dask scheduler address (``tcp://host:8786``)."""
+    """``threads`` (default), ``processes``, ``dask-local`` or a Dask scheduler address
+    (``tcp://host:8786``, ``tls://host:8786``; see :mod:`trustsweep.cluster`)."""
     spec = spec or os.environ.get("TRUSTSWEEP_EXECUTOR") or "threads"
     workers = DEFAULT_WORKERS if workers is None else workers
     if workers < 1:
@@ -71,40 +100,96 @@ def make_executor(spec: str | None = None, workers: int | None = None) -> Iterat
         with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 2), mp_context=context) as pool:
             yield pool
     elif "://" in spec or spec == "dask-local":
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise UserError("a Dask executor needs the 'dask' extra: pip install 'trustsweep[dask]'") from None
-        if spec == "dask-local":
-            with LocalCluster(n_workers=2, threads_per_worker=max(1, workers // 2), processes=True,
-                              dashboard_address=None) as cluster, Client(cluster) as client:
-                yield client.get_executor()
-        else:
-            try:
-                client = Client(spec, timeout=10)
-            except OSError as exc:
-                raise UserError(f"cannot reach Dask scheduler {spec}: {exc}") from None
-            with client:
-                yield client.get_executor()
+        from .cluster import connect
+
+        with connect(spec, workers) as dask_pool:
+            yield dask_pool  # type: ignore[misc]  # an Executor in all but name
     else:
         raise UserError(f"unknown executor {spec!r} (threads, processes, dask-local or tcp://host:port)")
+
+
+def _capacity(executor: Any) -> int:
+    if hasattr(executor, "capacity"):
+        return int(executor.capacity())
+    return int(getattr(executor, "_max_workers", DEFAULT_WORKERS))
 
 
 def collect(
     units: Sequence[WorkUnit],
     executor: Executor,
     on_done: Callable[[Collected], None] | None = None,
+    *,
+    sweep_id: str = "",
+    timeout: float | None = None,
+    window: int | None = None,
 ) -> Iterator[Collected]:
-    """Submit every unit and yield results as they complete."""
-    futures: dict[Future[Collected], WorkUnit] = {executor.submit(run_unit, unit): unit for unit in units}
-    for future in as_completed(futures):
-        try:
-            result = future.result()
-        except Exception as exc:  # the executor itself failed (a worker died, a pickling error)
-            unit = futures[future]
-            result = Collected(unit, errors=[CollectionError(
-                unit.provider, unit.target.id, unit.region, unit.service, unit.resource_types,
-                f"executor failed: {type(exc).__name__}: {exc}")])
+    """Run every unit, at most ``window`` in flight, and yield each result as it completes.
+
+    A unit without a result ``timeout`` seconds after it was submitted is submitted once more on
+    a remote executor (a Dask client can lose track of a task recomputed after a worker died),
+    then becomes an ``error``. When no unit at all finished in that time the executor is taken
+    for dead (every worker gone) and the units not yet run become ``error`` too: never a hang.
+    """
+    timeout = unit_timeout(timeout)
+    window = window or max(1, WINDOW_PER_SLOT * _capacity(executor))
+    remote = bool(getattr(executor, "remote", False))
+    todo = iter(enumerate(units))
+    flight: dict[Future[Collected], tuple[WorkUnit, int, int, float]] = {}  # unit, index, attempt, deadline
+    last_done = time.monotonic()
+
+    def send(unit: WorkUnit, index: int, attempt: int) -> None:
+        if remote:
+            key = f"trustsweep-{unit.provider}-{sweep_id or 'sweep'}-{index}" + (f"-retry{attempt}" if attempt else "")
+            future = executor.submit(run_unit, worker_secrets.withhold(unit), key=key)  # type: ignore[call-arg]
+        else:
+            future = executor.submit(run_unit, unit)
+        flight[future] = (unit, index, attempt, time.monotonic() + timeout)
+
+    def fill() -> None:
+        while len(flight) < window:
+            item = next(todo, None)
+            if item is None:
+                return
+            send(item[1], item[0], 0)
+
+    def finish(result: Collected) -> Collected:
         if on_done is not None:
             on_done(result)
-        yield result
+        return result
+
+    gone = f"not run: no unit finished within {timeout:g} s (unit timeout), the executor's workers are gone or hung"
+    fill()
+    while flight:
+        soonest = min(deadline for *_, deadline in flight.values())
+        done, _ = wait(flight, timeout=max(0.0, soonest - time.monotonic()), return_when=FIRST_COMPLETED)
+        for future in done:
+            unit, *_ = flight.pop(future)
+            last_done = time.monotonic()
+            yield finish(_result(future, unit))
+        now = time.monotonic()
+        late = [f for f, (*_, deadline) in flight.items() if deadline <= now]
+        dead = bool(late) and now - last_done >= timeout  # nothing finished for a whole timeout
+        for future in late:
+            unit, index, attempt, _ = flight.pop(future)
+            future.cancel()
+            if remote and attempt == 0 and not dead:
+                send(unit, index, 1)
+            else:
+                yield finish(failed_unit(unit, f"no result within {timeout:g} s (unit timeout): "
+                                               "the worker running it died or the unit hung"))
+        if dead:
+            for future, (unit, *_) in list(flight.items()):
+                future.cancel()
+                yield finish(failed_unit(unit, gone))
+            flight.clear()
+            for _, unit in todo:
+                yield finish(failed_unit(unit, gone))
+        fill()
+
+
+def _result(future: Future[Collected], unit: WorkUnit) -> Collected:
+    try:
+        result = future.result()
+    except Exception as exc:  # the executor itself failed (a worker died too often, a pickling error)
+        return failed_unit(unit, f"executor failed: {type(exc).__name__}: {exc}")
+    return replace(result, unit=unit)  # the client's unit (with its secrets), not the one sent

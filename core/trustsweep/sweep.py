@@ -228,12 +228,16 @@ def run_sweep(
     waivers: Sequence[Waiver] = (),
     evidence: EvidenceReader | None = None,
     now: dt.datetime | None = None,
+    unit_timeout: float | None = None,
 ) -> Sweep:
     """Sweep live targets through the providers' plugins.
 
     ``evidence`` adds the stored attestations and waivers; it is called after every provider has
     listed its targets (where a plugin refuses bad input) and before any collection.
+    ``unit_timeout``: seconds a unit of work may take before it becomes an ``error`` (default
+    ``TRUSTSWEEP_UNIT_TIMEOUT`` or :data:`~trustsweep.collect.DEFAULT_UNIT_TIMEOUT`).
     """
+    sweep_id = str(uuid.uuid4())
     progress = progress or _Silent()
     config = config or Config()
     for name in providers:
@@ -280,7 +284,7 @@ def run_sweep(
         pending[key] += 1
         target_of[key] = unit.target
     gathered: dict[tuple[str, str], tuple[list[Resource], list[CollectionError]]] = defaultdict(lambda: ([], []))
-    for collected in collect(units, executor, progress.unit_done):
+    for collected in collect(units, executor, progress.unit_done, sweep_id=sweep_id, timeout=unit_timeout):
         key = (collected.unit.provider, collected.unit.target.id)
         bucket = gathered[key]
         bucket[0].extend(collected.resources)
@@ -294,7 +298,7 @@ def run_sweep(
                               {p: _found(swept_targets, acc.resources, p) for p in providers})
 
     return _finish(registry, mapping, started, list(providers), swept_targets, acc, checks, attestations,
-                   all_waivers, {"units": len(units), "requests": acc.requests})
+                   all_waivers, {"units": len(units), "requests": acc.requests}, sweep_id=sweep_id)
 
 
 def evaluate_inventory(
@@ -362,13 +366,14 @@ def _finish(
     attestations: Sequence[Attestation],
     waivers: list[Waiver],
     stats: dict[str, Any],
+    sweep_id: str | None = None,
 ) -> Sweep:
     findings = aggregate(mapping, acc.results, attestations=attestations, now=started, available_checks=set(checks))
     finished = dt.datetime.now(dt.timezone.utc)
     stats = {**stats, "resources": len(acc.resources), "results": len(acc.results),
              "seconds": round((finished - started).total_seconds(), 3)}
     return Sweep(
-        id=str(uuid.uuid4()),
+        id=sweep_id or str(uuid.uuid4()),
         started=started,
         finished=max(finished, started),
         providers=providers,

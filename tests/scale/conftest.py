@@ -1,0 +1,43 @@
+"""Fixtures of the scale tests: a real Dask cluster (scheduler and two workers as subprocesses)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dask_cluster import Cluster
+
+#: What the workers hold in their environment and the client passes as the targets' secret_token.
+SECRET = "s3cr3t-token-never-on-the-wire"
+WORKER_ENV = {"TRUSTSWEEP_SYNTHETIC_SECRET_TOKEN": SECRET}
+
+
+def start(workdir: Path, names: tuple[str, ...] = ("a", "b")) -> Cluster:
+    cluster = Cluster(workdir)
+    try:
+        for name in names:
+            cluster.add_worker(name, env=WORKER_ENV)
+        cluster.wait_for(len(names))
+    except BaseException:
+        cluster.close()
+        raise
+    return cluster
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """A scheduler and workers ``a`` and ``b`` shared by the tests that kill nothing."""
+    c = start(tmp_path_factory.mktemp("cluster"))
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def own_cluster(tmp_path: Path) -> Iterator[Cluster]:
+    """A cluster of the test's own, for tests that kill its workers."""
+    (tmp_path / "own").mkdir()
+    c = start(tmp_path / "own")
+    yield c
+    c.close()
