@@ -1,0 +1,1 @@
+"""The built-in GitHub plugin: change-management evidence (CC8.1) from repositories' protection and history."""

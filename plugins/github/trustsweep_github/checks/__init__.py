@@ -1,0 +1,1 @@
+"""Checks: ``branch`` (default-branch design), ``access`` (organisation and collaborators), ``changes`` (operating evidence)."""

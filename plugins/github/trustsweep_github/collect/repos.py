@@ -1,0 +1,50 @@
+"""Repositories: for each, its default branch's protection (``github.repository``) and what reached
+the branch in the operating window (``github.changes``).
+
+``github.repository`` properties: ``default_branch``, ``visibility``, ``protection`` (the classic branch
+protection in the shape of :mod:`.design`, or None), ``rulesets`` (the active rulesets applying to the
+branch, same shape), ``codeowners`` (bool: a CODEOWNERS file on the branch), ``outside_admins`` (logins).
+``github.changes`` properties: ``default_branch``, ``window_start``, ``commits`` (count), ``pulls`` and
+``direct`` (see :mod:`.history`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import GitHubCollector
+from .design import FATAL, read, read_design
+from .history import History
+
+REPOSITORY = "github.repository"
+CHANGES = "github.changes"
+TYPES = (REPOSITORY, CHANGES)
+
+
+def collect(ctx: GitHubCollector) -> None:
+    for repo in ctx.options.get("repos") or []:  # one at a time; each fans out its pull requests
+        _one(ctx, repo)
+
+
+def _one(ctx: GitHubCollector, repo: dict[str, Any]) -> None:
+    full_name = repo["full_name"]
+    branch = repo.get("default_branch") or ""
+    visibility = repo.get("visibility") or ""
+    if not branch:  # an OWNER/REPO target: read the repository first
+        try:
+            doc = ctx.session.get(f"/repos/{full_name}")
+        except FATAL:
+            raise
+        except Exception as exc:
+            ctx.unreadable(REPOSITORY, full_name, full_name, exc)
+            ctx.unreadable(CHANGES, f"{full_name}@?", full_name, exc)
+            return
+        branch, visibility = doc.get("default_branch") or "main", doc.get("visibility") or ""
+    design = read_design(ctx.session, full_name, branch, ctx.unread)
+    ctx.add(REPOSITORY, full_name, full_name, visibility=visibility, **design)
+    history = History(ctx.session, full_name, branch, ctx.since, bool(ctx.options.get("approver_not_merger")), ctx.map)
+    holder: dict[str, Any] = {}
+    read(holder, "window", lambda _, __, exc: ctx.unreadable(CHANGES, f"{full_name}@{branch}", full_name, exc),
+         history.read)
+    if "window" in holder:
+        ctx.add(CHANGES, f"{full_name}@{branch}", f"{full_name} ({branch})", **holder["window"])
