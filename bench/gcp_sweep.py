@@ -19,12 +19,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins" / "gcp"))
 
 ORG = "organizations/9000"
 
 
 def seed(fake, projects: int, assets: int) -> None:  # noqa: ANN001
-    from trustsweep.testing import gcp_estate as E
+    from trustsweep_gcp.emulator import estate as E
 
     fake.add_node(ORG, [], org_policy=[E.domain_policy()])
     builders = [
@@ -48,7 +49,7 @@ def seed(fake, projects: int, assets: int) -> None:  # noqa: ANN001
 
 
 def serve(projects: int, assets: int, latency: float, conn) -> None:  # noqa: ANN001
-    from trustsweep.testing.gcp import FakeGcp
+    from trustsweep_gcp.emulator import FakeGcp
 
     fake = FakeGcp(latency=latency)
     seed(fake, projects, assets)
@@ -84,14 +85,11 @@ def main() -> None:
     print(f"fake seeded with {args.projects} × {args.assets} assets in {time.perf_counter() - t0:.1f} s at {endpoint}")
 
     from trustsweep.collect import make_executor
-    from trustsweep.mappings import load_mapping
     from trustsweep.plugins import Registry
     from trustsweep.sweep import run_sweep
 
     registry = Registry.load()
-    known = {c: c for c in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
+    mapping = registry.mapping()
     start = time.perf_counter()
     with make_executor(args.executor, args.workers) as pool:
         sweep = run_sweep(registry, mapping, providers=["gcp"], executor=pool,

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import pytest
 
 from ..plugins import Registry
-from .gcp import gcp_emulator, gcp_fake  # noqa: F401
 from .aws import aws_emulator, aws_env  # noqa: F401
 
 

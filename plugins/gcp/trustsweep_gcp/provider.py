@@ -3,46 +3,46 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from trustsweep.errors import UserError
-from trustsweep.model import Target, WorkUnit
-from trustsweep.provider import Provider
+from trustsweep.plugin import Provider, Target, UserError, WorkUnit, counting
 
 from . import types as T
+from .collect import cloudasset, orgpolicy, securitycenter
+from .settings import UNIT_OPTIONS
 
 PROVIDER = "gcp"
-_COLLECT = "trustsweep_gcp.collect"
-# options a collector needs (no secret among them)
-_UNIT_OPTIONS = ("endpoint", "impersonate", "request_timeout", "retry_initial", "retry_maximum",
-                 "retry_deadline", "page_size", "findings_page_size")
 
 
 class GcpProvider(Provider):
     """``--target PROJECT_ID`` (repeatable) or ``--gcp-scope organizations/N|folders/N``."""
 
     name = PROVIDER
+    context = "trustsweep_gcp.collect.base:GcpCollector"
 
-    def __init__(self, options: dict | None = None) -> None:
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         super().__init__(options)
-        from .clients import Connection
+        from .session import Connection
 
         self.connection = Connection.from_options(self.options)
         self.sweep_id = uuid.uuid4().hex
         self.discovery_requests = 0
 
-    def _unit_options(self) -> dict:
-        opts = {k: self.options[k] for k in _UNIT_OPTIONS if self.options.get(k) not in (None, "")}
+    def _unit_options(self) -> dict[str, Any]:
+        opts = {k: self.options[k] for k in UNIT_OPTIONS if self.options.get(k) not in (None, "")}
         opts["endpoint"] = self.connection.endpoint  # resolved once, so remote workers need no env
-        opts["sweep_id"] = self.sweep_id
+        opts["sweep_id"] = self.sweep_id  # the org-policy cache is per sweep
         return opts
 
     def targets(self, requested: Sequence[str]) -> list[Target]:
         scope = str(self.options.get("scope") or "")
         if scope:
-            from .collect import discover_projects
+            from .collect.projects import discover_projects
 
-            projects, self.discovery_requests = discover_projects(self.connection, scope)
+            with counting() as counter:
+                projects = discover_projects(self.connection, scope)
+            self.discovery_requests = counter.requests
             found = [Target(PROVIDER, p["id"], name=p["id"],
                             attrs={"number": p["number"], "ancestors": p["ancestors"], "labels": p["labels"]})
                      for p in projects]
@@ -61,9 +61,7 @@ class GcpProvider(Provider):
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
         opts = self._unit_options()
         return [
-            WorkUnit(PROVIDER, target, "global", "cloudasset", f"{_COLLECT}:collect_assets", T.ASSET_TYPES, opts),
-            WorkUnit(PROVIDER, target, "global", "orgpolicy", f"{_COLLECT}:collect_org_policies",
-                     (T.ORG_POLICY,), opts),
-            WorkUnit(PROVIDER, target, "global", "securitycenter", f"{_COLLECT}:collect_findings",
-                     (T.SCC_FINDINGS,), opts),
+            self.unit(target, "global", "cloudasset", cloudasset.collect, T.ASSET_TYPES, opts),
+            self.unit(target, "global", "orgpolicy", orgpolicy.collect, (T.ORG_POLICY,), opts),
+            self.unit(target, "global", "securitycenter", securitycenter.collect, (T.SCC_FINDINGS,), opts),
         ]

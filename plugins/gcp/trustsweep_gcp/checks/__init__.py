@@ -1,1 +1,1 @@
-"""GCP checks: pure functions ``(resource, ctx) -> Outcome`` over the collected inventory."""
+"""The GCP checks, one module per area, each an ``@check``-declared function named for its id."""

@@ -2,69 +2,85 @@
 
 from __future__ import annotations
 
-from trustsweep.model import Outcome, Resource, failed, not_applicable, passed
-from trustsweep.provider import CheckContext
+from typing import Any
 
-from ._util import data
+from trustsweep.plugin import (
+    PRODUCTION,
+    CheckContext,
+    Outcome,
+    Resource,
+    check,
+    failed,
+    is_production,
+    not_applicable,
+    passed,
+)
+
+from .. import types as T
 
 
-def _is_replica(d: dict) -> bool:
-    return d.get("instanceType") == "READ_REPLICA_INSTANCE" or bool(d.get("masterInstanceName"))
+def _is_replica(p: dict[str, Any]) -> bool:
+    return p.get("instance_type") == "READ_REPLICA_INSTANCE" or bool(p.get("primary_instance"))
 
 
+@check("gcp.sql.backups_pitr", title="Cloud SQL automated backups and point-in-time recovery", types=T.SQL_INSTANCE,
+       severity="high", rationale="Without backups and PITR, data lost to error or attack cannot be recovered.",
+       remediation="Enable automated backups and point-in-time recovery (binary logging on MySQL).")
 def sql_backups_pitr(resource: Resource, ctx: CheckContext) -> Outcome:
     """Cloud SQL takes automated backups and can recover to a point in time."""
-    d = data(resource)
-    if _is_replica(d):
+    p = resource.properties
+    if _is_replica(p):
         return not_applicable("read replicas are backed up through their primary")
-    backup = (d.get("settings") or {}).get("backupConfiguration") or {}
-    if not backup.get("enabled"):
+    if not p.get("backups_enabled"):
         return failed("automated backups disabled")
-    pitr = backup.get("pointInTimeRecoveryEnabled") is True or (
-        d.get("databaseVersion", "").startswith("MYSQL") and backup.get("binaryLogEnabled") is True)
-    if not pitr:
+    mysql = str(p.get("database_version") or "").startswith("MYSQL")
+    if not (p.get("pitr_enabled") or (mysql and p.get("binary_log_enabled"))):
         return failed("automated backups on, point-in-time recovery off")
     return passed("automated backups and point-in-time recovery enabled")
 
 
+@check("gcp.sql.regional_production", title="Production Cloud SQL instances are REGIONAL", types=T.SQL_INSTANCE,
+       severity="medium", rationale="A zonal production database goes down with its zone.",
+       remediation="Set availabilityType REGIONAL on instances labelled as production (settings production_tag_key, "
+                   "production_tag_values).",
+       settings=PRODUCTION)
 def sql_regional_production(resource: Resource, ctx: CheckContext) -> Outcome:
     """Cloud SQL instances labelled production are REGIONAL (highly available)."""
-    d = data(resource)
-    settings = d.get("settings") or {}
-    key = ctx.setting("production_label")
-    values = {v.lower() for v in ctx.setting("production_values")}
-    label = str((settings.get("userLabels") or {}).get(key, "")).lower()
-    if label not in values:
-        return not_applicable(f"not labelled {key}={'|'.join(sorted(values))}")
-    if _is_replica(d):
+    p = resource.properties
+    if not is_production(p.get("labels"), ctx):
+        values = "|".join(sorted(str(v).lower() for v in ctx.setting("production_tag_values")))
+        return not_applicable(f"not labelled {ctx.setting('production_tag_key')}={values}")
+    if _is_replica(p):
         return not_applicable("read replica")
-    kind = settings.get("availabilityType") or "ZONAL"
+    kind = p.get("availability_type") or "ZONAL"
     if kind == "REGIONAL":
         return passed("production instance is REGIONAL")
-    return failed(f"production instance is {kind}", availabilityType=kind)
+    return failed(f"production instance is {kind}", availability_type=kind)
 
 
-def _pools(resource: Resource) -> list[dict]:
-    return data(resource).get("nodePools") or []
-
-
-def _node_management(resource: Resource, flag: str) -> Outcome:
-    if (data(resource).get("autopilot") or {}).get("enabled"):
-        return passed(f"Autopilot manages node {flag}")
-    pools = _pools(resource)
+def _node_management(resource: Resource, flag: str, label: str) -> Outcome:
+    p = resource.properties
+    if p.get("autopilot"):
+        return passed(f"Autopilot manages node {label}")
+    pools = p.get("node_pools") or []
     if not pools:
         return not_applicable("no node pools")
-    off = [p.get("name", "?") for p in pools if (p.get("management") or {}).get(flag) is not True]
+    off = [pool.get("name", "?") for pool in pools if pool.get(flag) is not True]
     if off:
-        return failed(f"{flag} off in node pool(s) {', '.join(off)}", node_pools=off)
-    return passed(f"{flag} on in all {len(pools)} node pool(s)")
+        return failed(f"{label} off in node pool(s) {', '.join(off)}", node_pools=off)
+    return passed(f"{label} on in all {len(pools)} node pool(s)")
 
 
-def gke_auto_repair(resource: Resource, ctx: CheckContext) -> Outcome:
-    """Every GKE node pool auto-repairs."""
-    return _node_management(resource, "autoRepair")
+@check("gcp.gke.node_auto_repair", title="GKE node pools auto-repair", types=T.GKE_CLUSTER, severity="medium",
+       rationale="Auto-repair replaces unhealthy nodes and keeps workloads available.",
+       remediation="Enable auto-repair on every node pool.")
+def gke_node_auto_repair(resource: Resource, ctx: CheckContext) -> Outcome:
+    """Every GKE node pool auto-repairs (Autopilot manages it)."""
+    return _node_management(resource, "auto_repair", "autoRepair")
 
 
-def gke_auto_upgrade(resource: Resource, ctx: CheckContext) -> Outcome:
-    """Every GKE node pool auto-upgrades."""
-    return _node_management(resource, "autoUpgrade")
+@check("gcp.gke.node_auto_upgrade", title="GKE node pools auto-upgrade", types=T.GKE_CLUSTER, severity="medium",
+       rationale="Auto-upgrade applies security patches to nodes.", remediation="Enable auto-upgrade on every node pool.")
+def gke_node_auto_upgrade(resource: Resource, ctx: CheckContext) -> Outcome:
+    """Every GKE node pool auto-upgrades (Autopilot manages it)."""
+    return _node_management(resource, "auto_upgrade", "autoUpgrade")

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from trustsweep.model import Outcome, Resource, failed, passed
-from trustsweep.provider import CheckContext
+from trustsweep.plugin import CheckContext, Outcome, Resource, check, failed, parse_time, passed
 
-from ._util import parse_time
+from .. import types as T
+from ..settings import days
 
 
-def findings_age(resource: Resource, ctx: CheckContext) -> Outcome:
-    """No active CRITICAL finding older than critical_days (7) nor HIGH older than high_days (30)."""
+@check("gcp.scc.findings_remediated", title="No CRITICAL finding open > 7 days nor HIGH > 30 days",
+       types=T.SCC_FINDINGS, severity="high", rationale="Known vulnerabilities left open are the usual way in.",
+       remediation="Remediate or mute (with a recorded reason) Security Command Center findings within the window.",
+       settings={"critical_days": days(7, "days a CRITICAL finding may stay open"),
+                 "high_days": days(30, "days a HIGH finding may stay open")})
+def scc_findings_remediated(resource: Resource, ctx: CheckContext) -> Outcome:
+    """No active CRITICAL finding older than critical_days nor HIGH older than high_days."""
     limits = {"CRITICAL": ctx.setting("critical_days"), "HIGH": ctx.setting("high_days")}
     overdue = []
     for finding in resource.properties.get("findings") or []:
-        created = parse_time(finding.get("created"))
         limit = limits.get(finding.get("severity", ""))
         if limit is None:
             continue
+        created = parse_time(finding.get("created"))
         age = (ctx.now - created).days if created else None
         if age is None or age > limit:
             overdue.append(f"{finding.get('severity')} {finding.get('category')} on {finding.get('resource')} "

@@ -5,7 +5,9 @@ clients use with ``transport="rest"``: ``GET /v1/{parent}/assets`` (``contentTyp
 repeated ``assetTypes``, ``pageSize``/``pageToken``, ``nextPageToken``), ``GET
 /v1/{parent}/sources/-/findings`` (``filter``, enums as integers when the client asks with
 ``$alt=json;enum-encoding=int``) and Google's JSON error bodies. Faults (429, 503, 500, 403,
-slow responses) can be injected per path, so retries and error paths run over real HTTP.
+slow responses) can be injected per path, so retries and error paths run over real HTTP. Every
+request is recorded as "VERB operation" (:meth:`FakeGcp.operations`); a request that would change
+state (any verb but GET) is answered 405 and listed by :meth:`FakeGcp.writes`.
 
 Nothing here imports a Google SDK; the server is ``http.server`` on a daemon thread.
 Point the plugin at it with ``TRUSTSWEEP_GCP_ENDPOINT=http://127.0.0.1:PORT``.
@@ -16,21 +18,20 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import json
 import re
 import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
+
+from .records import cai_record, project_of
 
 CONTENT_RESOURCE, CONTENT_IAM_POLICY, CONTENT_ORG_POLICY = 1, 2, 4
 _CONTENT_NAMES = {"RESOURCE": 1, "IAM_POLICY": 2, "ORG_POLICY": 4, "CONTENT_TYPE_UNSPECIFIED": 0}
@@ -40,58 +41,6 @@ _STATUS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 
            500: "INTERNAL", 503: "UNAVAILABLE"}
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
-
-
-# ------------------------------------------------------------------------------------------
-# records
-
-
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(p[:1].upper() + p[1:] for p in rest)
-
-
-def _camel_keys(value: Any, *, keep_data: bool = False) -> Any:
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if keep_data and key == "data":
-                out["data"] = item  # a Struct: the resource's own (already camelCase) JSON
-            else:
-                out[_camel(key)] = _camel_keys(item, keep_data=keep_data)
-        return out
-    if isinstance(value, list):
-        return [_camel_keys(v, keep_data=keep_data) for v in value]
-    return value
-
-
-def cai_record(record: dict[str, Any]) -> dict[str, Any]:
-    """A Cloud Asset export record (snake_case, as in ``gcloud asset export``) as REST JSON (camelCase)."""
-    return _camel_keys(record, keep_data=True)
-
-
-def load_cai_file(path: Path) -> list[dict[str, Any]]:
-    """Records of a CAI export file: a JSON array, JSON lines or concatenated JSON values.
-
-    Stray closing brackets between values (seen in hand-edited exports) are skipped.
-    """
-    text = path.read_text(encoding="utf-8")
-    decoder = json.JSONDecoder()
-    out: list[dict[str, Any]] = []
-    i = 0
-    while True:
-        while i < len(text) and (text[i].isspace() or text[i] in "],"):
-            i += 1
-        if i >= len(text):
-            return out
-        value, i = decoder.raw_decode(text, i)
-        out.extend(value if isinstance(value, list) else [value])
-
-
-def project_of(asset_name: str) -> str | None:
-    """The project id in a full resource name (``//x.googleapis.com/projects/P/...``), if any."""
-    m = re.search(r"/projects/([^/]+)", asset_name)
-    return m.group(1) if m else None
 
 
 # ------------------------------------------------------------------------------------------
@@ -117,8 +66,9 @@ class FakeState:
     assets: list[dict[str, Any]] = field(default_factory=list)
     findings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # project → findings
     faults: list[Fault] = field(default_factory=list)
-    requests: Counter = field(default_factory=Counter)
-    log: list[str] = field(default_factory=list)
+    requests: Counter = field(default_factory=Counter)  # path → requests
+    log: list[str] = field(default_factory=list)  # every request's path and query
+    operations: list[str] = field(default_factory=list)  # every request as "VERB operation"
 
 
 class FakeGcp:
@@ -248,6 +198,15 @@ class FakeGcp:
     @property
     def request_count(self) -> int:
         return sum(self.state.requests.values())
+
+    def operations(self) -> list[str]:
+        """Every request served, as "VERB operation" (``GET ListAssets``, ``POST ExportAssets``)."""
+        with self.lock:
+            return list(self.state.operations)
+
+    def writes(self) -> list[str]:
+        """The requests that would have changed state: every verb but GET (answered 405)."""
+        return [op for op in self.operations() if not op.startswith("GET ")]
 
     # -- serving -----------------------------------------------------------------------------
 
@@ -379,14 +338,18 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
             pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def _record(self, verb: str) -> tuple[str, dict[str, list[str]]]:
         fake: FakeGcp = self.server.fake  # type: ignore[attr-defined]
         url = urlsplit(self.path)
-        query = parse_qs(url.query, keep_blank_values=True)
-        path = url.path
         with fake.lock:
-            fake.state.requests[path] += 1
+            fake.state.requests[url.path] += 1
             fake.state.log.append(self.path)
+            fake.state.operations.append(f"{verb} {operation_of(url.path)}")
+        return url.path, parse_qs(url.query, keep_blank_values=True)
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+        fake: FakeGcp = self.server.fake  # type: ignore[attr-defined]
+        path, query = self._record("GET")
         if fake.latency:
             time.sleep(fake.latency)
         fault = fake._fault_for(self.path)
@@ -404,49 +367,29 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(*fake.list_findings(m.group(1), query, ints))
         return self._send(404, _error(404, f"no such method: GET {path}"))
 
+    def _refuse(self) -> None:
+        """Any verb but GET: recorded as a write, its body read and dropped, answered 405."""
+        verb = self.command
+        path, _ = self._record(verb)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self._send(405, _error(405, f"this fake is read-only: {verb} {path}"))
 
-# ------------------------------------------------------------------------------------------
-# pytest fixtures (exposed through trustsweep.testing.pytest_plugin)
-
-try:
-    import pytest
-except ImportError:  # pragma: no cover - pytest is only needed for the fixtures
-    pytest = None  # type: ignore[assignment]
-
-if pytest is not None:
-
-    @pytest.fixture(scope="session")
-    def gcp_emulator() -> Iterator[FakeGcp]:
-        """One fake Cloud Asset / Security Command Center server for the test session."""
-        with FakeGcp() as fake:
-            yield fake
-
-    @pytest.fixture
-    def gcp_fake(gcp_emulator: FakeGcp, monkeypatch: Any) -> Iterator[FakeGcp]:
-        """The session's fake, emptied, with ``TRUSTSWEEP_GCP_ENDPOINT`` pointing at it."""
-        gcp_emulator.reset()
-        monkeypatch.setenv("TRUSTSWEEP_GCP_ENDPOINT", gcp_emulator.endpoint)
-        yield gcp_emulator
-        gcp_emulator.reset()
+    do_POST = do_PUT = do_PATCH = do_DELETE = _refuse  # noqa: N815 - http.server naming
 
 
-# ------------------------------------------------------------------------------------------
-# the demo estate
+_OPERATIONS = (
+    (r"/v1/[^/]+/[^/]+/assets", "ListAssets"),
+    (r"/v1/.+/findings", "ListFindings"),
+    (r"/v1/[^/]+/[^/]+:exportAssets", "ExportAssets"),
+    (r"/v1/.+/findings/[^/]+", "UpdateFinding"),
+)
 
 
-@contextmanager
-def demo_emulator(workdir: Path) -> Iterator[Any]:
-    """``trustsweep demo``: the fake serving the Northwind Analytics estate."""
-    from ..model import DemoEnv
-    from .gcp_estate import PROJECTS, seed_northwind
-
-    workdir.mkdir(parents=True, exist_ok=True)
-    with FakeGcp() as fake:
-        seed_northwind(fake)
-        yield DemoEnv(
-            env={"TRUSTSWEEP_GCP_ENDPOINT": fake.endpoint},
-            targets=sorted(PROJECTS),  # all of the scope's projects, named so the demo knows its own sweeps
-            options={"scope": "organizations/4471"},
-            description=f"fake Cloud Asset Inventory + Security Command Center at {fake.endpoint} "
-                        "serving Northwind Analytics (organizations/4471, 3 projects)",
-        )
+def operation_of(path: str) -> str:
+    """The API operation a request names (``ListAssets``), or its path when the fake does not know it."""
+    for pattern, name in _OPERATIONS:
+        if re.fullmatch(pattern, path):
+            return name
+    return path

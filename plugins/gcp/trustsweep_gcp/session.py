@@ -1,8 +1,10 @@
-"""Cloud Asset and Security Command Center clients (REST transport), one per thread.
+"""Credentials and the Cloud Asset and Security Command Center clients (REST transport), one per thread.
 
 Credentials: Application Default Credentials, optionally impersonating a service account; with an
 endpoint override (``TRUSTSWEEP_GCP_ENDPOINT`` / ``--gcp-endpoint``) anonymous credentials against
-that endpoint (emulators, tests). The Google SDK is imported here, only when collecting.
+that endpoint (emulators, tests). Every HTTP attempt (retries included) is counted for the running
+unit with :func:`trustsweep.plugin.count_request` from the transports' interceptors. The Google SDK
+is imported here, only when collecting.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import os
 import threading
 from dataclasses import dataclass
 from typing import Any
+
+from trustsweep.plugin import count_request
 
 ENDPOINT_ENV = "TRUSTSWEEP_GCP_ENDPOINT"
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
@@ -34,7 +38,7 @@ class Connection:
 
     endpoint: str = ""
     impersonate: str = ""
-    request_timeout: float = 60.0
+    read_timeout_seconds: float = 60.0
     retry_initial: float = 1.0
     retry_maximum: float = 30.0
     retry_deadline: float = 180.0
@@ -44,18 +48,11 @@ class Connection:
         return cls(
             endpoint=str(options.get("endpoint") or os.environ.get(ENDPOINT_ENV) or ""),
             impersonate=str(options.get("impersonate") or ""),
-            request_timeout=float(options.get("request_timeout", 60.0)),
+            read_timeout_seconds=float(options.get("read_timeout_seconds", 60.0)),
             retry_initial=float(options.get("retry_initial", 1.0)),
             retry_maximum=float(options.get("retry_maximum", 30.0)),
             retry_deadline=float(options.get("retry_deadline", 180.0)),
         )
-
-
-class _Counter:
-    """Counts HTTP attempts (each retry included) through the transports' public interceptors."""
-
-    def __init__(self) -> None:
-        self.count = 0
 
 
 def _credentials(conn: Connection) -> Any:
@@ -94,15 +91,15 @@ def retry_policy(conn: Connection) -> Any:
     )
 
 
-def _cache() -> dict[tuple[str, Connection], tuple[Any, _Counter]]:
+def _cache() -> dict[tuple[str, Connection], Any]:
     cache = getattr(_local, "clients", None)
     if cache is None:
         cache = _local.clients = {}
     return cache
 
 
-def asset_client(conn: Connection) -> tuple[Any, _Counter]:
-    """This thread's ``AssetServiceClient`` for ``conn`` and its request counter."""
+def asset_client(conn: Connection) -> Any:
+    """This thread's ``AssetServiceClient`` for ``conn``."""
     key = ("asset", conn)
     cache = _cache()
     if key not in cache:
@@ -112,21 +109,19 @@ def asset_client(conn: Connection) -> tuple[Any, _Counter]:
             AssetServiceRestTransport,
         )
 
-        counter = _Counter()
-
         class Counting(AssetServiceRestInterceptor):
             def pre_list_assets(self, request: Any, metadata: Any) -> Any:
-                counter.count += 1
+                count_request()
                 return request, metadata
 
         transport = AssetServiceRestTransport(
             host=conn.endpoint or "cloudasset.googleapis.com", credentials=_credentials(conn), interceptor=Counting())
-        cache[key] = (AssetServiceClient(transport=transport), counter)
+        cache[key] = AssetServiceClient(transport=transport)
     return cache[key]
 
 
-def scc_client(conn: Connection) -> tuple[Any, _Counter]:
-    """This thread's Security Command Center client for ``conn`` and its request counter."""
+def scc_client(conn: Connection) -> Any:
+    """This thread's Security Command Center client for ``conn``."""
     key = ("scc", conn)
     cache = _cache()
     if key not in cache:
@@ -136,15 +131,13 @@ def scc_client(conn: Connection) -> tuple[Any, _Counter]:
             SecurityCenterRestTransport,
         )
 
-        counter = _Counter()
-
         class Counting(SecurityCenterRestInterceptor):
             def pre_list_findings(self, request: Any, metadata: Any) -> Any:
-                counter.count += 1
+                count_request()
                 return request, metadata
 
         transport = SecurityCenterRestTransport(
             host=conn.endpoint or "securitycenter.googleapis.com", credentials=_credentials(conn),
             interceptor=Counting())
-        cache[key] = (SecurityCenterClient(transport=transport), counter)
+        cache[key] = SecurityCenterClient(transport=transport)
     return cache[key]
