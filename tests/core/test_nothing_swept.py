@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from trustsweep.testing import gcp_estate as E
 from trustsweep.testing.cli import run_cli
-from trustsweep.testing.gcp import FakeGcp
 from trustsweep.testing.oscal import assert_valid_oscal
+from trustsweep_gcp.emulator import FakeGcp, seed_northwind
+from trustsweep_gcp.emulator.fixtures import gcp_emulator, gcp_fake  # noqa: F401 - fixtures
 
 
 def _states(out: Path) -> dict[str, int]:
@@ -36,7 +36,7 @@ def _assert_incomplete(proc, out: Path, provider: str, needle: str) -> None:  # 
 
 
 def test_wrong_gcp_scope_finds_no_project_and_exits_3(gcp_fake: FakeGcp, tmp_path: Path) -> None:
-    E.seed_northwind(gcp_fake)  # organizations/4471 has projects; organizations/999 has none
+    seed_northwind(gcp_fake)  # organizations/4471 has projects; organizations/999 has none
     inv, out, again = tmp_path / "inv", tmp_path / "out", tmp_path / "again"
     proc = run_cli("sweep", "--provider", "gcp", "--gcp-scope", "organizations/999", "--gcp-endpoint",
                    gcp_fake.endpoint, "--save-inventory", str(inv), "--out", str(out), "--no-store", "--quiet")

@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 from trustsweep.outputs import TEMP_PREFIX, Staged
 from trustsweep.store import open_store
-from trustsweep.testing import gcp_estate as E
 from trustsweep.testing.cli import run_cli
-from trustsweep.testing.gcp import FakeGcp
+from trustsweep_gcp.emulator import FakeGcp, seed_northwind
+from trustsweep_gcp.emulator.fixtures import gcp_emulator, gcp_fake  # noqa: F401 - fixtures
 
 PREVIOUS = '{"previous": "bundle"}\n'
 
@@ -64,7 +64,7 @@ def test_malformed_store_url_is_refused_before_any_work(tmp_path: Path) -> None:
 
 
 def test_a_sweep_replaces_the_bundle_and_leaves_no_temporary_files(gcp_fake: FakeGcp, tmp_path: Path) -> None:
-    E.seed_northwind(gcp_fake)
+    seed_northwind(gcp_fake)
     out, url = tmp_path / "out", f"sqlite:///{tmp_path / 'evidence.sqlite'}"
     _previous_bundle(out)
     proc = run_cli("sweep", "--provider", "gcp", "--gcp-scope", "organizations/4471", "--gcp-endpoint",
@@ -87,7 +87,7 @@ def _limit_file_size() -> None:  # runs in the child: any file may grow to 100 k
 def test_a_file_too_large_leaves_no_partial_bundle_and_exit_2(gcp_fake: FakeGcp, tmp_path: Path) -> None:
     """A real write failure: the child may not write a file over 100 kB; assessment-results.json
     (~250 kB here) cannot be written, the catalog (~70 kB) could."""
-    E.seed_northwind(gcp_fake)
+    seed_northwind(gcp_fake)
     out = tmp_path / "out"
     _previous_bundle(out)
     exe = Path(sys.executable).with_name("trustsweep")

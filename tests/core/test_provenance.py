@@ -16,10 +16,10 @@ from trustsweep.inventory import EDITED, SEALED, UNSEALED, load_file, save_targe
 from trustsweep.model import Resource, Target
 from trustsweep.store import open_store
 from trustsweep.store.canonical import sha256_hex
-from trustsweep.testing import gcp_estate as E
 from trustsweep.testing.cli import run_cli
-from trustsweep.testing.gcp import FakeGcp
 from trustsweep.testing.oscal import assert_valid_oscal
+from trustsweep_gcp.emulator import FakeGcp, seed_northwind
+from trustsweep_gcp.emulator.fixtures import gcp_emulator, gcp_fake  # noqa: F401 - fixtures
 
 
 def _result(out: Path) -> dict:
@@ -45,7 +45,7 @@ def _expected_digest(inv: Path) -> str:
 
 
 def _sweep_saving(gcp_fake: FakeGcp, inv: Path, *extra: str):  # noqa: ANN202
-    E.seed_northwind(gcp_fake)
+    seed_northwind(gcp_fake)
     return run_cli("sweep", "--provider", "gcp", "--gcp-scope", "organizations/4471", "--gcp-endpoint",
                    gcp_fake.endpoint, "--save-inventory", str(inv), "--quiet", *extra)
 

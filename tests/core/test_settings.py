@@ -155,7 +155,7 @@ def test_provider_wide_ports_are_typed_and_honoured(tmp_path: Path) -> None:
     ("settings:\n  aws:\n    max_attempts: '8'\n", 3, "expected a whole number"),
     ("settings:\n  aws:\n    retry_mode: turbo\n", 3, "'turbo' is not allowed: expected one of standard | adaptive | legacy"),
     ("settings:\n  aws:\n    organization: 'yes please'\n", 3, "expected true or false"),
-    ("settings:\n  gcp:\n    request_timeout: .nan\n", 3, "expected a number"),
+    ("settings:\n  gcp:\n    read_timeout_seconds: .nan\n", 3, "expected a number"),
     ("settings:\n  azure:\n    regions: westeurope\n", 3, "expected a list, each item text"),
     ("settings:\n  aws: [admin_roles]\n", 2, "settings.aws must be a mapping"),
     ("checks:\n  aws.logs.retention: {min_days: 365.5}\n", 2, "expected a whole number"),
@@ -164,7 +164,7 @@ def test_provider_wide_ports_are_typed_and_honoured(tmp_path: Path) -> None:
     ("checks:\n  aws.logs.retenton: {min_days: 400}\n", 2, "did you mean 'aws.logs.retention'?"),
     ("checks:\n  aws.iam.root_mfa: {max_days: 4}\n", 2, "(this check has no settings)"),
     ("checks:\n  azure.storage.min_tls: {min_tls: '1.5'}\n", 2, "'1.5' is not allowed"),
-    ("checks:\n  gcp.encryption.cmek: {require_cmek: 'true'}\n", 2, "expected true or false"),
+    ("checks:\n  gcp.encryption.cmek: {require_cmk: 'true'}\n", 2, "expected true or false"),
 ])
 def test_bad_settings_name_the_file_and_line(tmp_path: Path, registry: Registry, text: str, line: int,
                                               message: str) -> None:
@@ -427,5 +427,5 @@ def test_checks_list_show_and_settings_show_declared_settings() -> None:
     assert typo.returncode == 2 and "did you mean 'aws.logs.retention'?" in typo.stderr
     every = run_cli("checks", "settings", "--provider", "gcp", "--format", "json")
     rows = {(r["where"], r["name"]): r for r in json.loads(every.stdout)}
-    assert rows[("settings.gcp", "request_timeout")]["default"] == 60.0
+    assert rows[("settings.gcp", "read_timeout_seconds")]["default"] == 60.0
     assert rows[("checks.gcp.kms.key_rotation", "max_days")]["min"] == 1

@@ -7,9 +7,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from trustsweep.testing import gcp_estate as E
 from trustsweep.testing.cli import run_cli
-from trustsweep.testing.gcp import FakeGcp
+from trustsweep_gcp.emulator import FakeGcp, seed_northwind
+from trustsweep_gcp.emulator.fixtures import gcp_emulator, gcp_fake  # noqa: F401 - fixtures
 
 
 def _observation_results(out: Path) -> Counter[str]:
@@ -19,7 +19,7 @@ def _observation_results(out: Path) -> Counter[str]:
 
 
 def test_sweep_writes_every_format(gcp_fake: FakeGcp, tmp_path: Path) -> None:
-    E.seed_northwind(gcp_fake)
+    seed_northwind(gcp_fake)
     out, store = tmp_path / "out", f"sqlite:///{tmp_path / 'evidence.sqlite'}"
     args = ["sweep", "--provider", "gcp", "--gcp-scope", "organizations/4471", "--gcp-endpoint", gcp_fake.endpoint,
             "--out", str(out), "--store", store, "--quiet"]

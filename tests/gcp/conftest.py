@@ -1,4 +1,4 @@
-"""Helpers for the GCP plugin tests: sweeps run through the real plugin, SDK and HTTP."""
+"""Helpers for the GCP plugin tests: the fake's fixtures, and sweeps through the real plugin, SDK and HTTP."""
 
 from __future__ import annotations
 
@@ -9,25 +9,23 @@ from typing import Any
 import pytest
 
 from trustsweep.config import Config
-from trustsweep.mappings import load_mapping
+from trustsweep.mappings import Mapping
 from trustsweep.model import CheckResult
 from trustsweep.plugins import Registry
 from trustsweep.sweep import Sweep, run_sweep
-from trustsweep.testing.gcp import FakeGcp
+from trustsweep_gcp.emulator import FakeGcp
+from trustsweep_gcp.emulator.fixtures import gcp_emulator, gcp_fake  # noqa: F401 - fixtures
 
-FAST_RETRY = {"retry_initial": 0.01, "retry_maximum": 0.05, "retry_deadline": 3.0, "request_timeout": 5.0}
+FAST_RETRY = {"retry_initial": 0.01, "retry_maximum": 0.05, "retry_deadline": 3.0, "read_timeout_seconds": 5.0}
 
 
 @pytest.fixture(scope="session")
-def gcp_registry() -> tuple[Registry, Any]:
+def gcp_registry() -> tuple[Registry, Mapping]:
     registry = Registry.load()
-    known = {c: c for c in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
-    return registry, mapping
+    return registry, registry.mapping()
 
 
-def sweep(fake: FakeGcp, registry_mapping: tuple[Registry, Any], *, targets: list[str] = (),
+def sweep(fake: FakeGcp, registry_mapping: tuple[Registry, Mapping], *, targets: list[str] = (),
           checks: dict[str, dict[str, Any]] | None = None, **options: Any) -> Sweep:
     registry, mapping = registry_mapping
     opts = {"endpoint": fake.endpoint, **FAST_RETRY, **options}
@@ -42,7 +40,7 @@ def results_by(s: Sweep) -> dict[tuple[str, str], CheckResult]:
 
 
 @pytest.fixture
-def run_gcp(gcp_fake: FakeGcp, gcp_registry: tuple[Registry, Any]) -> Callable[..., Sweep]:
+def run_gcp(gcp_fake: FakeGcp, gcp_registry: tuple[Registry, Mapping]) -> Callable[..., Sweep]:
     def run(**kwargs: Any) -> Sweep:
         return sweep(gcp_fake, gcp_registry, **kwargs)
     return run

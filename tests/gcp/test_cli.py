@@ -7,12 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from trustsweep.testing import gcp_estate as E
 from trustsweep.testing.cli import run_cli
-from trustsweep.testing.gcp import FakeGcp
 from trustsweep.testing.oscal import assert_valid_oscal
+from trustsweep_gcp.emulator import FakeGcp, seed_northwind
+from trustsweep_gcp.emulator import estate as E
 
-FAST = "settings:\n  gcp: {retry_initial: 0.01, retry_maximum: 0.05, retry_deadline: 1.0, request_timeout: 5}\n"
+FAST = "settings:\n  gcp: {retry_initial: 0.01, retry_maximum: 0.05, retry_deadline: 1.0, read_timeout_seconds: 5}\n"
 
 
 def _results(out: Path) -> list[dict]:
@@ -21,7 +21,7 @@ def _results(out: Path) -> list[dict]:
 
 
 def test_sweep_of_the_demo_estate_fails_some_criteria(gcp_fake: FakeGcp, tmp_path: Path) -> None:
-    E.seed_northwind(gcp_fake)
+    seed_northwind(gcp_fake)
     out = tmp_path / "out"
     proc = run_cli("sweep", "--provider", "gcp", "--gcp-scope", "organizations/4471", "--gcp-endpoint",
                    gcp_fake.endpoint, "--out", str(out), "--no-store", "--quiet")
@@ -57,16 +57,22 @@ def test_bad_scope_exits_2_with_one_line(gcp_fake: FakeGcp) -> None:
 def test_registration_and_listing_import_no_google_sdk() -> None:
     code = ("import sys; from trustsweep.plugins import Registry; r = Registry.load(); "
             "assert 'gcp' in r.providers and len(r.checks_for('gcp')) >= 20; "
-            "import trustsweep_gcp.plugin, trustsweep_gcp.provider, trustsweep_gcp.collect; "
+            "import trustsweep_gcp.plugin, trustsweep_gcp.provider, trustsweep_gcp.emulator; "
+            "from trustsweep_gcp.collect import cloudasset, orgpolicy, securitycenter, projects; "
             "from trustsweep_gcp.checks import access, encryption, logs, network, availability, detection; "
             "bad = [m for m in sys.modules if m.startswith(('google', 'grpc', 'proto'))]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_demo_emulator_serves_the_northwind_estate(tmp_path: Path) -> None:
-    from trustsweep.testing.gcp import demo_emulator
-
-    with demo_emulator(tmp_path / "gcp") as env:
-        assert env.env["TRUSTSWEEP_GCP_ENDPOINT"].startswith("http://127.0.0.1:")
-        assert env.options == {"scope": "organizations/4471"}
+def test_settings_renamed_in_this_version_exit_2_with_one_line(tmp_path: Path) -> None:
+    """require_cmek → require_cmk, production_label → production_tag_key, request_timeout → read_timeout_seconds."""
+    for old, text in (("require_cmek", "checks:\n  gcp.encryption.cmek: {require_cmek: true}\n"),
+                      ("production_label", "checks:\n  gcp.sql.regional_production: {production_label: env}\n"),
+                      ("request_timeout", "settings:\n  gcp: {request_timeout: 5}\n")):
+        config = tmp_path / f"{old}.yaml"
+        config.write_text(text)
+        proc = run_cli("sweep", "--provider", "gcp", "--target", "p", "--config", str(config), "--no-store", "--quiet",
+                       env={"TRUSTSWEEP_GCP_ENDPOINT": "http://127.0.0.1:9"})
+        assert proc.returncode == 2, (old, proc.stderr)
+        assert old in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from trustsweep.model import Status
-from trustsweep.testing.gcp import FakeGcp, load_cai_file, project_of
+from trustsweep_gcp.emulator import FakeGcp, load_cai_file, project_of
 
 from .conftest import sweep
 
@@ -84,7 +84,7 @@ def test_every_record_is_collected_through_the_client(interop) -> None:
 
 
 def test_snake_case_export_records_become_rest_json() -> None:
-    from trustsweep.testing.gcp import cai_record
+    from trustsweep_gcp.emulator import cai_record
 
     record = cai_record(load_cai_file(CAI_EXPORT / "iam_audit_log.json")[0])
     assert record["assetType"] == "cloudresourcemanager.googleapis.com/Project"

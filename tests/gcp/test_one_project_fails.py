@@ -4,8 +4,8 @@ results only; the other projects get real verdicts."""
 from __future__ import annotations
 
 from trustsweep.model import Status
-from trustsweep.testing import gcp_estate as E
-from trustsweep.testing.gcp import FakeGcp
+from trustsweep_gcp.emulator import FakeGcp
+from trustsweep_gcp.emulator import estate as E
 
 ORG = "organizations/7310"
 

@@ -8,8 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from trustsweep.testing import gcp_estate as E
-from trustsweep.testing.gcp import FakeGcp
+from trustsweep_gcp.emulator import FakeGcp, seed_northwind
 
 ROLE = Path(__file__).resolve().parents[2] / "docs" / "gcp-role.yaml"
 _CONTENT_PERMISSION = {"1": "cloudasset.assets.listResource", "2": "cloudasset.assets.listIamPolicy",
@@ -26,7 +25,7 @@ def permission_of(request: str) -> str:
 
 
 def test_role_matches_the_calls_of_a_sweep(gcp_fake: FakeGcp, run_gcp) -> None:
-    E.seed_northwind(gcp_fake)
+    seed_northwind(gcp_fake)
     run_gcp(scope="organizations/4471")
     run_gcp(targets=["nw-sandbox"])  # without a scope: the project's own ancestry lookup
     used = {permission_of(line) for line in gcp_fake.state.log}

@@ -1,21 +1,23 @@
 """Secrets in Cloud Asset records (GKE basic auth and client key, a Cloud SQL root password, a
-secret-named label) never reach the inventory, the store, OSCAL or the terminal."""
+secret-named label) never reach the inventory, the store, OSCAL or the terminal: the collectors keep
+only the documented properties (no ``masterAuth``, no ``rootPassword``), and the engine redacts
+secret-named labels and secret-looking values in what they keep."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from trustsweep.testing import gcp_estate as E
 from trustsweep.testing.cli import run_cli
-from trustsweep.testing.gcp import FakeGcp
 from trustsweep.testing.leaks import written_bytes
+from trustsweep_gcp.emulator import FakeGcp
+from trustsweep_gcp.emulator import estate as E
 
 PASSWORD = "gke-basic-auth-pw-91ac"
 CLIENT_KEY = "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ-gke-client-key-77"
 ROOT = "sql-root-pw-0d3e"
 LABEL = "label-secret-6b2f"
 PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC-pem-body-5a5a\n-----END PRIVATE KEY-----\n"
-FAST = "settings:\n  gcp: {retry_initial: 0.01, retry_maximum: 0.05, retry_deadline: 1.0, request_timeout: 5}\n"
+FAST = "settings:\n  gcp: {retry_initial: 0.01, retry_maximum: 0.05, retry_deadline: 1.0, read_timeout_seconds: 5}\n"
 
 
 def test_planted_secrets_are_redacted_everywhere_a_sweep_writes(gcp_fake: FakeGcp, tmp_path: Path) -> None:
@@ -39,4 +41,5 @@ def test_planted_secrets_are_redacted_everywhere_a_sweep_writes(gcp_fake: FakeGc
         assert secret.encode() not in written, secret
     saved = written_bytes(inv)
     assert b"[redacted hmac-sha256:" in saved and b"[redacted hmac-sha256:" in written_bytes(store)
-    assert b"public-cert-kept" in saved and b"payments" in saved  # what is not secret is kept
+    assert b"payments" in saved and b"1.30.5-gke" in saved and b"default-pool" in saved  # what is not secret is kept
+    assert b"masterAuth" not in saved and b"public-cert-kept" not in saved  # undocumented fields are not copied

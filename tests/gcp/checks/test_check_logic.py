@@ -6,27 +6,18 @@ import datetime as dt
 
 import pytest
 
-from trustsweep.model import Resource, Status
-from trustsweep.provider import CheckContext, TargetInventory
-from trustsweep.settings import resolve_all
+from trustsweep.model import Status
+from trustsweep.testing.checks import resource, run_check
 from trustsweep_gcp import types as T
-from trustsweep_gcp.checks import access, detection, network
-from trustsweep_gcp.plugin import CHECKS
+from trustsweep_gcp.collect.orgpolicy import org_policy
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
 DOMAIN = "constraints/iam.allowedPolicyMemberDomains"
 
 
-def _ctx(*resources: Resource, config: dict | None = None, check_id: str = "gcp.x") -> CheckContext:
-    settings, problems = resolve_all(CHECKS, config or {})
-    assert not problems
-    return CheckContext(inventory=TargetInventory("gcp", "p", resources), config=settings, now=NOW,
-                        check_id=check_id)
-
-
-def _chain(*nodes: tuple[str, list[dict]]) -> Resource:
-    return Resource("gcp", "p", "global", T.ORG_POLICY, "//x/effectiveOrgPolicies",
-                    properties={"chain": [{"node": n, "policies": p} for n, p in nodes]})
+def _chain(*nodes: tuple[str, list[dict]]) -> dict:
+    """An org-policy chain from v1 policies as CAI returns them (camelCase), converted by the collector."""
+    return {"chain": [{"node": n, "policies": [org_policy(p) for p in ps]} for n, ps in nodes]}
 
 
 RESTRICT = {"constraint": DOMAIN, "listPolicy": {"allowedValues": ["C0abc"]}}
@@ -46,39 +37,63 @@ MERGE = {"constraint": DOMAIN, "listPolicy": {"allowedValues": ["C0def"], "inher
                              "listPolicy": {"allValues": "DENY"}}])], Status.FAIL),
 ])
 def test_domain_restriction_follows_inheritance(nodes, expected) -> None:
-    resource = _chain(*nodes)
-    assert access.domain_restricted_sharing(resource, _ctx(resource)).status is expected
+    assert run_check("gcp.orgpolicy.domain_restricted_sharing", _chain(*nodes)).status is expected
 
 
 @pytest.mark.parametrize(("allowed", "expected"), [
-    ([{"IPProtocol": "tcp", "ports": ["21-23"]}], Status.FAIL),
-    ([{"IPProtocol": "tcp", "ports": ["23-3388"]}], Status.PASS),
-    ([{"IPProtocol": "udp"}], Status.FAIL),
-    ([{"IPProtocol": "icmp"}], Status.PASS),
-    ([{"IPProtocol": "tcp", "ports": ["80", "443", "3389"]}], Status.FAIL),
+    ([{"protocol": "tcp", "ports": ["21-23"]}], Status.FAIL),
+    ([{"protocol": "tcp", "ports": ["23-3388"]}], Status.PASS),
+    ([{"protocol": "udp", "ports": []}], Status.FAIL),
+    ([{"protocol": "icmp", "ports": []}], Status.PASS),
+    ([{"protocol": "tcp", "ports": ["80", "443", "3389"]}], Status.FAIL),
 ])
 def test_firewall_port_ranges(allowed, expected) -> None:
-    fw = Resource("gcp", "p", "global", T.FIREWALL, "fw", properties={"data": {
-        "direction": "INGRESS", "sourceRanges": ["0.0.0.0/0"], "allowed": allowed}})
-    assert network.firewall_no_open_admin_ports(fw, _ctx(fw)).status is expected
+    rule = {"direction": "INGRESS", "source_ranges": ["0.0.0.0/0"], "allowed": allowed}
+    assert run_check("gcp.network.firewall_no_open_admin_ports", rule).status is expected
 
 
 def test_finding_windows_are_configurable() -> None:
-    findings = Resource("gcp", "p", "global", T.SCC_FINDINGS, "f", properties={"findings": [
-        {"severity": "HIGH", "category": "X", "resource": "r", "created": "2026-05-10T00:00:00Z"}]})
-    assert detection.findings_age(findings, _ctx(findings, check_id="gcp.scc.findings_remediated")).status is Status.PASS  # 22 days < 30
-    strict = _ctx(findings, config={"gcp.scc.findings_remediated": {"high_days": 14}},
-                  check_id="gcp.scc.findings_remediated")
-    assert detection.findings_age(findings, strict).status is Status.FAIL
+    findings = {"findings": [{"severity": "HIGH", "category": "X", "resource": "r", "created": "2026-05-10T00:00:00Z"}]}
+    assert run_check("gcp.scc.findings_remediated", findings, now=NOW).status is Status.PASS  # 22 days < 30
+    assert run_check("gcp.scc.findings_remediated", findings, now=NOW, high_days=14).status is Status.FAIL
 
 
 def test_service_agents_are_not_service_account_admins() -> None:
-    project = Resource("gcp", "p", "global", T.PROJECT, "proj", properties={"iam_policy": {"bindings": [
+    bindings = [
         {"role": "roles/editor", "members": ["serviceAccount:123@cloudservices.gserviceaccount.com"]},
         {"role": "roles/compute.serviceAgent", "members": ["serviceAccount:service-1@compute-system.iam.gserviceaccount.com"]},
         {"role": "roles/container.admin", "members": ["serviceAccount:service-1@gcp-sa-gkehub.iam.gserviceaccount.com"]},
-    ]}})
-    assert access.service_accounts_no_admin(project, _ctx(project)).status is Status.PASS
-    project.properties["iam_policy"]["bindings"].append(
-        {"role": "roles/editor", "members": ["serviceAccount:1-compute@developer.gserviceaccount.com"]})
-    assert access.service_accounts_no_admin(project, _ctx(project)).status is Status.FAIL
+    ]
+    assert run_check("gcp.iam.sa_no_admin_roles", {"iam_bindings": bindings}).status is Status.PASS
+    bindings.append({"role": "roles/editor", "members": ["serviceAccount:1-compute@developer.gserviceaccount.com"]})
+    assert run_check("gcp.iam.sa_no_admin_roles", {"iam_bindings": bindings}).status is Status.FAIL
+
+
+def test_production_follows_the_shared_production_settings() -> None:
+    zonal = {"availability_type": "ZONAL", "labels": {"tier": "gold"}}
+    assert run_check("gcp.sql.regional_production", zonal).status is Status.NOT_APPLICABLE
+    assert run_check("gcp.sql.regional_production", zonal, production_tag_key="tier",
+                     production_tag_values=["Gold"]).status is Status.FAIL
+    with pytest.raises(ValueError, match="production_label"):
+        run_check("gcp.sql.regional_production", zonal, production_label="tier")  # the old name is refused
+
+
+def test_an_asset_without_resource_content_errors_the_checks_that_need_it() -> None:
+    """A bucket read only through its IAM policy: IAM checks judge it, configuration checks say why they cannot."""
+    props = {"iam_bindings": [{"role": "roles/storage.objectViewer", "members": ["allUsers"]}],
+             "unread": {"resource": "no RESOURCE content"}}
+    bucket = resource("gcp.storage.uniform_access", props, type=T.BUCKET)
+    assert run_check("gcp.iam.no_public_access", bucket).status is Status.FAIL
+    for check in ("gcp.storage.uniform_access", "gcp.storage.public_access_prevention", "gcp.encryption.cmek",
+                  "gcp.logging.retention_locked"):
+        result = run_check(check, bucket)
+        assert result.status is Status.ERROR and "no RESOURCE content" in result.reason, check
+
+
+def test_sink_to_a_bucket_known_only_by_its_policy_cannot_show_retention() -> None:
+    sink = resource("gcp.logging.retention_locked", {"destination": "storage.googleapis.com/b", "filter": "",
+                                                      "disabled": False}, type=T.LOG_SINK, name="all")
+    bucket = resource("gcp.logging.retention_locked", {"unread": {"resource": "no RESOURCE content"}},
+                      type=T.BUCKET, name="b")
+    result = run_check("gcp.logging.sink_retention", {}, others=[sink, bucket])
+    assert result.status is Status.FAIL and "not in this project's inventory" in result.reason

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from trustsweep.model import Status
-from trustsweep.testing import gcp_estate as E
-from trustsweep.testing.gcp import FakeGcp
+from trustsweep_gcp.emulator import FakeGcp
+from trustsweep_gcp.emulator import estate as E
 
-from .conftest import results_by, sweep
+from ..conftest import results_by, sweep
 
 ORG, FOLDER = "organizations/77", "folders/88"
 GOOD, BAD = "good-proj", "bad-proj"
@@ -59,7 +59,7 @@ def _seed(fake: FakeGcp) -> None:
     # cloud sql
     add(E.sql_instance(GOOD, "g-db", number=GN), GOOD)
     add(E.sql_instance(GOOD, "g-legacy", number=GN, databaseVersion="MYSQL_5_7", settings={
-        "userLabels": {"env": "dev"}, "availabilityType": "ZONAL",
+        "userLabels": {"environment": "dev"}, "availabilityType": "ZONAL",
         "ipConfiguration": {"sslMode": "", "requireSsl": True, "ipv4Enabled": True,
                             "authorizedNetworks": [{"value": "203.0.113.0/24"}]},
         "backupConfiguration": {"enabled": True, "binaryLogEnabled": True, "pointInTimeRecoveryEnabled": False}}), GOOD)
@@ -115,7 +115,7 @@ def results(gcp_emulator: FakeGcp, gcp_registry):
     _seed(gcp_emulator)
     s = sweep(gcp_emulator, gcp_registry, scope=ORG, page_size=7, checks={
         "gcp.iam.basic_roles_approved": {"approved_members": ["user:boss@corp.example"]},
-        "gcp.encryption.cmek": {"require_cmek": True},
+        "gcp.encryption.cmek": {"require_cmk": True},
     })
     gcp_emulator.reset()
     assert not s.collection_errors, s.collection_errors

@@ -8,9 +8,9 @@ import pytest
 
 from trustsweep.errors import UserError
 from trustsweep.model import Status
-from trustsweep.testing import gcp_estate as E
-from trustsweep.testing.gcp import FakeGcp
 from trustsweep_gcp import types as T
+from trustsweep_gcp.emulator import FakeGcp, seed_northwind
+from trustsweep_gcp.emulator import estate as E
 
 PROJECT, NUMBER = "paging-proj", "901"
 
@@ -55,11 +55,11 @@ def test_throttling_and_unavailability_are_retried(gcp_fake: FakeGcp, run_gcp, s
 def test_read_timeouts_are_retried(gcp_fake: FakeGcp, run_gcp) -> None:
     _seed_buckets(gcp_fake, 3)
     fault = gcp_fake.delay("contentType=2", 1.5, times=1)
-    s = run_gcp(targets=[PROJECT], request_timeout=0.5)
+    s = run_gcp(targets=[PROJECT], read_timeout_seconds=0.5)
     assert fault.hits == 1
     assert not s.collection_errors
     project = next(r for r in s.resources if r.type == T.PROJECT)
-    assert project.properties["iam_policy"]["bindings"][0]["role"] == "roles/viewer"
+    assert project.properties["iam_bindings"][0]["role"] == "roles/viewer"
 
 
 def test_an_unretrievable_page_gives_error_results_never_passes(gcp_fake: FakeGcp, run_gcp) -> None:
@@ -139,16 +139,16 @@ def test_no_target_and_no_scope_is_a_user_error(gcp_fake: FakeGcp, run_gcp) -> N
 
 
 def _child_has_parent_clients(queue) -> None:  # noqa: ANN001
-    from trustsweep_gcp import clients
+    from trustsweep_gcp import session
 
-    queue.put(getattr(clients._local, "clients", None) is not None)
+    queue.put(getattr(session._local, "clients", None) is not None)
 
 
 def test_forked_workers_do_not_inherit_clients(gcp_fake: FakeGcp) -> None:
     """A process-pool worker forked after discovery must open its own connections."""
     import multiprocessing as mp
 
-    from trustsweep_gcp.clients import Connection, asset_client
+    from trustsweep_gcp.session import Connection, asset_client
 
     asset_client(Connection(endpoint=gcp_fake.endpoint))  # the parent holds a client (and a pooled socket)
     ctx = mp.get_context("fork")
@@ -164,9 +164,9 @@ def test_sweep_with_process_pool(gcp_fake: FakeGcp, gcp_registry) -> None:
     from trustsweep.config import Config
     from trustsweep.sweep import run_sweep
 
-    from .conftest import FAST_RETRY
+    from ..conftest import FAST_RETRY
 
-    E.seed_northwind(gcp_fake)
+    seed_northwind(gcp_fake)
     registry, mapping = gcp_registry
     with make_executor("processes", 2) as pool:
         s = run_sweep(registry, mapping, providers=["gcp"], executor=pool, config=Config(),
@@ -177,7 +177,7 @@ def test_sweep_with_process_pool(gcp_fake: FakeGcp, gcp_registry) -> None:
 
 
 def test_scope_with_targets_keeps_only_those(gcp_fake: FakeGcp, run_gcp) -> None:
-    E.seed_northwind(gcp_fake)
+    seed_northwind(gcp_fake)
     s = run_gcp(scope="organizations/4471", targets=["nw-sandbox"])
     assert [t.id for t in s.targets] == ["nw-sandbox"]
     with pytest.raises(UserError, match="not-there"):
