@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,46 +99,48 @@ def _cache() -> dict[tuple[str, Connection], Any]:
     return cache
 
 
+def _client(conn: Connection, key: str, build: Callable[[Connection], Any]) -> Any:
+    cache = _cache()
+    if (key, conn) not in cache:
+        cache[(key, conn)] = build(conn)
+    return cache[(key, conn)]
+
+
+def _counting(interceptor: type, hook: str) -> Any:
+    """An instance of the transport's interceptor class whose ``hook`` (``pre_<rpc>``) counts the request."""
+
+    def pre(self: Any, request: Any, metadata: Any) -> Any:
+        count_request()
+        return request, metadata
+
+    return type("Counting", (interceptor,), {hook: pre})()
+
+
+def _asset_client(conn: Connection) -> Any:
+    from google.cloud.asset_v1 import AssetServiceClient
+    from google.cloud.asset_v1.services.asset_service.transports import rest
+
+    transport = rest.AssetServiceRestTransport(
+        host=conn.endpoint or "cloudasset.googleapis.com", credentials=_credentials(conn),
+        interceptor=_counting(rest.AssetServiceRestInterceptor, "pre_list_assets"))
+    return AssetServiceClient(transport=transport)
+
+
+def _scc_client(conn: Connection) -> Any:
+    from google.cloud.securitycenter_v1 import SecurityCenterClient
+    from google.cloud.securitycenter_v1.services.security_center.transports import rest
+
+    transport = rest.SecurityCenterRestTransport(
+        host=conn.endpoint or "securitycenter.googleapis.com", credentials=_credentials(conn),
+        interceptor=_counting(rest.SecurityCenterRestInterceptor, "pre_list_findings"))
+    return SecurityCenterClient(transport=transport)
+
+
 def asset_client(conn: Connection) -> Any:
     """This thread's ``AssetServiceClient`` for ``conn``."""
-    key = ("asset", conn)
-    cache = _cache()
-    if key not in cache:
-        from google.cloud.asset_v1 import AssetServiceClient
-        from google.cloud.asset_v1.services.asset_service.transports.rest import (
-            AssetServiceRestInterceptor,
-            AssetServiceRestTransport,
-        )
-
-        class Counting(AssetServiceRestInterceptor):
-            def pre_list_assets(self, request: Any, metadata: Any) -> Any:
-                count_request()
-                return request, metadata
-
-        transport = AssetServiceRestTransport(
-            host=conn.endpoint or "cloudasset.googleapis.com", credentials=_credentials(conn), interceptor=Counting())
-        cache[key] = AssetServiceClient(transport=transport)
-    return cache[key]
+    return _client(conn, "asset", _asset_client)
 
 
 def scc_client(conn: Connection) -> Any:
     """This thread's Security Command Center client for ``conn``."""
-    key = ("scc", conn)
-    cache = _cache()
-    if key not in cache:
-        from google.cloud.securitycenter_v1 import SecurityCenterClient
-        from google.cloud.securitycenter_v1.services.security_center.transports.rest import (
-            SecurityCenterRestInterceptor,
-            SecurityCenterRestTransport,
-        )
-
-        class Counting(SecurityCenterRestInterceptor):
-            def pre_list_findings(self, request: Any, metadata: Any) -> Any:
-                count_request()
-                return request, metadata
-
-        transport = SecurityCenterRestTransport(
-            host=conn.endpoint or "securitycenter.googleapis.com", credentials=_credentials(conn),
-            interceptor=Counting())
-        cache[key] = SecurityCenterClient(transport=transport)
-    return cache[key]
+    return _client(conn, "scc", _scc_client)

@@ -49,7 +49,12 @@ def describe_google_error(exc: BaseException) -> str:
 
 
 class GcpCollector(Collector):
-    """One GCP unit: a project's connection (endpoint, credentials, timeouts) and its page sizes."""
+    """One GCP unit: a project's connection (endpoint, credentials, timeouts) and its page sizes.
+
+    The clients are per thread and per connection (:mod:`trustsweep_gcp.session`), shared by the
+    units a worker thread runs so their pooled connections are reused; :meth:`close` leaves them
+    open (a forked worker drops its parent's).
+    """
 
     provider = PROVIDER
 
