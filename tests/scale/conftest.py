@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dask_cluster import Cluster
+from trustsweep.testing.dask_cluster import Cluster
+
+HERE = Path(__file__).resolve().parent
 
 #: What the workers hold in their environment and the client passes as the targets' secret_token.
 SECRET = "s3cr3t-token-never-on-the-wire"
@@ -15,7 +17,7 @@ WORKER_ENV = {"TRUSTSWEEP_SYNTHETIC_SECRET_TOKEN": SECRET}
 
 
 def start(workdir: Path, names: tuple[str, ...] = ("a", "b")) -> Cluster:
-    cluster = Cluster(workdir)
+    cluster = Cluster(workdir, pythonpath=str(HERE), allowed_failures=1)
     try:
         for name in names:
             cluster.add_worker(name, env=WORKER_ENV)

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 from conftest import SECRET
-from dask_cluster import Cluster
 from scale_plugin import digest, payloads, slow_registry, task_keys
 
 from trustsweep.collect import make_executor
 from trustsweep.errors import UserError
 from trustsweep.evaluate import COLLECTION_UNIT_TYPE
+from trustsweep.testing.dask_cluster import Cluster
 from trustsweep.redact import redactor
 from trustsweep.sweep import Sweep, run_sweep
 from trustsweep.testing.synthetic import PROVIDER, synthetic_sweep

@@ -1,7 +1,10 @@
-"""A real Dask cluster for tests: ``dask scheduler`` and ``dask worker`` subprocesses on free ports.
+"""A real Dask cluster for tests and benchmarks: ``dask scheduler`` and ``dask worker`` subprocesses
+on free ports.
 
 Every process runs in its own session so a test can kill a worker (nanny included) like a lost
-machine; :meth:`Cluster.close` kills whatever is left, always.
+machine; :meth:`Cluster.close` kills whatever is left, always. ``pythonpath`` adds the modules the
+workers must import (a test's own plugin); ``allowed_failures`` is Dask's retry budget for a task
+whose workers die.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
 DASK = str(Path(sys.executable).with_name("dask"))
 #: Seconds a process gets to come up.
 START_TIMEOUT = 60.0
@@ -29,9 +31,11 @@ def free_port() -> int:
 class Cluster:
     """One scheduler; workers added and killed at will."""
 
-    def __init__(self, workdir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, workdir: Path, env: dict[str, str] | None = None, *, pythonpath: str = "",
+                 allowed_failures: int = 3) -> None:
         self.workdir = workdir
-        self.env = {**os.environ, "PYTHONPATH": str(HERE), "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1", **(env or {})}
+        self.env = {**os.environ, "PYTHONPATH": pythonpath or os.environ.get("PYTHONPATH", ""),
+                    "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(allowed_failures), **(env or {})}
         self.address = f"tcp://127.0.0.1:{free_port()}"
         self.procs: list[subprocess.Popen[bytes]] = []
         self.workers: dict[str, subprocess.Popen[bytes]] = {}
@@ -46,13 +50,13 @@ class Cluster:
         self.procs.append(proc)
         return proc
 
-    def add_worker(self, name: str, env: dict[str, str] | None = None, pythonpath: str = "") -> None:
-        """Start ``dask worker`` (one thread, with a nanny) named ``name``; wait with :meth:`wait_for`."""
+    def add_worker(self, name: str, env: dict[str, str] | None = None, pythonpath: str = "", nthreads: int = 1) -> None:
+        """Start ``dask worker`` (with a nanny) named ``name``; wait with :meth:`wait_for`."""
         merged = {**self.env, **(env or {})}
         if pythonpath:
-            merged["PYTHONPATH"] = f"{pythonpath}{os.pathsep}{merged['PYTHONPATH']}"
+            merged["PYTHONPATH"] = os.pathsep.join(p for p in (pythonpath, merged["PYTHONPATH"]) if p)
         self.workers[name] = self._spawn(name, [
-            DASK, "worker", self.address, "--name", name, "--nthreads", "1", "--no-dashboard",
+            DASK, "worker", self.address, "--name", name, "--nthreads", str(nthreads), "--no-dashboard",
             "--local-directory", str(self.workdir / name), "--death-timeout", "30"], merged)
 
     def wait_for(self, n: int) -> None:
@@ -67,8 +71,12 @@ class Cluster:
         proc = self.workers.pop(name)
         _kill(proc)
 
-    def worker_logs(self) -> str:
-        return "\n".join((self.workdir / f"{n}.log").read_text(errors="replace")[-2000:] for n in self.workers)
+    def worker_pids(self) -> list[int]:
+        """Process ids of the worker processes (children of the nannies), for measuring them."""
+        from distributed import Client
+
+        with Client(self.address, timeout=START_TIMEOUT) as client:
+            return sorted(client.run(os.getpid).values())
 
     def close(self) -> None:
         for proc in reversed(self.procs):
