@@ -126,8 +126,11 @@ def connect(spec: str, workers: int, distributions: Sequence[str] = CORE_DISTRIB
                                       dashboard_address=None) as cluster, distributed.Client(cluster) as client:
             yield DaskExecutor(client)
         return
+    security = security_from_env()
+    if spec.startswith("tls://") and security is None:
+        raise UserError(f"{spec}: TLS to the Dask scheduler needs TRUSTSWEEP_DASK_TLS_CA, _CERT and _KEY (docs/scale.md)")
     try:
-        client = distributed.Client(spec, timeout=CONNECT_TIMEOUT, security=security_from_env())
+        client = distributed.Client(spec, timeout=CONNECT_TIMEOUT, security=security)
     except (OSError, TimeoutError) as exc:
         raise UserError(f"cannot reach Dask scheduler {spec}: {exc}") from None
     with client:

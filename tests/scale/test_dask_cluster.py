@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SECRET
+from conftest import HERE, SECRET
 from scale_plugin import digest, payloads, slow_registry, task_keys
 
 from trustsweep.collect import make_executor
@@ -189,3 +189,22 @@ def test_two_concurrent_sweeps_never_share_a_task_key(cluster: Cluster, tmp_path
     ours = {k for k in keys if k.startswith("trustsweep-")}
     assert ours and all(one.id in k or two.id in k for k in ours)
     assert {k for k in ours if one.id in k}.isdisjoint({k for k in ours if two.id in k})
+
+
+def test_a_sweep_over_tls_to_the_scheduler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "tls").mkdir()
+    tls = Cluster(tmp_path / "tls", pythonpath=str(HERE), tls=True)
+    try:
+        tls.add_worker("a")
+        tls.wait_for(1)
+        assert tls.tls_files is not None and tls.address.startswith("tls://")
+        with pytest.raises(UserError, match="TLS to the Dask scheduler needs TRUSTSWEEP_DASK_TLS_CA"), \
+                make_executor(tls.address):
+            pass  # no certificate: refused in one line
+        ca, cert, key = tls.tls_files
+        monkeypatch.setenv("TRUSTSWEEP_DASK_TLS_CA", str(ca))
+        monkeypatch.setenv("TRUSTSWEEP_DASK_TLS_CERT", str(cert))
+        monkeypatch.setenv("TRUSTSWEEP_DASK_TLS_KEY", str(key))
+        assert per_check(sweep_on(tls.address, tmp_path)) == per_check(on_threads(tmp_path))
+    finally:
+        tls.close()
