@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .export.window import Window
     from .mappings import Mapping
     from .plugins import Registry
+    from .sightings import Sightings
     from .store.ledger import EvidenceStore
     from .sweep import EvidenceReader, Progress, Sweep
 
@@ -95,6 +96,17 @@ class Outputs:
         url = self.store
         return lambda: recorded_evidence(url)
 
+    def history(self) -> Sightings | None:
+        """What the store recorded before, for the providers to plan with (``None``: no store).
+
+        The store is opened only when a provider asks, and never created (:mod:`trustsweep.sightings`).
+        """
+        if not self.record:
+            return None
+        from .store.sightings import StoreSightings
+
+        return StoreSightings(self.store)
+
 
 def run(
     registry: Registry,
@@ -128,7 +140,8 @@ def run(
     with pools as pool:
         sweep = run_sweep(registry, mapping, providers=providers, targets=targets, provider_options=provider_options,
                           config=config, executor=pool, progress=progress, save_inventory=save_inventory,
-                          only_checks=only_checks, evidence=outputs.evidence())
+                          only_checks=only_checks, evidence=outputs.evidence(),
+                          history=outputs.history())
     publish(sweep, registry, outputs, warn=warn)
     return sweep
 

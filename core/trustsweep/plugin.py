@@ -22,6 +22,7 @@ from .common_settings import PRODUCTION, is_production
 from .collector import Collector, RequestCounter, count_request, counting, describe_exception
 from .declare import DeclarationError, check, checks_in, setting
 from .errors import UserError
+from .files import read_bytes
 from .hookspecs import hookimpl
 from .model import (
     CheckSpec,
@@ -44,6 +45,7 @@ from .model import (
     passed,
 )
 from .provider import CheckContext, Provider, ProviderError, TargetInventory
+from .sightings import Sighting, Sightings
 from .times import days_since, iso, parse_time
 from .unread import WHOLE, unread, unread_fields
 
@@ -67,6 +69,8 @@ __all__ = [
     "Resource",
     "SettingSpec",
     "Severity",
+    "Sighting",
+    "Sightings",
     "Status",
     "Target",
     "TargetInventory",
@@ -86,6 +90,7 @@ __all__ = [
     "not_applicable",
     "parse_time",
     "passed",
+    "read_bytes",
     "setting",
     "unread",
     "unread_fields",

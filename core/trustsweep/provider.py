@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from .model import Resource, Target, WorkUnit
 from .settings import UndeclaredSetting
+from .sightings import NO_SIGHTINGS, Sightings
 
 
 class ProviderError(Exception):
@@ -29,11 +30,14 @@ class Provider(abc.ABC):
     """One cloud (or other system) that trustsweep can sweep.
 
     ``context`` is the dotted path of the :class:`~trustsweep.collector.Collector` (sub)class its
-    collectors are called with; :meth:`unit` plans one unit of work with it.
+    collectors are called with; :meth:`unit` plans one unit of work with it. ``history`` is what
+    earlier stored sweeps recorded (:mod:`trustsweep.sightings`), set by the engine before
+    :meth:`targets`; it knows nothing when the sweep has no evidence store.
     """
 
     name: str = ""
     context: str = "trustsweep.collector:Collector"
+    history: Sightings = NO_SIGHTINGS
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         self.options: dict[str, Any] = dict(options or {})

@@ -38,6 +38,7 @@ from .model import (
 from .plugins import PluginInfo, Registry
 from .provider import TargetInventory
 from .redact import redactor
+from .sightings import Sightings
 
 
 #: Reads the attestations and waivers on record (the evidence store); called once all input is
@@ -227,13 +228,15 @@ def run_sweep(
     attestations: Sequence[Attestation] = (),
     waivers: Sequence[Waiver] = (),
     evidence: EvidenceReader | None = None,
+    history: Sightings | None = None,
     now: dt.datetime | None = None,
     unit_timeout: float | None = None,
 ) -> Sweep:
     """Sweep live targets through the providers' plugins.
 
     ``evidence`` adds the stored attestations and waivers; it is called after every provider has
-    listed its targets (where a plugin refuses bad input) and before any collection.
+    listed its targets (where a plugin refuses bad input) and before any collection. ``history``
+    (what earlier stored sweeps recorded) becomes each provider's ``history`` while it plans.
     ``unit_timeout``: seconds a unit of work may take before it becomes an ``error`` (default
     ``TRUSTSWEEP_UNIT_TIMEOUT`` or :data:`~trustsweep.collect.DEFAULT_UNIT_TIMEOUT`).
     """
@@ -253,6 +256,8 @@ def run_sweep(
         types = _provider_types(checks.values(), name)
         try:
             provider = registry.make_provider(name, options)
+            if history is not None:
+                provider.history = history
             found = provider.targets(per_provider[name])
         except UserError:
             raise
