@@ -50,6 +50,7 @@ def test_wheel_holds_the_data_the_product_reads_and_no_checkout_locator(wheel: P
     assert {f"trustsweep/_mappings/soc2/{n}.yaml" for n in ("criteria", "attestations", "aws")} <= names
     assert {"trustsweep_azure/soc2.yaml", "trustsweep_azure/emulator/__init__.py"} <= names  # the plugin's own
     assert {"trustsweep_gcp/soc2.yaml", "trustsweep_gcp/emulator/northwind.py"} <= names  # mapping and demo estate
+    assert {"trustsweep_scanners/soc2.yaml", "trustsweep_scanners/emulator/__init__.py"} <= names  # the plugin's own
     assert not [n for n in names if "shared" in n.rsplit("/", 1)[-1] or n.startswith("tests/")]
 
 

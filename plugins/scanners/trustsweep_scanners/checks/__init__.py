@@ -1,0 +1,1 @@
+"""Checks: remediation SLAs per severity (``sla``) and report freshness (``report``)."""

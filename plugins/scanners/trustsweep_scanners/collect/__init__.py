@@ -1,0 +1,1 @@
+"""Collectors: one module per report format (``trivy``, ``grype``, ``snyk``), each ``collect(ctx)``."""
