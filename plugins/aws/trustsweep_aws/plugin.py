@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from trustsweep.hookspecs import hookimpl
-from trustsweep.model import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec
+from pathlib import Path
+
+from trustsweep.plugin import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec, checks_in, hookimpl
 
 
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
-    from .specs import PROVIDER_SETTINGS
+    from .settings import PROVIDER_SETTINGS
 
     return [ProviderSpec("aws", "Amazon Web Services", "trustsweep_aws.provider:AwsProvider",
                          description="Accounts (or a whole organisation) × enabled regions, through boto3; read-only.",
@@ -17,9 +18,7 @@ def trustsweep_providers() -> list[ProviderSpec]:
 
 @hookimpl
 def trustsweep_checks() -> list[CheckSpec]:
-    from .specs import CHECKS
-
-    return list(CHECKS)
+    return checks_in("trustsweep_aws.checks")
 
 
 @hookimpl
@@ -39,6 +38,11 @@ def trustsweep_options() -> list[OptionSpec]:
 
 
 @hookimpl
+def trustsweep_mapping_files() -> list[Path]:
+    return [Path(__file__).with_name("soc2.yaml")]
+
+
+@hookimpl
 def trustsweep_emulators() -> list[EmulatorSpec]:
-    return [EmulatorSpec("aws", "trustsweep.testing.aws:demo_emulator",
+    return [EmulatorSpec("aws", "trustsweep_aws.emulator:demo_emulator",
                          "moto server on 127.0.0.1 with the Northwind Analytics estate")]

@@ -6,17 +6,43 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
-from trustsweep.errors import UserError
-from trustsweep.model import Target, WorkUnit
-from trustsweep.provider import Provider, ProviderError
+from trustsweep.plugin import Provider, ProviderError, Target, UserError, WorkUnit
 
-from .services import SERVICES, collector_path
+from .collect import (
+    accessanalyzer,
+    acm,
+    backup,
+    cloudfront,
+    cloudtrail,
+    config,
+    ec2,
+    ecr,
+    elbv2,
+    guardduty,
+    iam,
+    inspector2,
+    kms,
+    logs,
+    rds,
+    s3,
+    securityhub,
+)
+from .collect.base import GLOBAL, describe_error
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 DEFAULT_ROLE = "TrustsweepReadOnly"
-_UNIT_OPTIONS = ("retry_mode", "max_attempts", "connect_timeout", "read_timeout", "max_pool_connections")
+_UNIT_OPTIONS = ("retry_mode", "max_attempts", "connect_timeout_seconds", "read_timeout_seconds", "max_pool_connections")
+#: Each service's collector module (named for its botocore service; TYPES and REGIONAL in it), in plan order.
+SERVICES = (iam, s3, cloudfront, cloudtrail, ec2, rds, kms, elbv2, acm, logs, config, guardduty, securityhub,
+            inspector2, ecr, accessanalyzer, backup)
+
+
+def service_name(module: ModuleType) -> str:
+    """The botocore name of the service a collector module reads (its module name)."""
+    return module.__name__.rpartition(".")[2]
 
 
 def _as_list(value: Any) -> list[str]:
@@ -29,6 +55,7 @@ def _as_list(value: Any) -> list[str]:
 
 class AwsProvider(Provider):
     name = "aws"
+    context = "trustsweep_aws.collect.base:AwsCollector"
 
     # ------------------------------------------------------------------ options
     def _opts(self) -> dict[str, Any]:
@@ -63,8 +90,6 @@ class AwsProvider(Provider):
             sts = session.base_session(profile).client("sts", config=session.client_config(self._opts()))
             return sts.get_caller_identity()
         except Exception as exc:
-            from .collectors.base import describe_error
-
             what = f"profile {profile!r}" if profile else "the default credential chain"
             if type(exc).__name__ == "ProfileNotFound":
                 raise UserError(f"--target {profile!r}: no such AWS profile") from None
@@ -75,7 +100,8 @@ class AwsProvider(Provider):
         from . import session
 
         # parse the API models on a background thread while targets and regions are resolved
-        session.preload_models([*(s.name for s in SERVICES[:2]), "s3control", *(s.name for s in SERVICES[2:])])
+        names = [service_name(m) for m in SERVICES]
+        session.preload_models([*names[:2], "s3control", *names[2:]])
         if self.options.get("organization"):
             caller = self._identity()
             return self._organization(caller, caller["Arn"].split(":")[1], requested)
@@ -104,7 +130,6 @@ class AwsProvider(Provider):
 
     def _organization(self, caller: dict[str, str], partition: str, requested: Sequence[str]) -> list[Target]:
         from . import session
-        from .collectors.base import describe_error
 
         try:
             org = session.base_session().client("organizations", config=session.client_config(self._opts()))
@@ -142,9 +167,5 @@ class AwsProvider(Provider):
         default = partition_region(target.attrs.get("partition", "aws"))
         home = default if default in chosen or not chosen else chosen[0]
         options = {**self._opts(), "home_region": str(self.options.get("home_region") or home)}
-        units = []
-        for service in SERVICES:
-            for region in (chosen if service.regional else ["global"]):
-                units.append(WorkUnit("aws", target, region, service.name, collector_path(service),
-                                      service.types, options))
-        return units
+        return [self.unit(target, region, service_name(module), module.collect, module.TYPES, options)
+                for module in SERVICES for region in (chosen if module.REGIONAL else [GLOBAL])]

@@ -1,5 +1,6 @@
 """boto3 sessions and clients for collectors: credentials, retries, endpoint overrides, the
-read-only guard and request counting.
+read-only guard and request counting (a ``before-send`` hook calls
+:func:`trustsweep.plugin.count_request`, so every HTTP attempt counts for the running unit).
 
 Clients are thread-safe; sessions are not. One session per target (and process) is built under a
 lock; every session shares one botocore data loader (each API model parsed once per process).
@@ -12,9 +13,9 @@ from __future__ import annotations
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
+
+from trustsweep.plugin import count_request
 
 from .readonly import ReadOnlyViolation, is_allowed
 
@@ -31,46 +32,14 @@ def partition_region(partition: str) -> str:
 _lock = threading.Lock()
 _sessions: dict[tuple[Any, ...], Any] = {}
 _clients: dict[tuple[Any, ...], Any] = {}
-_local = threading.local()
 
 #: Every operation made by this process, ``service:Operation`` → count (read by the policy test).
 OPERATIONS: Counter[str] = Counter()
 
 
-class RequestCounter:
-    """Counts HTTP attempts (retries included) made while it is the thread's active counter."""
-
-    def __init__(self) -> None:
-        self.requests = 0
-        self._lock = threading.Lock()
-
-    def add(self) -> None:
-        with self._lock:
-            self.requests += 1
-
-
-@contextmanager
-def counting(counter: RequestCounter | None = None) -> Iterator[RequestCounter]:
-    """Count the HTTP requests this thread makes inside the block (into ``counter`` if given,
-    so helper threads of one unit add to the unit's count)."""
-    counter = counter or RequestCounter()
-    previous = getattr(_local, "counter", None)
-    _local.counter = counter
-    try:
-        yield counter
-    finally:
-        _local.counter = previous
-
-
-def current_counter() -> RequestCounter | None:
-    return getattr(_local, "counter", None)
-
-
 def _on_before_send(request: Any = None, **_: Any) -> None:
-    counter = getattr(_local, "counter", None)
-    if counter is not None:
-        counter.add()
-    return None
+    """``before-send`` hook: one HTTP attempt (retries included) for the unit running in this context."""
+    count_request()
 
 
 def _guard(model: Any = None, **_: Any) -> None:
@@ -109,8 +78,8 @@ def client_config(options: dict[str, Any]) -> Any:
         extra["s3"] = {"addressing_style": "path"}
     return Config(
         retries={"mode": mode, "total_max_attempts": attempts},
-        connect_timeout=float(options.get("connect_timeout") or 10),
-        read_timeout=float(options.get("read_timeout") or 30),
+        connect_timeout=float(options.get("connect_timeout_seconds") or 10),
+        read_timeout=float(options.get("read_timeout_seconds") or 30),
         max_pool_connections=int(options.get("max_pool_connections") or 20),
         user_agent_extra="trustsweep",
         **extra,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from trustsweep.model import Outcome, Resource, failed, not_applicable, passed
-from trustsweep.provider import CheckContext
+from trustsweep.plugin import CheckContext, Outcome, Resource, check, failed, not_applicable, passed, setting, unread
 
-from .common import matches, unread
+from .common import matches
 
 
-def no_human_write_in_production(r: Resource, ctx: CheckContext) -> Outcome:
+@check("aws.iam.no_human_write_in_production", title="No IAM user holds write permissions in production accounts",
+       types="aws.iam.user", severity="high", rationale="Production changes go through the pipeline, not people.",
+       remediation="Give people read-only access in production; deploy through CI roles.")
+def iam_no_human_write_in_production(r: Resource, ctx: CheckContext) -> Outcome:
     if (bad := unread(r)) is not None:  # needs no field a collector may leave unread
         return bad
     if not r.properties.get("production"):
@@ -20,7 +22,11 @@ def no_human_write_in_production(r: Resource, ctx: CheckContext) -> Outcome:
     return passed("the IAM user has read-only permissions")
 
 
-def deploy_role_oidc(r: Resource, ctx: CheckContext) -> Outcome:
+@check("aws.iam.deploy_role_oidc", title="Deploy roles are assumed only through OIDC federation", types="aws.iam.role",
+       severity="high", rationale="CI should hold no long-lived secret able to deploy.",
+       remediation="Trust only the CI's OIDC provider with sts:AssumeRoleWithWebIdentity and a subject condition.",
+       settings={"deploy_roles": setting("list[str]", ("*deploy*", "*Deploy*"), "role names (globs) that are deploy roles")})
+def iam_deploy_role_oidc(r: Resource, ctx: CheckContext) -> Outcome:
     patterns = ctx.setting("deploy_roles")
     if not matches(r.name, patterns):
         return not_applicable("not a deploy role (setting deploy_roles)")

@@ -6,14 +6,14 @@ and future policy names are judged by their content, not a hard-coded list.
 
 from __future__ import annotations
 
-from .base import Ctx, collector, paginate
+from .base import AwsCollector, paginate
 
 LISTENER = "aws.elbv2.listener"
 TYPES = (LISTENER,)
+REGIONAL = True
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     elb = ctx.client("elbv2")
     listeners = []
     for lb in paginate(elb, "describe_load_balancers", "LoadBalancers"):

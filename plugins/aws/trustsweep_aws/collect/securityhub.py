@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from .base import Ctx, collector, error_code, iso
+from trustsweep.plugin import iso
+
+from .base import AwsCollector, error_code
 
 REGION = "aws.securityhub.region"
 TYPES = (REGION,)
+REGIONAL = True
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     try:
         hub = ctx.client("securityhub").describe_hub()
     except Exception as exc:

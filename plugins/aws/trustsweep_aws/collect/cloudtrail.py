@@ -6,15 +6,15 @@ trail's status is read in its home region. One account-level resource summarises
 
 from __future__ import annotations
 
-from .base import GLOBAL, Ctx, collector, describe_error
+from .base import GLOBAL, AwsCollector
 
 TRAIL = "aws.cloudtrail.trail"
 ACCOUNT = "aws.cloudtrail.account"
 TYPES = (TRAIL, ACCOUNT)
+REGIONAL = False
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     trails = ctx.client("cloudtrail").describe_trails(includeShadowTrails=True).get("trailList") or []
     seen: set[str] = set()
     summary = []
@@ -29,7 +29,7 @@ def collect(ctx: Ctx) -> None:
         try:
             status = ctx.client("cloudtrail", home).get_trail_status(Name=arn)
         except Exception as exc:
-            error = describe_error(exc)
+            error = ctx.describe(exc)
         facts = {
             "multi_region": bool(trail.get("IsMultiRegionTrail")),
             "organization_trail": bool(trail.get("IsOrganizationTrail")),
@@ -40,7 +40,9 @@ def collect(ctx: Ctx) -> None:
             "home_region": home,
             "status_error": error,
         }
-        ctx.add(TRAIL, arn, trail.get("Name", arn), region=home, **facts)
+        resource = ctx.add(TRAIL, arn, trail.get("Name", arn), region=home, **facts)
+        if error:
+            ctx.unread(resource, "logging", error)
         summary.append({"arn": arn, **facts})
     ctx.add(ACCOUNT, f"arn:{ctx.partition}:cloudtrail::{ctx.account}:trails", "CloudTrail", region=GLOBAL,
             trails=summary)

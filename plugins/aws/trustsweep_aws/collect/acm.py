@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from .base import Ctx, collector, iso, paginate
+from trustsweep.plugin import iso
+
+from .base import AwsCollector, paginate
 
 CERTIFICATE = "aws.acm.certificate"
 TYPES = (CERTIFICATE,)
+REGIONAL = True
 # ListCertificates returns only RSA-1024/2048 certificates unless asked for every key type
 KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"]
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     acm = ctx.client("acm")
     for summary in paginate(acm, "list_certificates", "CertificateSummaryList", Includes={"keyTypes": KEY_TYPES}):
         not_after = summary.get("NotAfter")

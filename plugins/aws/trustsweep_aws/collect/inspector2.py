@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from .base import Ctx, collector, iso
+from trustsweep.plugin import iso
+
+from .base import AwsCollector
 
 REGION = "aws.inspector2.region"
 TYPES = (REGION,)
+REGIONAL = True
 MAX_FINDINGS = 500
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     ins = ctx.client("inspector2")
     status = ins.batch_get_account_status(accountIds=[ctx.account])
     state = ""

@@ -11,15 +11,19 @@ import io
 import time
 from typing import Any
 
+from trustsweep.plugin import iso
+
 from .. import iampolicy
-from .base import GLOBAL, Ctx, collector, describe_error, error_code, iso, tags_of
+from .base import GLOBAL, AwsCollector, error_code, tags_of
 
 ROOT = "aws.iam.root"
 PASSWORD_POLICY = "aws.iam.password-policy"
 USER = "aws.iam.user"
 GROUP = "aws.iam.group"
 ROLE = "aws.iam.role"
+REPORT = "credential_report"  # the field unread when the credential report cannot be read
 TYPES = (ROOT, PASSWORD_POLICY, USER, GROUP, ROLE)
+REGIONAL = False
 
 
 def _when(value: str | None) -> str | None:
@@ -43,6 +47,20 @@ def credential_report(client: Any, attempts: int = 20) -> list[dict[str, str]]:
         raise TimeoutError("the IAM credential report was not ready in time")
     text = content.decode("utf-8") if isinstance(content, bytes) else str(content)
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def password_policy(policy: dict[str, Any]) -> dict[str, Any]:
+    """The account password policy's facts under our names (``GetAccountPasswordPolicy``)."""
+    return {
+        "minimum_length": int(policy.get("MinimumPasswordLength") or 0),
+        "require_symbols": bool(policy.get("RequireSymbols")),
+        "require_numbers": bool(policy.get("RequireNumbers")),
+        "require_uppercase": bool(policy.get("RequireUppercaseCharacters")),
+        "require_lowercase": bool(policy.get("RequireLowercaseCharacters")),
+        "reuse_prevention": int(policy.get("PasswordReusePrevention") or 0),
+        "max_age_days": policy.get("MaxPasswordAge"),
+        "users_may_change": bool(policy.get("AllowUsersToChangePassword")),
+    }
 
 
 def _keys(row: dict[str, str]) -> list[dict[str, Any]]:
@@ -97,23 +115,22 @@ def _summary(grants: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     iam = ctx.client("iam")
     summary = iam.get_account_summary()["SummaryMap"]
-    report_errors: dict[str, str] = {}
+    report_error = ""  # why the credential report could not be read: unread on the root user and every user
     try:
         rows = credential_report(iam)
     except Exception as exc:  # users, groups and policies are still worth reading
         rows = []
-        report_errors["credential_report"] = describe_error(exc)
+        report_error = ctx.describe(exc)
     root_row = next((r for r in rows if r.get("user") == "<root_account>"), {})
     root_keys = _keys(root_row)
-    ctx.add(ROOT, f"arn:{ctx.partition}:iam::{ctx.account}:root", "root", region=GLOBAL,
-            mfa_enabled=bool(summary.get("AccountMFAEnabled")),
-            access_keys_present=bool(summary.get("AccountAccessKeysPresent")) or any(k["active"] for k in root_keys),
-            password_last_used=_when(root_row.get("password_last_used")),
-            access_keys=root_keys, credential_report=bool(root_row), unread=dict(report_errors))
+    root = ctx.add(ROOT, f"arn:{ctx.partition}:iam::{ctx.account}:root", "root", region=GLOBAL,
+                   mfa_enabled=bool(summary.get("AccountMFAEnabled")),
+                   access_keys_present=bool(summary.get("AccountAccessKeysPresent")) or any(k["active"] for k in root_keys),
+                   password_last_used=_when(root_row.get("password_last_used")),
+                   access_keys=root_keys, credential_report=bool(root_row))
 
     try:
         policy = iam.get_account_password_policy()["PasswordPolicy"]
@@ -122,7 +139,7 @@ def collect(ctx: Ctx) -> None:
             raise
         policy = None
     ctx.add(PASSWORD_POLICY, f"arn:{ctx.partition}:iam::{ctx.account}:account-password-policy", "password policy",
-            region=GLOBAL, exists=policy is not None, policy=policy or {})
+            region=GLOBAL, exists=policy is not None, **password_policy(policy or {}))
 
     users: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
@@ -140,26 +157,29 @@ def collect(ctx: Ctx) -> None:
     for group in groups:
         ctx.add(GROUP, group["Arn"], group["GroupName"], region=GLOBAL, **_summary(group_grants[group["GroupName"]]))
 
-    report = {r["user"]: r for r in rows}
+    by_user = {r["user"]: r for r in rows}
+    readers = []
     production = bool(ctx.unit.target.attrs.get("production"))
     for user in users:
-        row = report.get(user["UserName"], {})
+        row = by_user.get(user["UserName"], {})
         own = _grants(policies, user.get("AttachedManagedPolicies") or [], user.get("UserPolicyList") or [])
         inherited = [g for name in user.get("GroupList") or [] for g in group_grants.get(name, [])]
-        ctx.add(USER, user["Arn"], user["UserName"], region=GLOBAL,
-                created=iso(user.get("CreateDate")),
-                console=row.get("password_enabled") == "true",
-                password_last_used=_when(row.get("password_last_used")),
-                mfa=row.get("mfa_active") == "true",
-                access_keys=_keys(row),
-                in_report=bool(row),
-                groups=list(user.get("GroupList") or []),
-                attached_policies=[p["PolicyName"] for p in user.get("AttachedManagedPolicies") or []],
-                inline_policies=[p["PolicyName"] for p in user.get("UserPolicyList") or []],
-                tags=tags_of(user.get("Tags")),
-                production=production,
-                unread=dict(report_errors),
-                **_summary(own + inherited))
+        readers.append(ctx.add(USER, user["Arn"], user["UserName"], region=GLOBAL,
+                       created=iso(user.get("CreateDate")),
+                       console=row.get("password_enabled") == "true",
+                       password_last_used=_when(row.get("password_last_used")),
+                       mfa=row.get("mfa_active") == "true",
+                       access_keys=_keys(row),
+                       in_report=bool(row),
+                       groups=list(user.get("GroupList") or []),
+                       attached_policies=[p["PolicyName"] for p in user.get("AttachedManagedPolicies") or []],
+                       inline_policies=[p["PolicyName"] for p in user.get("UserPolicyList") or []],
+                       tags=tags_of(user.get("Tags")),
+                       production=production,
+                       **_summary(own + inherited)))
+    if report_error:  # the facts from the credential report are unread on each resource that needs them
+        for resource in [root, *readers]:
+            ctx.unread(resource, REPORT, report_error)
 
     for role in roles:
         grants = _grants(policies, role.get("AttachedManagedPolicies") or [], role.get("RolePolicyList") or [])

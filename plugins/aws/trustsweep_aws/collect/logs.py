@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .base import Ctx, collector, paginate
+from .base import AwsCollector, paginate
 
 LOG_GROUP = "aws.logs.log-group"
 TYPES = (LOG_GROUP,)
+REGIONAL = True
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     for group in paginate(ctx.client("logs"), "describe_log_groups", "logGroups"):
         arn = group.get("arn", "").removesuffix(":*") or ctx.arn("logs", f"log-group:{group['logGroupName']}", ctx.region)
         ctx.add(LOG_GROUP, arn, group["logGroupName"], retention_days=group.get("retentionInDays"),

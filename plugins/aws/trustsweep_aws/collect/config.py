@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .base import Ctx, collector
+from .base import AwsCollector
 
 REGION = "aws.config.region"
 TYPES = (REGION,)
+REGIONAL = True
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     config = ctx.client("config")
     recorders = config.describe_configuration_recorders().get("ConfigurationRecorders") or []
     statuses = {s["name"]: s for s in config.describe_configuration_recorder_status().get("ConfigurationRecordersStatus") or []}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Ctx, collector, paginate
+from .base import AwsCollector, paginate
 
 REGION = "aws.backup.region"
 TYPES = (REGION,)
+REGIONAL = True
 
 
 def _tags(selection: dict[str, Any]) -> list[dict[str, str]]:
@@ -19,8 +20,7 @@ def _tags(selection: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     backup = ctx.client("backup")
     plans = []
     for plan in paginate(backup, "list_backup_plans", "BackupPlansList"):

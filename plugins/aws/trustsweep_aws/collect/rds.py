@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .base import Ctx, collector, paginate, tags_of
+from .base import AwsCollector, paginate, tags_of
 
 INSTANCE = "aws.rds.instance"
 TYPES = (INSTANCE,)
+REGIONAL = True
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     for db in paginate(ctx.client("rds"), "describe_db_instances", "DBInstances"):
         ctx.add(INSTANCE, db["DBInstanceArn"], db["DBInstanceIdentifier"],
                 engine=db.get("Engine", ""),

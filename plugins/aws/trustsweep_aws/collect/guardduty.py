@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .base import Ctx, collector
+from .base import AwsCollector
 
 REGION = "aws.guardduty.region"
 TYPES = (REGION,)
+REGIONAL = True
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     gd = ctx.client("guardduty")
     detectors = []
     for detector_id in gd.list_detectors().get("DetectorIds") or []:

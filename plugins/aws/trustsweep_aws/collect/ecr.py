@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .base import Ctx, collector, paginate
+from .base import AwsCollector, paginate
 
 REPOSITORY = "aws.ecr.repository"
 TYPES = (REPOSITORY,)
+REGIONAL = True
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     ecr = ctx.client("ecr")
     repos = paginate(ecr, "describe_repositories", "repositories")
     registry_rules: list[dict[str, object]] = []

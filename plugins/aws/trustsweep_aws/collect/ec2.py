@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Ctx, collector, paginate, tags_of
+from .base import AwsCollector, paginate, tags_of
 
 SETTINGS = "aws.ec2.region-settings"
 VOLUME = "aws.ec2.volume"
 SECURITY_GROUP = "aws.ec2.security-group"
 VPC = "aws.ec2.vpc"
 TYPES = (SETTINGS, VOLUME, SECURITY_GROUP, VPC)
+REGIONAL = True
 
 
 def _ingress(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -28,8 +29,7 @@ def _ingress(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     ec2 = ctx.client("ec2")
     default = ec2.get_ebs_encryption_by_default().get("EbsEncryptionByDefault", False)
     ctx.add(SETTINGS, ctx.arn("ec2", "ebs-encryption-by-default", ctx.region), f"EC2 settings {ctx.region}",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .base import GLOBAL, Ctx, collector
+from .base import GLOBAL, AwsCollector
 
 DISTRIBUTION = "aws.cloudfront.distribution"
 TYPES = (DISTRIBUTION,)
+REGIONAL = False
 
 
-@collector
-def collect(ctx: Ctx) -> None:
+def collect(ctx: AwsCollector) -> None:
     cf = ctx.client("cloudfront")  # a global service: the home region's endpoint
     for page in cf.get_paginator("list_distributions").paginate():
         for dist in (page.get("DistributionList") or {}).get("Items") or []:

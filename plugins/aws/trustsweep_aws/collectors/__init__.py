@@ -1,1 +1,0 @@
-"""Collectors: one module per AWS service, each ``collect(unit) -> Collected``, reading the service once."""
