@@ -30,7 +30,7 @@ TRUSTSWEEP = str(Path(PY).with_name("trustsweep"))
 
 
 def serve(regions: int, members: int = 0) -> tuple[subprocess.Popen[str], str, list[str]]:
-    proc = subprocess.Popen([PY, "-m", "trustsweep.testing.aws", "--regions", str(regions), "--proxy",
+    proc = subprocess.Popen([PY, "-m", "trustsweep_aws.emulator", "--regions", str(regions), "--proxy",
                              "--members", str(members)],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert proc.stdout is not None

@@ -47,8 +47,9 @@ def test_wheel_holds_the_data_the_product_reads_and_no_checkout_locator(wheel: P
             assert f"trustsweep/oscal/schemas/v{version}/oscal_{model}_schema.json" in names
     assert "trustsweep/oscal/schemas/PROVENANCE.md" in names
     assert {"trustsweep/oscal/schemas/v1.2.1/PROVENANCE.md", "trustsweep/oscal/schemas/v1.1.3/PROVENANCE.md"} <= names
-    assert {f"trustsweep/_mappings/soc2/{n}.yaml" for n in ("criteria", "attestations", "aws")} <= names
+    assert {f"trustsweep/_mappings/soc2/{n}.yaml" for n in ("criteria", "attestations")} <= names
     assert {"trustsweep_azure/soc2.yaml", "trustsweep_azure/emulator/__init__.py"} <= names  # the plugin's own
+    assert {"trustsweep_aws/soc2.yaml", "trustsweep_aws/emulator/__init__.py"} <= names
     assert {"trustsweep_gcp/soc2.yaml", "trustsweep_gcp/emulator/northwind.py"} <= names  # mapping and demo estate
     assert {"trustsweep_scanners/soc2.yaml", "trustsweep_scanners/emulator/__init__.py"} <= names  # the plugin's own
     assert not [n for n in names if "shared" in n.rsplit("/", 1)[-1] or n.startswith("tests/")]

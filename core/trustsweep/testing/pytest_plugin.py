@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import pytest
 
 from ..plugins import Registry
-from .aws import aws_emulator, aws_env  # noqa: F401
 
 
 @pytest.fixture

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
 import json
 import re
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
+
+from .wire import body as _body
+from .wire import scope as _scope
 
 WsgiApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 ROOT_COLUMNS = 22  # cells in a credential report row
@@ -40,21 +42,6 @@ def _json(start_response: Any, status: str, payload: Any, error: str = "") -> li
 
 def _error(start_response: Any, status: str, code: str, message: str) -> list[bytes]:
     return _json(start_response, status, {"__type": code, "message": message, "Message": message}, code)
-
-
-def _body(environ: dict[str, Any]) -> bytes:
-    """Read the request body and put it back for whoever reads it next."""
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    data = environ["wsgi.input"].read(length) if length else b""
-    environ["wsgi.input"] = io.BytesIO(data)
-    return data
-
-
-def _scope(environ: dict[str, Any]) -> tuple[str, str, str]:
-    """(access key, region, service) from the SigV4 credential scope of the Authorization header."""
-    credential = environ.get("HTTP_AUTHORIZATION", "").partition("Credential=")[2].split(",")[0]
-    parts = credential.split("/")
-    return (parts[0], parts[2], parts[3]) if len(parts) >= 5 else ("", "", "")
 
 
 def _account(access_key: str) -> str:
