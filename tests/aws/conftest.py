@@ -1,5 +1,6 @@
-"""Shared AWS test helpers: a sweep through the real plugin against the moto server, and one seeded
-Northwind estate swept once per module that needs it."""
+"""Shared AWS test fixtures: the moto server (``aws_emulator``, once per session; ``aws_env``, reset
+per test with boto3 pointed at it), a sweep through the real plugin, and one seeded Northwind
+estate swept once per session."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from typing import Any
 import pytest
 
 from trustsweep.config import Config
-from trustsweep.mappings import load_mapping
 from trustsweep.model import CheckResult, Status
 from trustsweep.plugins import Registry
 from trustsweep.sweep import Sweep, run_sweep
-from trustsweep.testing.aws import CLEARED_ENV, AwsEmulator, Estate, _finding, seed_estate, write_profiles
+from trustsweep_aws import session
+from trustsweep_aws.emulator import CLEARED_ENV, AwsEmulator, Estate, finding, seed_estate, start_emulator, write_profiles
 
 SETTINGS = {
     "admin_roles": ["PlatformAdmin"],
@@ -32,9 +33,7 @@ def aws_sweep(*, targets: Sequence[str] = (), regions: Sequence[str] = (), optio
               save_inventory: Path | None = None) -> Sweep:
     """One sweep of the aws provider through the installed plugin (threads, like the CLI)."""
     registry = Registry.load()
-    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
+    mapping = registry.mapping()
     config = Config(settings={"aws": dict(settings if settings is not None else SETTINGS)})
     with ThreadPoolExecutor(8) as pool:
         return run_sweep(registry, mapping, providers=["aws"], targets=targets, regions=regions,
@@ -67,8 +66,6 @@ class Swept:
 @contextmanager
 def pointed_at(emulator: AwsEmulator, directory: Path, profiles: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
     """boto3 and the plugin's cached clients pointed at ``emulator`` through the environment, for the block."""
-    from trustsweep_aws import session
-
     env = emulator.env(write_profiles(directory, profiles))
     with pytest.MonkeyPatch.context() as mp:
         for name in CLEARED_ENV:
@@ -83,13 +80,35 @@ def pointed_at(emulator: AwsEmulator, directory: Path, profiles: dict[str, str] 
 
 
 @pytest.fixture(scope="session")
+def aws_emulator() -> Iterator[AwsEmulator]:
+    """One moto server for the test session (reset it between tests with :func:`aws_env`)."""
+    emulator = start_emulator()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def aws_env(aws_emulator: AwsEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsEmulator]:
+    """A reset emulator with boto3 pointed at it through the environment (and fresh plugin clients)."""
+    aws_emulator.reset()
+    for name in CLEARED_ENV:
+        monkeypatch.delenv(name, raising=False)
+    config = write_profiles(tmp_path / "aws")
+    for key, value in aws_emulator.env(config).items():
+        monkeypatch.setenv(key, value)
+    session.reset_cache()
+    yield aws_emulator
+    session.reset_cache()
+
+
+@pytest.fixture(scope="session")
 def northwind(aws_emulator: AwsEmulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Swept]:
     """The Northwind estate (2 regions, 1 member account, planted secrets), swept once per session as an organisation."""
     aws_emulator.reset()
     tmp = tmp_path_factory.mktemp("northwind")
     with pointed_at(aws_emulator, tmp / "aws", {"northwind": "testing"}) as env:
         estate = seed_estate(aws_emulator.endpoint, secret=SECRET, members=1)
-        aws_emulator.seed_inspector_findings([_finding("HIGH", 3, "CVE-2026-1111 in libxml2")], "us-east-1")
+        aws_emulator.seed_inspector_findings([finding("HIGH", 3, "CVE-2026-1111 in libxml2")], "us-east-1")
         sweep = aws_sweep(regions=list(estate.regions), save_inventory=tmp / "inventory",
                           options={"organization": True, "production_account": [estate.account],
                                    "external_id": "nw-external-id"})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import boto3
 
-from trustsweep.testing.aws import ACCOUNT, AwsEmulator, seed_estate
+from trustsweep_aws.emulator import ACCOUNT, AwsEmulator, seed_estate
 from trustsweep.testing.cli import run_cli
 from trustsweep.testing.leaks import written_bytes
 

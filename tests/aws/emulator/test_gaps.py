@@ -1,6 +1,6 @@
 """The demo's AWS emulator (``fill_gaps=True``) also serves what moto lacks and the checks read —
 Access Analyzer, Backup selections, the credential report's root row — so those checks reach real
-verdicts through boto3 over HTTP. The plain emulator keeps the gaps: ``test_checks_emulated.py``
+verdicts through boto3 over HTTP. The plain emulator keeps the gaps: ``checks/test_estate.py``
 asserts they end as ``error`` there."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import pytest
 
 from trustsweep.model import Status
 from trustsweep.sweep import Sweep
-from trustsweep.testing.aws import ACCOUNT, REGIONS, AwsEmulator, seed_estate
+from trustsweep_aws.emulator import ACCOUNT, REGIONS, AwsEmulator, seed_estate
 
-from .conftest import aws_sweep, pointed_at
+from ..conftest import aws_sweep, pointed_at
 
 P, F = Status.PASS, Status.FAIL
 US, EU = REGIONS

@@ -9,10 +9,9 @@ import boto3
 import pytest
 
 from trustsweep.model import Status
-from trustsweep.testing.aws import AwsEmulator, seed_estate
+from trustsweep_aws.emulator import AwsEmulator, FaultProxy, Rule, ec2_error, json_error, query_error, seed_estate
 
-from .conftest import aws_sweep
-from .faultproxy import FaultProxy, Rule, ec2_error, json_error, query_error
+from ..conftest import aws_sweep
 
 REGION = "us-east-1"
 

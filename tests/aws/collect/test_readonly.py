@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from trustsweep.testing.aws import AwsEmulator
+from trustsweep.plugin import counting
 from trustsweep_aws import session
+from trustsweep_aws.emulator import AwsEmulator
 from trustsweep_aws.readonly import ALLOWED, ReadOnlyViolation, iam_action
 
-POLICY = Path(__file__).resolve().parents[2] / "docs" / "aws-iam-policy.json"
+POLICY = Path(__file__).resolve().parents[3] / "docs" / "aws-iam-policy.json"
 
 
 def policy_actions() -> set[str]:
@@ -41,7 +42,7 @@ def test_allowlist_holds_only_reads() -> None:
 def test_write_operations_are_refused_before_the_wire(aws_env: AwsEmulator) -> None:
     attrs: dict = {}
     s3 = session.client(attrs, {}, "s3", "us-east-1")
-    with session.counting() as counter:
+    with counting() as counter:
         with pytest.raises(ReadOnlyViolation, match="s3:CreateBucket"):
             s3.create_bucket(Bucket="should-not-exist")
         with pytest.raises(ReadOnlyViolation, match="iam:CreateUser"):

@@ -1,5 +1,5 @@
 """Secrets planted in the estate never reach the wire, the inventory, OSCAL or logs; the CLI sweeps
-the emulator end to end and writes valid OSCAL; bad options exit 2."""
+the emulator end to end and writes valid OSCAL; bad options exit 2 with one line."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from trustsweep.testing.aws import ACCOUNT, AwsEmulator, seed_estate
+from trustsweep_aws.emulator import ACCOUNT, AwsEmulator, FaultProxy, seed_estate
 from trustsweep.testing.cli import run_cli
 from trustsweep.testing.oscal import assert_valid_oscal
 
 from .conftest import SECRET, aws_sweep
-from .faultproxy import FaultProxy
 
 REGION = "us-east-1"
 
@@ -91,58 +90,12 @@ def test_bad_options_exit_2_with_one_line(aws_env: AwsEmulator, args: list[str],
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_profile_target(aws_env: AwsEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from trustsweep.testing.aws import write_profiles
-
-    config = write_profiles(tmp_path / "profiles", {"northwind-prod": "testing"})
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config.with_name("credentials")))
-    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
-    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-    from trustsweep_aws.provider import AwsProvider
-
-    provider = AwsProvider({"production_account": ["northwind-*"]})
-    [target] = provider.targets(["northwind-prod"])
-    assert (target.id, target.name, target.attrs["profile"], target.attrs["production"]) == (
-        ACCOUNT, "northwind-prod", "northwind-prod", True)
-    units = provider.work(target, [REGION])
-    assert {u.service for u in units if u.region == "global"} == {"iam", "s3", "cloudfront", "cloudtrail"}
-    assert all(u.target.attrs["profile"] == "northwind-prod" for u in units)
-
-
-def test_all_enabled_regions_by_default(aws_env: AwsEmulator) -> None:
-    from trustsweep_aws.provider import AwsProvider
-
-    provider = AwsProvider({})
-    [target] = provider.targets([])
-    regions = {u.region for u in provider.work(target, [])}
-    assert {"us-east-1", "eu-west-1", "ap-southeast-2", "global"} <= regions
-    assert "ap-east-1" not in regions  # an opt-in region that is not enabled
-
-
-def test_demo_emulator_serves_the_northwind_estate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from trustsweep.testing.aws import demo_emulator
-    from trustsweep_aws import session
-
-    with demo_emulator(tmp_path / "demo") as demo:
-        for key, value in demo.env.items():
-            monkeypatch.setenv(key, value)
-        session.reset_cache()
-        sweep = aws_sweep(targets=demo.targets, regions=demo.regions, options=demo.options)
-        session.reset_cache()
-    statuses = {r.status.value for r in sweep.results}
-    assert {"pass", "fail"} <= statuses
-    sla = [r for r in sweep.results if r.check_id == "aws.inspector2.findings_sla" and r.region == "us-east-1"]
-    assert [r.status.value for r in sla] == ["fail"]  # the 12-day-old CRITICAL finding
-    assert "Northwind" in demo.description
-
-
-def test_plugin_registration_imports_no_sdk() -> None:
-    import subprocess
-    import sys
-
-    code = ("import sys, trustsweep_aws.plugin as p; p.trustsweep_checks(); p.trustsweep_options(); "
-            "p.trustsweep_providers(); p.trustsweep_emulators(); import trustsweep_aws.provider, trustsweep_aws.checks.access; "
-            "bad=[m for m in ('boto3','botocore','moto') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+@pytest.mark.parametrize(("old", "new"), [("connect_timeout", "connect_timeout_seconds"),
+                                          ("read_timeout", "read_timeout_seconds")])
+def test_a_config_with_a_former_setting_name_exits_2_naming_the_new_one(tmp_path: Path, old: str, new: str) -> None:
+    config = tmp_path / "trustsweep.yaml"
+    config.write_text(f"settings:\n  aws:\n    {old}: 5\n", encoding="utf-8")
+    proc = run_cli("sweep", "--provider", "aws", "--config", str(config), "--no-store", "--quiet")
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert proc.stderr.strip() == (f"trustsweep: error: {config}:line 3: settings.aws: unknown setting {old!r} "
+                                   f"(did you mean {new!r}?)")

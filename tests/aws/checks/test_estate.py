@@ -1,21 +1,22 @@
 """Every check against the seeded Northwind estate, collected through boto3 from moto's server over
 HTTP: a passing and a failing resource each (where moto can represent both; the rest are covered
-by ``test_check_functions.py`` on the same resource shapes)."""
+by the cases of ``test_conformance.py`` on the same resource shapes)."""
 
 from __future__ import annotations
 
-import gzip
-
 import datetime as dt
+import gzip
 
 import pytest
 
-from trustsweep.mappings import load_mapping
 from trustsweep.model import Status
 from trustsweep.plugins import Registry
+from trustsweep.config import Config
 from trustsweep.sweep import evaluate_inventory
 
-from .conftest import SETTINGS, Swept
+from trustsweep_aws.provider import SERVICES
+
+from ..conftest import SETTINGS, Swept
 
 P, F, E, N = Status.PASS, Status.FAIL, Status.ERROR, Status.NOT_APPLICABLE
 US, EU = "us-east-1", "eu-west-1"
@@ -115,22 +116,6 @@ def test_check_on_emulated_estate(northwind: Swept, check_id: str, name: str, ex
     assert northwind.status(check_id, name) is expected
 
 
-def test_every_check_has_a_pass_and_a_fail_somewhere() -> None:
-    """Each declared check appears here or in the pure-function tests with both outcomes."""
-    from trustsweep_aws.specs import CHECKS
-
-    from .test_check_functions import COVERED
-
-    seen: dict[str, set[Status]] = {}
-    for check_id, _, status in EXPECTED:
-        if status is not None:
-            seen.setdefault(check_id, set()).add(status)
-    for check_id, statuses in COVERED.items():
-        seen.setdefault(check_id, set()).update(statuses)
-    missing = [c.id for c in CHECKS if not {P, F} <= seen.get(c.id, set())]
-    assert missing == []
-
-
 def test_member_account_swept_through_assumed_role(northwind: Swept) -> None:
     member = northwind.estate.member_accounts[0]
     assert {t.id for t in northwind.sweep.targets} == {northwind.estate.account, member}
@@ -150,9 +135,7 @@ def test_member_account_swept_through_assumed_role(northwind: Swept) -> None:
 def test_regions_and_units(northwind: Swept) -> None:
     regions = {r.region for r in northwind.sweep.resources if r.target == northwind.estate.account}
     assert {US, EU, "global"} <= regions
-    from trustsweep_aws.services import SERVICES
-
-    per_account = sum(len(northwind.estate.regions) if s.regional else 1 for s in SERVICES)
+    per_account = sum(len(northwind.estate.regions) if s.REGIONAL else 1 for s in SERVICES)
     assert northwind.sweep.stats["units"] == 2 * per_account
     assert northwind.sweep.stats["requests"] > 0
 
@@ -167,11 +150,7 @@ def test_unemulated_services_become_errors_not_passes(northwind: Swept) -> None:
 def test_time_based_checks_fail_once_time_passes(northwind: Swept) -> None:
     """Re-evaluate the saved inventory 120 days later: the same keys, logins and findings now fail."""
     registry = Registry.load()
-    known = {cid: cid for cid in registry.checks} | dict(registry.aliases)
-    mapping = load_mapping(known_checks=known, installed_providers=registry.providers,
-                           plugin_files=registry.mapping_files)
-    from trustsweep.config import Config
-
+    mapping = registry.mapping()
     later = northwind.sweep.started + dt.timedelta(days=120)
     swept = evaluate_inventory(registry, mapping, northwind.inventory, now=later,
                                config=Config(settings={"aws": SETTINGS}))
