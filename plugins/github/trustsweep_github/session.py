@@ -80,31 +80,30 @@ class GitHubSession:
         self.cache = cache
         self.max_wait, self.retries, self.backoff, self.timeout = max_wait, retries, backoff, timeout
         self.say, self.sleep = say, sleep
-        self._local = threading.local()
+        self._idle: list[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
         self._paused_until = 0.0  # primary limit exhausted: no request before this (epoch seconds)
         self.stats = {"requests": 0, "not_modified": 0, "retries": 0, "waits": 0}
 
-    # -- connections ---------------------------------------------------------------------------
+    # -- connections: a pool shared by every thread (kept alive, TLS set up once per connection) --
 
-    def _connection(self) -> http.client.HTTPConnection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            if self._ssl is not None:
-                conn = http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self._ssl)
-            else:
-                conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-            self._local.conn = conn
-        return conn
+    def _acquire(self) -> http.client.HTTPConnection:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        if self._ssl is not None:
+            return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self._ssl)
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
 
-    def _drop(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+    def _release(self, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._idle.append(conn)
 
     def close(self) -> None:
-        self._drop()
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -170,20 +169,22 @@ class GitHubSession:
         count_request()
         with self._lock:
             self.stats["requests"] += 1
+        conn = self._acquire()
         try:
-            conn = self._connection()
             conn.request("GET", url, headers=headers)
             response = conn.getresponse()
             body = response.read()
         except (TimeoutError, OSError, http.client.HTTPException) as exc:
-            self._drop()
+            conn.close()
             if attempt >= self.retries:
                 raise GitHubError(0, "GET", _short(url), f"no answer after {attempt + 1} attempts ({type(exc).__name__})") from None
             self._backoff(attempt + 1, url, type(exc).__name__)
             return None, {}, b""
         reply = {k.lower(): v for k, v in response.getheaders()}
-        if reply.get("connection", "").lower() == "close":
-            self._drop()
+        if reply.get("connection", "").lower() == "close" or response.will_close:
+            conn.close()
+        else:
+            self._release(conn)
         return response.status, reply, body
 
     # -- rate limits and retries ---------------------------------------------------------------

@@ -119,5 +119,9 @@ def _rulesets(session: GitHubSession, full_name: str, ref: str, props: dict[str,
         read(holder, "detail", lambda _, __, exc: fail(props, "ruleset_bypass", exc),
              lambda: session.get(f"/repos/{full_name}/rulesets/{ruleset_id}", {"includes_parents": "true"}))
         detail = holder.get("detail")
+        if detail is not None and "bypass_actors" not in detail:  # shown only to tokens that may administer it
+            fail(props, "ruleset_bypass", f"ruleset {ruleset_id}: GitHub shows bypass actors to tokens with "
+                                          "Administration read only")
+            detail = None
         out.append({"id": ruleset_id, **normalise_rules(rules, detail)})
     return out

@@ -19,6 +19,9 @@ from .history import History
 REPOSITORY = "github.repository"
 CHANGES = "github.changes"
 TYPES = (REPOSITORY, CHANGES)
+#: Review listings read at once per unit: with the engine's 16 units it stays under GitHub's
+#: secondary limit of 100 concurrent requests.
+REVIEW_FAN_OUT = 4
 
 
 def collect(ctx: GitHubCollector) -> None:
@@ -42,7 +45,8 @@ def _one(ctx: GitHubCollector, repo: dict[str, Any]) -> None:
         branch, visibility = doc.get("default_branch") or "main", doc.get("visibility") or ""
     design = read_design(ctx.session, full_name, branch, ctx.unread)
     ctx.add(REPOSITORY, full_name, full_name, visibility=visibility, **design)
-    history = History(ctx.session, full_name, branch, ctx.since, bool(ctx.options.get("approver_not_merger")), ctx.map)
+    history = History(ctx.session, full_name, branch, ctx.since, bool(ctx.options.get("approver_not_merger")),
+                      lambda fn, items: ctx.map(fn, items, workers=REVIEW_FAN_OUT))
     holder: dict[str, Any] = {}
     read(holder, "window", lambda _, __, exc: ctx.unreadable(CHANGES, f"{full_name}@{branch}", full_name, exc),
          history.read)

@@ -114,6 +114,7 @@ class GitHubEstate:
     orgs: dict[str, Org] = field(default_factory=dict)
     token: str = "northwind-demo-token"
     revoked: bool = False
+    limited_token: bool = False  # without Administration read: rulesets' bypass actors are hidden
     _next_id: int = 1000
 
     def org(self, login: str, *, two_factor: bool | None = True) -> Org:

@@ -128,6 +128,12 @@ class FakeGitHub:
         with self._lock:
             return list(self.operations)
 
+    @property
+    def used(self) -> int:
+        """Requests counted against the primary rate limit in the current window (a 304 is free)."""
+        with self._lock:
+            return self._used
+
     def writes(self) -> list[str]:
         with self._lock:
             return list(self.write_log)
@@ -164,6 +170,7 @@ class FakeGitHub:
 class _Handler(BaseHTTPRequestHandler):
     owner: FakeGitHub
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # no Nagle + delayed-ACK stall between headers and body
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the default stderr log
         pass

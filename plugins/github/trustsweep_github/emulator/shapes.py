@@ -106,9 +106,12 @@ def ruleset(estate: GitHubEstate, query: dict[str, str], owner: str, repo: str, 
     rs = estate.orgs[owner].rulesets.get(int(ruleset)) if r is not None else None
     if rs is None or rs.id not in r.rulesets:
         return None
-    return {"id": rs.id, "name": rs.name, "target": "branch", "source_type": rs.source_type, "source": rs.source,
-            "enforcement": rs.enforcement, "bypass_actors": rs.bypass_actors, "current_user_can_bypass": "never",
-            "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}}, "rules": rs.rules}
+    doc = {"id": rs.id, "name": rs.name, "target": "branch", "source_type": rs.source_type, "source": rs.source,
+           "enforcement": rs.enforcement, "bypass_actors": rs.bypass_actors, "current_user_can_bypass": "never",
+           "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}}, "rules": rs.rules}
+    if estate.limited_token:  # a token that may not administer rulesets does not see who may bypass them
+        del doc["bypass_actors"]
+    return doc
 
 
 def codeowners_errors(estate: GitHubEstate, query: dict[str, str], owner: str, repo: str) -> Any:
