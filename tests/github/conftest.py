@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,6 +59,7 @@ def sweep(env: dict[str, str], tmp_path: Path, *args: str, config: str = "") -> 
     """``trustsweep sweep -p github ARGS`` into ``tmp_path/out``: the process and
     ``{(check, resource): (status, reason)}`` read from the OSCAL assessment results."""
     out = tmp_path / "out"
+    shutil.rmtree(out, ignore_errors=True)  # a sweep that writes nothing must not be read as the last one
     extra = []
     if config:
         (tmp_path / "trustsweep.yaml").write_text(config, encoding="utf-8")

@@ -33,11 +33,12 @@ def test_org_sweep_judges_each_repository_and_skips_archived(fake: FakeGitHub, s
 
 def test_a_revoked_token_is_one_clear_line_and_exit_3(fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep) -> None:
     fake.estate.revoked = True
-    proc, _ = github_sweep(sweep_env, tmp_path, "-t", "org:northwind")
-    assert proc.returncode == 3, proc.stdout[-2000:] + proc.stderr[-2000:]
-    lines = [line for line in proc.stderr.splitlines() if "Bad credentials" in line]
-    assert len(lines) == 1 and "revoked, expired or wrong" in lines[0], proc.stderr
-    assert "Traceback" not in proc.stderr
+    for targets in (["-t", "org:northwind"], ["-t", "northwind/api", "-t", "northwind/web"]):
+        proc, _ = github_sweep(sweep_env, tmp_path, *targets)
+        assert proc.returncode == 3, proc.stdout[-2000:] + proc.stderr[-2000:]
+        lines = [line for line in proc.stderr.splitlines() if "Bad credentials" in line]
+        assert len(lines) == 1 and "revoked, expired or wrong" in lines[0], proc.stderr
+        assert "Traceback" not in proc.stderr
 
 
 def test_the_token_is_written_nowhere(fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep) -> None:
@@ -54,6 +55,10 @@ def test_bad_targets_are_one_line_exit_2(sweep_env: dict[str, str], tmp_path: Pa
         proc = run_cli("sweep", "-p", "github", "-t", bad, "--no-store", "--quiet", env=sweep_env)
         assert proc.returncode == 2, proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1 and "OWNER/REPO" in proc.stderr
+    for missing, what in (("northwind/nothing", "repository"), ("org:southwind", "organisation")):
+        proc = run_cli("sweep", "-p", "github", "-t", missing, "--no-store", "--quiet", env=sweep_env)
+        assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert f"no such {what}, or the token may not see it" in proc.stderr
     proc = run_cli("sweep", "-p", "github", "-t", "northwind", "--github-since", "yesterday", "--no-store", "--quiet",
                    env=sweep_env)
     assert proc.returncode == 2 and "--github-since 'yesterday'" in proc.stderr, proc.stderr

@@ -16,7 +16,7 @@ from typing import Any
 from trustsweep.plugin import Provider, ProviderError, Target, UserError, WorkUnit, parse_time
 
 from .collect import org, repos
-from .session import GitHubSession, session_for
+from .session import GitHubSession, NotFound, session_for
 
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})")
 _SINCE = re.compile(r"(\d{1,4})d?")
@@ -49,6 +49,12 @@ def window_start(since: Any, now: dt.datetime) -> dt.datetime:
     return start.replace(hour=0, minute=0, second=0, microsecond=0)  # one window per day: the cache is reused
 
 
+def _summary(repo: dict[str, Any]) -> dict[str, str]:
+    """What a unit needs of a repository: its name, default branch and visibility."""
+    return {"full_name": repo["full_name"], "default_branch": repo.get("default_branch") or "main",
+            "visibility": repo.get("visibility") or ("private" if repo.get("private") else "public")}
+
+
 def token_from_env() -> str:
     token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or ""
     if not token.strip():
@@ -79,9 +85,15 @@ class GitHubProvider(Provider):
         token = token_from_env()
         out = []
         for kind, name in parsed:
-            if kind == "org":
-                self._client(token).get(f"/orgs/{name}")  # a revoked token or unknown organisation stops here
-            out.append(Target("github", name, name, {"kind": kind, "secret_token": token}))
+            try:  # a revoked token stops here, with one line
+                doc = self._client(token).get(f"/orgs/{name}" if kind == "org" else f"/repos/{name}")
+            except NotFound:
+                raise UserError(f"github target {name!r}: no such {'organisation' if kind == 'org' else 'repository'}, "
+                                "or the token may not see it") from None
+            attrs: dict[str, Any] = {"kind": kind, "secret_token": token}
+            if kind == "repo":
+                attrs["repo"] = _summary(doc)
+            out.append(Target("github", name, name, attrs))
         return out
 
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
@@ -89,11 +101,9 @@ class GitHubProvider(Provider):
         common["since"] = self.since.isoformat()
         if target.attrs.get("kind") == "repo":
             return [self.unit(target, "global", "repos", repos.collect, repos.TYPES,
-                              {**common, "repos": [{"full_name": target.id}]})]
+                              {**common, "repos": [target.attrs["repo"]]})]
         listed = self._client(target.attrs["secret_token"]).paged(f"/orgs/{target.id}/repos", {"type": "all"})
-        active = sorted(({"full_name": r["full_name"], "default_branch": r.get("default_branch") or "",
-                          "visibility": r.get("visibility") or ("private" if r.get("private") else "public")}
-                         for r in listed if not r.get("archived") and not r.get("disabled")),
+        active = sorted((_summary(r) for r in listed if not r.get("archived") and not r.get("disabled")),
                         key=lambda r: r["full_name"])
         size = int(self.options.get("repos_per_unit") or 10)
         units = [self.unit(target, "global", "org", org.collect, org.TYPES, common)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import GitHubCollector
-from .design import FATAL, read, read_design
+from .design import read, read_design
 from .history import History
 
 REPOSITORY = "github.repository"
@@ -30,21 +30,9 @@ def collect(ctx: GitHubCollector) -> None:
 
 
 def _one(ctx: GitHubCollector, repo: dict[str, Any]) -> None:
-    full_name = repo["full_name"]
-    branch = repo.get("default_branch") or ""
-    visibility = repo.get("visibility") or ""
-    if not branch:  # an OWNER/REPO target: read the repository first
-        try:
-            doc = ctx.session.get(f"/repos/{full_name}")
-        except FATAL:
-            raise
-        except Exception as exc:
-            ctx.unreadable(REPOSITORY, full_name, full_name, exc)
-            ctx.unreadable(CHANGES, f"{full_name}@?", full_name, exc)
-            return
-        branch, visibility = doc.get("default_branch") or "main", doc.get("visibility") or ""
+    full_name, branch = repo["full_name"], repo["default_branch"]
     design = read_design(ctx.session, full_name, branch, ctx.unread)
-    ctx.add(REPOSITORY, full_name, full_name, visibility=visibility, **design)
+    ctx.add(REPOSITORY, full_name, full_name, visibility=repo.get("visibility", ""), **design)
     history = History(ctx.session, full_name, branch, ctx.since, bool(ctx.options.get("approver_not_merger")),
                       lambda fn, items: ctx.map(fn, items, workers=REVIEW_FAN_OUT))
     holder: dict[str, Any] = {}
