@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 
@@ -70,6 +71,8 @@ def main() -> None:
                 wall = time.perf_counter() - start
                 after = stats()
                 report(label, sweep, wall, before, after, minimum(args.repos, args.pulls))
+                size = sum(f.stat().st_size for f in Path(cache).iterdir())
+                print(f"  ETag cache         {size / 2**20:.1f} MB on disk")
     finally:
         server.stdin.close()
         server.wait(timeout=60)

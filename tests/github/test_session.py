@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -91,8 +93,11 @@ def test_conditional_requests_reuse_the_cache_without_the_token(fake: FakeGitHub
     fake.estate.repo("northwind", "new-service")
     changed = [r["name"] for r in client().paged("/orgs/northwind/repos")]
     assert changed[-1] == "new-service"  # a changed page is read again
-    stored = b"".join(p.read_bytes() for p in tmp_path.rglob("*.json"))
-    assert stored and fake.estate.token.encode() not in stored
+    with sqlite3.connect(tmp_path / "etags.sqlite") as db:
+        rows = db.execute("SELECT key, etag, link, body FROM etags").fetchall()
+    stored = b"".join(k.encode() + e.encode() + link.encode() + zlib.decompress(body) for k, e, link, body in rows)
+    assert len(rows) == 3 and b"new-service" in stored
+    assert fake.estate.token.encode() not in stored + (tmp_path / "etags.sqlite").read_bytes()
 
 
 def test_the_reset_header_is_honoured_in_real_time(fake: FakeGitHub) -> None:

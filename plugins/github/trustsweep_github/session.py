@@ -104,6 +104,8 @@ class GitHubSession:
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+        if self.cache is not None:
+            self.cache.close()
 
     # -- requests ------------------------------------------------------------------------------
 
