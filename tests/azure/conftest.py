@@ -34,6 +34,25 @@ def azure_registry() -> tuple[Registry, Any]:
     return registry, registry.mapping()
 
 
+@pytest.fixture(scope="session")
+def checks_sweep(azure_fake: FakeAzure, azure_registry: tuple[Registry, Any]) -> Any:
+    """One sweep of ``azure_estates.checks_estate`` (a passing and a failing resource per check,
+    ``require_cmk`` on), shared by the tests that judge its results and its properties."""
+    from azure_estates import NOW, checks_estate
+    from azure_helpers import sweep
+
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in azure_fake.env().items():
+            patch.setenv(key, value)
+        try:
+            s = sweep(azure_fake, azure_registry, checks_estate(), now=NOW,
+                      checks={"azure.compute.disk_encryption": {"require_cmk": True}})
+        finally:
+            azure_fake.reset()
+    assert not s.collection_errors, s.collection_errors
+    return s
+
+
 @pytest.fixture
 def fake(azure_fake: FakeAzure, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAzure]:
     """The session's fake, emptied, with the plugin pointed at it."""

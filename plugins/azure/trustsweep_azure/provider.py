@@ -16,7 +16,8 @@ from typing import Any
 from trustsweep.plugin import Provider, Target, UserError, WorkUnit
 
 from . import types as T
-from .session import Settings, client_kwargs, credential, session
+from .session import client_kwargs, credential, session
+from .settings import Settings
 
 PROVIDER = "azure"
 _SUBSCRIPTION = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")

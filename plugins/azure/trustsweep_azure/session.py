@@ -1,7 +1,8 @@
-"""Azure clients for collectors: credentials, clouds, the endpoint override, retries, paging.
+"""Azure clients for collectors: credentials, clients, retries, paging (the cloud and the endpoint
+override are resolved in :class:`..settings.Settings`).
 
 Each worker thread builds its own clients (SDK clients are not shared across threads here) and
-caches them. Every HTTP attempt is counted for the running unit by :class:`CountingPolicy`, an
+caches them. Every HTTP attempt is counted for the running unit by :func:`counting_policy`, an
 azure-core pipeline policy in every client that calls :func:`trustsweep.plugin.count_request`.
 Retries are ours, not azure-core's: Resource Graph is a POST, and azure-core does not retry a
 POST's 429 without Retry-After nor its read timeouts, so every request goes through
@@ -16,28 +17,16 @@ Environment:
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from trustsweep.plugin import UserError, count_request
+from trustsweep.plugin import count_request
 
-ENDPOINT_ENV = "TRUSTSWEEP_AZURE_ENDPOINT"
-CA_BUNDLE_ENV = "TRUSTSWEEP_AZURE_CA_BUNDLE"
-STATIC_TOKEN = "trustsweep-static-test-token"  # what the local fake accepts; never a real secret
+from .settings import CLOUDS, STATIC_TOKEN, Settings
 
-CLOUDS: dict[str, dict[str, str]] = {
-    "public": {"arm": "https://management.azure.com", "graph": "https://graph.microsoft.com",
-               "authority": "login.microsoftonline.com"},
-    "usgov": {"arm": "https://management.usgovcloudapi.net", "graph": "https://graph.microsoft.us",
-              "authority": "login.microsoftonline.us"},
-    "china": {"arm": "https://management.chinacloudapi.cn", "graph": "https://microsoftgraph.chinacloudapi.cn",
-              "authority": "login.chinacloudapi.cn"},
-}
 RETRY_STATUS = {408, 429, 500, 502, 503, 504}
 GRAPH_API = "2021-03-01"
 T = TypeVar("T")
@@ -49,59 +38,6 @@ class AzureCallError(Exception):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """What a worker needs to build clients; picklable, holds no secret."""
-
-    cloud: str = "public"
-    endpoint: str = ""
-    ca_bundle: str = ""
-    max_attempts: int = 5
-    retry_base_seconds: float = 1.0
-    read_timeout_seconds: float = 60.0
-    connect_timeout_seconds: float = 20.0
-    page_size: int = 1000
-
-    @classmethod
-    def from_options(cls, options: dict[str, Any]) -> Settings:
-        cloud = str(options.get("cloud") or "public").lower()
-        if cloud not in CLOUDS:
-            raise UserError(f"--azure-cloud {cloud!r}: expected one of {', '.join(CLOUDS)}")
-        endpoint = os.environ.get(ENDPOINT_ENV, "").rstrip("/")
-        ca_bundle = os.environ.get(CA_BUNDLE_ENV, "")
-        if endpoint and not endpoint.startswith("https://"):
-            raise UserError(f"{ENDPOINT_ENV}={endpoint!r}: must be an https:// URL (bearer tokens need TLS)")
-        if ca_bundle and not os.path.isfile(ca_bundle):
-            raise UserError(f"{CA_BUNDLE_ENV}: file not found", path=ca_bundle)
-
-        def number(key: str, default: float, kind: type = float) -> Any:
-            raw = options.get(key, default)
-            try:
-                value = kind(raw)
-            except (TypeError, ValueError):
-                raise UserError(f"azure setting {key}={raw!r}: expected a number") from None
-            if value < 0:
-                raise UserError(f"azure setting {key}={raw!r}: must not be negative")
-            return value
-
-        page = number("page_size", 1000, int)
-        if not 1 <= page <= 1000:
-            raise UserError(f"azure setting page_size={page}: Resource Graph pages hold 1 to 1000 rows")
-        return cls(cloud=cloud, endpoint=endpoint, ca_bundle=ca_bundle,
-                   max_attempts=max(1, number("max_attempts", 5, int)),
-                   retry_base_seconds=number("retry_base_seconds", 1.0),
-                   read_timeout_seconds=number("read_timeout_seconds", 60.0) or 60.0,
-                   connect_timeout_seconds=number("connect_timeout_seconds", 20.0) or 20.0, page_size=page)
-
-    @property
-    def arm_url(self) -> str:
-        return self.endpoint or CLOUDS[self.cloud]["arm"]
-
-    @property
-    def graph_url(self) -> str:
-        return self.endpoint or CLOUDS[self.cloud]["graph"]
 
 
 class _Gate:
@@ -124,19 +60,22 @@ class _Gate:
 _graph_gate = _Gate()
 
 
+def _seconds(hms: Any) -> float | None:
+    """``hh:mm:ss`` (Resource Graph's ``x-ms-user-quota-resets-after``) in seconds, None if not that."""
+    try:
+        h, m, sec = (float(x) for x in str(hms).split(":"))
+    except ValueError:
+        return None
+    return h * 3600 + m * 60 + sec
+
+
 def _quota_wait(headers: Any) -> float | None:
     """Seconds to hold Resource Graph queries: when the quota is spent, until it resets."""
     remaining = headers.get("x-ms-user-quota-remaining")
     resets = headers.get("x-ms-user-quota-resets-after")
-    if remaining is None or resets is None:
+    if remaining is None or resets is None or not str(remaining).isdigit() or int(remaining) > 0:
         return None
-    try:
-        if int(remaining) > 0:
-            return None
-        h, m, sec = (float(x) for x in resets.split(":"))
-    except ValueError:
-        return None
-    return h * 3600 + m * 60 + sec
+    return _seconds(resets)
 
 
 class _StaticToken:
@@ -381,14 +320,8 @@ def _retry_after(exc: Any) -> float | None:
             return float(raw)
         except ValueError:
             return None
-    quota = headers.get("x-ms-user-quota-resets-after")  # Resource Graph's own throttling header, hh:mm:ss
-    if quota:
-        try:
-            h, m, sec = (float(x) for x in quota.split(":"))
-            return h * 3600 + m * 60 + sec
-        except ValueError:
-            return None
-    return None
+    quota = headers.get("x-ms-user-quota-resets-after")  # Resource Graph's own throttling header
+    return _seconds(quota) if quota else None
 
 
 def session(settings: Settings) -> Session:

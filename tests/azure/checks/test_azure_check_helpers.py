@@ -53,7 +53,7 @@ def test_parse_time_takes_azure_seven_digit_fractions() -> None:
 
 def test_settings_clouds_and_override(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
     from trustsweep.errors import UserError
-    from trustsweep_azure.session import Settings
+    from trustsweep_azure.settings import Settings
 
     monkeypatch.delenv("TRUSTSWEEP_AZURE_ENDPOINT", raising=False)
     monkeypatch.delenv("TRUSTSWEEP_AZURE_CA_BUNDLE", raising=False)

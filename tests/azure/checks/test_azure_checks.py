@@ -7,7 +7,7 @@ import pytest
 from trustsweep.model import Status
 from trustsweep_azure.emulator import AzureEstate
 
-from azure_estates import BAD, GOOD, NOW, checks_estate
+from azure_estates import BAD, GOOD
 from azure_helpers import by_name, sweep
 
 P, F, NA = Status.PASS, Status.FAIL, Status.NOT_APPLICABLE
@@ -60,23 +60,8 @@ EXPECTED_MFA_PASS = ("azure.entra.mfa_privileged", "6f1c1d5e-0b5a-4c3e-9d8e-3a7b
 
 
 @pytest.fixture(scope="module")
-def results(azure_fake, azure_registry):  # noqa: ANN001, ANN201
-    import os
-
-    saved = {k: os.environ.get(k) for k in azure_fake.env()}
-    os.environ.update(azure_fake.env())
-    try:
-        s = sweep(azure_fake, azure_registry, checks_estate(), now=NOW,
-                  checks={"azure.compute.disk_encryption": {"require_cmk": True}})
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        azure_fake.reset()
-    assert not s.collection_errors, s.collection_errors
-    return s
+def results(checks_sweep):  # noqa: ANN001, ANN201
+    return checks_sweep
 
 
 @pytest.mark.parametrize(("check_id", "name", "expected"), [*EXPECTED, EXPECTED_MFA_PASS],

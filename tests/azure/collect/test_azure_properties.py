@@ -10,9 +10,6 @@ import pytest
 
 from trustsweep.sweep import Sweep
 
-from azure_estates import NOW, checks_estate
-from azure_helpers import sweep
-
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "azure.md"
 SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 BOOKKEEPING = {"unread", "vanished"}
@@ -30,20 +27,8 @@ def documented() -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def collected(azure_fake, azure_registry) -> Sweep:  # noqa: ANN001
-    import os
-
-    saved = {k: os.environ.get(k) for k in azure_fake.env()}
-    os.environ.update(azure_fake.env())
-    try:
-        return sweep(azure_fake, azure_registry, checks_estate(), now=NOW)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        azure_fake.reset()
+def collected(checks_sweep: Sweep) -> Sweep:
+    return checks_sweep
 
 
 def test_every_resource_type_holds_its_documented_properties(collected: Sweep, azure_registry) -> None:  # noqa: ANN001

@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 from trustsweep.plugin import Collector, RequestCounter, Resource, WorkUnit, counting, describe_exception
 
 from .. import batch
-from ..session import Session, Settings, session
+from ..session import Session, session
+from ..settings import Settings
 
 T = TypeVar("T")
 GLOBAL = "global"
