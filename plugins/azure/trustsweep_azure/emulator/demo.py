@@ -12,7 +12,7 @@ from typing import Any
 from trustsweep.plugin import DemoEnv
 
 from .estate import AzureEstate
-from .records import CONTRIBUTOR_ROLE, READER_ROLE, _uuid
+from .records import CONTRIBUTOR_ROLE, READER_ROLE, stable_id
 from .server import FakeAzure
 
 
@@ -83,7 +83,7 @@ def scale_estate(subscriptions: int = 20, resources: int = 5000) -> AzureEstate:
     e = AzureEstate()
     kinds = ("storage", "disk", "vm", "nsg")
     for s in range(subscriptions):
-        sub = e.add_subscription(f"Bench {s:03d}", _uuid("bench", str(s)), ("mg-bench",))
+        sub = e.add_subscription(f"Bench {s:03d}", stable_id("bench", str(s)), ("mg-bench",))
         owner = e.user(f"Owner {s}")
         e.role_assignment(sub, owner)
         e.role_assignment(sub, e.user(f"Backup owner {s}"))

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .records import _uuid
+from .records import stable_id
 from .security import SecurityBuilders
 
 
@@ -26,7 +26,7 @@ class AzureEstate(SecurityBuilders):
     # -- primitives ----------------------------------------------------------------------------
 
     def add_subscription(self, name: str, sub_id: str | None = None, management_groups: tuple[str, ...] = ()) -> str:
-        sub_id = sub_id or _uuid("subscription", name)
+        sub_id = sub_id or stable_id("subscription", name)
         self.subscriptions[sub_id] = {
             "id": f"/subscriptions/{sub_id}", "subscriptionId": sub_id, "displayName": name,
             "tenantId": self.tenant_id, "state": "Enabled",
@@ -134,7 +134,7 @@ class AzureEstate(SecurityBuilders):
 
     def vm(self, sub: str, name: str, *, rg: str = "rg-compute", location: str = "westeurope",
            backed_up: bool = True, vault: str = "rsv-main") -> str:
-        props = {"vmId": _uuid("vm", sub, name), "hardwareProfile": {"vmSize": "Standard_D2s_v5"},
+        props = {"vmId": stable_id("vm", sub, name), "hardwareProfile": {"vmSize": "Standard_D2s_v5"},
                  "storageProfile": {"osDisk": {"osType": "Linux", "name": f"{name}_OsDisk",
                                                "createOption": "FromImage"}},
                  "osProfile": {"computerName": name, "adminUsername": "azureuser"},
@@ -165,7 +165,7 @@ class AzureEstate(SecurityBuilders):
             full_rules.append({"name": rname, "type": "Microsoft.Network/networkSecurityGroups/securityRules",
                                "id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkSecurityGroups/{name}/securityRules/{rname}",
                                "properties": props})
-        props = {"provisioningState": "Succeeded", "resourceGuid": _uuid("nsg", sub, name),
+        props = {"provisioningState": "Succeeded", "resourceGuid": stable_id("nsg", sub, name),
                  "securityRules": full_rules, "defaultSecurityRules": [],
                  "subnets": [{"id": s} for s in subnets or []]}
         return self._graph_row(sub, rg, "Microsoft.Network/networkSecurityGroups", name, location, props)["id"]
@@ -174,7 +174,7 @@ class AzureEstate(SecurityBuilders):
                  location: str = "westeurope", retention_days: int = 365) -> str:
         name = "fl-" + target_id.rsplit("/", 1)[-1]
         props = {"provisioningState": "Succeeded", "targetResourceId": target_id,
-                 "targetResourceGuid": _uuid("target", target_id), "enabled": enabled,
+                 "targetResourceGuid": stable_id("target", target_id), "enabled": enabled,
                  "storageId": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/flowlogs",
                  "flowAnalyticsConfiguration": {}, "retentionPolicy": {"days": retention_days, "enabled": True},
                  "format": {"type": "JSON", "version": 2}}
@@ -187,7 +187,7 @@ class AzureEstate(SecurityBuilders):
         rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{name}"
         self.put(rid, {"id": rid, "name": name, "type": "Microsoft.OperationalInsights/workspaces",
                        "location": location, "properties": {"provisioningState": "Succeeded",
-                                                            "customerId": _uuid("ws", rid),
+                                                            "customerId": stable_id("ws", rid),
                                                             "sku": {"name": "PerGB2018"},
                                                             "retentionInDays": retention_days}})
         return rid
@@ -240,7 +240,7 @@ class AzureEstate(SecurityBuilders):
             "sku": {"name": "System" if system else "GP_S_Gen5", "tier": "System" if system else "GeneralPurpose"},
             "kind": "v12.0,system" if system else "v12.0,user", "id": rid, "name": name,
             "type": "Microsoft.Sql/servers/databases", "location": "westeurope",
-            "properties": {"status": "Online", "databaseId": _uuid("db", rid),
+            "properties": {"status": "Online", "databaseId": stable_id("db", rid),
                            "requestedBackupStorageRedundancy": redundancy,
                            "currentBackupStorageRedundancy": redundancy, "zoneRedundant": False}})
         self.put(f"{rid}/transparentDataEncryption/current", {

@@ -14,10 +14,12 @@ AZURE_MANAGEMENT_APP = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
 GRAPH_PATH = "/providers/microsoft.resourcegraph/resources"
 
 
-def _uuid(*parts: str) -> str:
+def stable_id(*parts: str) -> str:
+    """A UUID derived from ``parts``: the same estate gets the same ids every time."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "trustsweep-azure:" + "/".join(parts)))
 
 
-def _iso(when: dt.datetime) -> str:
+def azure_time(when: dt.datetime) -> str:
+    """A time as Azure writes it (UTC, fractional seconds, ``Z``)."""
     return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .records import OWNER_ROLE, _iso, _uuid
+from .records import OWNER_ROLE, azure_time, stable_id
 
 
 class SecurityBuilders:
@@ -26,7 +26,7 @@ class SecurityBuilders:
     def role_assignment(self, sub: str, principal_id: str, role: str = OWNER_ROLE, *,
                         principal_type: str = "User", scope: str | None = None) -> str:
         scope = scope or f"/subscriptions/{sub}"
-        name = _uuid("assignment", sub, principal_id, role, scope)
+        name = stable_id("assignment", sub, principal_id, role, scope)
         rid = f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"
         self.row("authorizationresources", {
             "id": rid, "name": name, "type": "microsoft.authorization/roleassignments", "tenantId": self.tenant_id,
@@ -38,7 +38,7 @@ class SecurityBuilders:
         return rid
 
     def custom_role(self, sub: str, role_name: str, actions: list[str], *, scopes: list[str] | None = None) -> str:
-        name = _uuid("role", sub, role_name)
+        name = stable_id("role", sub, role_name)
         rid = f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{name}"
         self.row("authorizationresources", {
             "id": rid, "name": name, "type": "microsoft.authorization/roledefinitions", "tenantId": self.tenant_id,
@@ -51,7 +51,7 @@ class SecurityBuilders:
         return rid
 
     def user(self, display_name: str, *, guest: bool = False) -> str:
-        oid = _uuid("user", display_name)
+        oid = stable_id("user", display_name)
         upn = (display_name.lower().replace(" ", ".") + ("_partner.example#EXT#@northwind.onmicrosoft.com" if guest
                                                           else "@northwind.example"))
         self.users.append({"id": oid, "displayName": display_name, "userPrincipalName": upn,
@@ -62,7 +62,7 @@ class SecurityBuilders:
                            users: list[str] | None = None, apps: list[str] | None = None,
                            controls: list[str] | None = None) -> None:
         self.ca_policies.append({
-            "id": _uuid("ca", name), "displayName": name, "state": state,
+            "id": stable_id("ca", name), "displayName": name, "state": state,
             "createdDateTime": "2024-01-03T10:00:00Z", "modifiedDateTime": None,
             "conditions": {"clientAppTypes": ["all"], "applications": {"includeApplications": apps or ["All"],
                                                                        "excludeApplications": []},
@@ -94,7 +94,7 @@ class SecurityBuilders:
         now = now or dt.datetime.now(dt.timezone.utc)
         first = now - dt.timedelta(days=age_days)
         assessment = f"{resource_id}/providers/Microsoft.Security/assessments/1195afff-c881-495e-9bc5-1486211ae03f"
-        name = _uuid("vuln", resource_id, title)
+        name = stable_id("vuln", resource_id, title)
         rid = f"{assessment}/subAssessments/{name}"
         self.row("securityresources", {
             "id": rid, "name": name, "type": "microsoft.security/assessments/subassessments",
@@ -102,8 +102,8 @@ class SecurityBuilders:
             "properties": {"id": "CVE-2024-" + name[:4], "displayName": title, "category": "Vulnerability",
                            "status": {"code": "Healthy" if healthy else "Unhealthy", "severity": severity,
                                       "cause": "", "description": title,
-                                      "firstEvaluationDate": _iso(first), "statusChangeDate": _iso(first)},
-                           "timeGenerated": _iso(now - dt.timedelta(hours=2)),
+                                      "firstEvaluationDate": azure_time(first), "statusChangeDate": azure_time(first)},
+                           "timeGenerated": azure_time(now - dt.timedelta(hours=2)),
                            "resourceDetails": {"source": "Azure", "id": resource_id},
                            "additionalData": {"assessedResourceType": "ServerVulnerability"},
                            "remediation": "Apply the vendor patch"}})
@@ -115,7 +115,7 @@ class SecurityBuilders:
         """A Defender assessment (recommendation) on one resource."""
         now = now or dt.datetime.now(dt.timezone.utc)
         first = now - dt.timedelta(days=age_days)
-        name = _uuid("assessment", resource_id, title)
+        name = stable_id("assessment", resource_id, title)
         rid = f"{resource_id}/providers/Microsoft.Security/assessments/{name}"
         self.row("securityresources", {
             "id": rid, "name": name, "type": "microsoft.security/assessments", "tenantId": self.tenant_id,
@@ -123,7 +123,7 @@ class SecurityBuilders:
             "properties": {"displayName": title,
                            "resourceDetails": {"Source": "Azure", "Id": resource_id},
                            "status": {"code": "Healthy" if healthy else "Unhealthy", "cause": "", "description": "",
-                                      "firstEvaluationDate": _iso(first), "statusChangeDate": _iso(first)},
+                                      "firstEvaluationDate": azure_time(first), "statusChangeDate": azure_time(first)},
                            "metadata": {"displayName": title, "severity": severity, "assessmentType": "BuiltIn",
                                         "categories": ["Compute"], "userImpact": "Low",
                                         "implementationEffort": "Low"},
