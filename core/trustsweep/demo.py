@@ -48,6 +48,7 @@ def patched_env(values: dict[str, str]) -> Iterator[None]:
 def run_demo(registry: Registry, mapping: Mapping, out: Path, *, store_url: str | None = None,
              quiet: bool = False) -> Sweep:
     from .report.progress import CliProgress
+    from .store.sightings import StoreSightings
 
     for name in sorted(registry.providers):
         if name not in registry.emulators:
@@ -70,9 +71,10 @@ def run_demo(registry: Registry, mapping: Mapping, out: Path, *, store_url: str 
         targets = [f"{p}:{t}" for p, e in envs.items() for t in e.targets]
         options = {p: {**e.options, **({"regions": e.regions} if e.regions else {})} for p, e in envs.items()}
         attestations = demo_attestations(store_url, {(p, t) for p, e in envs.items() for t in e.targets})
+        history = StoreSightings(store_url) if store_url is not None else None  # first seen across demo runs
         with CliProgress(enabled=not quiet) as progress, make_executor("threads") as pool:
             return run_sweep(registry, mapping, providers=providers, targets=targets, provider_options=options,
-                             executor=pool, progress=progress, attestations=attestations)
+                             executor=pool, progress=progress, attestations=attestations, history=history)
 
 
 # criterion, type, file name, text, attested by, created and expiry (days from now)

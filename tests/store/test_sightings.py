@@ -65,8 +65,23 @@ def test_a_bad_url_is_bad_input_at_once() -> None:
         StoreSightings("mysql://nope")
 
 
-def test_tampered_resources_are_refused_not_skipped(Attacker, tmp_path: Path, store_url: str) -> None:
+def test_deleted_records_are_refused_not_skipped(Attacker, tmp_path: Path, store_url: str) -> None:
     first, _second = _record(tmp_path, store_url, 5, 3)
-    Attacker(store_url).execute("DELETE FROM resources WHERE entry = 2")  # hide the newer record
+    Attacker(store_url).execute("DELETE FROM resources WHERE entry = 2")  # hide the newer records
+    with pytest.raises(UserError, match=r"does not verify.*\(0 rows, \d+ recorded\)"):
+        StoreSightings(store_url).last_seen("synthetic", BUCKET, list(_buckets(first)))
+
+
+def test_an_edited_record_is_refused_not_used(Attacker, tmp_path: Path, store_url: str) -> None:
+    _first, second = _record(tmp_path, store_url, 5, 3)
+    Attacker(store_url).execute("UPDATE resources SET body = replace(body, 'true', 'false') WHERE entry = 2")
     with pytest.raises(UserError, match="does not verify.*do not match its digest"):
+        StoreSightings(store_url).last_seen("synthetic", BUCKET, list(_buckets(second)))
+
+
+def test_an_edited_entry_is_refused(Attacker, tmp_path: Path, store_url: str) -> None:
+    first, _second = _record(tmp_path, store_url, 5, 3)
+    Attacker(store_url).execute("UPDATE entries SET content = replace(content, '\"exit_code\"', '\"exit_codes\"') "
+                                "WHERE seq = 1")
+    with pytest.raises(UserError, match="does not verify"):
         StoreSightings(store_url).last_seen("synthetic", BUCKET, list(_buckets(first)))

@@ -1,10 +1,13 @@
 """The evidence store as a :class:`~trustsweep.sightings.Sightings` lookup (read-only).
 
 Walks the stored sweeps that covered the provider, newest first, and stops as soon as every
-asked id has been found, so a resource seen in the last sweep costs one sweep's rows. The chain
-of entries is verified once, and each sweep's resource rows before they are read: tampered
-evidence is a :class:`~trustsweep.store.ledger.TamperedError` (one line, exit 2), never a quietly
-shorter history. A SQLite store that does not exist yet has no history and is not created.
+asked id has been found, so a resource seen in the last sweep costs one sweep's rows. Of the
+other sweeps only the index columns (idx, key, type) are read. The chain of entries is verified
+once; each sweep read must hold as many resource rows as its entry recorded (a deleted record is
+noticed), and the rows of each sweep a record is taken from are re-hashed before it is used: a
+tampered store is a :class:`~trustsweep.store.ledger.TamperedError` (one line, exit 2), never a
+quietly shorter history. (An edited key column of a sweep no record is taken from is found by
+``trustsweep verify``, not here.) A SQLite store that does not exist yet is not created.
 """
 
 from __future__ import annotations
@@ -56,20 +59,39 @@ def _walk(store: EvidenceStore, provider: str, type_: str, wanted: set[str],
     found: dict[str, Sighting] = {}
     prefix = f"{provider}|"
     for entry in reversed(store.entries("sweep", since)):
+        if len(found) == len(wanted):
+            break
         data = decoded(entry, sweep_parts)
         if provider not in (data.get("providers") or ()):
             continue
-        problem = _rows_problem(store, entry, data, "resources")
+        # the index columns first (no bodies read): most sweeps hold none of the ids still wanted
+        rows = store.db.query("SELECT idx, key, type FROM resources WHERE entry = ?", (entry.seq,))
+        if len(rows) != data["tables"]["resources"]["count"]:
+            raise TamperedError(f"{entry.label()}: its stored resources do not match its digest "
+                                f"({len(rows)} rows, {data['tables']['resources']['count']} recorded)")
+        missing = wanted.difference(found)
+        hits = {int(idx) for idx, key, kind in rows
+                if kind == type_ and key.startswith(prefix) and _names_one(key[len(prefix):], missing)}
+        if not hits:
+            continue
+        problem = _rows_problem(store, entry, data, "resources")  # the rows about to be read verify
         if problem:
             raise TamperedError(f"{entry.label()}: {problem}")
         at = dt.datetime.fromisoformat(entry.at.replace("Z", "+00:00"))
-        for _idx, key, kind, body in store.rows("resources", entry.seq):
-            if kind != type_ or not key.startswith(prefix):
-                continue
-            resource = orjson.loads(body)
-            rid = resource.get("id")
-            if rid in wanted and rid not in found:
-                found[rid] = Sighting(entry.id, at, resource.get("properties") or {})
-        if len(found) == len(wanted):
-            break
+        for idx, _key, _kind, body in store.rows("resources", entry.seq):
+            if idx in hits:
+                resource = orjson.loads(body)
+                rid = resource.get("id")
+                if rid in wanted and rid not in found:
+                    found[rid] = Sighting(entry.id, at, resource.get("properties") or {})
     return found
+
+
+def _names_one(target_and_id: str, ids: set[str]) -> bool:
+    """Whether a resource key's ``TARGET|ID`` part ends in one of ``ids`` (either may hold a ``|``)."""
+    at = target_and_id.find("|")
+    while at >= 0:
+        if target_and_id[at + 1:] in ids:
+            return True
+        at = target_and_id.find("|", at + 1)
+    return False
