@@ -62,3 +62,12 @@ def test_a_missing_path_and_an_empty_folder(tmp_path: Path) -> None:
 def test_no_target_says_what_to_give(tmp_path: Path) -> None:
     code, err = _sweep(tmp_path)
     assert code == 2 and "the scanners provider needs report files or folders: --target PATH" in err, err
+
+
+def test_relative_targets_start_from_the_root_option_or_its_variable(tmp_path: Path) -> None:
+    args = ("sweep", "-p", "scanners", "-t", "scanners", "--no-store", "--out", str(tmp_path / "out"), "-q")
+    by_option = run_cli(*args, "--scanners-root", str(FIXTURES.parent), cwd=tmp_path)
+    by_variable = run_cli(*args, cwd=tmp_path, env={"TRUSTSWEEP_SCANNERS_ROOT": str(FIXTURES.parent)})
+    for proc in (by_option, by_variable):
+        assert proc.returncode == 1 and "Wrote OSCAL bundle" in proc.stdout, proc.stderr  # the fixtures have failures
+    assert run_cli(*args, cwd=tmp_path).returncode == 2  # from tmp_path, there is no 'scanners' folder

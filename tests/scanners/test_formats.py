@@ -130,3 +130,12 @@ def test_image_references_lose_tag_and_digest() -> None:
     assert split_image("registry:5000/team/app") == ("registry:5000/team/app", "")
     assert split_image("app@sha256:abc") == ("app", "sha256:abc")
     assert split_image("app:1@sha256:abc") == ("app", "1@sha256:abc")
+
+
+def test_byte_order_marks_are_read(tmp_path: Path) -> None:
+    text = (FIXTURES / "snyk-npm.json").read_text(encoding="utf-8")
+    (tmp_path / "utf8.json").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    (tmp_path / "powershell.json").write_bytes(text.encode("utf-16"))  # what PowerShell's `>` writes
+    for name in ("utf8.json", "powershell.json"):
+        [props] = artifacts(sweep(tmp_path / name)).values()
+        assert len(props["findings"]) == 3, name

@@ -6,6 +6,7 @@ naming it (one line, exit 2): the sweep never starts on input it cannot read.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,17 @@ def load(path: Path) -> Any:
 
 
 def decode(raw: bytes, path: Path) -> Any:
-    """The JSON document ``raw`` read from ``path`` (UserError naming the file and line when it is not JSON)."""
+    """The JSON document ``raw`` read from ``path`` (UserError naming the file and line when it is not JSON).
+
+    UTF-8 with or without a byte-order mark, and UTF-16 with one (PowerShell's ``>`` writes it).
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            raw = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserError(f"not valid UTF-16 text (byte {exc.start})", path=path) from None
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

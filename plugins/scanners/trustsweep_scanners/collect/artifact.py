@@ -27,6 +27,7 @@ ARTIFACT = "scanners.artifact"
 TYPES = (ARTIFACT,)
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN")
 _ALIASES = {"NEGLIGIBLE": "LOW", "MODERATE": "MEDIUM", "IMPORTANT": "HIGH", "INFO": "LOW"}
+_KNOWN = frozenset(SEVERITIES)
 #: the longest text kept of one field of hostile input
 MAX_TEXT = 300
 
@@ -64,6 +65,8 @@ def items(value: Any, place: str) -> list[Any]:
 
 def text(value: Any, place: str) -> str:
     """A text field (absent or null: empty), trimmed to :data:`MAX_TEXT` characters."""
+    if type(value) is str:  # the common case first: reports hold hundreds of thousands of fields
+        return value[:MAX_TEXT]
     return (need(value, str, place) or "")[:MAX_TEXT]
 
 
@@ -80,6 +83,8 @@ def moment(value: Any, place: str) -> str | None:
 
 def severity(value: Any, place: str) -> str:
     """A scanner's severity as one of :data:`SEVERITIES` (Grype's Negligible counts as LOW)."""
+    if type(value) is str and value in _KNOWN:
+        return value
     word = text(value, place).strip().upper()
     word = _ALIASES.get(word, word)
     return word if word in SEVERITIES else "UNKNOWN"
