@@ -31,6 +31,15 @@ test: $(STAMP)
 	@bash .ci/browser.sh
 	@bash .ci/postgres.sh $(BIN)/python -m pytest -n 2 -q
 
+# ruff (lint and format, configured in pyproject.toml) and mypy (strict on the plugin API and the engine);
+# all three run, the target fails if any of them does
+lint: $(STAMP)
+	@status=0; \
+	echo "== ruff check"; $(BIN)/ruff check . || status=1; \
+	echo "== ruff format --check"; $(BIN)/ruff format --check . || status=1; \
+	echo "== mypy"; $(BIN)/mypy || status=1; \
+	exit $$status
+
 bench: $(STAMP)
 	@bash .ci/postgres.sh bash -c 'for b in bench/[a-z]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done'
 

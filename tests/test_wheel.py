@@ -46,6 +46,7 @@ def test_wheel_holds_the_data_the_product_reads_and_no_checkout_locator(wheel: P
         for model in ("assessment-results", "assessment-plan", "component", "catalog", "complete"):
             assert f"trustsweep/oscal/schemas/v{version}/oscal_{model}_schema.json" in names
     assert "trustsweep/oscal/schemas/PROVENANCE.md" in names
+    assert "trustsweep/py.typed" in names  # type checkers read the package's annotations (PEP 561)
     assert {"trustsweep/oscal/schemas/v1.2.1/PROVENANCE.md", "trustsweep/oscal/schemas/v1.1.3/PROVENANCE.md"} <= names
     assert {f"trustsweep/_mappings/soc2/{n}.yaml" for n in ("criteria", "attestations")} <= names
     assert {"trustsweep_azure/soc2.yaml", "trustsweep_azure/emulator/__init__.py"} <= names  # the plugin's own

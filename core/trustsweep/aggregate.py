@@ -111,7 +111,7 @@ def aggregate(
     ``available_checks``: checks that could run in this sweep (their provider was swept); other
     mapped checks are ignored.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     by_check: dict[str, list[int]] = {}
     for index, result in enumerate(results):
         by_check.setdefault(result.check_id, []).append(index)

@@ -97,8 +97,8 @@ def make_executor(spec: str | None = None, workers: int | None = None) -> Iterat
         # spawn, not fork: a forked child inherits locks held by other threads (SDK sessions,
         # connection pools, an emulator in the same process) and can hang on them
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 2), mp_context=context) as pool:
-            yield pool
+        with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 2), mp_context=context) as processes:
+            yield processes
     elif "://" in spec or spec == "dask-local":
         from .cluster import connect
 

@@ -25,7 +25,7 @@ def _small(evidence: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, str) and len(value) > _MAX_EVIDENCE_CHARS:
             value = value[:_MAX_EVIDENCE_CHARS] + "…"
         elif isinstance(value, (list, tuple)) and len(value) > 50:
-            value = list(value[:50]) + [f"… {len(value) - 50} more"]
+            value = [*value[:50], f"… {len(value) - 50} more"]
         out[key] = value
     return out
 
@@ -48,7 +48,7 @@ class Evaluator:
         self.checks = sorted(checks, key=lambda c: c.id)
         self.config = config or {}
         self.settings, self._invalid = resolve_all(self.checks, self.config)
-        self.now = now or dt.datetime.now(dt.timezone.utc)
+        self.now = now or dt.datetime.now(dt.UTC)
         self.waivers = list(waivers)
         self._by_type: dict[str, list[CheckSpec]] = {}
         for spec in self.checks:

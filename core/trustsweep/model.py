@@ -53,7 +53,8 @@ class Target:
         (a project label ``db_password``; see :mod:`trustsweep.redact`)."""
         from .redact import redactor
 
-        return redactor().tree({k: v for k, v in self.attrs.items() if not k.startswith("secret_")})
+        public: dict[str, Any] = redactor().tree({k: v for k, v in self.attrs.items() if not k.startswith("secret_")})
+        return public
 
 
 @dataclass(slots=True)

@@ -138,10 +138,20 @@ def run(
     mapping = mapping if mapping is not None else registry.mapping()
     pools = make_executor(executor, workers) if executor is None or isinstance(executor, str) else nullcontext(executor)
     with pools as pool:
-        sweep = run_sweep(registry, mapping, providers=providers, targets=targets, provider_options=provider_options,
-                          config=config, executor=pool, progress=progress, save_inventory=save_inventory,
-                          only_checks=only_checks, evidence=outputs.evidence(),
-                          history=outputs.history())
+        sweep = run_sweep(
+            registry,
+            mapping,
+            providers=providers,
+            targets=targets,
+            provider_options=provider_options,
+            config=config,
+            executor=pool,
+            progress=progress,
+            save_inventory=save_inventory,
+            only_checks=only_checks,
+            evidence=outputs.evidence(),
+            history=outputs.history(),
+        )
     publish(sweep, registry, outputs, warn=warn)
     return sweep
 
@@ -163,8 +173,15 @@ def evaluate(
     outputs = outputs or Outputs()
     outputs.check(registry)
     mapping = mapping if mapping is not None else registry.mapping()
-    sweep = evaluate_inventory(registry, mapping, inventory, config=config, only_checks=only_checks,
-                               evidence=outputs.evidence(), accept_edited=accept_edited)
+    sweep = evaluate_inventory(
+        registry,
+        mapping,
+        inventory,
+        config=config,
+        only_checks=only_checks,
+        evidence=outputs.evidence(),
+        accept_edited=accept_edited,
+    )
     publish(sweep, registry, outputs, warn=warn)
     return sweep
 
@@ -196,9 +213,14 @@ def publish(sweep: Sweep, registry: Registry, outputs: Outputs, *, warn: Warn = 
             window = _recent_window(store, sweep) if store is not None else None
             run_exports(registry.exporters, exports, sweep, staging, window=window)
 
-        staged = write_outputs(sweep, out, oscal_version=outputs.oscal_version, fmt=outputs.fmt,
-                               extra=extra if exports else None,
-                               history=(lambda: history_markdown(store)) if store is not None else (lambda: ""))
+        staged = write_outputs(
+            sweep,
+            out,
+            oscal_version=outputs.oscal_version,
+            fmt=outputs.fmt,
+            extra=extra if exports else None,
+            history=(lambda: history_markdown(store)) if store is not None else (lambda: ""),
+        )
 
     if not outputs.record:
         place()

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pluggy
 
@@ -77,7 +77,7 @@ class Hooks:
     def _each(self, hook: pluggy.HookCaller, kind: type[T]) -> list[tuple[str, list[T]]]:
         out: list[tuple[str, list[T]]] = []
         for impl in hook.get_hookimpls():
-            result = impl.function()
+            result = cast("Iterable[T] | None", impl.function())
             if result:
                 out.append((self.pm.get_name(impl.plugin) or "?", list(result)))
         return out
@@ -169,44 +169,44 @@ class Registry:
 
     def _collect(self) -> None:
         hooks = self.hooks
-        for plugin_name, specs in hooks.providers():
-            for spec in specs:
-                if spec.name in self.providers:
-                    other = self.providers[spec.name].plugin
+        for plugin_name, providers in hooks.providers():
+            for provider in providers:
+                if provider.name in self.providers:
+                    other = self.providers[provider.name].plugin
                     raise UserError(
-                        f"provider {spec.name!r} is declared by both plugin {other!r} and plugin {plugin_name!r}"
+                        f"provider {provider.name!r} is declared by both plugin {other!r} and plugin {plugin_name!r}"
                     )
-                spec = replace(spec, plugin=plugin_name, settings=named(spec.settings))
-                _check_declarations(f"plugin {plugin_name!r}: provider {spec.name!r}", spec.settings)
-                self.providers[spec.name] = spec
+                settings = named(provider.settings)
+                _check_declarations(f"plugin {plugin_name!r}: provider {provider.name!r}", settings)
+                self.providers[provider.name] = replace(provider, plugin=plugin_name, settings=settings)
         owner: dict[str, str] = {}
-        for plugin_name, specs in hooks.checks():
-            for spec in specs:
-                spec = replace(spec, plugin=plugin_name, resource_types=tuple(spec.resource_types),
-                               settings=named(spec.settings))
-                _check_declarations(f"plugin {plugin_name!r}: check {spec.id!r}", spec.settings)
-                for ident in (spec.id, *spec.aliases):
+        for plugin_name, checks in hooks.checks():
+            for check in checks:
+                settings = named(check.settings)
+                check = replace(check, plugin=plugin_name, resource_types=tuple(check.resource_types), settings=settings)
+                _check_declarations(f"plugin {plugin_name!r}: check {check.id!r}", settings)
+                for ident in (check.id, *check.aliases):
                     if ident in owner:
                         raise UserError(
                             f"check id {ident!r} is declared by both plugin {owner[ident]!r} and plugin {plugin_name!r}"
                         )
                     owner[ident] = plugin_name
-                self.checks[spec.id] = spec
-                for alias in spec.aliases:
-                    self.aliases[alias] = spec.id
-        for _plugin_name, specs in hooks.options():
-            self.options.extend(specs)
+                self.checks[check.id] = check
+                for alias in check.aliases:
+                    self.aliases[alias] = check.id
+        for _plugin_name, options in hooks.options():
+            self.options.extend(options)
         for _plugin_name, paths in hooks.mapping_files():
             self.mapping_files.extend(Path(p) for p in paths)
-        for _plugin_name, specs in hooks.emulators():
-            for spec in specs:
-                self.emulators[spec.provider] = spec
-        for plugin_name, specs in hooks.exporters():
-            for spec in specs:
-                if spec.name in self.exporters:
-                    other = self.exporters[spec.name].plugin
-                    raise UserError(f"export format {spec.name!r} is declared by both plugin {other!r} and plugin {plugin_name!r}")
-                self.exporters[spec.name] = replace(spec, plugin=plugin_name)
+        for _plugin_name, emulators in hooks.emulators():
+            for emulator in emulators:
+                self.emulators[emulator.provider] = emulator
+        for plugin_name, exporters in hooks.exporters():
+            for exporter in exporters:
+                if exporter.name in self.exporters:
+                    other = self.exporters[exporter.name].plugin
+                    raise UserError(f"export format {exporter.name!r} is declared by both plugin {other!r} and plugin {plugin_name!r}")
+                self.exporters[exporter.name] = replace(exporter, plugin=plugin_name)
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -233,7 +233,8 @@ class Registry:
         """Import and instantiate a provider class (this is where cloud SDKs may get imported)."""
         spec = self.provider_spec(name)
         cls = load_object(spec.factory)
-        return cls(options or {})
+        provider: Provider = cls(options or {})
+        return provider
 
     def mapping(self, user_files: Sequence[Path] = (), *, base_dir: Path | None = None) -> Mapping:
         """The built-in catalog and mappings, every plugin's mapping files, then ``user_files``,

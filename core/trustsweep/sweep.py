@@ -40,7 +40,6 @@ from .provider import TargetInventory
 from .redact import redactor
 from .sightings import Sightings
 
-
 #: Reads the attestations and waivers on record (the evidence store); called once all input is
 #: checked and the targets are listed, so bad input never opens (or creates) a store.
 EvidenceReader = Callable[[], tuple[Sequence[Attestation], Sequence[Waiver]]]
@@ -246,7 +245,7 @@ def run_sweep(
     for name in providers:
         registry.provider_spec(name)  # unknown provider → UserError before any work
     checks = _checks_for(registry, providers, only_checks)
-    started = now or dt.datetime.now(dt.timezone.utc)
+    started = now or dt.datetime.now(dt.UTC)
     per_provider = split_targets(targets, providers)
     swept_targets: list[Target] = []
     units: list[WorkUnit] = []
@@ -335,7 +334,7 @@ def evaluate_inventory(
             raise UserError(f"provider {name!r} is not installed (installed: {', '.join(sorted(registry.providers)) or 'none'})", path=path)
     checks = _checks_for(registry, providers, only_checks)
     prov.refuse_unsealed(loaded, accept_edited)
-    started = now or dt.datetime.now(dt.timezone.utc)
+    started = now or dt.datetime.now(dt.UTC)
     attestations, waivers = _with_stored(attestations, waivers, evidence)
     all_waivers = [*config.waivers, *waivers]
     evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
@@ -374,7 +373,7 @@ def _finish(
     sweep_id: str | None = None,
 ) -> Sweep:
     findings = aggregate(mapping, acc.results, attestations=attestations, now=started, available_checks=set(checks))
-    finished = dt.datetime.now(dt.timezone.utc)
+    finished = dt.datetime.now(dt.UTC)
     stats = {**stats, "resources": len(acc.resources), "results": len(acc.results),
              "seconds": round((finished - started).total_seconds(), 3)}
     return Sweep(

@@ -58,10 +58,17 @@ class SyntheticOptions:
 
     @hookimpl
     def trustsweep_options(self) -> list[OptionSpec]:
-        return [OptionSpec("synthetic-targets", "synthetic", "How many accounts to sweep.", env="TS_TEST_TARGETS"),
-                OptionSpec("synthetic-fail-units", "synthetic", "Unit that fails (TARGET/REGION).", kind="multi",
-                           env="TS_TEST_FAIL"),
-                OptionSpec("synthetic-loud", "synthetic", "Say more.", kind="flag", env="TS_TEST_LOUD")]
+        return [
+            OptionSpec("synthetic-targets", "synthetic", "How many accounts to sweep.", env="TS_TEST_TARGETS"),
+            OptionSpec(
+                "synthetic-fail-units",
+                "synthetic",
+                "Unit that fails (TARGET/REGION).",
+                kind="multi",
+                env="TS_TEST_FAIL",
+            ),
+            OptionSpec("synthetic-loud", "synthetic", "Say more.", kind="flag", env="TS_TEST_LOUD"),
+        ]
 
 
 @pytest.fixture
@@ -75,8 +82,14 @@ def given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any
         return make(self, name, options)
 
     monkeypatch.setattr(Registry, "make_provider", spy)
-    monkeypatch.setattr(common, "load_registry", lambda: Registry.load(entry_points=False, extra_plugins=[
-        ("synthetic", SyntheticPlugin(tmp_path)), ("options", SyntheticOptions())]))
+    monkeypatch.setattr(
+        common,
+        "load_registry",
+        lambda: Registry.load(
+            entry_points=False,
+            extra_plugins=[("synthetic", SyntheticPlugin(tmp_path)), ("options", SyntheticOptions())],
+        ),
+    )
     for name in ("TS_TEST_TARGETS", "TS_TEST_FAIL", "TS_TEST_LOUD"):
         monkeypatch.delenv(name, raising=False)
     return seen
@@ -96,8 +109,14 @@ def test_plugin_options_are_listed_in_sweep_help_with_their_environment(given: l
 
 
 def test_plugin_options_reach_the_provider_from_the_command_line(given: list[dict[str, Any]]) -> None:
-    result = _sweep("--synthetic-targets", "3", "--synthetic-fail-units", "acct-0/north-1",
-                    "--synthetic-fail-units=acct-1/north-1", "--synthetic-loud")
+    result = _sweep(
+        "--synthetic-targets",
+        "3",
+        "--synthetic-fail-units",
+        "acct-0/north-1",
+        "--synthetic-fail-units=acct-1/north-1",
+        "--synthetic-loud",
+    )
     assert result.exit_code == 3, result.output  # two units failed: incomplete
     assert given == [{"targets": "3", "fail_units": ["acct-0/north-1", "acct-1/north-1"], "loud": True}]
 
@@ -111,11 +130,14 @@ def test_plugin_options_fall_back_to_their_environment_variable(given: list[dict
     assert given == [{"targets": "2"}]  # the command line wins; an option not given and without default is absent
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--synthetic-loud=yes"], "--synthetic-loud' does not take a value"),
-    (["--synthetic-targets"], "requires an argument"),
-    (["--synthetic-nope", "x"], "no such option: --synthetic-nope"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--synthetic-loud=yes"], "--synthetic-loud' does not take a value"),
+        (["--synthetic-targets"], "requires an argument"),
+        (["--synthetic-nope", "x"], "no such option: --synthetic-nope"),
+    ],
+)
 def test_bad_plugin_options_are_one_line_and_exit_2(given: list[dict[str, Any]], args: list[str], message: str) -> None:
     result = _sweep(*args)
     assert result.exit_code == 2, result.output
@@ -125,8 +147,9 @@ def test_bad_plugin_options_are_one_line_and_exit_2(given: list[dict[str, Any]],
 
 
 def test_an_option_of_a_provider_not_swept_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(common, "load_registry", lambda: Registry.load(extra_plugins=[
-        ("synthetic", SyntheticPlugin(tmp_path))]))
+    monkeypatch.setattr(
+        common, "load_registry", lambda: Registry.load(extra_plugins=[("synthetic", SyntheticPlugin(tmp_path))])
+    )
     result = _sweep("--gcp-scope", "organizations/1")
     assert result.exit_code == 2
     assert "option --gcp-scope is for provider 'gcp', which is not being swept" in result.output

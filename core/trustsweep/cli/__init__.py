@@ -56,8 +56,16 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _options(
-    version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_print_version,
-                                          help="Print the version of trustsweep and its plugins, then exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the version of trustsweep and its plugins, then exit.",
+        ),
+    ] = False,
 ) -> None:
     """Options of ``trustsweep`` itself (``--version``); the commands below do the work."""
 

@@ -32,10 +32,14 @@ class _DefaultsToAdd(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-attest_app = typer.Typer(help="Attestations: evidence no API shows (pentest report, access review, ...).",
-                         no_args_is_help=True)
-waive_app = typer.Typer(cls=_DefaultsToAdd, no_args_is_help=True,
-                        help="Record a waiver (waive CHECK --resource ...) or revoke one (waive revoke ID).")
+attest_app = typer.Typer(
+    help="Attestations: evidence no API shows (pentest report, access review, ...).", no_args_is_help=True
+)
+waive_app = typer.Typer(
+    cls=_DefaultsToAdd,
+    no_args_is_help=True,
+    help="Record a waiver (waive CHECK --resource ...) or revoke one (waive revoke ID).",
+)
 waivers_app = typer.Typer(help="Waivers: accepted risk that expires by itself.", no_args_is_help=True)
 
 ByOpt = Annotated[str, typer.Option("--by", help="Who revokes it.")]
@@ -65,9 +69,17 @@ def _revoke(kind: str, ident: str, by: str, reason: str, store: str | None) -> N
 
 def attest_add(
     criterion: Annotated[str, typer.Argument(help="The SOC 2 criterion the document evidences, e.g. CC6.2.")],
-    type_: Annotated[str, typer.Option("--type", help="Attestation type, e.g. access-review (see mappings/soc2/attestations.yaml).")],
+    type_: Annotated[
+        str, typer.Option("--type", help="Attestation type, e.g. access-review (see mappings/soc2/attestations.yaml).")
+    ],
     file: Annotated[Path, typer.Option("--file", help="The evidence document; its SHA-256 is stored.")],
-    expires: Annotated[str, typer.Option("--expires", help="Date the attestation stops counting (YYYY-MM-DD); capped at the type's validity after --date.")],
+    expires: Annotated[
+        str,
+        typer.Option(
+            "--expires",
+            help="Date the attestation stops counting (YYYY-MM-DD); capped at the type's validity after --date.",
+        ),
+    ],
     by: Annotated[str, typer.Option("--by", help="Who attests.")],
     date: Annotated[str | None, typer.Option("--date", help="Date of the evidence (default: now).")] = None,
     keep_file: Annotated[bool, typer.Option("--keep-file", help="Store the file itself, not only its hash.")] = False,
@@ -84,13 +96,15 @@ def attest_add(
         raise UserError(f"unknown attestation type {type_!r} (known: {', '.join(sorted(mapping_.attestation_types))})")
     if type_ not in mapping_.attestations_of(criterion):
         mapped = ", ".join(mapping_.attestations_of(criterion)) or "none"
-        raise UserError(f"{criterion} is not mapped to attestation type {type_!r} (mapped: {mapped}); "
-                        "it would never count — pass a --mapping that maps it")
+        raise UserError(
+            f"{criterion} is not mapped to attestation type {type_!r} (mapped: {mapped}); "
+            "it would never count — pass a --mapping that maps it"
+        )
     by = _text(by, "--by")
     from ..files import read_bytes
 
     data = read_bytes(file)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     created = parse_date(date, "--date") if date else now
     if created > now:
         raise UserError(f"--date {date} is in the future; attest evidence that exists")
@@ -98,15 +112,27 @@ def attest_add(
     if until <= created:
         raise UserError(f"--expires {expires} is not after the evidence date {created.date().isoformat()}")
     with opened(store, create=True) as st:
-        att = st.add_attestation(criterion=criterion, type_=type_, data=data, filename=file.name,
-                                 attested_by=by, expires=until, created=created, keep_file=keep_file)
+        att = st.add_attestation(
+            criterion=criterion,
+            type_=type_,
+            data=data,
+            filename=file.name,
+            attested_by=by,
+            expires=until,
+            created=created,
+            keep_file=keep_file,
+        )
     effective, note = capped(att, mapping_.attestation_types[type_].validity_days)
     if note:
         err(plain(f"note: {note}"))
     if effective.expires <= now:
         err(f"note: this attestation already expired on {effective.expires.date().isoformat()}")
-    typer.echo(plain(f"attestation {att.id}: {criterion} {type_} sha256 {att.sha256} "
-                     f"until {effective.expires.date().isoformat()}"))
+    typer.echo(
+        plain(
+            f"attestation {att.id}: {criterion} {type_} sha256 {att.sha256} "
+            f"until {effective.expires.date().isoformat()}"
+        )
+    )
 
 
 def _attestation_row(att: Attestation, validity: int | None, now: dt.datetime) -> dict[str, Any]:
@@ -114,12 +140,24 @@ def _attestation_row(att: Attestation, validity: int | None, now: dt.datetime) -
     from ..store.canonical import attestation_dict
 
     effective, note = capped(att, validity)
-    state = ("revoked" if att.revoked(now) else "valid" if effective.valid(now)
-             else "not yet valid" if now < att.created else "expired")
+    state = (
+        "revoked"
+        if att.revoked(now)
+        else "valid"
+        if effective.valid(now)
+        else "not yet valid"
+        if now < att.created
+        else "expired"
+    )
     if att.revocation is not None:
         note = "; ".join(filter(None, [att.revocation.describe(), note]))
-    return {**attestation_dict(att), "state": state, "valid_until": effective.expires.isoformat(), "note": note,
-            "revocation": _revocation_json(att.revocation)}
+    return {
+        **attestation_dict(att),
+        "state": state,
+        "valid_until": effective.expires.isoformat(),
+        "note": note,
+        "revocation": _revocation_json(att.revocation),
+    }
 
 
 def attest_list(
@@ -130,16 +168,30 @@ def attest_list(
 ) -> None:
     """Attestations on record: whether each counts now, until when, and who revoked it, when, why."""
     types = load_mapping(common.load_registry(), mapping).attestation_types
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with opened(store, create=store is None) as st:
         atts = [a for a in st.attestations() if criterion in (None, a.criterion)]
     rows = [_attestation_row(a, types[a.type].validity_days if a.type in types else None, now) for a in atts]
     if fmt is ListFormat.json:
         json_out(rows)
         return
-    table(f"Attestations ({len(rows)})", ["criterion", "type", "state", "valid until", "by", "file", "id", "note"],
-           [[r["criterion"], r["type"], r["state"], r["valid_until"][:10], r["attested_by"], r["filename"], r["id"],
-             r["note"]] for r in rows])
+    table(
+        f"Attestations ({len(rows)})",
+        ["criterion", "type", "state", "valid until", "by", "file", "id", "note"],
+        [
+            [
+                r["criterion"],
+                r["type"],
+                r["state"],
+                r["valid_until"][:10],
+                r["attested_by"],
+                r["filename"],
+                r["id"],
+                r["note"],
+            ]
+            for r in rows
+        ],
+    )
 
 
 def attest_revoke(
@@ -158,13 +210,24 @@ def attest_revoke(
 
 def waive(
     check_id: Annotated[str, typer.Argument(help="The check id (or an alias) whose failure is accepted.")],
-    resource: Annotated[str, typer.Option("--resource", help="Native resource id (ARN, resource name, ARM id), or * for all (needs --allow-wildcard).")],
+    resource: Annotated[
+        str,
+        typer.Option(
+            "--resource", help="Native resource id (ARN, resource name, ARM id), or * for all (needs --allow-wildcard)."
+        ),
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why the risk is accepted.")],
     expires: Annotated[str, typer.Option("--expires", help="Date the waiver stops applying (YYYY-MM-DD).")],
     approved_by: Annotated[str, typer.Option("--approved-by", help="Who approved the accepted risk.")],
-    allow_wildcard: Annotated[bool, typer.Option("--allow-wildcard", help="Allow --resource '*' (every resource).")] = False,
-    allow_long: Annotated[bool, typer.Option("--allow-long", help="Allow a waiver longer than --max-waiver-days.")] = False,
-    max_days: Annotated[int, typer.Option("--max-waiver-days", help="The longest a waiver may last without --allow-long.")] = 365,
+    allow_wildcard: Annotated[
+        bool, typer.Option("--allow-wildcard", help="Allow --resource '*' (every resource).")
+    ] = False,
+    allow_long: Annotated[
+        bool, typer.Option("--allow-long", help="Allow a waiver longer than --max-waiver-days.")
+    ] = False,
+    max_days: Annotated[
+        int, typer.Option("--max-waiver-days", help="The longest a waiver may last without --allow-long.")
+    ] = 365,
     store: StoreOpt = None,
 ) -> None:
     """Record a waiver: a failure still shows, marked waived, until the waiver expires or is revoked."""
@@ -181,7 +244,7 @@ def waive(
         waiver_bounds.max_days_setting(max_days)
     except ValueError as exc:
         raise UserError(f"--max-waiver-days: {exc}") from None
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     until = parse_date(expires, "--expires")
     if until <= now:
         raise UserError(f"--expires {expires} is in the past; a waiver must expire in the future")
@@ -191,10 +254,21 @@ def waive(
         raise UserError(f"waiver refused: {refused[1]}; pass --allow-{refused[0]} if that is intended")
     exceeded = waiver_bounds.exceeded(resource, until, now, max_days)
     with opened(store, create=True) as st:
-        w = st.add_waiver(check_id=current, resource=resource, reason=reason, expires=until,
-                          approved_by=approved_by, allowed=list(exceeded), recorded=now)
-    typer.echo(plain(f"waiver {w.id}: {w.check_id} on {w.resource} until {until.date().isoformat()} "
-                     f"(approved by {w.approved_by})" + "".join(f"; allowed: {why}" for why in exceeded.values())))
+        w = st.add_waiver(
+            check_id=current,
+            resource=resource,
+            reason=reason,
+            expires=until,
+            approved_by=approved_by,
+            allowed=list(exceeded),
+            recorded=now,
+        )
+    typer.echo(
+        plain(
+            f"waiver {w.id}: {w.check_id} on {w.resource} until {until.date().isoformat()} "
+            f"(approved by {w.approved_by})" + "".join(f"; allowed: {why}" for why in exceeded.values())
+        )
+    )
 
 
 def waive_revoke(
@@ -211,22 +285,43 @@ def _waiver_row(w: Waiver, now: dt.datetime) -> dict[str, Any]:
     from ..store.canonical import waiver_dict
 
     state = "revoked" if w.revoked(now) else "active" if now < w.expires else "expired"
-    return {**waiver_dict(w), "expires": w.expires.isoformat(), "state": state,
-            "revocation": _revocation_json(w.revocation)}
+    return {
+        **waiver_dict(w),
+        "expires": w.expires.isoformat(),
+        "state": state,
+        "revocation": _revocation_json(w.revocation),
+    }
 
 
 def waivers_list(fmt: ListFormatOpt = ListFormat.table, store: StoreOpt = None) -> None:
     """Waivers on record: whether each applies now, and who revoked it, when, why."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with opened(store, create=store is None) as st:
         rows = [_waiver_row(w, now) for w in st.waivers()]
     if fmt is ListFormat.json:
         json_out(rows)
         return
-    table(f"Waivers ({len(rows)})", ["check", "resource", "state", "expires", "approved by", "reason", "id", "revoked"],
-           [[r["check_id"], r["resource"], r["state"], r["expires"][:10], r["approved_by"], r["reason"], r["id"],
-             (f"{r['revocation']['at'][:10]} by {r['revocation']['by']}: {r['revocation']['reason']}"
-              if r["revocation"] else "")] for r in rows])
+    table(
+        f"Waivers ({len(rows)})",
+        ["check", "resource", "state", "expires", "approved by", "reason", "id", "revoked"],
+        [
+            [
+                r["check_id"],
+                r["resource"],
+                r["state"],
+                r["expires"][:10],
+                r["approved_by"],
+                r["reason"],
+                r["id"],
+                (
+                    f"{r['revocation']['at'][:10]} by {r['revocation']['by']}: {r['revocation']['reason']}"
+                    if r["revocation"]
+                    else ""
+                ),
+            ]
+            for r in rows
+        ],
+    )
 
 
 def register(app: typer.Typer) -> None:

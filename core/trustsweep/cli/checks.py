@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..declare import named
 from ..errors import UserError
 from ..model import CheckSpec
 from ..report.text import plain
@@ -15,10 +16,19 @@ from .common import ListFormat, ListFormatOpt, json_out, load_mapping, table
 
 
 def _as_json(check: CheckSpec, criteria: list[str]) -> dict[str, Any]:
-    return {"id": check.id, "title": check.title, "provider": check.provider, "severity": check.severity.value,
-            "resource_types": list(check.resource_types), "criteria": criteria, "rationale": check.rationale,
-            "remediation": check.remediation, "aliases": list(check.aliases), "plugin": check.plugin,
-            "settings": [spec_dict(s) for s in check.settings]}
+    return {
+        "id": check.id,
+        "title": check.title,
+        "provider": check.provider,
+        "severity": check.severity.value,
+        "resource_types": list(check.resource_types),
+        "criteria": criteria,
+        "rationale": check.rationale,
+        "remediation": check.remediation,
+        "aliases": list(check.aliases),
+        "plugin": check.plugin,
+        "settings": [spec_dict(s) for s in named(check.settings)],
+    }
 
 
 def checks_list(
@@ -34,10 +44,20 @@ def checks_list(
     if fmt is ListFormat.json:
         json_out([_as_json(c, index.get(c.id, [])) for c in checks])
     else:
-        table(f"Checks ({len(checks)}; settings: trustsweep checks show ID)",
-               ["id", "severity", "criteria", "title", "settings"],
-               [[c.id, c.severity.value, " ".join(index.get(c.id, [])), c.title,
-                 " ".join(f"{s.name}={show_default(s, short=True)}" for s in c.settings)] for c in checks])
+        table(
+            f"Checks ({len(checks)}; settings: trustsweep checks show ID)",
+            ["id", "severity", "criteria", "title", "settings"],
+            [
+                [
+                    c.id,
+                    c.severity.value,
+                    " ".join(index.get(c.id, [])),
+                    c.title,
+                    " ".join(f"{s.name}={show_default(s, short=True)}" for s in named(c.settings)),
+                ]
+                for c in checks
+            ],
+        )
 
 
 def checks_show(
@@ -54,19 +74,31 @@ def checks_show(
     if fmt is ListFormat.json:
         json_out(_as_json(check, criteria))
         return
-    for label, value in (("id", check.id), ("title", check.title), ("provider", check.provider),
-                         ("severity", check.severity.value), ("resource types", " ".join(check.resource_types)),
-                         ("criteria", " ".join(criteria)), ("rationale", check.rationale),
-                         ("remediation", check.remediation), ("aliases", " ".join(check.aliases))):
+    for label, value in (
+        ("id", check.id),
+        ("title", check.title),
+        ("provider", check.provider),
+        ("severity", check.severity.value),
+        ("resource types", " ".join(check.resource_types)),
+        ("criteria", " ".join(criteria)),
+        ("rationale", check.rationale),
+        ("remediation", check.remediation),
+        ("aliases", " ".join(check.aliases)),
+    ):
         if value:
             typer.echo(plain(f"{label}: {value}"))
     if not check.settings:
         typer.echo("settings: none")
         return
-    table(f"Settings of {check.id}", ["setting", "type", "default", "meaning"],
-           [[s.name, describe(s), show_default(s), s.help] for s in check.settings])
-    typer.echo(f"Set them in the config file under checks: {check.id}: or, for every {check.provider} "
-               f"check, settings: {check.provider}:")
+    table(
+        f"Settings of {check.id}",
+        ["setting", "type", "default", "meaning"],
+        [[s.name, describe(s), show_default(s), s.help] for s in named(check.settings)],
+    )
+    typer.echo(
+        f"Set them in the config file under checks: {check.id}: or, for every {check.provider} "
+        f"check, settings: {check.provider}:"
+    )
 
 
 def checks_settings(
@@ -76,14 +108,18 @@ def checks_settings(
     """Every key a config file may set: provider-wide (settings.PROVIDER) and per check (checks.ID)."""
     registry = common.load_registry()
     names = [registry.provider_spec(provider).name] if provider is not None else sorted(registry.providers)
-    rows = [(f"settings.{name}", spec) for name in names for spec in registry.providers[name].settings]
-    rows += [(f"checks.{c.id}", spec) for name in names for c in registry.checks_for(name) for spec in c.settings]
+    rows = [(f"settings.{name}", spec) for name in names for spec in named(registry.providers[name].settings)]
+    rows += [
+        (f"checks.{c.id}", spec) for name in names for c in registry.checks_for(name) for spec in named(c.settings)
+    ]
     if fmt is ListFormat.json:
         json_out([{"where": where, **spec_dict(spec)} for where, spec in rows])
     else:
-        table(f"Settings ({len(rows)}; check settings may also be set for all checks under settings.PROVIDER)",
-               ["where", "setting", "type", "default", "meaning"],
-               [[where, s.name, describe(s), show_default(s, short=True), s.help] for where, s in rows])
+        table(
+            f"Settings ({len(rows)}; check settings may also be set for all checks under settings.PROVIDER)",
+            ["where", "setting", "type", "default", "meaning"],
+            [[where, s.name, describe(s), show_default(s, short=True), s.help] for where, s in rows],
+        )
 
 
 def register(checks_app: typer.Typer) -> None:

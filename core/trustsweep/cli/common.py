@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -45,11 +45,24 @@ def _usage_message(exc: ClickException) -> str:
 class App(TyperGroup):
     """The ``trustsweep`` group: bad input of any kind is one line and exit 2, never a usage dump."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
-             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         try:
-            code = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
-                                standalone_mode=False, **extra)
+            code = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
         except NoArgsIsHelpError as exc:  # a bare group: its help, as Click shows it
             exc.show()
             code = exc.exit_code
@@ -93,29 +106,29 @@ def json_out(data: Any) -> None:
 # choices
 
 
-class OscalVersion(str, Enum):
+class OscalVersion(StrEnum):
     """OSCAL versions the documents can be written in (the same as ``oscal.common.SUPPORTED_VERSIONS``)."""
 
     v1_2_1 = "1.2.1"
     v1_1_3 = "1.1.3"
 
 
-class DocumentFormat(str, Enum):
+class DocumentFormat(StrEnum):
     json = "json"
     yaml = "yaml"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
 
 
-class VerifyFormat(str, Enum):
+class VerifyFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class HistoryFormat(str, Enum):
+class HistoryFormat(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
@@ -125,13 +138,17 @@ class HistoryFormat(str, Enum):
 # --------------------------------------------------------------------------------------------
 # options several commands take
 
-STORE_HELP = ("Evidence store URL: sqlite:///relative/path, sqlite:////absolute/path or postgresql://... "
-              "Default: evidence.sqlite in the user data directory (~/.local/share/trustsweep/ on Linux, "
-              "~/Library/Application Support/trustsweep/ on macOS). 'trustsweep demo' keeps its own store in "
-              "OUT/evidence.sqlite: --store sqlite:///demo-out/evidence.sqlite.")
+STORE_HELP = (
+    "Evidence store URL: sqlite:///relative/path, sqlite:////absolute/path or postgresql://... "
+    "Default: evidence.sqlite in the user data directory (~/.local/share/trustsweep/ on Linux, "
+    "~/Library/Application Support/trustsweep/ on macOS). 'trustsweep demo' keeps its own store in "
+    "OUT/evidence.sqlite: --store sqlite:///demo-out/evidence.sqlite."
+)
 StoreOpt = Annotated[str | None, typer.Option("--store", envvar="TRUSTSWEEP_STORE", help=STORE_HELP)]
-MappingOpt = Annotated[list[Path], typer.Option(
-    "--mapping", help="Extra mapping file that adds to or overrides the built-in one (repeatable).")]
+MappingOpt = Annotated[
+    list[Path],
+    typer.Option("--mapping", help="Extra mapping file that adds to or overrides the built-in one (repeatable)."),
+]
 ListFormatOpt = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
 OscalVersionOpt = Annotated[OscalVersion, typer.Option("--oscal-version", help="OSCAL version of the documents.")]
 DocumentFormatOpt = Annotated[DocumentFormat, typer.Option("--format", help="Document format.")]

@@ -41,14 +41,34 @@ def _option(index: int, spec: OptionSpec) -> TyperOption:
     decl = [f"--{spec.name}", _param_name(index)]
     env = spec.env or None
     if spec.kind == "flag":
-        return TyperOption(param_decls=decl, is_flag=True, default=bool(spec.default), envvar=env,
-                           show_envvar=bool(env), help=spec.help)
+        return TyperOption(
+            param_decls=decl,
+            is_flag=True,
+            default=bool(spec.default),
+            envvar=env,
+            show_envvar=bool(env),
+            help=spec.help,
+        )
     if spec.kind == "multi":
-        return TyperOption(param_decls=decl, multiple=True, type=_CommaList(), default=spec.default or (),
-                           envvar=env, show_envvar=bool(env), metavar="VALUE",
-                           help=spec.help if "repeatable" in spec.help else f"{spec.help} (repeatable)")
-    return TyperOption(param_decls=decl, type=StringParamType(), default=spec.default, envvar=env,
-                       show_envvar=bool(env), metavar="VALUE", help=spec.help)
+        return TyperOption(
+            param_decls=decl,
+            multiple=True,
+            type=_CommaList(),
+            default=spec.default or (),
+            envvar=env,
+            show_envvar=bool(env),
+            metavar="VALUE",
+            help=spec.help if "repeatable" in spec.help else f"{spec.help} (repeatable)",
+        )
+    return TyperOption(
+        param_decls=decl,
+        type=StringParamType(),
+        default=spec.default,
+        envvar=env,
+        show_envvar=bool(env),
+        metavar="VALUE",
+        help=spec.help,
+    )
 
 
 def context_registry(ctx: Context) -> Registry:
@@ -70,8 +90,10 @@ class WithPluginOptions(TyperCommand):
             specs = sorted(context_registry(ctx).options, key=lambda o: o.name)
             for spec in specs:
                 if f"--{spec.name}" in taken:
-                    raise UserError(f"provider {spec.provider!r} declares option --{spec.name}, which 'sweep' "
-                                    "already has; rename it in the plugin")
+                    raise UserError(
+                        f"provider {spec.provider!r} declares option --{spec.name}, which 'sweep' "
+                        "already has; rename it in the plugin"
+                    )
             ctx.meta[_SPECS] = [(spec, _option(i, spec)) for i, spec in enumerate(specs)]
         extra = [option for _, option in ctx.meta[_SPECS]]
         # the plugin options go before --help, which Click puts last

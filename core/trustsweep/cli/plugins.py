@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from . import common
@@ -11,19 +13,30 @@ from .common import ListFormat, ListFormatOpt, json_out, table
 def plugins_list(fmt: ListFormatOpt = ListFormat.table) -> None:
     """Installed plugins, the providers and checks each declares."""
     registry = common.load_registry()
-    rows = []
+    rows: list[dict[str, Any]] = []
+    cells: list[list[Any]] = []
     for info in registry.plugins:
         providers = [p.name for p in registry.providers.values() if p.plugin == info.name]
-        checks = [c for c in registry.checks.values() if c.plugin == info.name]
-        rows.append({"name": info.name, "module": info.module, "distribution": info.distribution,
-                     "version": info.version, "providers": providers, "checks": len(checks),
-                     "emulator": any(e.provider in providers for e in registry.emulators.values())})
+        checks = sum(1 for c in registry.checks.values() if c.plugin == info.name)
+        emulator = any(e.provider in providers for e in registry.emulators.values())
+        rows.append(
+            {
+                "name": info.name,
+                "module": info.module,
+                "distribution": info.distribution,
+                "version": info.version,
+                "providers": providers,
+                "checks": checks,
+                "emulator": emulator,
+            }
+        )
+        cells.append(
+            [info.name, info.distribution, info.version, ", ".join(providers), checks, "yes" if emulator else ""]
+        )
     if fmt is ListFormat.json:
         json_out(rows)
         return
-    table("Plugins", ["name", "distribution", "version", "providers", "checks", "emulator"],
-          [[r["name"], r["distribution"], r["version"], ", ".join(r["providers"]), r["checks"],
-            "yes" if r["emulator"] else ""] for r in rows])
+    table("Plugins", ["name", "distribution", "version", "providers", "checks", "emulator"], cells)
 
 
 def register(plugins_app: typer.Typer) -> None:

@@ -57,7 +57,7 @@ def report(
         sweep.chain_head = chain.head
         hi = hi or sweep.started + dt.timedelta(microseconds=1)
         lo = lo or sweep.started - dt.timedelta(days=DEFAULT_WINDOW_DAYS)
-        chart = build_window(load_history(st, lo, hi), lo, min(hi, dt.datetime.now(dt.timezone.utc)))
+        chart = build_window(load_history(st, lo, hi), lo, min(hi, dt.datetime.now(dt.UTC)))
     tmp = out.with_name(f".{out.name}.tmp")
     try:
         write_report(sweep, tmp, chart)

@@ -36,38 +36,64 @@ from .stored import FromOpt, NoVerifyOpt, ToOpt, opened, short, window
 
 def verify(
     store: StoreOpt = None,
-    head: Annotated[str | None, typer.Option("--head", help="A chain head recorded elsewhere (e.g. an OSCAL document's evidence-chain-head prop) that the store must still contain.")] = None,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            help="A chain head recorded elsewhere (e.g. an OSCAL document's evidence-chain-head prop) that the store must still contain.",
+        ),
+    ] = None,
     fmt: Annotated[VerifyFormat, typer.Option("--format", help="Output format.")] = VerifyFormat.text,
 ) -> None:
     """Re-hash every stored sweep, attestation and waiver; name the first that does not match."""
     from ..store.verify import verify as run_verify
 
     if head is not None and not re.fullmatch(r"[0-9a-f]{64}", head.strip().lower()):
-        raise UserError(f"--head {head!r} is not a chain head (64 hex digits, as printed by 'verify' or in an "
-                        "OSCAL document's evidence-chain-head prop)")
+        raise UserError(
+            f"--head {head!r} is not a chain head (64 hex digits, as printed by 'verify' or in an "
+            "OSCAL document's evidence-chain-head prop)"
+        )
     with opened(store) as st:
         report = run_verify(st, expect_head=head)
         where = st.where
     if fmt is VerifyFormat.json:
-        json_out({"store": where, "ok": report.ok, "entries": report.entries, "sweeps": report.sweeps,
-                  "observations": report.observations, "head": report.head, "first_bad": report.first_bad,
-                  "problems": report.problems})
+        json_out(
+            {
+                "store": where,
+                "ok": report.ok,
+                "entries": report.entries,
+                "sweeps": report.sweeps,
+                "observations": report.observations,
+                "head": report.head,
+                "first_bad": report.first_bad,
+                "problems": report.problems,
+            }
+        )
         raise typer.Exit(0 if report.ok else 1)
     if not report.ok:
         for problem in report.problems:
             typer.echo(plain(f"FAILED {problem}"))
         err(f"{where}: evidence store does not verify ({report.entries} entries checked before the failure)")
         raise typer.Exit(1)
-    typer.echo(f"{where}: OK — {report.entries} entries ({report.sweeps} sweeps, {report.observations} "
-               f"observations) verified; chain head {report.head or '(empty store)'}")
+    typer.echo(
+        f"{where}: OK — {report.entries} entries ({report.sweeps} sweeps, {report.observations} "
+        f"observations) verified; chain head {report.head or '(empty store)'}"
+    )
 
 
 def history(
     start: FromOpt = None,
     end: ToOpt = None,
-    criterion: Annotated[list[str], typer.Option("--criterion", help="Only this criterion (repeatable).")] = [],  # noqa: B006
+    criterion: Annotated[list[str], typer.Option("--criterion", help="Only this criterion (repeatable).")] = [],
     fmt: Annotated[HistoryFormat, typer.Option("--format", help="Output format.")] = HistoryFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout (.html: an HTML chart; otherwise Markdown unless --format says).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write to this file instead of stdout (.html: an HTML chart; otherwise Markdown unless --format says).",
+        ),
+    ] = None,
     no_verify: NoVerifyOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -104,13 +130,19 @@ def history(
         typer.echo("no sweep recorded in this window")
         return
     if len(hist.criteria) <= 3 and criterion:
-        rows = [[short(e.at), e.id[:8], cid, p.label, p.reason]
-                for e in hist.sweeps for cid in hist.criteria if (p := hist.points[cid].get(e.seq))]
+        rows = [
+            [short(e.at), e.id[:8], cid, p.label, p.reason]
+            for e in hist.sweeps
+            for cid in hist.criteria
+            if (p := hist.points[cid].get(e.seq))
+        ]
         table("Criterion history", ["sweep started", "sweep", "criterion", "state", "reason"], rows)
         return
     shown = hist.sweeps[-12:]
     if len(shown) < len(hist.sweeps):
-        typer.echo(f"(showing the last {len(shown)} of {len(hist.sweeps)} sweeps; use --format markdown or html for all)")
+        typer.echo(
+            f"(showing the last {len(shown)} of {len(hist.sweeps)} sweeps; use --format markdown or html for all)"
+        )
     rows = []
     for cid in hist.criteria:
         pts = [hist.points[cid].get(e.seq) for e in shown]
@@ -158,15 +190,19 @@ def diff(
         json_out(d.to_json())
         return
     typer.echo(f"from {d.a.id} ({short(d.a.at)})\nto   {d.b.id} ({short(d.b.at)})")
-    typer.echo(f"new failures {len(d.new_failures)}, fixed {len(d.fixed)}, new errors {len(d.new_errors)}\n"
-               f"resources added {len(d.added)}, removed {len(d.removed)}; criteria changed {len(d.criteria)}")
+    typer.echo(
+        f"new failures {len(d.new_failures)}, fixed {len(d.fixed)}, new errors {len(d.new_errors)}\n"
+        f"resources added {len(d.added)}, removed {len(d.removed)}; criteria changed {len(d.criteria)}"
+    )
     limit = 200
-    for title, columns, rows in (("Criteria changed", ["criterion", "before", "now"], d.criteria),
-                                 ("New failures", ["check", "resource", "before"], d.new_failures),
-                                 ("Fixed", ["check", "resource", "now"], d.fixed),
-                                 ("New errors", ["check", "resource"], d.new_errors),
-                                 ("Resources added", ["resource", "type"], d.added),
-                                 ("Resources removed", ["resource", "type"], d.removed)):
+    for title, columns, rows in (
+        ("Criteria changed", ["criterion", "before", "now"], d.criteria),
+        ("New failures", ["check", "resource", "before"], d.new_failures),
+        ("Fixed", ["check", "resource", "now"], d.fixed),
+        ("New errors", ["check", "resource"], d.new_errors),
+        ("Resources added", ["resource", "type"], d.added),
+        ("Resources removed", ["resource", "type"], d.removed),
+    ):
         if rows:
             table(title, columns, rows[:limit])
 

@@ -16,10 +16,15 @@ if TYPE_CHECKING:
     from ..store.ledger import EvidenceStore
 
 FromOpt = Annotated[str | None, typer.Option("--from", help="Start of the window (YYYY-MM-DD or ISO datetime, UTC).")]
-ToOpt = Annotated[str | None, typer.Option(
-    "--to", help="End of the window, inclusive (YYYY-MM-DD or ISO datetime, UTC).")]
-NoVerifyOpt = Annotated[bool, typer.Option(
-    "--no-verify", help="Read the store without first checking the chain and the rows read (unverified evidence).")]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", help="End of the window, inclusive (YYYY-MM-DD or ISO datetime, UTC).")
+]
+NoVerifyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-verify", help="Read the store without first checking the chain and the rows read (unverified evidence)."
+    ),
+]
 
 
 def parse_date(value: str, what: str) -> dt.datetime:

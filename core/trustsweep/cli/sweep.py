@@ -22,31 +22,64 @@ if TYPE_CHECKING:
     from ..pipeline import Outputs
     from ..sweep import Sweep
 
-EXIT_MEANING = {0: "all assessed criteria satisfied", 1: "some criteria not satisfied",
-                3: "incomplete: some checks could not run, or nothing of a provider was assessed"}
+EXIT_MEANING = {
+    0: "all assessed criteria satisfied",
+    1: "some criteria not satisfied",
+    3: "incomplete: some checks could not run, or nothing of a provider was assessed",
+}
 
 ProviderOpt = Annotated[list[str], typer.Option("--provider", "-p", help="Provider to sweep (repeatable).")]
-TargetOpt = Annotated[list[str], typer.Option(
-    "--target", "-t", help="Account, project or subscription id; PROVIDER:ID with several providers (repeatable).")]
-RegionOpt = Annotated[list[str], typer.Option(
-    "--region", "-r", help="Limit to these regions; PROVIDER:REGION with several providers (repeatable).")]
+TargetOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--target", "-t", help="Account, project or subscription id; PROVIDER:ID with several providers (repeatable)."
+    ),
+]
+RegionOpt = Annotated[
+    list[str],
+    typer.Option("--region", "-r", help="Limit to these regions; PROVIDER:REGION with several providers (repeatable)."),
+]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write the OSCAL bundle and summary.md here.")]
-ConfigOpt = Annotated[Path | None, typer.Option(
-    "--config", "-c", envvar="TRUSTSWEEP_CONFIG", help="Config file: settings, check thresholds, waivers.")]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", "-c", envvar="TRUSTSWEEP_CONFIG", help="Config file: settings, check thresholds, waivers."
+    ),
+]
 CheckOpt = Annotated[list[str], typer.Option("--check", help="Run only these check ids (repeatable).")]
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this sweep in the evidence store.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
-ExportOpt = Annotated[list[str], typer.Option("--export", "-e", help=(
-    "Also write this format into --out: html, csv, ocsf, junit or a plugin's; NAME:OPTION adds an option, "
-    "e.g. ocsf:passes (repeatable)."))]
+ExportOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--export",
+        "-e",
+        help=(
+            "Also write this format into --out: html, csv, ocsf, junit or a plugin's; NAME:OPTION adds an option, "
+            "e.g. ocsf:passes (repeatable)."
+        ),
+    ),
+]
 
 
-def _outputs(out: Path | None, oscal_version: OscalVersion, fmt: DocumentFormat, store: str | None,
-             no_store: bool, export: list[str]) -> Outputs:
+def _outputs(
+    out: Path | None,
+    oscal_version: OscalVersion,
+    fmt: DocumentFormat,
+    store: str | None,
+    no_store: bool,
+    export: list[str],
+) -> Outputs:
     from ..pipeline import Outputs
 
-    return Outputs(out=out, oscal_version=oscal_version.value, fmt=fmt.value, store=store, record=not no_store,
-                   exports=tuple(export))
+    return Outputs(
+        out=out,
+        oscal_version=oscal_version.value,
+        fmt=fmt.value,
+        store=store,
+        record=not no_store,
+        exports=tuple(export),
+    )
 
 
 def _warn(text: str) -> None:
@@ -65,24 +98,29 @@ def _finish(sweep: Sweep, out: Path | None) -> None:
 
 def sweep(
     ctx: typer.Context,
-    provider: ProviderOpt = [],  # noqa: B006 (Typer reads the default, never mutates it)
-    target: TargetOpt = [],  # noqa: B006
-    region: RegionOpt = [],  # noqa: B006
+    provider: ProviderOpt = [],
+    target: TargetOpt = [],
+    region: RegionOpt = [],
     out: OutOpt = None,
-    mapping: MappingOpt = [],  # noqa: B006
+    mapping: MappingOpt = [],
     config: ConfigOpt = None,
-    save_inventory: Annotated[Path | None, typer.Option(
-        "--save-inventory", help="Save the collected inventory (JSONL.gz) here.")] = None,
+    save_inventory: Annotated[
+        Path | None, typer.Option("--save-inventory", help="Save the collected inventory (JSONL.gz) here.")
+    ] = None,
     oscal_version: OscalVersionOpt = OscalVersion.v1_2_1,
     fmt: DocumentFormatOpt = DocumentFormat.json,
-    check: CheckOpt = [],  # noqa: B006
-    executor: Annotated[str | None, typer.Option("--executor", help=(
-        "threads (default), processes, dask-local or a Dask scheduler address tcp://host:8786."))] = None,
+    check: CheckOpt = [],
+    executor: Annotated[
+        str | None,
+        typer.Option(
+            "--executor", help=("threads (default), processes, dask-local or a Dask scheduler address tcp://host:8786.")
+        ),
+    ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Concurrent units of collection work.")] = 16,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
     quiet: QuietOpt = False,
-    export: ExportOpt = [],  # noqa: B006
+    export: ExportOpt = [],
 ) -> None:
     """Sweep live clouds, evaluate every check, map the results to SOC 2 criteria."""
     from ..config import load_config
@@ -112,9 +150,21 @@ def sweep(
             options.setdefault(name, {})["regions"] = regions
     outputs.evidence()  # a bad --store URL is bad input before any work
     with CliProgress(enabled=not quiet) as progress:
-        result = run(registry, providers=provider, targets=target, provider_options=options, mapping=mapping_,
-                     config=cfg, executor=executor, workers=workers, progress=progress,
-                     save_inventory=save_inventory, only_checks=check, outputs=outputs, warn=_warn)
+        result = run(
+            registry,
+            providers=provider,
+            targets=target,
+            provider_options=options,
+            mapping=mapping_,
+            config=cfg,
+            executor=executor,
+            workers=workers,
+            progress=progress,
+            save_inventory=save_inventory,
+            only_checks=check,
+            outputs=outputs,
+            warn=_warn,
+        )
     _finish(result, out)
     raise typer.Exit(result.exit_code)
 
@@ -122,17 +172,24 @@ def sweep(
 def evaluate(
     inventory: Annotated[Path, typer.Option("--inventory", "-i", help="Directory written by --save-inventory.")],
     out: OutOpt = None,
-    mapping: MappingOpt = [],  # noqa: B006
+    mapping: MappingOpt = [],
     config: ConfigOpt = None,
     oscal_version: OscalVersionOpt = OscalVersion.v1_2_1,
     fmt: DocumentFormatOpt = DocumentFormat.json,
-    check: CheckOpt = [],  # noqa: B006
+    check: CheckOpt = [],
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
-    accept_edited: Annotated[bool, typer.Option("--accept-edited", help=(
-        "Evaluate inventory files that do not match their seal (edited, or saved without one); "
-        "the results say so."))] = False,
-    export: ExportOpt = [],  # noqa: B006
+    accept_edited: Annotated[
+        bool,
+        typer.Option(
+            "--accept-edited",
+            help=(
+                "Evaluate inventory files that do not match their seal (edited, or saved without one); "
+                "the results say so."
+            ),
+        ),
+    ] = False,
+    export: ExportOpt = [],
 ) -> None:
     """Re-evaluate a saved inventory offline; no cloud API is called."""
     from ..config import load_config
@@ -144,8 +201,16 @@ def evaluate(
     registry = common.load_registry()
     mapping_ = common.load_mapping(registry, mapping)
     cfg = load_config(config, registry)
-    result = evaluate_offline(registry, inventory, mapping=mapping_, config=cfg, only_checks=check,
-                              accept_edited=accept_edited, outputs=outputs, warn=_warn)
+    result = evaluate_offline(
+        registry,
+        inventory,
+        mapping=mapping_,
+        config=cfg,
+        only_checks=check,
+        accept_edited=accept_edited,
+        outputs=outputs,
+        warn=_warn,
+    )
     for line in warnings(result.provenance, inventory):
         typer.echo(f"trustsweep: warning: {plain(line)}", err=True)
     _finish(result, out)
@@ -153,15 +218,23 @@ def evaluate(
 
 
 def demo(
-    out: Annotated[Path, typer.Option(
-        "--out", "-o", help="Where to write the demo's OSCAL bundle and summary.")] = Path("demo-out"),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the demo's OSCAL bundle and summary.")
+    ] = Path("demo-out"),
     oscal_version: OscalVersionOpt = OscalVersion.v1_2_1,
     fmt: DocumentFormatOpt = DocumentFormat.json,
-    store: Annotated[str | None, typer.Option("--store", help=(
-        "Evidence store URL (default: OUT/evidence.sqlite). A store holding anything the demo did not write "
-        "is refused, unchanged."))] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help=(
+                "Evidence store URL (default: OUT/evidence.sqlite). A store holding anything the demo did not write "
+                "is refused, unchanged."
+            ),
+        ),
+    ] = None,
     quiet: QuietOpt = False,
-    export: ExportOpt = [],  # noqa: B006
+    export: ExportOpt = [],
 ) -> None:
     """Sweep a bundled fictional estate served by local cloud emulators (no account, no network)."""
     import shlex
@@ -178,8 +251,10 @@ def demo(
     result = run_demo(registry, mapping_, out, store_url=store_url, quiet=quiet)
     publish(result, registry, outputs, warn=_warn)
     _finish(result, out)
-    typer.echo(f"demo: a real sweep of this estate would exit {result.exit_code} "
-               f"({EXIT_MEANING.get(result.exit_code, '')}); the demo itself succeeded.")
+    typer.echo(
+        f"demo: a real sweep of this estate would exit {result.exit_code} "
+        f"({EXIT_MEANING.get(result.exit_code, '')}); the demo itself succeeded."
+    )
     shown = shlex.quote(parse_url(store_url).redacted())
     typer.echo(f"demo: evidence store {shown}; inspect it with: trustsweep history --store {shown}")
 

@@ -13,10 +13,18 @@ from .common import OscalVersion
 
 def validate(
     file: Annotated[Path, typer.Argument(help="An OSCAL JSON or YAML document, ours or not.")],
-    schema_dir: Annotated[Path | None, typer.Option("--schema-dir", envvar="TRUSTSWEEP_OSCAL_SCHEMA_DIR", help=(
-        "Directory holding NIST's OSCAL JSON schemas (per version subfolders or flat)."))] = None,
-    oscal_version: Annotated[OscalVersion | None, typer.Option(
-        "--oscal-version", help="Validate against this OSCAL version (default: the document's own).")] = None,
+    schema_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--schema-dir",
+            envvar="TRUSTSWEEP_OSCAL_SCHEMA_DIR",
+            help=("Directory holding NIST's OSCAL JSON schemas (per version subfolders or flat)."),
+        ),
+    ] = None,
+    oscal_version: Annotated[
+        OscalVersion | None,
+        typer.Option("--oscal-version", help="Validate against this OSCAL version (default: the document's own)."),
+    ] = None,
 ) -> None:
     """Validate an OSCAL document: NIST's JSON schema plus uuid uniqueness and references."""
     from ..files import require_input
