@@ -212,18 +212,18 @@ def test_bad_version_or_format_is_a_user_error(sweep, tmp_path):
 
 
 def test_no_secret_reaches_the_results():
-    from trustsweep.oscal.results import _evidence_text
+    from trustsweep.oscal.evidence import evidence_text
 
     evidence = {"user": "alice", "password": "hunter2", "nested": {"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG"},
                 "keys": [{"client_secret": "s3cr3t"}], "cert": "-----BEGIN RSA PRIVATE KEY-----\nMIIE...",
                 "password_last_used": "2026-01-02", "password_enabled": True, "session_duration": 3600,
                 "secret_arn": "arn:aws:secretsmanager:eu-west-1:1:secret:db", "kms_key_id": "k-1"}
-    text = _evidence_text(evidence)
+    text = evidence_text(evidence)
     for secret in ("hunter2", "wJalrXUtnFEMI", "s3cr3t", "MIIE"):
         assert secret not in text
     for kept in ("alice", "2026-01-02", '"password_enabled":true', "3600", "secretsmanager", "k-1"):
         assert kept in text
-    assert _evidence_text({"encrypted": True, "n": 3}) == '{"encrypted":true,"n":3}'
+    assert evidence_text({"encrypted": True, "n": 3}) == '{"encrypted":true,"n":3}'
 
 
 def _comparable(path: Path) -> dict:

@@ -3,96 +3,45 @@
 Per result: ``local-definitions`` (the tool and each plugin as components, one inventory item
 per resource with ``asset-id`` = the native id), ``reviewed-controls`` (every criterion), one
 observation per check × resource (``TEST``), one per attestation (``EXAMINE``), and one finding
-per criterion that has evidence (a criterion not assessed has none: see :func:`finding_status`). Everything in a result is deterministic for a given Sweep: the result uuid is
-``sweep.id`` and the other uuids are v5 from natural keys that include it.
+per criterion that has evidence (a criterion not assessed has none: see :func:`finding_status`).
+Everything in a result is deterministic for a given Sweep: the result uuid is ``sweep.id`` and the
+other uuids are v5 from natural keys that include it.
 
-Identical small objects (a check's ``check-id`` prop, a subject list) are shared between
-observations to save memory; treat the returned dicts as read-only.
+The observations are built in :mod:`.observations` (their evidence text in :mod:`.evidence`), the
+document around the results in :mod:`.document`. Identical small objects (a check's ``check-id``
+prop, a subject list) are shared between observations to save memory; treat the returned dicts as
+read-only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
-
-import orjson
 
 from .. import provenance
 from ..aggregate import SATISFIED, Basis, CriterionFinding
 from ..model import Attestation, CheckResult, Status
 from .common import (
     DEFAULT_VERSION,
-    NS,
     as_uuid,
     control_selection,
     gc_paused,
     line,
-    metadata,
     prop,
     prose,
     timestamp,
-    uuid4,
     uuid5,
     uuid5_maker,
 )
+from .document import assessment_results_document, back_matter_resources, evidence_resource_uuid
 from .io import Stream
+from .observations import attestation_observation, test_observations
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
-
-COLLECTION_UNIT_TYPE = "trustsweep.collection-unit"
-# a key whose name (lower case, letters and digits only) ends like this holds secret material;
-# "password_last_used", "session_duration" or "secret_arn" do not
-_SECRET_SUFFIXES = ("password", "passwd", "secret", "secretaccesskey", "privatekey", "token", "apikey",
-                    "connectionstring", "accountkey", "sharedkey", "primarykey", "secondarykey", "sastoken")
-_NOT_ALNUM = re.compile(r"[^a-z0-9]")
-_METHODS_TEST = ["TEST"]
-_METHODS_EXAMINE = ["EXAMINE"]
-_TYPES = ["control-objective"]
-
-
-def _secret_name(key: Any) -> bool:
-    return _NOT_ALNUM.sub("", str(key).lower()).endswith(_SECRET_SUFFIXES)
-
-
-def _redact(value: Any) -> Any:
-    """Evidence never carries secrets: values under secret keys, and PEM private keys, are replaced."""
-    if isinstance(value, dict):
-        return {str(k): "[redacted]" if _secret_name(k) and _value_present(v) else _redact(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_redact(v) for v in value]
-    if isinstance(value, str) and "-----BEGIN" in value and "PRIVATE KEY" in value:
-        return "[redacted]"
-    return value
-
-
-def _value_present(value: Any) -> bool:
-    """A secret key's value worth hiding: not a flag, count or empty value ("password_enabled": true stays)."""
-    return not (value is None or isinstance(value, (bool, int, float)) or value == "")
-
-
-def _evidence_text(evidence: dict[str, Any]) -> str:
-    """Evidence as compact JSON with sorted keys, values under secret-looking keys redacted."""
-    try:
-        text = orjson.dumps(evidence, option=orjson.OPT_SORT_KEYS).decode()
-        low = text.lower()
-        if not ("key" in low or "token" in low or "secret" in low or "passw" in low or "connection" in low
-                or "-----begin" in low):  # the usual case: nothing that could be a secret
-            return text
-    except TypeError:  # non-string keys, an integer beyond 64 bits, an unknown type
-        pass
-    clean = _redact(evidence)
-    try:
-        return orjson.dumps(clean, option=orjson.OPT_SORT_KEYS, default=str).decode()
-    except TypeError:
-        import json
-
-        return json.dumps(clean, sort_keys=True, default=str, ensure_ascii=False)
 
 
 def _collected(sweep: Sweep) -> str:
@@ -207,63 +156,10 @@ class _Builder:
 
     def iter_observations(self, uuids: list[str], subjects: list[list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
         """Second pass: one TEST observation per check result, in the order of ``sweep.results``."""
-        collected = self.collected
-        check_props: dict[str, dict[str, Any]] = {}
-        provider_props: dict[str, dict[str, Any]] = {}
-        status_props = {st: prop("result", st.value) for st in Status}
-        status_value = {st: st.value for st in Status}
-        waiver_props: dict[int, list[dict[str, Any]]] = {}
-        for r, ouuid, subject in zip(self.sweep.results, uuids, subjects):
-            check_id, status = r.check_id, r.status
-            cp = check_props.get(check_id)
-            if cp is None:
-                cp = check_props[check_id] = prop("check-id", check_id)
-            pp = provider_props.get(r.provider)
-            if pp is None:
-                pp = provider_props[r.provider] = prop("provider", r.provider)
-            props = [cp, status_props[status], pp]
-            if r.waiver is not None:
-                wp = waiver_props.get(id(r.waiver))
-                if wp is None:
-                    wp = waiver_props[id(r.waiver)] = _waiver_props(r.waiver)
-                props += wp
-            title = f"{check_id} on {r.resource_id}"
-            if not title.isprintable() or title[0] == " " or title[-1] == " ":
-                title = line(title)
-            reason = r.reason.strip() if r.reason else ""
-            yield {
-                "uuid": ouuid,
-                "title": title,
-                "description": reason or f"{check_id}: {status_value[status]}",
-                "props": props,
-                "methods": _METHODS_TEST,
-                "types": _TYPES,
-                "subjects": subject,
-                "relevant-evidence": [{"description": _evidence_text(r.evidence) if r.evidence
-                                       else f"{status_value[status]}: {reason or 'no further evidence recorded'}"}],
-                "collected": collected,
-            }
+        return test_observations(self.sweep.results, uuids, subjects, self.collected)
 
     def attestation_observation(self, criterion: str, state: str, att: Attestation) -> dict[str, Any]:
-        s = self.sweep
-        type_title = s.mapping.attestation_types[att.type].title if att.type in s.mapping.attestation_types else att.type
-        return {
-            "uuid": uuid5(self.sid, "attestation-observation", att.id or att.sha256, criterion),
-            "title": line(f"Attestation {att.type} for {criterion}"),
-            "description": prose(f"{type_title}. Attested by {att.attested_by} on {timestamp(att.created)}, "
-                                 f"valid until {timestamp(att.expires)}: {state} at the time of the sweep."),
-            "props": [prop("attestation-type", att.type), prop("attestation-state", state),
-                      prop("attested-by", att.attested_by), prop("criterion", criterion)],
-            "methods": _METHODS_EXAMINE,
-            "types": _TYPES,
-            "relevant-evidence": [{
-                "href": f"#{evidence_resource_uuid(att)}",
-                "description": prose(f"{att.filename} (SHA-256 {att.sha256})"),
-                "props": [prop("sha256", att.sha256), prop("filename", att.filename),
-                          prop("expires", timestamp(att.expires))],
-            }],
-            "collected": timestamp(att.created),
-        }
+        return attestation_observation(self.sid, self.sweep.mapping, criterion, state, att)
 
     # -- findings -----------------------------------------------------------------------------
 
@@ -411,19 +307,6 @@ def finding_status(f: CriterionFinding) -> dict[str, str] | None:
     return {"state": "not-satisfied", "reason": "fail" if failed else "other"}
 
 
-def _waiver_props(w: Any) -> list[dict[str, Any]]:
-    props = [prop("waived", "true"), prop("waiver-reason", w.reason), prop("waiver-approved-by", w.approved_by),
-             prop("waiver-expires", timestamp(w.expires))]
-    if w.id:
-        props.append(prop("waiver-id", w.id))
-    return props
-
-
-def evidence_resource_uuid(att: Attestation) -> str:
-    """Stable uuid of the back-matter resource holding an attestation's file hash."""
-    return uuid5("evidence", att.id, att.sha256)
-
-
 def build_result(sweep: Sweep, *, oscal_version: str = DEFAULT_VERSION) -> dict[str, Any]:
     """One OSCAL ``result`` for a sweep; deterministic for a given Sweep (uuid = ``sweep.id``).
 
@@ -445,58 +328,11 @@ def stream_result(sweep: Sweep) -> tuple[dict[str, Any], Iterator[dict[str, Any]
     return _Builder(sweep).build_streamed(lazy=True)
 
 
-def back_matter_resources(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Back-matter resources (file name + SHA-256) for the attestation evidence the results cite."""
-    resources: dict[str, dict[str, Any]] = {}
-    for result in results:
-        for obs in result.get("observations") or ():
-            if "EXAMINE" not in (obs.get("methods") or ()):
-                continue
-            for ev in obs.get("relevant-evidence") or ():
-                href = ev.get("href") or ""
-                values = {p["name"]: p["value"] for p in ev.get("props") or () if p.get("ns") == NS}
-                if not href.startswith("#") or "sha256" not in values or href[1:] in resources:
-                    continue
-                filename = values.get("filename", "evidence")
-                resources[href[1:]] = {
-                    "uuid": href[1:],
-                    "title": line(filename),
-                    "description": prose(f"Attestation evidence file {filename}."),
-                    "props": [prop("sha256", values["sha256"])],
-                    "rlinks": [{"href": quote(filename) or "evidence",
-                                "hashes": [{"algorithm": "SHA-256", "value": values["sha256"]}]}],
-                }
-    return list(resources.values())
-
-
-def assessment_results_document(results: list[dict[str, Any]], *, oscal_version: str = DEFAULT_VERSION,
-                                chain_head: str = "", title: str = "trustsweep SOC 2 assessment results",
-                                import_ap: str = "assessment-plan.json", tool_version: str | None = None,
-                                last_modified: dt.datetime | None = None) -> dict[str, Any]:
-    """Wrap results (from :func:`build_result`) in an ``assessment-results`` document.
-
-    ``import_ap`` is the (relative) href of the assessment plan; the evidence store exporting an
-    audit window passes one result per stored sweep. The document uuid is a fresh v4.
-    """
-    from .. import __version__
-
-    doc: dict[str, Any] = {
-        "uuid": uuid4(),
-        "metadata": metadata(title, oscal_version=oscal_version, tool_version=tool_version or __version__,
-                             last_modified=last_modified or dt.datetime.now(dt.timezone.utc), chain_head=chain_head),
-        "import-ap": {"href": import_ap},
-    }
-    if results:
-        doc["results"] = results
-    else:  # results is required and may not be empty: say that nothing was swept
-        doc["results"] = [{
-            "uuid": uuid4(),
-            "title": "No sweep in this window",
-            "description": "No sweep was recorded for the requested period.",
-            "start": timestamp(last_modified or dt.datetime.now(dt.timezone.utc)),
-            "reviewed-controls": {"control-selections": [{"include-all": {}}]},
-        }]
-    resources = back_matter_resources(results)
-    if resources:
-        doc["back-matter"] = {"resources": resources}
-    return {"assessment-results": doc}
+__all__ = [
+    "assessment_results_document",
+    "back_matter_resources",
+    "build_result",
+    "evidence_resource_uuid",
+    "finding_status",
+    "stream_result",
+]
