@@ -40,12 +40,7 @@ def run_unit(unit: WorkUnit) -> Collected:
     try:
         unit = worker_secrets.resolve(unit)
         function = load_object(unit.collector)
-        if unit.context:
-            out = load_object(unit.context)(unit).run(function)
-        else:  # legacy: collector(unit) -> Collected (kept while the built-in plugins move over)
-            out = function(unit)
-        if not isinstance(out, Collected):
-            raise TypeError(f"collector {unit.collector} returned {type(out).__name__}, not Collected")
+        out = load_object(unit.context)(unit).run(function)
         redaction = unit.redaction or redactor()
         out.resources = [redaction.resource(r) for r in out.resources]
     except Exception as exc:

@@ -12,7 +12,8 @@ from typing import Any
 from .declare import setting
 
 PRODUCTION = {
-    "production_tag_key": setting("str", "environment", "tag (GCP: label) key that marks production resources"),
+    "production_tag_keys": setting("list[str]", ("environment", "env"),
+                                   "tag (GCP: label) keys that mark production resources (case-insensitive)"),
     "production_tag_values": setting("list[str]", ("production", "prod"),
                                      "values of that tag that mean production (case-insensitive)"),
 }
@@ -20,6 +21,6 @@ PRODUCTION = {
 
 def is_production(tags: Mapping[str, Any] | None, ctx: Any) -> bool:
     """Whether ``tags`` mark a production resource under the check's production settings."""
-    key = str(ctx.setting("production_tag_key")).lower()
+    keys = {str(k).lower() for k in ctx.setting("production_tag_keys")}
     values = {str(v).lower() for v in ctx.setting("production_tag_values")}
-    return any(str(k).lower() == key and str(v).lower() in values for k, v in (tags or {}).items())
+    return any(str(k).lower() in keys and str(v).lower() in values for k, v in (tags or {}).items())

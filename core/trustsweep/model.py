@@ -286,7 +286,7 @@ class WorkUnit:
     resource_types: tuple[str, ...]
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     redaction: Redactor | None = field(default=None, hash=False, compare=False, repr=False)
-    context: str = ""  # TRANSITION: becomes "trustsweep.collector:Collector" once every plugin is moved
+    context: str = "trustsweep.collector:Collector"
 
 
 @dataclass(slots=True)

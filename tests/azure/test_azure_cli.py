@@ -78,7 +78,7 @@ def test_saved_inventory_reevaluates_offline(fake, tmp_path: Path) -> None:  # n
 
 def test_old_setting_names_are_refused_with_one_line_exit_2(fake, tmp_path: Path) -> None:  # noqa: ANN001
     """``attempts``, ``timeout_seconds`` and ``production_tags`` were renamed (max_attempts,
-    read_timeout_seconds, production_tag_key / production_tag_values): a config using them is refused."""
+    read_timeout_seconds, production_tag_keys / production_tag_values): a config using them is refused."""
     for text, name in (("settings:\n  azure:\n    attempts: 3\n", "attempts"),
                        ("settings:\n  azure:\n    timeout_seconds: 5\n", "timeout_seconds"),
                        ("checks:\n  azure.storage.geo_redundant_production:\n    production_tags: [env=prod]\n",

@@ -216,5 +216,5 @@ class TestConformance(PluginConformance):
              {**STORAGE_OK, "sku": "Standard_LRS", "tags": {"Environment": "Production"}}),
         Case("azure.storage.geo_redundant_production", "not_applicable", {**STORAGE_OK, "tags": {"environment": "dev"}}),
         Case("azure.storage.geo_redundant_production", "fail", {**STORAGE_OK, "sku": "Standard_LRS", "tags": {"env": "live"}},
-             settings={"production_tag_key": "env", "production_tag_values": ["live"]}),
+             settings={"production_tag_keys": ["env"], "production_tag_values": ["live"]}),
     ]

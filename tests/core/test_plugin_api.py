@@ -67,8 +67,7 @@ def _collect_boom(ctx: Collector) -> None:
 
 
 def _unit(fn: str) -> WorkUnit:
-    return WorkUnit("x", Target("x", "t1"), "r1", "svc", f"{__name__}:{fn}", ("x.thing",),
-                    context="trustsweep.collector:Collector")
+    return WorkUnit("x", Target("x", "t1"), "r1", "svc", f"{__name__}:{fn}", ("x.thing",))
 
 
 def test_collector_context_builds_resources_counts_requests_and_keeps_errors_per_resource() -> None:
@@ -150,3 +149,20 @@ def test_the_suite_catches_a_missing_case_and_a_wrong_status() -> None:
         Incomplete().test_every_check_has_a_passing_and_a_failing_case()
     with pytest.raises(AssertionError, match=r"synthetic.tags.env \[pass\]: got fail"):
         Incomplete().test_cases_give_their_status()
+
+
+@pytest.mark.parametrize("tags,production", [
+    ({"environment": "Production"}, True), ({"env": "prod"}, True), ({"Env": "PROD"}, True),
+    ({"environment": "staging"}, False), ({"tier": "prod"}, False), ({}, False), (None, False),
+])
+def test_production_by_default_is_environment_or_env_tagged_production_or_prod(tags: dict[str, str] | None,
+                                                                                production: bool) -> None:
+    from trustsweep.plugin import PRODUCTION, is_production
+
+    defaults = {name: spec.default for name, spec in PRODUCTION.items()}
+
+    class Ctx:
+        def setting(self, name: str) -> object:
+            return defaults[name]
+
+    assert is_production(tags, Ctx()) is production

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trustsweep.collect import run_unit
-from trustsweep.model import Collected, Resource, Target, WorkUnit
+from trustsweep.model import Resource, Target, WorkUnit
+from trustsweep.plugin import Collector
 from trustsweep.redact import SALT_ENV, Redactor, is_marker, load_salt, redactor, secret_key, secret_value
 
 R = Redactor(b"test-salt", ("data.masterAuth.password", "data.items.value"))
@@ -141,9 +142,9 @@ def test_salt_file_is_created_private_once_and_env_wins(tmp_path: Path, monkeypa
     assert load_salt() == b"from-the-environment"
 
 
-def _collector_with_secrets(unit: WorkUnit) -> Collected:
-    return Collected(unit, resources=[Resource("x", "t", "global", "x.thing", "id-1", "thing", {
-        "tags": {"db_password": "hunter2-planted", "team": "core"}, "data": {"items": [{"key": "startup-script", "value": "pw-planted"}]}})])
+def _collector_with_secrets(ctx: Collector) -> None:
+    ctx.add("x.thing", "id-1", "thing", tags={"db_password": "hunter2-planted", "team": "core"},
+            data={"items": [{"key": "startup-script", "value": "pw-planted"}]})
 
 
 def test_run_unit_redacts_every_resource_with_the_units_declared_fields() -> None:

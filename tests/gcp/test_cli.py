@@ -66,7 +66,7 @@ def test_registration_and_listing_import_no_google_sdk() -> None:
 
 
 def test_settings_renamed_in_this_version_exit_2_with_one_line(tmp_path: Path) -> None:
-    """require_cmek → require_cmk, production_label → production_tag_key, request_timeout → read_timeout_seconds."""
+    """require_cmek → require_cmk, production_label → production_tag_keys, request_timeout → read_timeout_seconds."""
     for old, text in (("require_cmek", "checks:\n  gcp.encryption.cmek: {require_cmek: true}\n"),
                       ("production_label", "checks:\n  gcp.sql.regional_production: {production_label: env}\n"),
                       ("request_timeout", "settings:\n  gcp: {request_timeout: 5}\n")):

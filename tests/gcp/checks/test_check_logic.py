@@ -72,7 +72,7 @@ def test_service_agents_are_not_service_account_admins() -> None:
 def test_production_follows_the_shared_production_settings() -> None:
     zonal = {"availability_type": "ZONAL", "labels": {"tier": "gold"}}
     assert run_check("gcp.sql.regional_production", zonal).status is Status.NOT_APPLICABLE
-    assert run_check("gcp.sql.regional_production", zonal, production_tag_key="tier",
+    assert run_check("gcp.sql.regional_production", zonal, production_tag_keys=["tier"],
                      production_tag_values=["Gold"]).status is Status.FAIL
     with pytest.raises(ValueError, match="production_label"):
         run_check("gcp.sql.regional_production", zonal, production_label="tier")  # the old name is refused

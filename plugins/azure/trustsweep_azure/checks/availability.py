@@ -59,7 +59,7 @@ def sql_backup_redundancy(resource: Resource, ctx: CheckContext) -> Outcome:
 @check("azure.storage.geo_redundant_production", title="Production storage accounts are geo-redundant",
        types=T.STORAGE_ACCOUNT, severity="medium", rationale="A regional outage must not lose production data.",
        remediation="Use GRS, RA-GRS, GZRS or RA-GZRS for accounts tagged production "
-                   "(settings production_tag_key and production_tag_values).",
+                   "(settings production_tag_keys and production_tag_values).",
        settings=PRODUCTION)
 def storage_geo_redundant_production(resource: Resource, ctx: CheckContext) -> Outcome:
     if not is_production(resource.properties.get("tags"), ctx):

@@ -41,7 +41,7 @@ def sql_backups_pitr(resource: Resource, ctx: CheckContext) -> Outcome:
 
 @check("gcp.sql.regional_production", title="Production Cloud SQL instances are REGIONAL", types=T.SQL_INSTANCE,
        severity="medium", rationale="A zonal production database goes down with its zone.",
-       remediation="Set availabilityType REGIONAL on instances labelled as production (settings production_tag_key, "
+       remediation="Set availabilityType REGIONAL on instances labelled as production (settings production_tag_keys, "
                    "production_tag_values).",
        settings=PRODUCTION)
 def sql_regional_production(resource: Resource, ctx: CheckContext) -> Outcome:
@@ -49,7 +49,8 @@ def sql_regional_production(resource: Resource, ctx: CheckContext) -> Outcome:
     p = resource.properties
     if not is_production(p.get("labels"), ctx):
         values = "|".join(sorted(str(v).lower() for v in ctx.setting("production_tag_values")))
-        return not_applicable(f"not labelled {ctx.setting('production_tag_key')}={values}")
+        keys = "|".join(sorted(str(k).lower() for k in ctx.setting("production_tag_keys")))
+        return not_applicable(f"not labelled {keys}={values}")
     if _is_replica(p):
         return not_applicable("read replica")
     kind = p.get("availability_type") or "ZONAL"
