@@ -80,6 +80,16 @@ def test_fixed_findings_are_reported_as_remediated_with_the_time_taken(reports: 
     assert props["remediated"] == [] and statuses(again, API)["scanners.vuln.critical_sla"] == "pass"
 
 
+def test_history_days_bounds_how_far_back_the_store_is_read(reports: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'evidence.sqlite'}"
+    _step(reports, url, 0, "1.0", [OPENSSL])  # T0 is months before the wall clock
+    write(reports / "api.json", trivy_report("registry.example/northwind/api:1.1", [OPENSSL], T0 + 9 * DAY))
+    near = sweep(reports, now=T0 + 9 * DAY, history=StoreSightings(url), history_days=1)
+    far = sweep(reports, now=T0 + 9 * DAY, history=StoreSightings(url), history_days=3653)
+    assert findings(artifacts(near)[API])[("CVE-2024-0001", "openssl")]["seen_from"] == "scan"
+    assert findings(artifacts(far)[API])[("CVE-2024-0001", "openssl")]["seen_from"] == "history"
+
+
 def test_an_older_report_never_counts_as_a_fix(reports: Path, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'evidence.sqlite'}"
     _step(reports, url, 10, "1.1", [OPENSSL, ZLIB])
@@ -112,8 +122,9 @@ def test_the_cli_carries_first_seen_through_its_store_and_not_with_no_store(repo
     args = ("sweep", "-p", "scanners", "-t", str(reports), "-q", "--save-inventory")
     assert run_cli(*args, str(tmp_path / "inv1"), "--store", store).returncode == 1  # 10 days: critical overdue
     write(reports / "api.json", trivy_report("registry.example/northwind/api:1.1", [OPENSSL], now))
-    proc = run_cli(*args, str(tmp_path / "inv2"), "--store", store)
+    proc = run_cli(*args, str(tmp_path / "inv2"), "--store", store, "--executor", "processes", "--workers", "2")
     assert proc.returncode == 1, proc.stderr  # still overdue: the clock did not restart with the new scan
+    # (the previous records travel to the worker processes with their units)
     proc = run_cli(*args, str(tmp_path / "inv3"), "--no-store")
     assert proc.returncode == 0, proc.stderr  # without the store the new scan is all there is
     stored = load_file(next((tmp_path / "inv2" / "scanners").glob("*.jsonl.gz"))).resources
