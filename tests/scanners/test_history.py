@@ -129,3 +129,17 @@ def test_the_cli_carries_first_seen_through_its_store_and_not_with_no_store(repo
     assert proc.returncode == 0, proc.stderr  # without the store the new scan is all there is
     stored = load_file(next((tmp_path / "inv2" / "scanners").glob("*.jsonl.gz"))).resources
     assert findings(stored[0].properties)[("CVE-2024-0001", "openssl")]["seen_from"] == "history"
+
+
+def test_a_tampered_store_stops_the_sweep_with_one_line(reports: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "evidence.sqlite"
+    _step(reports, f"sqlite:///{path}", 0, "1.0", [OPENSSL])
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("DROP TRIGGER resources_no_delete")
+    db.execute("DELETE FROM resources")  # someone hides when the finding was first seen
+    db.close()
+    proc = run_cli("sweep", "-p", "scanners", "-t", str(reports), "-q", "--store", f"sqlite:///{path}")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.count("\n") == 1 and "evidence does not verify" in proc.stderr, proc.stderr

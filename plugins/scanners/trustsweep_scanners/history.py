@@ -7,7 +7,8 @@ The clock of a finding (vulnerability × package × artifact) starts at the earl
 2. the first-seen time recorded for it in the previous stored sweep of the same artifact, which
    carried its own first-seen forward the same way;
 
-and, when neither says, at the report's scan time (``seen_from``: ``report``, ``history``, ``scan``).
+and the report's scan time (the finding was there then at the latest: this alone when neither says;
+``seen_from``: ``report``, ``history``, ``scan``).
 A finding open in the previous record and absent from a newer report is *remediated*: it took
 from its first-seen time to this report's scan time. A finding that disappears and comes back
 starts a new clock.
@@ -46,8 +47,8 @@ def merge(artifact: Artifact, prior: dict[str, Any] | None, scanned_at: str) -> 
     findings = []
     for key, f in sorted(artifact.findings.items()):
         reported, earlier = f["reported_first_seen"], before.get(key, {}).get("first_seen")
-        candidates = [(t, source) for t, source in ((reported, "report"), (earlier, "history")) if t]
-        first, source = min(candidates, key=lambda c: parse_time(c[0])) if candidates else (scanned_at, "scan")
+        candidates = [(t, source) for t, source in ((reported, "report"), (earlier, "history"), (scanned_at, "scan")) if t]
+        first, source = min(candidates, key=lambda c: parse_time(c[0]))  # the earliest; ties: report, history
         findings.append({"id": f["id"], "severity": f["severity"], "package": f["package"],
                          "installed": f["installed"], "fixed": f["fixed"], "first_seen": first, "seen_from": source})
     remediated = []

@@ -2,9 +2,9 @@
 
 Every file is read and recognised while the targets are listed, so a malformed or unknown file
 stops the sweep with one line naming it (exit 2) before anything is collected. Of several
-reports of the same artifact by the same scanner in one target, the newest is read. While
-planning, the previous stored record of each artifact (``self.history``) is handed to the unit
-reading it, so first-seen times carry across runs (:mod:`trustsweep_scanners.history`).
+reports of the same artifact by the same scanner in one target, the newest is read. The previous
+stored record of each artifact (``self.history``, asked once for all of them) is handed to the
+unit reading it, so first-seen times carry across runs (:mod:`trustsweep_scanners.history`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from trustsweep.plugin import Provider, Target, UserError, WorkUnit
+from trustsweep.plugin import Provider, Sighting, Target, UserError, WorkUnit
 
 from .collect import grype, snyk, trivy
 from .collect.artifact import ARTIFACT, TYPES, ShapeError
@@ -31,6 +31,7 @@ class ScannersProvider(Provider):
     def __init__(self, options: dict[str, Any] | None = None) -> None:
         super().__init__(options)
         self._files: dict[str, list[dict[str, Any]]] = {}
+        self._seen: dict[str, Sighting] = {}
 
     def targets(self, requested: Sequence[str]) -> list[Target]:
         root = Path(self.options.get("root") or ".")
@@ -44,6 +45,11 @@ class ScannersProvider(Provider):
             files = [self._read(path, base) for path in report_files(base)]
             self._files[item] = _newest(files)
             targets.append(Target(self.name, item, name=Path(item).name or item, attrs={"reports": len(files)}))
+        # one look at the store for every artifact; a store that does not verify is an exit-2 line here
+        ids = sorted({a for files in self._files.values() for f in files for a in f["artifacts"]})
+        days = int(self.options.get("history_days") or 400)
+        self._seen = self.history.last_seen(self.name, ARTIFACT, ids,
+                                            dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days))
         return targets
 
     @staticmethod
@@ -58,10 +64,7 @@ class ScannersProvider(Provider):
                 "artifacts": {a.id: scan_time(a, path) for a in artifacts}}
 
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
-        files = self._files[target.id]
-        ids = sorted({a for f in files for a in f["artifacts"]})
-        since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=int(self.options.get("history_days") or 400))
-        seen = self.history.last_seen(self.name, ARTIFACT, ids, since)
+        files, seen = self._files[target.id], self._seen
         return [self.unit(target, "global", f["report"], COLLECTORS[f["scanner"]].collect, TYPES,
                           {"path": f["path"], "report": f["report"], "artifacts": sorted(f["artifacts"]),
                            "priors": {a: slim(seen[a]) for a in f["artifacts"] if a in seen}})
