@@ -22,14 +22,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _measure import peak_rss_mb  # noqa: E402
-
-from trustsweep.sightings import Sighting  # noqa: E402
-from trustsweep.store import record_sweep  # noqa: E402
-from trustsweep.store.sightings import StoreSightings  # noqa: E402
-from trustsweep.sweep import run_sweep  # noqa: E402
-from trustsweep.testing.checks import installed_registry  # noqa: E402
-from trustsweep_scanners.emulator import trivy_report, write  # noqa: E402
+from _measure import peak_rss_mb
+from trustsweep.sightings import Sighting
+from trustsweep.store import record_sweep
+from trustsweep.store.sightings import StoreSightings
+from trustsweep.sweep import run_sweep
+from trustsweep.testing.checks import installed_registry
+from trustsweep_scanners.emulator import trivy_report, write
 
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
 
@@ -39,8 +38,9 @@ class Timed(StoreSightings):
 
     seconds = 0.0
 
-    def last_seen(self, provider: str, type_: str, ids: Collection[str],
-                  since: dt.datetime | None = None) -> dict[str, Sighting]:
+    def last_seen(
+        self, provider: str, type_: str, ids: Collection[str], since: dt.datetime | None = None
+    ) -> dict[str, Sighting]:
         start = time.perf_counter()
         try:
             return super().last_seen(provider, type_, ids, since)
@@ -50,8 +50,10 @@ class Timed(StoreSightings):
 
 def write_reports(folder: Path, artifacts: int, findings: int, step: int, now: dt.datetime) -> None:
     for a in range(artifacts):
-        found = [(f"CVE-2024-{n:05d}", f"pkg{n % 97}", SEVERITIES[n % 4], "9.9" if n % 3 else "", None)
-                 for n in range(step, step + findings)]  # each step: one fixed, one new
+        found = [
+            (f"CVE-2024-{n:05d}", f"pkg{n % 97}", SEVERITIES[n % 4], "9.9" if n % 3 else "", None)
+            for n in range(step, step + findings)
+        ]  # each step: one fixed, one new
         write(folder / f"image-{a:04d}.json", trivy_report(f"registry.example/team/image-{a:04d}:{step}", found, now))
 
 
@@ -63,7 +65,7 @@ def main() -> None:
     args = parser.parse_args()
     reg = installed_registry()
     mapping = reg.mapping()
-    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=args.sweeps)
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=args.sweeps)
     with tempfile.TemporaryDirectory() as tmp:
         folder, url = Path(tmp) / "reports", f"sqlite:///{Path(tmp) / 'evidence.sqlite'}"
         print(f"{args.artifacts} images x {args.findings} findings, {args.sweeps} sweeps")
@@ -73,19 +75,30 @@ def main() -> None:
             history = Timed(url)
             t0 = time.perf_counter()
             with ThreadPoolExecutor(4) as pool:
-                sweep = run_sweep(reg, mapping, providers=["scanners"], targets=[str(folder)], executor=pool,
-                                  now=now + dt.timedelta(hours=1), history=history)
+                sweep = run_sweep(
+                    reg,
+                    mapping,
+                    providers=["scanners"],
+                    targets=[str(folder)],
+                    executor=pool,
+                    now=now + dt.timedelta(hours=1),
+                    history=history,
+                )
             t1 = time.perf_counter()
             record_sweep(sweep, url)
             t2 = time.perf_counter()
             remediated = sum(len(r.properties["remediated"]) for r in sweep.resources)
-            print(f"sweep {step + 1}: {t1 - t0:.2f} s (history lookup {history.seconds:.2f} s), recorded in {t2 - t1:.2f} s; "
-                  f"{len(sweep.resources)} artifacts, {len(sweep.results)} results, {remediated} remediated")
+            print(
+                f"sweep {step + 1}: {t1 - t0:.2f} s (history lookup {history.seconds:.2f} s), recorded in {t2 - t1:.2f} s; "
+                f"{len(sweep.resources)} artifacts, {len(sweep.results)} results, {remediated} remediated"
+            )
         worst = Timed(url)
         worst.last_seen("scanners", "scanners.artifact", ["trivy:image:never-seen"])
         size = (Path(tmp) / "evidence.sqlite").stat().st_size / 1024 / 1024
-        print(f"lookup of an artifact never seen (all {args.sweeps} sweeps read): {worst.seconds:.2f} s; "
-              f"store {size:.1f} MB; peak RSS {peak_rss_mb():.0f} MB")
+        print(
+            f"lookup of an artifact never seen (all {args.sweeps} sweeps read): {worst.seconds:.2f} s; "
+            f"store {size:.1f} MB; peak RSS {peak_rss_mb():.0f} MB"
+        )
 
 
 if __name__ == "__main__":

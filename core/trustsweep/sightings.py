@@ -36,8 +36,9 @@ class Sighting:
 class Sightings(Protocol):
     """A read-only lookup of earlier stored sweeps (see the module docstring)."""
 
-    def last_seen(self, provider: str, type_: str, ids: Collection[str],
-                  since: dt.datetime | None = None) -> dict[str, Sighting]:
+    def last_seen(
+        self, provider: str, type_: str, ids: Collection[str], since: dt.datetime | None = None
+    ) -> dict[str, Sighting]:
         """The latest earlier record of each resource ``(provider, type_, id)`` found, by id.
 
         Any target's record counts (a report moved to another folder keeps its history). Only
@@ -50,8 +51,9 @@ class Sightings(Protocol):
 class NoSightings:
     """The history of a sweep without an evidence store: nothing was seen before."""
 
-    def last_seen(self, provider: str, type_: str, ids: Collection[str],
-                  since: dt.datetime | None = None) -> dict[str, Sighting]:
+    def last_seen(
+        self, provider: str, type_: str, ids: Collection[str], since: dt.datetime | None = None
+    ) -> dict[str, Sighting]:
         return {}
 
 

@@ -15,16 +15,23 @@ from trustsweep.sweep import Sweep, run_sweep
 from trustsweep.testing.checks import installed_registry
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "scanners"
-NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
 
 
-def sweep(*targets: str | Path, now: dt.datetime = NOW, history: Sightings | None = None,
-          **options: Any) -> Sweep:
+def sweep(*targets: str | Path, now: dt.datetime = NOW, history: Sightings | None = None, **options: Any) -> Sweep:
     """Sweep ``targets`` with the scanners provider, evaluated at ``now``."""
     reg = installed_registry()
     with make_executor("threads", 4) as pool:
-        return run_sweep(reg, reg.mapping(), providers=["scanners"], targets=[str(t) for t in targets],
-                         provider_options={"scanners": options}, executor=pool, now=now, history=history)
+        return run_sweep(
+            reg,
+            reg.mapping(),
+            providers=["scanners"],
+            targets=[str(t) for t in targets],
+            provider_options={"scanners": options},
+            executor=pool,
+            now=now,
+            history=history,
+        )
 
 
 def artifacts(result: Sweep) -> dict[str, dict[str, Any]]:

@@ -15,28 +15,51 @@ from .conftest import FIXTURES
 
 def _sweep(tmp_path: Path, *targets: str) -> tuple[int, str]:
     store = tmp_path / "evidence.sqlite"
-    proc = run_cli("sweep", "-p", "scanners", *[a for t in targets for a in ("-t", t)], "--store",
-                   f"sqlite:///{store}", "-q", cwd=tmp_path)
+    proc = run_cli(
+        "sweep",
+        "-p",
+        "scanners",
+        *[a for t in targets for a in ("-t", t)],
+        "--store",
+        f"sqlite:///{store}",
+        "-q",
+        cwd=tmp_path,
+    )
     assert not store.exists(), "bad input must not create (or change) the store"
     assert "Traceback" not in proc.stderr
     return proc.returncode, proc.stderr.strip()
 
 
 CASES = {
-    "not-json.json": ("{\"SchemaVersion\": 2,\n  \"Results\": [", "not-json.json:line 2 column 15: not valid JSON (unexpected end of data)"),
-    "sbom.json": (json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.5"}),
-                  "sbom.json: not a Trivy, Grype or Snyk JSON report (an object with bomFormat, specVersion)"),
+    "not-json.json": (
+        '{"SchemaVersion": 2,\n  "Results": [',
+        "not-json.json:line 2 column 15: not valid JSON (unexpected end of data)",
+    ),
+    "sbom.json": (
+        json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.5"}),
+        "sbom.json: not a Trivy, Grype or Snyk JSON report (an object with bomFormat, specVersion)",
+    ),
     "list.json": ("[1, 2]", "list.json: not a Trivy, Grype or Snyk JSON report (a JSON list)"),
-    "snyk-error.json": (json.dumps({"ok": False, "error": "Could not detect supported target files in /app", "path": "/app"}),
-                        "snyk-error.json: a Snyk error, not a report: Could not detect supported target files in /app"),
-    "trivy-bad.json": (json.dumps({"SchemaVersion": 2, "ArtifactName": "x", "Results": [{"Vulnerabilities": {"a": 1}}]}),
-                       "trivy-bad.json:Results[0].Vulnerabilities: not a valid Trivy report: expected a list, found an object"),
-    "trivy-time.json": (json.dumps({"SchemaVersion": 2, "ArtifactName": "x", "CreatedAt": "yesterday"}),
-                        "trivy-time.json:CreatedAt: not a valid Trivy report: not a time: 'yesterday'"),
-    "grype-bad.json": (json.dumps({"matches": [{"vulnerability": {"id": 7}}], "descriptor": {}}),
-                       "grype-bad.json:matches[0].vulnerability.id: not a valid Grype report: expected text, found a number"),
-    "snyk-bad.json": (json.dumps([{"vulnerabilities": [{"id": "x", "severity": ["high"]}], "projectName": "p"}]),
-                      "snyk-bad.json:[0].vulnerabilities[0].severity: not a valid Snyk report: expected text, found a list"),
+    "snyk-error.json": (
+        json.dumps({"ok": False, "error": "Could not detect supported target files in /app", "path": "/app"}),
+        "snyk-error.json: a Snyk error, not a report: Could not detect supported target files in /app",
+    ),
+    "trivy-bad.json": (
+        json.dumps({"SchemaVersion": 2, "ArtifactName": "x", "Results": [{"Vulnerabilities": {"a": 1}}]}),
+        "trivy-bad.json:Results[0].Vulnerabilities: not a valid Trivy report: expected a list, found an object",
+    ),
+    "trivy-time.json": (
+        json.dumps({"SchemaVersion": 2, "ArtifactName": "x", "CreatedAt": "yesterday"}),
+        "trivy-time.json:CreatedAt: not a valid Trivy report: not a time: 'yesterday'",
+    ),
+    "grype-bad.json": (
+        json.dumps({"matches": [{"vulnerability": {"id": 7}}], "descriptor": {}}),
+        "grype-bad.json:matches[0].vulnerability.id: not a valid Grype report: expected text, found a number",
+    ),
+    "snyk-bad.json": (
+        json.dumps([{"vulnerabilities": [{"id": "x", "severity": ["high"]}], "projectName": "p"}]),
+        "snyk-bad.json:[0].vulnerabilities[0].severity: not a valid Snyk report: expected text, found a list",
+    ),
 }
 
 

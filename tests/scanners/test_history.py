@@ -17,7 +17,7 @@ from trustsweep_scanners.emulator import grype_report, trivy_report, write
 
 from .conftest import artifacts, findings, names, statuses, sweep
 
-T0 = dt.datetime(2026, 9, 1, 8, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 9, 1, 8, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
 API = "trivy:image:registry.example/northwind/api"
 OPENSSL = ("CVE-2024-0001", "openssl", "CRITICAL", "3.0.14", None)
@@ -65,7 +65,8 @@ def test_fixed_findings_are_reported_as_remediated_with_the_time_taken(reports: 
     _step(reports, url, 0, "1.0", [OPENSSL, ZLIB])
     fixed, props = _step(reports, url, 4, "1.1", [OPENSSL])  # zlib upgraded after 4 days
     assert [(r["id"], r["package"], r["days"], r["remediated_at"]) for r in props["remediated"]] == [
-        ("CVE-2024-0002", "zlib", 4.0, (T0 + 4 * DAY).isoformat())]
+        ("CVE-2024-0002", "zlib", 4.0, (T0 + 4 * DAY).isoformat())
+    ]
     high = next(r for r in fixed.results if r.check_id == "scanners.vuln.high_sla")
     assert high.status.value == "pass" and high.evidence["remediated_in_time"] == ["CVE-2024-0002 in zlib (4 days)"]
     assert "1 remediated since the previous sweep" in high.reason
@@ -116,7 +117,7 @@ def test_each_scanner_keeps_its_own_history(reports: Path, tmp_path: Path) -> No
 
 
 def test_the_cli_carries_first_seen_through_its_store_and_not_with_no_store(reports: Path, tmp_path: Path) -> None:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     store = f"sqlite:///{tmp_path / 'evidence.sqlite'}"
     write(reports / "api.json", trivy_report("registry.example/northwind/api:1.0", [OPENSSL, ZLIB], now - 10 * DAY))
     args = ("sweep", "-p", "scanners", "-t", str(reports), "-q", "--save-inventory")

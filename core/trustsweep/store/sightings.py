@@ -37,8 +37,9 @@ class StoreSightings:
         p = self._parsed
         return p.kind == "sqlite" and p.path is not None and not p.path.exists()
 
-    def last_seen(self, provider: str, type_: str, ids: Collection[str],
-                  since: dt.datetime | None = None) -> dict[str, Sighting]:
+    def last_seen(
+        self, provider: str, type_: str, ids: Collection[str], since: dt.datetime | None = None
+    ) -> dict[str, Sighting]:
         wanted = set(ids)
         if not wanted or self._missing():
             return {}
@@ -48,8 +49,9 @@ class StoreSightings:
             return _walk(store, provider, type_, wanted, since)
 
 
-def _walk(store: EvidenceStore, provider: str, type_: str, wanted: set[str],
-          since: dt.datetime | None) -> dict[str, Sighting]:
+def _walk(
+    store: EvidenceStore, provider: str, type_: str, wanted: set[str], since: dt.datetime | None
+) -> dict[str, Sighting]:
     from .ledger import TamperedError, decoded, sweep_parts
     from .verify import _rows_problem, verify
 
@@ -67,11 +69,16 @@ def _walk(store: EvidenceStore, provider: str, type_: str, wanted: set[str],
         # the index columns first (no bodies read): most sweeps hold none of the ids still wanted
         rows = store.db.query("SELECT idx, key, type FROM resources WHERE entry = ?", (entry.seq,))
         if len(rows) != data["tables"]["resources"]["count"]:
-            raise TamperedError(f"{entry.label()}: its stored resources do not match its digest "
-                                f"({len(rows)} rows, {data['tables']['resources']['count']} recorded)")
+            raise TamperedError(
+                f"{entry.label()}: its stored resources do not match its digest "
+                f"({len(rows)} rows, {data['tables']['resources']['count']} recorded)"
+            )
         missing = wanted.difference(found)
-        hits = {int(idx) for idx, key, kind in rows
-                if kind == type_ and key.startswith(prefix) and _names_one(key[len(prefix):], missing)}
+        hits = {
+            int(idx)
+            for idx, key, kind in rows
+            if kind == type_ and key.startswith(prefix) and _names_one(key[len(prefix) :], missing)
+        }
         if not hits:
             continue
         problem = _rows_problem(store, entry, data, "resources")  # the rows about to be read verify
@@ -91,7 +98,7 @@ def _names_one(target_and_id: str, ids: set[str]) -> bool:
     """Whether a resource key's ``TARGET|ID`` part ends in one of ``ids`` (either may hold a ``|``)."""
     at = target_and_id.find("|")
     while at >= 0:
-        if target_and_id[at + 1:] in ids:
+        if target_and_id[at + 1 :] in ids:
             return True
         at = target_and_id.find("|", at + 1)
     return False

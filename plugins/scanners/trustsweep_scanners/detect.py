@@ -20,8 +20,11 @@ SCANNERS = ("trivy", "grype", "snyk")
 def report_files(path: Path) -> list[Path]:
     """``path`` itself, or every ``*.json`` below the folder ``path`` (sorted, hidden folders skipped)."""
     if path.is_dir():
-        found = sorted(p for p in path.rglob("*.json")
-                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        found = sorted(
+            p
+            for p in path.rglob("*.json")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
         if not found:
             raise UserError("no *.json report in this folder (Trivy, Grype or Snyk JSON)", path=path)
         return found
@@ -41,7 +44,7 @@ def decode(raw: bytes, path: Path) -> Any:
     UTF-8 with or without a byte-order mark, and UTF-16 with one (PowerShell's ``>`` writes it).
     """
     if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
+        raw = raw[len(codecs.BOM_UTF8) :]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             raw = raw.decode("utf-16").encode("utf-8")

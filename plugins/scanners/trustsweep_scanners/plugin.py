@@ -9,15 +9,27 @@ from trustsweep.plugin import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec,
 
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
-    return [ProviderSpec(
-        "scanners", "Vulnerability scanner reports (Trivy, Grype, Snyk)", "trustsweep_scanners.provider:ScannersProvider",
-        description="Reads Trivy, Grype and Snyk JSON reports given as targets (files, or folders searched for *.json).",
-        settings={
-            "reports": setting("list[str]", (), "report files or folders to read besides --target"),
-            "root": setting("str", "", "folder that relative report paths start from (default: the current folder)"),
-            "history_days": setting("int", 400, "how far back the evidence store is searched for an artifact's "
-                                    "previous record", min=1, max=3653),
-        })]
+    return [
+        ProviderSpec(
+            "scanners",
+            "Vulnerability scanner reports (Trivy, Grype, Snyk)",
+            "trustsweep_scanners.provider:ScannersProvider",
+            description="Reads Trivy, Grype and Snyk JSON reports given as targets (files, or folders searched for *.json).",
+            settings={
+                "reports": setting("list[str]", (), "report files or folders to read besides --target"),
+                "root": setting(
+                    "str", "", "folder that relative report paths start from (default: the current folder)"
+                ),
+                "history_days": setting(
+                    "int",
+                    400,
+                    "how far back the evidence store is searched for an artifact's previous record",
+                    min=1,
+                    max=3653,
+                ),
+            },
+        )
+    ]
 
 
 @hookimpl
@@ -27,8 +39,14 @@ def trustsweep_checks() -> list[CheckSpec]:
 
 @hookimpl
 def trustsweep_options() -> list[OptionSpec]:
-    return [OptionSpec("scanners-root", "scanners", "Folder that relative report paths (targets) start from.",
-                       env="TRUSTSWEEP_SCANNERS_ROOT")]
+    return [
+        OptionSpec(
+            "scanners-root",
+            "scanners",
+            "Folder that relative report paths (targets) start from.",
+            env="TRUSTSWEEP_SCANNERS_ROOT",
+        )
+    ]
 
 
 @hookimpl
@@ -38,5 +56,10 @@ def trustsweep_mapping_files() -> list[Path]:
 
 @hookimpl
 def trustsweep_emulators() -> list[EmulatorSpec]:
-    return [EmulatorSpec("scanners", "trustsweep_scanners.emulator:demo_emulator",
-                         "Trivy, Grype and Snyk reports of Northwind's images and projects")]
+    return [
+        EmulatorSpec(
+            "scanners",
+            "trustsweep_scanners.emulator:demo_emulator",
+            "Trivy, Grype and Snyk reports of Northwind's images and projects",
+        )
+    ]

@@ -37,8 +37,9 @@ class ScannersProvider(Provider):
         root = Path(self.options.get("root") or ".")
         given = list(dict.fromkeys([*requested, *(self.options.get("reports") or ())]))
         if not given:
-            raise UserError("the scanners provider needs report files or folders: --target PATH "
-                            "(Trivy, Grype or Snyk JSON)")
+            raise UserError(
+                "the scanners provider needs report files or folders: --target PATH (Trivy, Grype or Snyk JSON)"
+            )
         targets = []
         for item in given:
             base = root / item
@@ -48,8 +49,7 @@ class ScannersProvider(Provider):
         # one look at the store for every artifact; a store that does not verify is an exit-2 line here
         ids = sorted({a for files in self._files.values() for f in files for a in f["artifacts"]})
         days = int(self.options.get("history_days") or 400)
-        self._seen = self.history.last_seen(self.name, ARTIFACT, ids,
-                                            dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days))
+        self._seen = self.history.last_seen(self.name, ARTIFACT, ids, dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
         return targets
 
     @staticmethod
@@ -60,15 +60,32 @@ class ScannersProvider(Provider):
         except ShapeError as exc:
             raise UserError(f"not a valid {scanner.capitalize()} report: {exc}", path=path, place=exc.place) from None
         relative = path.relative_to(base).as_posix() if path != base else path.name
-        return {"path": str(path), "report": relative, "scanner": scanner,
-                "artifacts": {a.id: scan_time(a, path) for a in artifacts}}
+        return {
+            "path": str(path),
+            "report": relative,
+            "scanner": scanner,
+            "artifacts": {a.id: scan_time(a, path) for a in artifacts},
+        }
 
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
         files, seen = self._files[target.id], self._seen
-        return [self.unit(target, "global", f["report"], COLLECTORS[f["scanner"]].collect, TYPES,
-                          {"path": f["path"], "report": f["report"], "artifacts": sorted(f["artifacts"]),
-                           "priors": {a: slim(seen[a]) for a in f["artifacts"] if a in seen}})
-                for f in files if f["artifacts"]]
+        return [
+            self.unit(
+                target,
+                "global",
+                f["report"],
+                COLLECTORS[f["scanner"]].collect,
+                TYPES,
+                {
+                    "path": f["path"],
+                    "report": f["report"],
+                    "artifacts": sorted(f["artifacts"]),
+                    "priors": {a: slim(seen[a]) for a in f["artifacts"] if a in seen},
+                },
+            )
+            for f in files
+            if f["artifacts"]
+        ]
 
 
 def _newest(files: list[dict[str, Any]]) -> list[dict[str, Any]]:

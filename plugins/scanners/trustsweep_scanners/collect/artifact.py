@@ -40,8 +40,15 @@ class ShapeError(ValueError):
         self.place = place
 
 
-_NAMES = {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number",
-          bool: "true or false", type(None): "null"}
+_NAMES = {
+    dict: "an object",
+    list: "a list",
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    type(None): "null",
+}
 
 
 def need(value: Any, kind: type | tuple[type, ...], place: str, optional: bool = True) -> Any:
@@ -97,7 +104,7 @@ def split_image(reference: str) -> tuple[str, str]:
     colon = name.rfind(":")
     tag = ""
     if colon > slash:
-        name, tag = name[:colon], name[colon + 1:]
+        name, tag = name[:colon], name[colon + 1 :]
     return name, (tag + (f"@{digest}" if at else "")).strip("@") if tag or at else ""
 
 
@@ -117,16 +124,23 @@ class Artifact:
         """Stable across scans: the scanner, the kind and the name (no tag, digest or file name)."""
         return f"{self.scanner}:{self.kind}:{self.name}"
 
-    def find(self, vuln: str, package: str, level: str, installed: str, fixed: str,
-             first_seen: str | None = None) -> None:
+    def find(
+        self, vuln: str, package: str, level: str, installed: str, fixed: str, first_seen: str | None = None
+    ) -> None:
         """Add one finding; the same vulnerability × package again keeps the highest severity and a fix."""
         if not vuln:
             return
         key = (vuln, package)
         old = self.findings.get(key)
         if old is None:
-            self.findings[key] = {"id": vuln, "severity": level, "package": package, "installed": installed,
-                                  "fixed": fixed, "reported_first_seen": first_seen}
+            self.findings[key] = {
+                "id": vuln,
+                "severity": level,
+                "package": package,
+                "installed": installed,
+                "fixed": fixed,
+                "reported_first_seen": first_seen,
+            }
             return
         if SEVERITIES.index(level) < SEVERITIES.index(old["severity"]):
             old["severity"] = level

@@ -19,7 +19,7 @@ Parser = Callable[[Any], list[Artifact]]
 
 def scan_time(artifact: Artifact, path: Path) -> str:
     """The report's scan time, else the file's modification time."""
-    return artifact.scanned_at or iso(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)) or ""
+    return artifact.scanned_at or iso(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)) or ""
 
 
 def read_files(ctx: Collector, parse: Parser) -> None:
@@ -34,8 +34,18 @@ def read_files(ctx: Collector, parse: Parser) -> None:
         scanned = scan_time(artifact, path)
         prior = priors.get(artifact.id)
         findings, remediated = merge(artifact, prior, scanned)
-        ctx.add(ARTIFACT, artifact.id, f"{artifact.name}:{artifact.version}" if artifact.version else artifact.name,
-                scanner=artifact.scanner, kind=artifact.kind, artifact=artifact.name, version=artifact.version,
-                report=ctx.options.get("report", path.name), report_sha256=hashlib.sha256(raw).hexdigest(),
-                scanned_at=scanned, findings=findings, remediated=remediated,
-                previous_sweep={"sweep": prior["sweep"], "at": prior["at"]} if prior else None)
+        ctx.add(
+            ARTIFACT,
+            artifact.id,
+            f"{artifact.name}:{artifact.version}" if artifact.version else artifact.name,
+            scanner=artifact.scanner,
+            kind=artifact.kind,
+            artifact=artifact.name,
+            version=artifact.version,
+            report=ctx.options.get("report", path.name),
+            report_sha256=hashlib.sha256(raw).hexdigest(),
+            scanned_at=scanned,
+            findings=findings,
+            remediated=remediated,
+            previous_sweep={"sweep": prior["sweep"], "at": prior["at"]} if prior else None,
+        )

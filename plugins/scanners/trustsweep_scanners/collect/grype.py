@@ -43,10 +43,14 @@ def parse(doc: dict[str, Any]) -> list[Artifact]:
         fixed = ", ".join(text(v, f"{at}.vulnerability.fix.versions") for v in versions)
         if text(fix.get("state"), f"{at}.vulnerability.fix.state") not in ("fixed", ""):
             fixed = ""
-        artifact.find(text(vuln.get("id"), f"{at}.vulnerability.id"), text(package.get("name"), f"{at}.artifact.name"),
-                      severity(vuln.get("severity"), f"{at}.vulnerability.severity"),
-                      text(package.get("version"), f"{at}.artifact.version"), fixed,
-                      moment(vuln.get("firstSeen"), f"{at}.vulnerability.firstSeen"))
+        artifact.find(
+            text(vuln.get("id"), f"{at}.vulnerability.id"),
+            text(package.get("name"), f"{at}.artifact.name"),
+            severity(vuln.get("severity"), f"{at}.vulnerability.severity"),
+            text(package.get("version"), f"{at}.artifact.version"),
+            fixed,
+            moment(vuln.get("firstSeen"), f"{at}.vulnerability.firstSeen"),
+        )
     return [artifact]
 
 

@@ -42,9 +42,14 @@ def parse_one(doc: dict[str, Any], place: str = "") -> Artifact:
     artifact = _project(doc, place)
     for i, v in enumerate(items(doc.get("vulnerabilities"), f"{place}vulnerabilities")):
         at = f"{place}vulnerabilities[{i}]"
-        artifact.find(text(v.get("id"), f"{at}.id"), text(v.get("packageName") or v.get("name"), f"{at}.packageName"),
-                      severity(v.get("severity"), f"{at}.severity"), text(v.get("version"), f"{at}.version"),
-                      _fixed(v, at), moment(v.get("firstSeen"), f"{at}.firstSeen"))
+        artifact.find(
+            text(v.get("id"), f"{at}.id"),
+            text(v.get("packageName") or v.get("name"), f"{at}.packageName"),
+            severity(v.get("severity"), f"{at}.severity"),
+            text(v.get("version"), f"{at}.version"),
+            _fixed(v, at),
+            moment(v.get("firstSeen"), f"{at}.firstSeen"),
+        )
     return artifact
 
 

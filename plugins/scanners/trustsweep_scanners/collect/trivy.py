@@ -30,10 +30,14 @@ def parse(doc: dict[str, Any]) -> list[Artifact]:
         place = f"Results[{i}].Vulnerabilities"
         for j, v in enumerate(items(result.get("Vulnerabilities"), place)):
             at = f"{place}[{j}]"
-            artifact.find(text(v.get("VulnerabilityID"), f"{at}.VulnerabilityID"), text(v.get("PkgName"), f"{at}.PkgName"),
-                          severity(v.get("Severity"), f"{at}.Severity"), text(v.get("InstalledVersion"), f"{at}.InstalledVersion"),
-                          text(v.get("FixedVersion"), f"{at}.FixedVersion"),
-                          moment(v.get("FirstSeen"), f"{at}.FirstSeen"))
+            artifact.find(
+                text(v.get("VulnerabilityID"), f"{at}.VulnerabilityID"),
+                text(v.get("PkgName"), f"{at}.PkgName"),
+                severity(v.get("Severity"), f"{at}.Severity"),
+                text(v.get("InstalledVersion"), f"{at}.InstalledVersion"),
+                text(v.get("FixedVersion"), f"{at}.FixedVersion"),
+                moment(v.get("FirstSeen"), f"{at}.FirstSeen"),
+            )
     return [artifact]
 
 
