@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from typing import Any
 
@@ -92,13 +92,18 @@ def security_from_env() -> Any:
     return Security(tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key, require_encryption=True)
 
 
-class DaskExecutor:
-    """A ``concurrent.futures``-style executor on a Dask client, with keys the caller chooses."""
+class DaskExecutor(Executor):
+    """A ``concurrent.futures`` executor on a Dask client, with keys the caller chooses.
 
-    remote = True  #: units cross the network: the engine keeps ``secret_*`` attrs off them
+    ``remote``: units cross the network, so the engine keeps ``secret_*`` attrs and the redaction
+    salt off them (False for ``dask-local``: processes of this machine, started with its environment).
+    """
 
-    def __init__(self, client: Any) -> None:
+    keyed = True  #: :meth:`submit` takes a ``key``
+
+    def __init__(self, client: Any, *, remote: bool = True) -> None:
         self.client = client
+        self.remote = remote
         self._cf = client.get_executor(pure=False)
 
     def submit(self, fn: Callable[..., Any], *args: Any, key: str | None = None, **kwargs: Any) -> Future[Any]:
@@ -124,7 +129,7 @@ def connect(spec: str, workers: int, distributions: Sequence[str] = CORE_DISTRIB
     if spec == "dask-local":
         with distributed.LocalCluster(n_workers=2, threads_per_worker=max(1, workers // 2), processes=True,
                                       dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-            yield DaskExecutor(client)
+            yield DaskExecutor(client, remote=False)
         return
     security = security_from_env()
     if spec.startswith("tls://") and security is None:

@@ -2,8 +2,9 @@
 
 :func:`collect` keeps a bounded window of units in flight (not every unit at once), gives each
 unit a deadline (``unit_timeout``; ``TRUSTSWEEP_UNIT_TIMEOUT``) after which it becomes an
-``error`` naming why, and on a remote executor submits each unit under a key holding the sweep
-id, its ``secret_*`` target attrs withheld (:mod:`trustsweep.worker_secrets`).
+``error`` naming why, and on a Dask executor submits each unit under a key holding the sweep id,
+on a remote one (a scheduler address) with its ``secret_*`` target attrs and the redaction salt
+withheld (:mod:`trustsweep.worker_secrets`).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def make_executor(spec: str | None = None, workers: int | None = None) -> Iterat
         from .cluster import connect
 
         with connect(spec, workers) as dask_pool:
-            yield dask_pool  # type: ignore[misc]  # an Executor in all but name
+            yield dask_pool
     else:
         raise UserError(f"unknown executor {spec!r} (threads, processes, dask-local or tcp://host:port)")
 
@@ -121,21 +122,23 @@ def collect(
     """Run every unit, at most ``window`` in flight, and yield each result as it completes.
 
     A unit without a result ``timeout`` seconds after it was submitted is submitted once more on
-    a remote executor (a Dask client can lose track of a task recomputed after a worker died),
+    a Dask executor (a Dask client can lose track of a task recomputed after a worker died),
     then becomes an ``error``. When no unit at all finished in that time the executor is taken
     for dead (every worker gone) and the units not yet run become ``error`` too: never a hang.
     """
     timeout = unit_timeout(timeout)
     window = window or max(1, WINDOW_PER_SLOT * _capacity(executor))
+    keyed = bool(getattr(executor, "keyed", False))
     remote = bool(getattr(executor, "remote", False))
     todo = iter(enumerate(units))
     flight: dict[Future[Collected], tuple[WorkUnit, int, int, float]] = {}  # unit, index, attempt, deadline
     last_done = time.monotonic()
 
     def send(unit: WorkUnit, index: int, attempt: int) -> None:
-        if remote:
+        if keyed:
             key = f"trustsweep-{unit.provider}-{sweep_id or 'sweep'}-{index}" + (f"-retry{attempt}" if attempt else "")
-            future = executor.submit(run_unit, worker_secrets.withhold(unit), key=key)  # type: ignore[call-arg]
+            sent = worker_secrets.withhold(unit) if remote else unit
+            future = executor.submit(run_unit, sent, key=key)  # type: ignore[call-arg]
         else:
             future = executor.submit(run_unit, unit)
         flight[future] = (unit, index, attempt, time.monotonic() + timeout)
@@ -167,7 +170,7 @@ def collect(
         for future in late:
             unit, index, attempt, _ = flight.pop(future)
             future.cancel()
-            if remote and attempt == 0 and not dead:
+            if keyed and attempt == 0 and not dead:
                 send(unit, index, 1)
             else:
                 yield finish(failed_unit(unit, f"no result within {timeout:g} s (unit timeout): "

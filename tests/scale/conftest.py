@@ -7,13 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from scale_plugin import HERE, WORKER_ENV
+
 from trustsweep.testing.dask_cluster import Cluster
-
-HERE = Path(__file__).resolve().parent
-
-#: What the workers hold in their environment and the client passes as the targets' secret_token.
-SECRET = "s3cr3t-token-never-on-the-wire"
-WORKER_ENV = {"TRUSTSWEEP_SYNTHETIC_SECRET_TOKEN": SECRET}
 
 
 def start(workdir: Path, names: tuple[str, ...] = ("a", "b")) -> Cluster:

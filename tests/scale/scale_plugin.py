@@ -18,6 +18,11 @@ from typing import Any
 from trustsweep.plugin import Collector, ProviderSpec, Target, WorkUnit, hookimpl, setting
 from trustsweep.testing import synthetic
 
+HERE = Path(__file__).resolve().parent
+#: What the workers hold in their environment and the client passes as the targets' secret_token.
+SECRET = "s3cr3t-token-never-on-the-wire"
+WORKER_ENV = {"TRUSTSWEEP_SYNTHETIC_SECRET_TOKEN": SECRET}
+
 SETTINGS = {
     **synthetic.SETTINGS,
     "delay": setting("float", 0.0, "seconds each unit sleeps"),

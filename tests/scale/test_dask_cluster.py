@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HERE, SECRET
-from scale_plugin import digest, payloads, slow_registry, task_keys
+from scale_plugin import HERE, SECRET, digest, payloads, slow_registry, task_keys
 
 from trustsweep.collect import make_executor
 from trustsweep.errors import UserError
