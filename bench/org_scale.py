@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 def one(targets: int, resources: int, executor: str, threads: int) -> dict[str, float]:
     """Sweep in this process and report its figures."""
     from _measure import peak_rss_mb
-
     from trustsweep.collect import make_executor
     from trustsweep.sweep import run_sweep
     from trustsweep.testing.synthetic import PROVIDER, synthetic_registry
@@ -40,8 +39,13 @@ def one(targets: int, resources: int, executor: str, threads: int) -> dict[str, 
         with make_executor(executor, threads) as pool:
             sweep = run_sweep(registry, mapping, providers=[PROVIDER], provider_options=options, executor=pool)
         wall = time.perf_counter() - start
-    return {"wall": wall, "client_mb": peak_rss_mb(), "results": len(sweep.results),
-            "resources": len(sweep.resources), "units": sweep.stats["units"]}
+    return {
+        "wall": wall,
+        "client_mb": peak_rss_mb(),
+        "results": len(sweep.results),
+        "resources": len(sweep.resources),
+        "units": sweep.stats["units"],
+    }
 
 
 def vm_hwm_mb(pid: int) -> float:
@@ -54,8 +58,17 @@ def vm_hwm_mb(pid: int) -> float:
 
 def run(targets: int, resources: int, executor: str, threads: int) -> dict[str, float]:
     """One run in a fresh client process (and, for Dask, a fresh cluster)."""
-    argv = [sys.executable, __file__, "--one", "--targets", str(targets), "--resources", str(resources),
-            "--threads", str(threads)]
+    argv = [
+        sys.executable,
+        __file__,
+        "--one",
+        "--targets",
+        str(targets),
+        "--resources",
+        str(resources),
+        "--threads",
+        str(threads),
+    ]
     if executor == "threads":
         out = subprocess.run([*argv, "--executors", "threads"], capture_output=True, text=True, check=True)
         return json.loads(out.stdout)
@@ -90,20 +103,27 @@ def main() -> None:
         return
     os.environ.setdefault("PYTHONPATH", str(Path(__file__).resolve().parents[1] / "core"))
     rows: dict[tuple[str, int], dict[str, float]] = {}
-    print(f"{'executor':8} {'targets':>7} {'resources':>9} {'results':>9} {'wall s':>7} {'results/s':>9} "
-          f"{'client MB':>9} {'worker MB':>9}")
+    print(
+        f"{'executor':8} {'targets':>7} {'resources':>9} {'results':>9} {'wall s':>7} {'results/s':>9} "
+        f"{'client MB':>9} {'worker MB':>9}"
+    )
     for executor in args.executors:
         for n in args.targets:
             f = rows[(executor, n)] = run(n, args.resources, executor, args.threads)
             worker = f"{f['worker_mb']:9.0f}" if "worker_mb" in f else f"{'-':>9}"
-            print(f"{executor:8} {n:7d} {int(f['resources']):9d} {int(f['results']):9d} {f['wall']:7.1f} "
-                  f"{f['results'] / f['wall']:9.0f} {f['client_mb']:9.0f} {worker}", flush=True)
+            print(
+                f"{executor:8} {n:7d} {int(f['resources']):9d} {int(f['results']):9d} {f['wall']:7.1f} "
+                f"{f['results'] / f['wall']:9.0f} {f['client_mb']:9.0f} {worker}",
+                flush=True,
+            )
     for executor in args.executors:
-        for small, big in zip(args.targets, args.targets[1:]):
+        for small, big in zip(args.targets, args.targets[1:], strict=False):
             a, b = rows[(executor, small)], rows[(executor, big)]
-            print(f"{executor}: x{big / small:g} targets -> wall x{b['wall'] / a['wall']:.1f}, "
-                  f"client RSS x{b['client_mb'] / a['client_mb']:.2f}"
-                  + (f", worker RSS x{b['worker_mb'] / a['worker_mb']:.2f}" if "worker_mb" in a else ""))
+            print(
+                f"{executor}: x{big / small:g} targets -> wall x{b['wall'] / a['wall']:.1f}, "
+                f"client RSS x{b['client_mb'] / a['client_mb']:.2f}"
+                + (f", worker RSS x{b['worker_mb'] / a['worker_mb']:.2f}" if "worker_mb" in a else "")
+            )
 
 
 if __name__ == "__main__":

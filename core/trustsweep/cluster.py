@@ -51,8 +51,11 @@ def version_mismatches(local: Mapping[str, str], remote: Mapping[str, Mapping[st
     """One phrase per worker whose versions differ from ``local`` (sorted; empty when all agree)."""
     out = []
     for worker, versions in sorted(remote.items()):
-        wrong = [f"{name} {versions.get(name, 'missing')}" for name, want in local.items()
-                 if versions.get(name, "missing") != want]
+        wrong = [
+            f"{name} {versions.get(name, 'missing')}"
+            for name, want in local.items()
+            if versions.get(name, "missing") != want
+        ]
         if wrong:
             out.append(f"{worker} has {', '.join(wrong)}")
     return out
@@ -68,8 +71,10 @@ def check_versions(client: Any, distributions: Sequence[str] = CORE_DISTRIBUTION
     wrong = version_mismatches(local, remote)
     if wrong:
         want = ", ".join(f"{n} {v}" for n, v in local.items())
-        raise UserError(f"Dask workers run other versions than this client ({want}): {'; '.join(wrong)}; "
-                        "install the same versions everywhere (docs/scale.md)")
+        raise UserError(
+            f"Dask workers run other versions than this client ({want}): {'; '.join(wrong)}; "
+            "install the same versions everywhere (docs/scale.md)"
+        )
 
 
 def _workers(client: Any) -> dict[str, dict[str, Any]]:
@@ -127,13 +132,19 @@ def connect(spec: str, workers: int, distributions: Sequence[str] = CORE_DISTRIB
     ``dask-local``), its workers' versions checked against this client's."""
     distributed = _import_distributed()
     if spec == "dask-local":
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=max(1, workers // 2), processes=True,
-                                      dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        with (
+            distributed.LocalCluster(
+                n_workers=2, threads_per_worker=max(1, workers // 2), processes=True, dashboard_address=None
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
             yield DaskExecutor(client, remote=False)
         return
     security = security_from_env()
     if spec.startswith("tls://") and security is None:
-        raise UserError(f"{spec}: TLS to the Dask scheduler needs TRUSTSWEEP_DASK_TLS_CA, _CERT and _KEY (docs/scale.md)")
+        raise UserError(
+            f"{spec}: TLS to the Dask scheduler needs TRUSTSWEEP_DASK_TLS_CA, _CERT and _KEY (docs/scale.md)"
+        )
     try:
         client = distributed.Client(spec, timeout=CONNECT_TIMEOUT, security=security)
     except (OSError, TimeoutError) as exc:

@@ -53,8 +53,10 @@ def run_unit(unit: WorkUnit) -> Collected:
 
 def failed_unit(unit: WorkUnit, reason: str) -> Collected:
     """A unit that produced nothing: one CollectionError over its resource types."""
-    return Collected(unit, errors=[CollectionError(unit.provider, unit.target.id, unit.region, unit.service,
-                                                   unit.resource_types, reason)])
+    return Collected(
+        unit,
+        errors=[CollectionError(unit.provider, unit.target.id, unit.region, unit.service, unit.resource_types, reason)],
+    )
 
 
 def unit_timeout(value: float | None = None) -> float:
@@ -173,8 +175,12 @@ def collect(
             if keyed and attempt == 0 and not dead:
                 send(unit, index, 1)
             else:
-                yield finish(failed_unit(unit, f"no result within {timeout:g} s (unit timeout): "
-                                               "the worker running it died or the unit hung"))
+                yield finish(
+                    failed_unit(
+                        unit,
+                        f"no result within {timeout:g} s (unit timeout): the worker running it died or the unit hung",
+                    )
+                )
         if dead:
             for future, (unit, *_) in list(flight.items()):
                 future.cancel()

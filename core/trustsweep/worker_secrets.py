@@ -63,7 +63,9 @@ def resolve(unit: WorkUnit) -> WorkUnit:
     for key, value in attrs.items():
         if isinstance(value, WorkerSecret):
             if value.env not in os.environ:
-                raise MissingWorkerSecret(f"{key} is not sent to workers: set {value.env} in every worker's environment")
+                raise MissingWorkerSecret(
+                    f"{key} is not sent to workers: set {value.env} in every worker's environment"
+                )
             value = os.environ[value.env]
         resolved[key] = value
     return replace(unit, target=replace(unit.target, attrs=resolved))

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from scale_plugin import HERE, WORKER_ENV
 
 from trustsweep.testing.dask_cluster import Cluster

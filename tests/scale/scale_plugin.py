@@ -45,8 +45,10 @@ class SlowProvider(synthetic.SyntheticProvider):
 
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
         knobs = {"delay": float(self.options.get("delay") or 0), "poison": list(self.options.get("poison") or [])}
-        return [replace(u, collector=f"{__name__}:slow_collect", options={**u.options, **knobs})
-                for u in super().work(target, regions)]
+        return [
+            replace(u, collector=f"{__name__}:slow_collect", options={**u.options, **knobs})
+            for u in super().work(target, regions)
+        ]
 
 
 def slow_collect(ctx: Collector) -> None:

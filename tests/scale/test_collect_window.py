@@ -5,8 +5,8 @@ from __future__ import annotations
 import pickle
 import threading
 import time
-from dataclasses import replace
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,8 @@ def test_a_unit_past_its_deadline_is_an_error_naming_why(tmp_path: Path) -> None
         took = time.monotonic() - start
     late = done[("acct-0", "north-1")]
     assert [e.reason for e in late.errors] == [
-        "no result within 0.5 s (unit timeout): the worker running it died or the unit hung"]
+        "no result within 0.5 s (unit timeout): the worker running it died or the unit hung"
+    ]
     assert not late.resources and took < 2.0
     assert all(not c.errors for k, c in done.items() if k != ("acct-0", "north-1"))
 
@@ -88,8 +89,9 @@ def test_the_unit_timeout_setting(monkeypatch: pytest.MonkeyPatch) -> None:
         unit_timeout(0)
 
 
-def test_secret_attrs_are_withheld_and_resolved_from_the_worker_env(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_attrs_are_withheld_and_resolved_from_the_worker_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     unit = units(tmp_path, secret="hunter2-external-id")[0]
     assert unit.target.attrs["secret_token"] == "hunter2-external-id"
     sent = withhold(unit)
@@ -111,8 +113,9 @@ def test_secret_attrs_are_withheld_and_resolved_from_the_worker_env(tmp_path: Pa
     assert withhold(plain) is plain  # nothing secret: sent as it is
 
 
-def test_the_redaction_salt_stays_home_and_workers_use_their_own(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_redaction_salt_stays_home_and_workers_use_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     salt = b"client-salt-0123456789abcdef0123"
     unit = replace(units(tmp_path)[0], redaction=Redactor(salt, ("tags",)))
     sent = withhold(unit)
@@ -125,7 +128,10 @@ def test_the_redaction_salt_stays_home_and_workers_use_their_own(tmp_path: Path,
 
 def test_version_mismatches_name_each_worker_and_what_differs() -> None:
     local = {"trustsweep": "1.2.0", "trustsweep-aws": "1.2.0"}
-    remote = {"w2": {"trustsweep": "1.2.0", "trustsweep-aws": "1.1.9"}, "w1": dict(local),
-              "w3": {"trustsweep": "missing", "trustsweep-aws": "1.2.0"}}
+    remote = {
+        "w2": {"trustsweep": "1.2.0", "trustsweep-aws": "1.1.9"},
+        "w1": dict(local),
+        "w3": {"trustsweep": "missing", "trustsweep-aws": "1.2.0"},
+    }
     assert version_mismatches(local, remote) == ["w2 has trustsweep-aws 1.1.9", "w3 has trustsweep missing"]
     assert version_mismatches(local, {"w1": dict(local)}) == []

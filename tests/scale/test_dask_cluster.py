@@ -19,9 +19,9 @@ from scale_plugin import HERE, SECRET, digest, payloads, slow_registry, task_key
 from trustsweep.collect import make_executor
 from trustsweep.errors import UserError
 from trustsweep.evaluate import COLLECTION_UNIT_TYPE
-from trustsweep.testing.dask_cluster import Cluster
 from trustsweep.redact import redactor
 from trustsweep.sweep import Sweep, run_sweep
+from trustsweep.testing.dask_cluster import Cluster
 from trustsweep.testing.synthetic import PROVIDER, synthetic_sweep
 
 
@@ -36,13 +36,21 @@ def on_threads(tmp: Path, **options: Any) -> Sweep:
     return synthetic_sweep(tmp / "threads", resources_per_unit=12, targets=3, **options)
 
 
-def sweep_on(address: str, tmp: Path, *, progress: Any = None, unit_timeout: float | None = None,
-             **options: Any) -> Sweep:
+def sweep_on(
+    address: str, tmp: Path, *, progress: Any = None, unit_timeout: float | None = None, **options: Any
+) -> Sweep:
     registry = slow_registry(tmp)
     opts = {"resources_per_unit": 12, "targets": 3, **options}
     with make_executor(address) as pool:
-        return run_sweep(registry, registry.mapping(), providers=[PROVIDER], provider_options={PROVIDER: opts},
-                         executor=pool, progress=progress, unit_timeout=unit_timeout)
+        return run_sweep(
+            registry,
+            registry.mapping(),
+            providers=[PROVIDER],
+            provider_options={PROVIDER: opts},
+            executor=pool,
+            progress=progress,
+            unit_timeout=unit_timeout,
+        )
 
 
 class OnUnit:
@@ -81,9 +89,23 @@ def test_a_worker_of_another_version_is_refused_with_one_line(cluster: Cluster, 
         cluster.wait_for(3)
         with pytest.raises(UserError, match=r"old.* has trustsweep 0\.0\.1"), make_executor(cluster.address):
             pass
-        cli = subprocess.run([str(Path(sys.executable).with_name("trustsweep")), "sweep", "--provider", "aws",
-                              "--executor", cluster.address, "--no-store", "--quiet", "--out", str(tmp_path / "o")],
-                             capture_output=True, text=True, timeout=120)
+        cli = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("trustsweep")),
+                "sweep",
+                "--provider",
+                "aws",
+                "--executor",
+                cluster.address,
+                "--no-store",
+                "--quiet",
+                "--out",
+                str(tmp_path / "o"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert cli.returncode == 2, cli.stderr
         lines = cli.stderr.strip().splitlines()
         assert len(lines) == 1 and "trustsweep 0.0.1" in lines[0] and "docs/scale.md" in lines[0]
@@ -132,8 +154,9 @@ def test_killing_both_workers_ends_in_errors_not_a_hang(own_cluster: Cluster, tm
             own_cluster.kill_worker("a")
             own_cluster.kill_worker("b")
 
-    dask = in_time(lambda: sweep_on(own_cluster.address, tmp_path, progress=OnUnit(kill_all), delay=0.5,
-                                    unit_timeout=3))
+    dask = in_time(
+        lambda: sweep_on(own_cluster.address, tmp_path, progress=OnUnit(kill_all), delay=0.5, unit_timeout=3)
+    )
     assert dask.exit_code == 3
     lost = [e for e in dask.collection_errors]
     finished = {(r.target, r.region) for r in dask.resources}
@@ -197,8 +220,10 @@ def test_a_sweep_over_tls_to_the_scheduler(tmp_path: Path, monkeypatch: pytest.M
         tls.add_worker("a")
         tls.wait_for(1)
         assert tls.tls_files is not None and tls.address.startswith("tls://")
-        with pytest.raises(UserError, match="TLS to the Dask scheduler needs TRUSTSWEEP_DASK_TLS_CA"), \
-                make_executor(tls.address):
+        with (
+            pytest.raises(UserError, match="TLS to the Dask scheduler needs TRUSTSWEEP_DASK_TLS_CA"),
+            make_executor(tls.address),
+        ):
             pass  # no certificate: refused in one line
         ca, cert, key = tls.tls_files
         monkeypatch.setenv("TRUSTSWEEP_DASK_TLS_CA", str(ca))

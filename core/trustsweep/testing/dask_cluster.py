@@ -9,6 +9,7 @@ whose workers die.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -31,18 +32,42 @@ def free_port() -> int:
 class Cluster:
     """One scheduler; workers added and killed at will."""
 
-    def __init__(self, workdir: Path, env: dict[str, str] | None = None, *, pythonpath: str = "",
-                 allowed_failures: int = 3, tls: bool = False) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        env: dict[str, str] | None = None,
+        *,
+        pythonpath: str = "",
+        allowed_failures: int = 3,
+        tls: bool = False,
+    ) -> None:
         self.workdir = workdir
-        self.env = {**os.environ, "PYTHONPATH": pythonpath or os.environ.get("PYTHONPATH", ""),
-                    "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(allowed_failures), **(env or {})}
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": pythonpath or os.environ.get("PYTHONPATH", ""),
+            "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(allowed_failures),
+            **(env or {}),
+        }
         #: with ``tls``: the CA, certificate and key files every process (and the client) uses
         self.tls_files = make_tls_files(workdir) if tls else None
         self.address = f"{'tls' if tls else 'tcp'}://127.0.0.1:{free_port()}"
         self.procs: list[subprocess.Popen[bytes]] = []
         self.workers: dict[str, subprocess.Popen[bytes]] = {}
-        self._spawn("scheduler", [DASK, "scheduler", "--host", "127.0.0.1", "--port", self.address.rsplit(":", 1)[1],
-                                  "--no-dashboard", *self._tls(), *(["--protocol", "tls"] if tls else [])], self.env)
+        self._spawn(
+            "scheduler",
+            [
+                DASK,
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                self.address.rsplit(":", 1)[1],
+                "--no-dashboard",
+                *self._tls(),
+                *(["--protocol", "tls"] if tls else []),
+            ],
+            self.env,
+        )
 
     def _tls(self) -> list[str]:
         if self.tls_files is None:
@@ -57,13 +82,15 @@ class Cluster:
         from distributed.security import Security
 
         ca, cert, key = self.tls_files
-        return Security(tls_ca_file=str(ca), tls_client_cert=str(cert), tls_client_key=str(key),
-                        require_encryption=True)
+        return Security(
+            tls_ca_file=str(ca), tls_client_cert=str(cert), tls_client_key=str(key), require_encryption=True
+        )
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir, start_new_session=True
+        )
         log.close()
         self.procs.append(proc)
         return proc
@@ -73,9 +100,25 @@ class Cluster:
         merged = {**self.env, **(env or {})}
         if pythonpath:
             merged["PYTHONPATH"] = os.pathsep.join(p for p in (pythonpath, merged["PYTHONPATH"]) if p)
-        self.workers[name] = self._spawn(name, [
-            DASK, "worker", self.address, "--name", name, "--nthreads", str(nthreads), "--no-dashboard",
-            "--local-directory", str(self.workdir / name), "--death-timeout", "30", *self._tls()], merged)
+        self.workers[name] = self._spawn(
+            name,
+            [
+                DASK,
+                "worker",
+                self.address,
+                "--name",
+                name,
+                "--nthreads",
+                str(nthreads),
+                "--no-dashboard",
+                "--local-directory",
+                str(self.workdir / name),
+                "--death-timeout",
+                "30",
+                *self._tls(),
+            ],
+            merged,
+        )
 
     def wait_for(self, n: int) -> None:
         """Wait until ``n`` workers are connected."""
@@ -112,17 +155,26 @@ def make_tls_files(directory: Path) -> tuple[Path, Path, Path]:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
 
     def build(subject: str, issuer: str, public: object, signer: object, ca: bool) -> x509.Certificate:
-        builder = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
-                   .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
-                   .public_key(public).serial_number(x509.random_serial_number())  # type: ignore[arg-type]
-                   .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
-                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(public)
+            .serial_number(x509.random_serial_number())  # type: ignore[arg-type]
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
         if not ca:
-            builder = builder.add_extension(x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName(
+                    [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                ),
+                critical=False,
+            )
         return builder.sign(signer, hashes.SHA256())  # type: ignore[arg-type]
 
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
@@ -139,10 +191,8 @@ def make_tls_files(directory: Path) -> tuple[Path, Path, Path]:
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     deadline = time.monotonic() + 10
     while proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
