@@ -41,7 +41,7 @@ def run_unit(unit: WorkUnit) -> Collected:
     try:
         unit = worker_secrets.resolve(unit)
         function = load_object(unit.collector)
-        out = load_object(unit.context)(unit).run(function)
+        out: Collected = load_object(unit.context)(unit).run(function)
         redaction = unit.redaction or redactor()
         out.resources = [redaction.resource(r) for r in out.resources]
     except Exception as exc:
