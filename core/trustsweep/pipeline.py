@@ -118,6 +118,7 @@ def run(
     config: Config | None = None,
     executor: Executor | str | None = None,
     workers: int | None = None,
+    unit_timeout: float | None = None,
     progress: Progress | None = None,
     save_inventory: Path | None = None,
     only_checks: Sequence[str] = (),
@@ -128,13 +129,18 @@ def run(
 
     ``executor``: a pool of yours, or the name of one to start for this sweep and shut down before
     publishing (``threads``, the default; ``processes``; ``dask-local``; ``tcp://host:8786``) with
-    ``workers`` workers. Bad input raises :class:`UserError` before any work.
+    ``workers`` workers. ``unit_timeout``: seconds a unit of work may take before it becomes an
+    ``error`` (default ``$TRUSTSWEEP_UNIT_TIMEOUT`` or an hour). Bad input raises :class:`UserError`
+    before any work.
     """
     from .collect import make_executor
     from .sweep import run_sweep
 
+    from .collect import unit_timeout as check_timeout
+
     outputs = outputs or Outputs()
     outputs.check(registry)
+    check_timeout(unit_timeout)  # a bad deadline is bad input before any work
     mapping = mapping if mapping is not None else registry.mapping()
     pools = make_executor(executor, workers) if executor is None or isinstance(executor, str) else nullcontext(executor)
     with pools as pool:
@@ -151,6 +157,7 @@ def run(
             only_checks=only_checks,
             evidence=outputs.evidence(),
             history=outputs.history(),
+            unit_timeout=unit_timeout,
         )
     publish(sweep, registry, outputs, warn=warn)
     return sweep

@@ -14,6 +14,7 @@ from trustsweep.cli import app, common
 from trustsweep.hookspecs import hookimpl
 from trustsweep.model import OptionSpec
 from trustsweep.plugins import Registry
+from trustsweep.testing.cli import run_cli
 from trustsweep.testing.synthetic import SyntheticPlugin
 
 PACKAGE = Path(cli.__file__).parent
@@ -153,3 +154,11 @@ def test_an_option_of_a_provider_not_swept_is_refused(tmp_path: Path, monkeypatc
     result = _sweep("--gcp-scope", "organizations/1")
     assert result.exit_code == 2
     assert "option --gcp-scope is for provider 'gcp', which is not being swept" in result.output
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon"])
+def test_a_bad_unit_timeout_is_one_line_and_exit_2_before_any_work(value: str, tmp_path: Path) -> None:
+    proc = run_cli("sweep", "-p", "aws", "--unit-timeout", value, "--no-store", "--out", str(tmp_path / "out"))
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and "timeout" in lines[0].lower(), proc.stderr
+    assert not (tmp_path / "out").exists()

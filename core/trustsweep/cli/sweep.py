@@ -117,6 +117,12 @@ def sweep(
         ),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Concurrent units of collection work.")] = 16,
+    unit_timeout: Annotated[
+        float | None,
+        typer.Option("--unit-timeout", metavar="SECONDS",
+                     help="Seconds a unit of work may take before it becomes an error result "
+                          "(default $TRUSTSWEEP_UNIT_TIMEOUT or 3600)."),
+    ] = None,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
     quiet: QuietOpt = False,
@@ -131,6 +137,8 @@ def sweep(
     outputs = _outputs(out, oscal_version, fmt, store, no_store, export)
     if workers < 1:
         raise UserError(f"--workers must be at least 1, not {workers}")
+    if unit_timeout is not None and not unit_timeout > 0:
+        raise UserError(f"--unit-timeout must be more than 0 seconds, not {unit_timeout:g}")
     check_out_dir(out)
     check_out_dir(save_inventory)
     registry = context_registry(ctx)
@@ -159,6 +167,7 @@ def sweep(
             config=cfg,
             executor=executor,
             workers=workers,
+            unit_timeout=unit_timeout,
             progress=progress,
             save_inventory=save_inventory,
             only_checks=check,
