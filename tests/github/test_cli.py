@@ -69,3 +69,11 @@ def test_no_token_is_an_error_not_a_pass(fake: FakeGitHub, sweep_env: dict[str, 
     assert proc.returncode == 3
     assert "no GitHub token: set GITHUB_TOKEN or GH_TOKEN" in proc.stderr
     assert fake.requests() == []
+
+
+def test_a_rate_limit_wait_is_announced_and_then_the_sweep_goes_on(fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep) -> None:
+    fake.inject(r"/repos/northwind/api/pulls\?", "429:1")
+    proc, results = github_sweep(sweep_env, tmp_path, "-t", "northwind/api")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "github: secondary rate limit reached; waiting 1 s (until " in proc.stderr
+    assert results[("github.changes.independent_review", "northwind/api@main")][0] == "pass"
