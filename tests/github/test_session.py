@@ -81,6 +81,23 @@ def test_a_wait_longer_than_the_maximum_fails_with_a_clear_reason(fake: FakeGitH
         client.get("/orgs/northwind")
 
 
+def test_retry_after_waits_add_up_to_the_maximum(fake: FakeGitHub) -> None:
+    waits: list[float] = []
+    client = GitHubSession(fake.url, fake.estate.token, ca_bundle=str(fake.ca_bundle), max_wait=20,
+                           sleep=waits.append, say=lambda m: None)
+    fake.inject(r"/orgs/northwind$", "429:8", persistent=True)
+    with pytest.raises(RateLimited, match=r"after 16 s of waiting, longer than max_wait_seconds=20"):
+        client.get("/orgs/northwind")
+    assert waits == [8.0, 8.0]
+
+
+def test_a_kept_alive_connection_closed_by_the_server_is_replaced_at_once(session: GitHubSession, fake: FakeGitHub) -> None:
+    session.get("/orgs/northwind")  # leaves its connection in the pool
+    fake.inject(r"/repos/northwind/api$", "drop")
+    assert session.get("/repos/northwind/api")["name"] == "api"
+    assert fake.count(r"/repos/northwind/api$") == 2 and session.waits == []  # no backoff
+
+
 def test_conditional_requests_reuse_the_cache_without_the_token(fake: FakeGitHub, tmp_path: Path) -> None:
     def client() -> GitHubSession:
         return GitHubSession(fake.url, fake.estate.token, ca_bundle=str(fake.ca_bundle), cache=EtagCache(tmp_path))

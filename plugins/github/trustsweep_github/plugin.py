@@ -11,7 +11,8 @@ SETTINGS = {
     "endpoint": setting("str", "", "API endpoint (GitHub Enterprise Server: https://HOST/api/v3); default api.github.com"),
     "approver_not_merger": setting("bool", False, "read who merged each pull request (one more request each) "
                                                   "so the merger's own approval does not count"),
-    "max_wait_seconds": setting("int", 900, "longest rate-limit wait before the unit fails", min=0, max=86400),
+    "max_wait_seconds": setting("int", 900, "longest rate-limit waiting for one request before the unit fails",
+                                min=0, max=86400),
     "retry_base_seconds": setting("float", 1.0, "first backoff of a 5xx or timeout retry (doubles)", min=0, max=60),
     "timeout_seconds": setting("float", 30.0, "seconds to wait for an answer", min=1, max=600),
     "cache": setting("bool", True, "conditional requests from an on-disk ETag cache"),

@@ -31,6 +31,7 @@ from .cache import EtagCache
 API_VERSION = "2022-11-28"
 DEFAULT_ENDPOINT = "https://api.github.com"
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+_STALE = -1  # _send's status for a reused connection found closed
 
 
 class GitHubError(Exception):
@@ -63,7 +64,7 @@ def _say(text: str) -> None:
 
 
 class GitHubSession:
-    """GETs against one endpoint with one token; safe to share between threads (a connection each)."""
+    """GETs against one endpoint with one token; safe to share between threads (a pool of connections)."""
 
     def __init__(self, endpoint: str = DEFAULT_ENDPOINT, token: str = "", *, ca_bundle: str | None = None,
                  cache: EtagCache | None = None, max_wait: float = 900.0, retries: int = 4,
@@ -87,13 +88,14 @@ class GitHubSession:
 
     # -- connections: a pool shared by every thread (kept alive, TLS set up once per connection) --
 
-    def _acquire(self) -> http.client.HTTPConnection:
+    def _acquire(self) -> tuple[http.client.HTTPConnection, bool]:
+        """A connection, and whether it was used before (the server may have closed it meanwhile)."""
         with self._lock:
             if self._idle:
-                return self._idle.pop()
+                return self._idle.pop(), True
         if self._ssl is not None:
-            return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self._ssl)
-        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self._ssl), False
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout), False
 
     def _release(self, conn: http.client.HTTPConnection) -> None:
         with self._lock:
@@ -138,10 +140,12 @@ class GitHubSession:
             headers["Authorization"] = f"Bearer {self._token}"
         if cached:
             headers["If-None-Match"] = cached[0]
-        attempt = 0
+        attempt, waited = 0, 0.0
         while True:
-            self._respect_pause(url)
+            waited += self._respect_pause(url, waited)
             status, reply, body = self._send(url, headers, attempt)
+            if status == _STALE:  # a kept-alive connection the server had closed: at once, on a new one
+                continue
             if status is None:  # timeout or dropped connection: retried
                 attempt += 1
                 continue
@@ -152,14 +156,17 @@ class GitHubSession:
                     self.stats["not_modified"] += 1
                 return cached[1], cached[2]
             if 200 <= status < 300:
-                data = json.loads(body) if body else None
+                try:
+                    data = json.loads(body) if body else None
+                except ValueError:
+                    raise GitHubError(status, "GET", _short(url), "the answer is not JSON") from None
                 etag = reply.get("etag")
                 if self.cache is not None and etag:
                     self.cache.put(self.endpoint + url, etag, data, reply.get("link", ""))
                 return data, reply.get("link", "")
             wait = self._rate_limit_wait(status, reply, body)
             if wait is not None:
-                self._wait(wait, url, "secondary" if "retry-after" in reply else "primary")
+                waited += self._wait(wait, url, "secondary" if "retry-after" in reply else "primary", waited)
                 continue
             if status >= 500 and attempt < self.retries:
                 attempt += 1
@@ -171,13 +178,15 @@ class GitHubSession:
         count_request()
         with self._lock:
             self.stats["requests"] += 1
-        conn = self._acquire()
+        conn, reused = self._acquire()
         try:
             conn.request("GET", url, headers=headers)
             response = conn.getresponse()
             body = response.read()
         except (TimeoutError, OSError, http.client.HTTPException) as exc:
             conn.close()
+            if reused and isinstance(exc, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)):
+                return _STALE, {}, b""
             if attempt >= self.retries:
                 raise GitHubError(0, "GET", _short(url), f"no answer after {attempt + 1} attempts ({type(exc).__name__})") from None
             self._backoff(attempt + 1, url, type(exc).__name__)
@@ -197,13 +206,16 @@ class GitHubSession:
             with self._lock:
                 self._paused_until = max(self._paused_until, float(reply["x-ratelimit-reset"]))
 
-    def _respect_pause(self, url: str) -> None:
+    def _respect_pause(self, url: str, waited: float) -> float:
+        """Sleep out a pause set by an exhausted quota; the seconds slept."""
         until = self._paused_until
-        if until - time.time() > 0:
-            self._wait(until - time.time(), url, "primary")
-            with self._lock:
-                if self._paused_until == until:
-                    self._paused_until = 0.0
+        if until - time.time() <= 0:
+            return 0.0
+        slept = self._wait(until - time.time(), url, "primary", waited)
+        with self._lock:
+            if self._paused_until == until:
+                self._paused_until = 0.0
+        return slept
 
     def _rate_limit_wait(self, status: int, reply: Mapping[str, str], body: bytes) -> float | None:
         """Seconds to wait when ``status`` is a rate-limit refusal, else None."""
@@ -217,15 +229,19 @@ class GitHubSession:
             return 60.0  # a secondary limit without Retry-After: GitHub asks for at least a minute
         return None
 
-    def _wait(self, seconds: float, url: str, kind: str) -> None:
-        if seconds > self.max_wait:
-            raise RateLimited(0, "GET", _short(url), f"{kind} rate limit: the reset is {seconds:.0f} s away, longer "
-                                                      f"than max_wait_seconds={self.max_wait:.0f}; sweep again later")
+    def _wait(self, seconds: float, url: str, kind: str, waited: float = 0.0) -> float:
+        """Sleep ``seconds`` with a message; RateLimited when this request would wait over ``max_wait`` in all."""
+        if waited + seconds > self.max_wait:
+            raise RateLimited(0, "GET", _short(url), f"{kind} rate limit: the reset is {seconds:.0f} s away"
+                                                      f"{f' after {waited:.0f} s of waiting' if waited else ''}, "
+                                                      f"longer than max_wait_seconds={self.max_wait:.0f}; "
+                                                      "sweep again later")
         with self._lock:
             self.stats["waits"] += 1
         until = time.strftime("%H:%M:%S", time.gmtime(time.time() + seconds))
         self.say(f"{kind} rate limit reached; waiting {seconds:.0f} s (until {until} UTC)")
         self.sleep(max(0.0, seconds))
+        return seconds
 
     def _backoff(self, attempt: int, url: str, why: str) -> None:
         with self._lock:

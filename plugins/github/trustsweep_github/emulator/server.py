@@ -5,7 +5,7 @@ It answers the GETs the plugin sends, in GitHub's shapes, with ``Link`` paging, 
 wrong or revoked token with ``401``. Any other verb is logged as a write and refused.
 :meth:`FakeGitHub.inject` answers matching requests with faults (``500``, ``502``, ``timeout``,
 ``429:N`` / ``403s:N`` secondary limits with ``Retry-After: N``, ``limit:N`` an exhausted primary
-limit resetting in N seconds).
+limit resetting in N seconds, ``drop`` a hang-up without an answer).
 """
 
 from __future__ import annotations
@@ -254,8 +254,9 @@ class _Handler(BaseHTTPRequestHandler):
         """Answer with the injected fault; False when the fault lets the request through."""
         name, _, arg = kind.partition(":")
         seconds = arg or "1"
-        if name == "timeout":
-            time.sleep(self.owner.timeout_delay)
+        if name in ("timeout", "drop"):  # drop: hang up without an answer (a kept-alive connection closed)
+            if name == "timeout":
+                time.sleep(self.owner.timeout_delay)
             self.close_connection = True
             return True
         if name in ("500", "502", "503"):
