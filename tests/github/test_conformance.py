@@ -4,30 +4,7 @@ from __future__ import annotations
 
 from trustsweep.testing.conformance import Case, PluginConformance
 
-PR = {"approvals": 2, "dismiss_stale": True, "code_owners": True}
-GOOD = {"pull_request": PR, "status_checks": ["ci/build"], "no_force_push": True, "no_deletion": True,
-        "enforce_admins": True, "bypass": []}
-WEAK = {"pull_request": {"approvals": 0, "dismiss_stale": False, "code_owners": False}, "status_checks": [],
-        "no_force_push": False, "no_deletion": False, "enforce_admins": False, "bypass": ["User:dave"]}
-RULESET = {"id": 7, "name": "default branch", "enforcement": "active", **{k: v for k, v in GOOD.items() if k != "enforce_admins"}}
-
-
-def repo(protection=None, rulesets=(), **extra):
-    return {"default_branch": "main", "protection": protection, "rulesets": list(rulesets), "codeowners": True,
-            "outside_admins": [], **extra}
-
-
-def window(pulls=(), direct=(), commits=None):
-    pulls = list(pulls)
-    return {"default_branch": "main", "window_start": "2026-09-01T00:00:00+00:00",
-            "commits": len(pulls) + len(direct) if commits is None else commits, "pulls": pulls, "direct": list(direct)}
-
-
-def pull(n, author, approvers, merged_by=None):
-    record = {"pr": n, "sha": f"{n:012x}", "author": author, "approvers": list(approvers),
-              "merged_at": "2026-10-01T00:00:00+00:00"}
-    return {**record, "merged_by": merged_by} if merged_by else record
-
+from .properties import GOOD, RULESET, WEAK, pull, repo, window
 
 BRANCH = ("github.branch.pull_request_required", "github.branch.stale_reviews_dismissed",
           "github.branch.code_owner_review", "github.branch.status_checks_required",
