@@ -71,8 +71,8 @@ def main() -> None:
                 wall = time.perf_counter() - start
                 after = stats()
                 report(label, sweep, wall, before, after, minimum(args.repos, args.pulls))
-                size = sum(f.stat().st_size for f in Path(cache).iterdir())
-                print(f"  ETag cache         {size / 2**20:.1f} MB on disk")
+                sizes = ", ".join(f"{f.name} {f.stat().st_size / 2**20:.1f} MB" for f in sorted(Path(cache).iterdir()))
+                print(f"  ETag cache         {sizes}")
     finally:
         server.stdin.close()
         server.wait(timeout=60)

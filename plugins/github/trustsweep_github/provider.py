@@ -94,6 +94,7 @@ class GitHubProvider(Provider):
             if kind == "repo":
                 attrs["repo"] = _summary(doc)
             out.append(Target("github", name, name, attrs))
+        self._client(token).close()  # reopened on use; a closed cache folds its journal away
         return out
 
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
@@ -102,9 +103,13 @@ class GitHubProvider(Provider):
         if target.attrs.get("kind") == "repo":
             return [self.unit(target, "global", "repos", repos.collect, repos.TYPES,
                               {**common, "repos": [target.attrs["repo"]]})]
-        listed = self._client(target.attrs["secret_token"]).paged(f"/orgs/{target.id}/repos", {"type": "all"})
-        active = sorted((_summary(r) for r in listed if not r.get("archived") and not r.get("disabled")),
-                        key=lambda r: r["full_name"])
+        client = self._client(target.attrs["secret_token"])
+        try:
+            listed = client.paged(f"/orgs/{target.id}/repos", {"type": "all"})
+            active = sorted((_summary(r) for r in listed if not r.get("archived") and not r.get("disabled")),
+                            key=lambda r: r["full_name"])
+        finally:
+            client.close()
         size = int(self.options.get("repos_per_unit") or 10)
         units = [self.unit(target, "global", "org", org.collect, org.TYPES, common)]
         for i in range(0, len(active), size):
