@@ -41,12 +41,18 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    server = subprocess.Popen([sys.executable, "-m", "trustsweep_github.emulator", "--repos", str(args.repos),
-                               "--pulls", str(args.pulls)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "trustsweep_github.emulator", "--repos", str(args.repos), "--pulls", str(args.pulls)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert server.stdin is not None and server.stdout is not None
     url, ca_bundle, token, org = server.stdout.readline().split()
-    print(f"estate               {args.repos} repositories x {args.pulls} merged pull requests "
-          f"(fake ready in {time.perf_counter() - started:.1f} s)")
+    print(
+        f"estate               {args.repos} repositories x {args.pulls} merged pull requests "
+        f"(fake ready in {time.perf_counter() - started:.1f} s)"
+    )
 
     def stats() -> dict[str, int]:
         server.stdin.write("stats\n")
@@ -66,8 +72,9 @@ def main() -> None:
                 before = stats()
                 start = time.perf_counter()
                 with ThreadPoolExecutor(args.workers) as pool:
-                    sweep = run_sweep(registry, mapping, providers=["github"], targets=[org], executor=pool,
-                                      provider_options=options)
+                    sweep = run_sweep(
+                        registry, mapping, providers=["github"], targets=[org], executor=pool, provider_options=options
+                    )
                 wall = time.perf_counter() - start
                 after = stats()
                 report(label, sweep, wall, before, after, minimum(args.repos, args.pulls))
@@ -76,19 +83,27 @@ def main() -> None:
     finally:
         server.stdin.close()
         server.wait(timeout=60)
-    print(f"peak RSS             {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (the sweep's process)")
+    print(
+        f"peak RSS             {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (the sweep's process)"
+    )
 
 
 def report(label: str, sweep: Any, wall: float, before: dict[str, int], after: dict[str, int], least: int) -> None:
     served = after["requests"] - before["requests"]
     print(f"== {label}")
-    print(f"  resources          {len(sweep.resources)}; results {sweep.counts()}; "
-          f"collection errors {len(sweep.collection_errors)}")
+    print(
+        f"  resources          {len(sweep.resources)}; results {sweep.counts()}; "
+        f"collection errors {len(sweep.collection_errors)}"
+    )
     print(f"  wall time          {wall:.1f} s")
-    print(f"  requests           {served} served ({sweep.stats['requests']} by the units, the rest while planning); "
-          f"minimum the API allows {least} ({served / least:.3f}x)")
-    print(f"  304 Not Modified   {after['not_modified'] - before['not_modified']}; "
-          f"rate limit spent {after['rate_limit_used'] - before['rate_limit_used']}")
+    print(
+        f"  requests           {served} served ({sweep.stats['requests']} by the units, the rest while planning); "
+        f"minimum the API allows {least} ({served / least:.3f}x)"
+    )
+    print(
+        f"  304 Not Modified   {after['not_modified'] - before['not_modified']}; "
+        f"rate limit spent {after['rate_limit_used'] - before['rate_limit_used']}"
+    )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from trustsweep.testing.cli import run_cli
 
+from trustsweep.testing.cli import run_cli
 from trustsweep_github.emulator import FakeGitHub, GitHubEstate, demo_estate
 from trustsweep_github.session import GitHubSession
 
@@ -33,8 +33,15 @@ def session(fake: FakeGitHub) -> Iterator[GitHubSession]:
     """A client of the fake that records its waits instead of sleeping through them."""
     waits: list[float] = []
     messages: list[str] = []
-    client = GitHubSession(fake.url, fake.estate.token, ca_bundle=str(fake.ca_bundle), backoff=0.01, timeout=1.0,
-                           say=messages.append, sleep=waits.append)
+    client = GitHubSession(
+        fake.url,
+        fake.estate.token,
+        ca_bundle=str(fake.ca_bundle),
+        backoff=0.01,
+        timeout=1.0,
+        say=messages.append,
+        sleep=waits.append,
+    )
     client.waits, client.messages = waits, messages  # type: ignore[attr-defined]
     yield client
     client.close()
@@ -55,7 +62,9 @@ def github_sweep() -> Sweep:
     return sweep
 
 
-def sweep(env: dict[str, str], tmp_path: Path, *args: str, config: str = "") -> tuple[subprocess.CompletedProcess[str], Results]:
+def sweep(
+    env: dict[str, str], tmp_path: Path, *args: str, config: str = ""
+) -> tuple[subprocess.CompletedProcess[str], Results]:
     """``trustsweep sweep -p github ARGS`` into ``tmp_path/out``: the process and
     ``{(check, resource): (status, reason)}`` read from the OSCAL assessment results."""
     out = tmp_path / "out"
@@ -64,8 +73,19 @@ def sweep(env: dict[str, str], tmp_path: Path, *args: str, config: str = "") -> 
     if config:
         (tmp_path / "trustsweep.yaml").write_text(config, encoding="utf-8")
         extra = ["--config", str(tmp_path / "trustsweep.yaml")]
-    proc = run_cli("sweep", "-p", "github", "--out", str(out), "--store", f"sqlite:///{tmp_path / 'ev.sqlite'}",
-                   "--quiet", *extra, *args, env=env)
+    proc = run_cli(
+        "sweep",
+        "-p",
+        "github",
+        "--out",
+        str(out),
+        "--store",
+        f"sqlite:///{tmp_path / 'ev.sqlite'}",
+        "--quiet",
+        *extra,
+        *args,
+        env=env,
+    )
     results: dict[tuple[str, str], tuple[str, str]] = {}
     path = out / "assessment-results.json"
     if path.exists():

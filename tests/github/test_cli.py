@@ -12,7 +12,9 @@ from trustsweep_github.emulator import FakeGitHub
 from .conftest import Sweep
 
 
-def test_org_sweep_judges_each_repository_and_skips_archived(fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep) -> None:
+def test_org_sweep_judges_each_repository_and_skips_archived(
+    fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep
+) -> None:
     proc, results = github_sweep(sweep_env, tmp_path, "-t", "org:northwind")
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert_valid_oscal(tmp_path / "out")
@@ -31,7 +33,9 @@ def test_org_sweep_judges_each_repository_and_skips_archived(fake: FakeGitHub, s
     assert fake.writes() == []
 
 
-def test_a_revoked_token_is_one_clear_line_and_exit_3(fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep) -> None:
+def test_a_revoked_token_is_one_clear_line_and_exit_3(
+    fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep
+) -> None:
     fake.estate.revoked = True
     for targets in (["-t", "org:northwind"], ["-t", "northwind/api", "-t", "northwind/web"]):
         proc, _ = github_sweep(sweep_env, tmp_path, *targets)
@@ -41,9 +45,25 @@ def test_a_revoked_token_is_one_clear_line_and_exit_3(fake: FakeGitHub, sweep_en
         assert "Traceback" not in proc.stderr
 
 
-def test_the_token_is_written_nowhere(fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep) -> None:
-    proc, _ = github_sweep(sweep_env, tmp_path, "-t", "org:northwind", "--save-inventory", str(tmp_path / "inv"),
-                    "--export", "html", "--export", "csv", "--export", "ocsf", "--export", "junit")
+def test_the_token_is_written_nowhere(
+    fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep
+) -> None:
+    proc, _ = github_sweep(
+        sweep_env,
+        tmp_path,
+        "-t",
+        "org:northwind",
+        "--save-inventory",
+        str(tmp_path / "inv"),
+        "--export",
+        "html",
+        "--export",
+        "csv",
+        "--export",
+        "ocsf",
+        "--export",
+        "junit",
+    )
     assert proc.returncode == 1, proc.stderr[-2000:]
     everything = written_bytes(tmp_path, proc.stdout, proc.stderr)
     assert b"northwind/api" in everything
@@ -59,19 +79,33 @@ def test_bad_targets_are_one_line_exit_2(sweep_env: dict[str, str], tmp_path: Pa
         proc = run_cli("sweep", "-p", "github", "-t", missing, "--no-store", "--quiet", env=sweep_env)
         assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
         assert f"no such {what}, or the token may not see it" in proc.stderr
-    proc = run_cli("sweep", "-p", "github", "-t", "northwind", "--github-since", "yesterday", "--no-store", "--quiet",
-                   env=sweep_env)
+    proc = run_cli(
+        "sweep",
+        "-p",
+        "github",
+        "-t",
+        "northwind",
+        "--github-since",
+        "yesterday",
+        "--no-store",
+        "--quiet",
+        env=sweep_env,
+    )
     assert proc.returncode == 2 and "--github-since 'yesterday'" in proc.stderr, proc.stderr
 
 
-def test_no_token_is_an_error_not_a_pass(fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep) -> None:
-    proc, results = github_sweep({**sweep_env, "GITHUB_TOKEN": "", "GH_TOKEN": ""}, tmp_path, "-t", "org:northwind")
+def test_no_token_is_an_error_not_a_pass(
+    fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep
+) -> None:
+    proc, _ = github_sweep({**sweep_env, "GITHUB_TOKEN": "", "GH_TOKEN": ""}, tmp_path, "-t", "org:northwind")
     assert proc.returncode == 3
     assert "no GitHub token: set GITHUB_TOKEN or GH_TOKEN" in proc.stderr
     assert fake.requests() == []
 
 
-def test_a_rate_limit_wait_is_announced_and_then_the_sweep_goes_on(fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep) -> None:
+def test_a_rate_limit_wait_is_announced_and_then_the_sweep_goes_on(
+    fake: FakeGitHub, sweep_env: dict[str, str], tmp_path: Path, github_sweep: Sweep
+) -> None:
     fake.inject(r"/repos/northwind/api/pulls\?", "429:1")
     proc, results = github_sweep(sweep_env, tmp_path, "-t", "northwind/api")
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -5,16 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from trustsweep.plugin import UserError
 from trustsweep_github.provider import parse_target, window_start
 
-NOW = dt.datetime(2026, 11, 30, 15, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 30, 15, 30, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("org:northwind", ("org", "northwind")), ("northwind", ("org", "northwind")),
-    ("northwind/api", ("repo", "northwind/api")), ("octo-cat/hello.world_2", ("repo", "octo-cat/hello.world_2")),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("org:northwind", ("org", "northwind")),
+        ("northwind", ("org", "northwind")),
+        ("northwind/api", ("repo", "northwind/api")),
+        ("octo-cat/hello.world_2", ("repo", "octo-cat/hello.world_2")),
+    ],
+)
 def test_targets(text: str, expected: tuple[str, str]) -> None:
     assert parse_target(text) == expected
 
@@ -26,9 +32,9 @@ def test_bad_targets_are_refused(text: str) -> None:
 
 
 def test_the_window_starts_at_utc_midnight() -> None:
-    assert window_start(None, NOW) == dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)  # 90 days
-    assert window_start("30d", NOW) == window_start("30", NOW) == dt.datetime(2026, 10, 31, tzinfo=dt.timezone.utc)
-    assert window_start("2026-06-15", NOW) == dt.datetime(2026, 6, 15, tzinfo=dt.timezone.utc)
+    assert window_start(None, NOW) == dt.datetime(2026, 9, 1, tzinfo=dt.UTC)  # 90 days
+    assert window_start("30d", NOW) == window_start("30", NOW) == dt.datetime(2026, 10, 31, tzinfo=dt.UTC)
+    assert window_start("2026-06-15", NOW) == dt.datetime(2026, 6, 15, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("text", ["yesterday", "2999-01-01", "-5d"])

@@ -33,7 +33,9 @@ def test_not_found_and_revoked_token_are_distinct_errors(session: GitHubSession,
 
 
 @pytest.mark.parametrize("fault", ["500", "502", "503", "timeout"])
-def test_server_errors_and_timeouts_are_retried_with_backoff(session: GitHubSession, fake: FakeGitHub, fault: str) -> None:
+def test_server_errors_and_timeouts_are_retried_with_backoff(
+    session: GitHubSession, fake: FakeGitHub, fault: str
+) -> None:
     fake.inject(r"/orgs/northwind$", fault, fault)
     assert session.get("/orgs/northwind")["login"] == "northwind"
     assert fake.count(r"/orgs/northwind$") == 3
@@ -74,8 +76,14 @@ def test_an_exhausted_quota_pauses_before_the_next_request(fake: FakeGitHub) -> 
 
 
 def test_a_wait_longer_than_the_maximum_fails_with_a_clear_reason(fake: FakeGitHub) -> None:
-    client = GitHubSession(fake.url, fake.estate.token, ca_bundle=str(fake.ca_bundle), max_wait=60,
-                           sleep=lambda s: None, say=lambda m: None)
+    client = GitHubSession(
+        fake.url,
+        fake.estate.token,
+        ca_bundle=str(fake.ca_bundle),
+        max_wait=60,
+        sleep=lambda s: None,
+        say=lambda m: None,
+    )
     fake.inject(r"/orgs/northwind$", "limit:3600")
     with pytest.raises(RateLimited, match=r"the reset is 3\d{3} s away, longer than max_wait_seconds=60"):
         client.get("/orgs/northwind")
@@ -83,15 +91,18 @@ def test_a_wait_longer_than_the_maximum_fails_with_a_clear_reason(fake: FakeGitH
 
 def test_retry_after_waits_add_up_to_the_maximum(fake: FakeGitHub) -> None:
     waits: list[float] = []
-    client = GitHubSession(fake.url, fake.estate.token, ca_bundle=str(fake.ca_bundle), max_wait=20,
-                           sleep=waits.append, say=lambda m: None)
+    client = GitHubSession(
+        fake.url, fake.estate.token, ca_bundle=str(fake.ca_bundle), max_wait=20, sleep=waits.append, say=lambda m: None
+    )
     fake.inject(r"/orgs/northwind$", "429:8", persistent=True)
     with pytest.raises(RateLimited, match=r"after 16 s of waiting, longer than max_wait_seconds=20"):
         client.get("/orgs/northwind")
     assert waits == [8.0, 8.0]
 
 
-def test_a_kept_alive_connection_closed_by_the_server_is_replaced_at_once(session: GitHubSession, fake: FakeGitHub) -> None:
+def test_a_kept_alive_connection_closed_by_the_server_is_replaced_at_once(
+    session: GitHubSession, fake: FakeGitHub
+) -> None:
     session.get("/orgs/northwind")  # leaves its connection in the pool
     fake.inject(r"/repos/northwind/api$", "drop")
     assert session.get("/repos/northwind/api")["name"] == "api"

@@ -67,7 +67,11 @@ class EtagCache:
         with self._lock:
             db = self._open()
             try:
-                row = db.execute("SELECT etag, body, link, used FROM etags WHERE key = ?", (key,)).fetchone() if db else None
+                row = (
+                    db.execute("SELECT etag, body, link, used FROM etags WHERE key = ?", (key,)).fetchone()
+                    if db
+                    else None
+                )
                 if row is None:
                     return None
                 if row[3] < _today():
@@ -82,8 +86,10 @@ class EtagCache:
             db = self._open()
             try:
                 if db is not None:
-                    db.execute("INSERT OR REPLACE INTO etags VALUES (?, ?, ?, ?, ?)",
-                               (self._key(url), etag, link, data, _today()))
+                    db.execute(
+                        "INSERT OR REPLACE INTO etags VALUES (?, ?, ?, ?, ?)",
+                        (self._key(url), etag, link, data, _today()),
+                    )
             except sqlite3.Error:
                 pass
 

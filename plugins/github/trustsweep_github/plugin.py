@@ -8,11 +8,17 @@ from trustsweep.plugin import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec,
 
 SETTINGS = {
     "since": setting("str", "90d", "start of the operating window: days (90d) or a date (2026-01-31)"),
-    "endpoint": setting("str", "", "API endpoint (GitHub Enterprise Server: https://HOST/api/v3); default api.github.com"),
-    "approver_not_merger": setting("bool", False, "read who merged each pull request (one more request each) "
-                                                  "so the merger's own approval does not count"),
-    "max_wait_seconds": setting("int", 900, "longest rate-limit waiting for one request before the unit fails",
-                                min=0, max=86400),
+    "endpoint": setting(
+        "str", "", "API endpoint (GitHub Enterprise Server: https://HOST/api/v3); default api.github.com"
+    ),
+    "approver_not_merger": setting(
+        "bool",
+        False,
+        "read who merged each pull request (one more request each) so the merger's own approval does not count",
+    ),
+    "max_wait_seconds": setting(
+        "int", 900, "longest rate-limit waiting for one request before the unit fails", min=0, max=86400
+    ),
     "retry_base_seconds": setting("float", 1.0, "first backoff of a 5xx or timeout retry (doubles)", min=0, max=60),
     "timeout_seconds": setting("float", 30.0, "seconds to wait for an answer", min=1, max=600),
     "cache": setting("bool", True, "conditional requests from an on-disk ETag cache"),
@@ -23,10 +29,16 @@ SETTINGS = {
 
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
-    return [ProviderSpec("github", "GitHub organisations and repositories", "trustsweep_github.provider:GitHubProvider",
-                         description="Branch protection, rulesets and reviewed history of GitHub repositories "
-                                     "(targets: org:NAME, NAME or OWNER/REPO; token from GITHUB_TOKEN or GH_TOKEN).",
-                         settings=SETTINGS)]
+    return [
+        ProviderSpec(
+            "github",
+            "GitHub organisations and repositories",
+            "trustsweep_github.provider:GitHubProvider",
+            description="Branch protection, rulesets and reviewed history of GitHub repositories "
+            "(targets: org:NAME, NAME or OWNER/REPO; token from GITHUB_TOKEN or GH_TOKEN).",
+            settings=SETTINGS,
+        )
+    ]
 
 
 @hookimpl
@@ -37,8 +49,12 @@ def trustsweep_checks() -> list[CheckSpec]:
 @hookimpl
 def trustsweep_options() -> list[OptionSpec]:
     return [
-        OptionSpec("github-endpoint", "github", "GitHub API endpoint (Enterprise Server: https://HOST/api/v3).",
-                   env="TRUSTSWEEP_GITHUB_ENDPOINT"),
+        OptionSpec(
+            "github-endpoint",
+            "github",
+            "GitHub API endpoint (Enterprise Server: https://HOST/api/v3).",
+            env="TRUSTSWEEP_GITHUB_ENDPOINT",
+        ),
         OptionSpec("github-since", "github", "Start of the operating window: days (90d, the default) or a date."),
         OptionSpec("github-no-cache", "github", "Send no conditional requests (ignore the ETag cache).", kind="flag"),
     ]
@@ -51,5 +67,10 @@ def trustsweep_mapping_files() -> list[Path]:
 
 @hookimpl
 def trustsweep_emulators() -> list[EmulatorSpec]:
-    return [EmulatorSpec("github", "trustsweep_github.emulator:demo_emulator",
-                         "a fake GitHub REST API serving the Northwind organisation")]
+    return [
+        EmulatorSpec(
+            "github",
+            "trustsweep_github.emulator:demo_emulator",
+            "a fake GitHub REST API serving the Northwind organisation",
+        )
+    ]

@@ -20,8 +20,17 @@ from .session import GitHubSession, NotFound, session_for
 
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})")
 _SINCE = re.compile(r"(\d{1,4})d?")
-UNIT_KEYS = ("endpoint", "ca_bundle", "cache", "no_cache", "cache_dir", "max_wait_seconds", "retry_base_seconds",
-             "timeout_seconds", "approver_not_merger")
+UNIT_KEYS = (
+    "endpoint",
+    "ca_bundle",
+    "cache",
+    "no_cache",
+    "cache_dir",
+    "max_wait_seconds",
+    "retry_base_seconds",
+    "timeout_seconds",
+    "approver_not_merger",
+)
 
 
 def parse_target(text: str) -> tuple[str, str]:
@@ -51,8 +60,11 @@ def window_start(since: Any, now: dt.datetime) -> dt.datetime:
 
 def _summary(repo: dict[str, Any]) -> dict[str, str]:
     """What a unit needs of a repository: its name, default branch and visibility."""
-    return {"full_name": repo["full_name"], "default_branch": repo.get("default_branch") or "main",
-            "visibility": repo.get("visibility") or ("private" if repo.get("private") else "public")}
+    return {
+        "full_name": repo["full_name"],
+        "default_branch": repo.get("default_branch") or "main",
+        "visibility": repo.get("visibility") or ("private" if repo.get("private") else "public"),
+    }
 
 
 def token_from_env() -> str:
@@ -70,7 +82,7 @@ class GitHubProvider(Provider):
         super().__init__(options)
         if not self.options.get("endpoint"):
             self.options["endpoint"] = os.environ.get("TRUSTSWEEP_GITHUB_ENDPOINT", "")
-        self.since = window_start(self.options.get("since"), dt.datetime.now(dt.timezone.utc))
+        self.since = window_start(self.options.get("since"), dt.datetime.now(dt.UTC))
         self._session: GitHubSession | None = None
 
     def _client(self, token: str) -> GitHubSession:
@@ -88,8 +100,10 @@ class GitHubProvider(Provider):
             try:  # a revoked token stops here, with one line
                 doc = self._client(token).get(f"/orgs/{name}" if kind == "org" else f"/repos/{name}")
             except NotFound:
-                raise UserError(f"github target {name!r}: no such {'organisation' if kind == 'org' else 'repository'}, "
-                                "or the token may not see it") from None
+                raise UserError(
+                    f"github target {name!r}: no such {'organisation' if kind == 'org' else 'repository'}, "
+                    "or the token may not see it"
+                ) from None
             attrs: dict[str, Any] = {"kind": kind, "secret_token": token}
             if kind == "repo":
                 attrs["repo"] = _summary(doc)
@@ -101,18 +115,31 @@ class GitHubProvider(Provider):
         common = {k: self.options[k] for k in UNIT_KEYS if self.options.get(k) not in (None, "")}
         common["since"] = self.since.isoformat()
         if target.attrs.get("kind") == "repo":
-            return [self.unit(target, "global", "repos", repos.collect, repos.TYPES,
-                              {**common, "repos": [target.attrs["repo"]]})]
+            return [
+                self.unit(
+                    target, "global", "repos", repos.collect, repos.TYPES, {**common, "repos": [target.attrs["repo"]]}
+                )
+            ]
         client = self._client(target.attrs["secret_token"])
         try:
             listed = client.paged(f"/orgs/{target.id}/repos", {"type": "all"})
-            active = sorted((_summary(r) for r in listed if not r.get("archived") and not r.get("disabled")),
-                            key=lambda r: r["full_name"])
+            active = sorted(
+                (_summary(r) for r in listed if not r.get("archived") and not r.get("disabled")),
+                key=lambda r: r["full_name"],
+            )
         finally:
             client.close()
         size = int(self.options.get("repos_per_unit") or 10)
         units = [self.unit(target, "global", "org", org.collect, org.TYPES, common)]
         for i in range(0, len(active), size):
-            units.append(self.unit(target, "global", f"repos-{i // size + 1:03d}", repos.collect, repos.TYPES,
-                                   {**common, "repos": active[i:i + size]}))
+            units.append(
+                self.unit(
+                    target,
+                    "global",
+                    f"repos-{i // size + 1:03d}",
+                    repos.collect,
+                    repos.TYPES,
+                    {**common, "repos": active[i : i + size]},
+                )
+            )
         return units

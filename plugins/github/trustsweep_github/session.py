@@ -40,7 +40,9 @@ class GitHubError(Exception):
     def __init__(self, status: int, method: str, path: str, message: str) -> None:
         self.status = status
         self.path = path
-        super().__init__(f"GitHub {status} on {method} {path}: {message}" if status else f"GitHub {method} {path}: {message}")
+        super().__init__(
+            f"GitHub {status} on {method} {path}: {message}" if status else f"GitHub {method} {path}: {message}"
+        )
 
 
 class NotFound(GitHubError):
@@ -66,10 +68,20 @@ def _say(text: str) -> None:
 class GitHubSession:
     """GETs against one endpoint with one token; safe to share between threads (a pool of connections)."""
 
-    def __init__(self, endpoint: str = DEFAULT_ENDPOINT, token: str = "", *, ca_bundle: str | None = None,
-                 cache: EtagCache | None = None, max_wait: float = 900.0, retries: int = 4,
-                 backoff: float = 1.0, timeout: float = 30.0, say: Callable[[str], None] = _say,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        endpoint: str = DEFAULT_ENDPOINT,
+        token: str = "",
+        *,
+        ca_bundle: str | None = None,
+        cache: EtagCache | None = None,
+        max_wait: float = 900.0,
+        retries: int = 4,
+        backoff: float = 1.0,
+        timeout: float = 30.0,
+        say: Callable[[str], None] = _say,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         parts = urlsplit(endpoint.rstrip("/"))
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError(f"not an API endpoint: {endpoint!r} (expected https://HOST or https://HOST/api/v3)")
@@ -134,8 +146,11 @@ class GitHubSession:
 
     def _get(self, url: str) -> tuple[Any, str]:
         cached = self.cache.get(self.endpoint + url) if self.cache is not None else None
-        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION,
-                   "User-Agent": "trustsweep-github"}
+        headers = {
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": API_VERSION,
+            "User-Agent": "trustsweep-github",
+        }
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
         if cached:
@@ -188,7 +203,9 @@ class GitHubSession:
             if reused and isinstance(exc, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)):
                 return _STALE, {}, b""
             if attempt >= self.retries:
-                raise GitHubError(0, "GET", _short(url), f"no answer after {attempt + 1} attempts ({type(exc).__name__})") from None
+                raise GitHubError(
+                    0, "GET", _short(url), f"no answer after {attempt + 1} attempts ({type(exc).__name__})"
+                ) from None
             self._backoff(attempt + 1, url, type(exc).__name__)
             return None, {}, b""
         reply = {k.lower(): v for k, v in response.getheaders()}
@@ -232,10 +249,15 @@ class GitHubSession:
     def _wait(self, seconds: float, url: str, kind: str, waited: float = 0.0) -> float:
         """Sleep ``seconds`` with a message; RateLimited when this request would wait over ``max_wait`` in all."""
         if waited + seconds > self.max_wait:
-            raise RateLimited(0, "GET", _short(url), f"{kind} rate limit: the reset is {seconds:.0f} s away"
-                                                      f"{f' after {waited:.0f} s of waiting' if waited else ''}, "
-                                                      f"longer than max_wait_seconds={self.max_wait:.0f}; "
-                                                      "sweep again later")
+            raise RateLimited(
+                0,
+                "GET",
+                _short(url),
+                f"{kind} rate limit: the reset is {seconds:.0f} s away"
+                f"{f' after {waited:.0f} s of waiting' if waited else ''}, "
+                f"longer than max_wait_seconds={self.max_wait:.0f}; "
+                "sweep again later",
+            )
         with self._lock:
             self.stats["waits"] += 1
         until = time.strftime("%H:%M:%S", time.gmtime(time.time() + seconds))
@@ -255,8 +277,12 @@ class GitHubSession:
             message = ""
         path = _short(url)
         if status == 401:
-            return BadCredentials(401, "GET", path, f"{message or 'Bad credentials'}: the token (GITHUB_TOKEN or "
-                                                   "GH_TOKEN) is revoked, expired or wrong")
+            return BadCredentials(
+                401,
+                "GET",
+                path,
+                f"{message or 'Bad credentials'}: the token (GITHUB_TOKEN or GH_TOKEN) is revoked, expired or wrong",
+            )
         if status == 404:
             return NotFound(404, "GET", path, message or "Not Found")
         if status == 403:
@@ -277,11 +303,15 @@ def session_for(options: Mapping[str, Any], token: str) -> GitHubSession:
     cache = None
     if options.get("cache", True) and not options.get("no_cache"):
         cache = EtagCache(Path(options["cache_dir"]) if options.get("cache_dir") else _default_cache())
-    return GitHubSession(str(options.get("endpoint") or DEFAULT_ENDPOINT), token,
-                         ca_bundle=options.get("ca_bundle") or os.environ.get("TRUSTSWEEP_GITHUB_CA_BUNDLE") or None,
-                         cache=cache, max_wait=float(options.get("max_wait_seconds", 900)),
-                         backoff=float(options.get("retry_base_seconds", 1.0)),
-                         timeout=float(options.get("timeout_seconds", 30.0)))
+    return GitHubSession(
+        str(options.get("endpoint") or DEFAULT_ENDPOINT),
+        token,
+        ca_bundle=options.get("ca_bundle") or os.environ.get("TRUSTSWEEP_GITHUB_CA_BUNDLE") or None,
+        cache=cache,
+        max_wait=float(options.get("max_wait_seconds", 900)),
+        backoff=float(options.get("retry_base_seconds", 1.0)),
+        timeout=float(options.get("timeout_seconds", 30.0)),
+    )
 
 
 def _default_cache() -> Any:

@@ -9,7 +9,9 @@ import ssl
 from trustsweep_github.emulator import FakeGitHub
 
 
-def _raw(fake: FakeGitHub, method: str, path: str, token: str | None = None, **headers: str) -> http.client.HTTPResponse:
+def _raw(
+    fake: FakeGitHub, method: str, path: str, token: str | None = None, **headers: str
+) -> http.client.HTTPResponse:
     context = ssl.create_default_context(cafile=str(fake.ca_bundle))
     conn = http.client.HTTPSConnection("127.0.0.1", int(fake.url.rsplit(":", 1)[1]), context=context, timeout=5)
     auth = {"Authorization": f"Bearer {fake.estate.token if token is None else token}"}
@@ -37,7 +39,9 @@ def test_enterprise_server_prefix_is_served(fake: FakeGitHub) -> None:
 def test_writes_are_refused_and_reported(fake: FakeGitHub) -> None:
     for method in ("POST", "PUT", "PATCH", "DELETE"):
         assert _raw(fake, method, "/repos/northwind/api/branches/main/protection").status == 405
-    assert fake.writes() == [f"{m} /repos/northwind/api/branches/main/protection" for m in ("POST", "PUT", "PATCH", "DELETE")]
+    assert fake.writes() == [
+        f"{m} /repos/northwind/api/branches/main/protection" for m in ("POST", "PUT", "PATCH", "DELETE")
+    ]
     assert fake.estate.find("northwind", "api").protection is not None
 
 

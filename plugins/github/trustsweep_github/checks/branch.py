@@ -13,8 +13,10 @@ from trustsweep.plugin import CheckContext, Outcome, Resource, check, failed, no
 
 REPO = "github.repository"
 CC81 = "Changes to production code must be reviewed, tested and authorised before release (CC8.1)."
-PROTECT = ("Protect the default branch with a ruleset (Settings → Rules → Rulesets) or classic branch "
-           "protection (Settings → Branches)")
+PROTECT = (
+    "Protect the default branch with a ruleset (Settings → Rules → Rulesets) or classic branch "
+    "protection (Settings → Branches)"
+)
 
 
 def sources(resource: Resource) -> list[tuple[str, dict[str, Any]]]:
@@ -50,72 +52,128 @@ def _pull_request(rules: dict[str, Any]) -> dict[str, Any]:
     return rules.get("pull_request") or {}
 
 
-@check("github.branch.pull_request_required", title="Changes reach the default branch through approved pull requests",
-       types=REPO, severity="high", rationale=CC81,
-       remediation=f"{PROTECT} requiring a pull request with at least one approving review.",
-       settings={"min_approvals": setting("int", 1, "approving reviews a pull request needs", min=1, max=10)})
+@check(
+    "github.branch.pull_request_required",
+    title="Changes reach the default branch through approved pull requests",
+    types=REPO,
+    severity="high",
+    rationale=CC81,
+    remediation=f"{PROTECT} requiring a pull request with at least one approving review.",
+    settings={"min_approvals": setting("int", 1, "approving reviews a pull request needs", min=1, max=10)},
+)
 def branch_pull_request_required(resource: Resource, ctx: CheckContext) -> Outcome:
     need = ctx.setting("min_approvals")
-    outcome = _any(resource, lambda r: bool(r.get("pull_request")) and _pull_request(r).get("approvals", 0) >= need,
-                   f"a pull request with at least {need} approving review(s) is required",
-                   f"no rule requires a pull request with at least {need} approving review(s)")
+    outcome = _any(
+        resource,
+        lambda r: bool(r.get("pull_request")) and _pull_request(r).get("approvals", 0) >= need,
+        f"a pull request with at least {need} approving review(s) is required",
+        f"no rule requires a pull request with at least {need} approving review(s)",
+    )
     outcome.evidence["min_approvals"] = need
     outcome.evidence["required"] = max([_pull_request(r).get("approvals", 0) for _, r in sources(resource)] or [0])
     return outcome
 
 
-@check("github.branch.stale_reviews_dismissed", title="Approvals are dismissed when new commits are pushed",
-       types=REPO, severity="medium", rationale=CC81,
-       remediation=f"{PROTECT} with 'Dismiss stale pull request approvals when new commits are pushed'.")
+@check(
+    "github.branch.stale_reviews_dismissed",
+    title="Approvals are dismissed when new commits are pushed",
+    types=REPO,
+    severity="medium",
+    rationale=CC81,
+    remediation=f"{PROTECT} with 'Dismiss stale pull request approvals when new commits are pushed'.",
+)
 def branch_stale_reviews_dismissed(resource: Resource, ctx: CheckContext) -> Outcome:
-    return _any(resource, lambda r: bool(_pull_request(r).get("dismiss_stale")),
-                "stale approvals are dismissed on push", "approvals survive new pushes (stale reviews not dismissed)")
+    return _any(
+        resource,
+        lambda r: bool(_pull_request(r).get("dismiss_stale")),
+        "stale approvals are dismissed on push",
+        "approvals survive new pushes (stale reviews not dismissed)",
+    )
 
 
-@check("github.branch.code_owner_review", title="Code owners review changes to the files they own",
-       types=REPO, severity="medium", rationale=CC81,
-       remediation=f"{PROTECT} with 'Require review from Code Owners'.")
+@check(
+    "github.branch.code_owner_review",
+    title="Code owners review changes to the files they own",
+    types=REPO,
+    severity="medium",
+    rationale=CC81,
+    remediation=f"{PROTECT} with 'Require review from Code Owners'.",
+)
 def branch_code_owner_review(resource: Resource, ctx: CheckContext) -> Outcome:
     if (problem := unread(resource, "codeowners", "protection", "rulesets")) is not None:
         return problem
     if not resource.properties.get("codeowners"):
         return not_applicable(f"{_branch(resource)} has no CODEOWNERS file")
-    return _any(resource, lambda r: bool(_pull_request(r).get("code_owners")),
-                "code-owner review is required", "a CODEOWNERS file exists but code-owner review is not required")
+    return _any(
+        resource,
+        lambda r: bool(_pull_request(r).get("code_owners")),
+        "code-owner review is required",
+        "a CODEOWNERS file exists but code-owner review is not required",
+    )
 
 
-@check("github.branch.status_checks_required", title="Changes pass required status checks (CI) before merging",
-       types=REPO, severity="medium", rationale=CC81,
-       remediation=f"{PROTECT} with required status checks naming the CI jobs.")
+@check(
+    "github.branch.status_checks_required",
+    title="Changes pass required status checks (CI) before merging",
+    types=REPO,
+    severity="medium",
+    rationale=CC81,
+    remediation=f"{PROTECT} with required status checks naming the CI jobs.",
+)
 def branch_status_checks_required(resource: Resource, ctx: CheckContext) -> Outcome:
-    outcome = _any(resource, lambda r: bool(r.get("status_checks")), "status checks are required",
-                   "no status check is required (changes need not pass CI)")
+    outcome = _any(
+        resource,
+        lambda r: bool(r.get("status_checks")),
+        "status checks are required",
+        "no status check is required (changes need not pass CI)",
+    )
     outcome.evidence["checks"] = sorted({c for _, r in sources(resource) for c in r.get("status_checks") or []})
     return outcome
 
 
-@check("github.branch.force_push_blocked", title="Force pushes to the default branch are blocked",
-       types=REPO, severity="high", rationale=CC81 + " A force push rewrites the reviewed history.",
-       remediation=f"{PROTECT} blocking force pushes.")
+@check(
+    "github.branch.force_push_blocked",
+    title="Force pushes to the default branch are blocked",
+    types=REPO,
+    severity="high",
+    rationale=CC81 + " A force push rewrites the reviewed history.",
+    remediation=f"{PROTECT} blocking force pushes.",
+)
 def branch_force_push_blocked(resource: Resource, ctx: CheckContext) -> Outcome:
-    return _any(resource, lambda r: bool(r.get("no_force_push")), "force pushes are blocked",
-                "force pushes are allowed")
+    return _any(
+        resource, lambda r: bool(r.get("no_force_push")), "force pushes are blocked", "force pushes are allowed"
+    )
 
 
-@check("github.branch.deletion_blocked", title="The default branch cannot be deleted",
-       types=REPO, severity="medium", rationale=CC81,
-       remediation=f"{PROTECT} restricting deletions.")
+@check(
+    "github.branch.deletion_blocked",
+    title="The default branch cannot be deleted",
+    types=REPO,
+    severity="medium",
+    rationale=CC81,
+    remediation=f"{PROTECT} restricting deletions.",
+)
 def branch_deletion_blocked(resource: Resource, ctx: CheckContext) -> Outcome:
     return _any(resource, lambda r: bool(r.get("no_deletion")), "deletion is blocked", "the branch may be deleted")
 
 
-@check("github.branch.no_bypass", title="Administrators are not exempt and nobody else may bypass the rules",
-       types=REPO, severity="high",
-       rationale=CC81 + " Rules that administrators or bypass actors can skip do not control access (CC6.1, CC6.3).",
-       remediation="Enable 'Do not allow bypassing the above settings' (classic protection) and remove bypass "
-                   "actors from rulesets, or list the sanctioned ones in the allowed_bypass setting.",
-       settings={"allowed_bypass": setting("list[str]", (), "bypass actors accepted, as reported: "
-                                           "OrganizationAdmin, Team:ID, RepositoryRole:ID, Integration:ID, User:LOGIN")})
+@check(
+    "github.branch.no_bypass",
+    title="Administrators are not exempt and nobody else may bypass the rules",
+    types=REPO,
+    severity="high",
+    rationale=CC81 + " Rules that administrators or bypass actors can skip do not control access (CC6.1, CC6.3).",
+    remediation="Enable 'Do not allow bypassing the above settings' (classic protection) and remove bypass "
+    "actors from rulesets, or list the sanctioned ones in the allowed_bypass setting.",
+    settings={
+        "allowed_bypass": setting(
+            "list[str]",
+            (),
+            "bypass actors accepted, as reported: "
+            "OrganizationAdmin, Team:ID, RepositoryRole:ID, Integration:ID, User:LOGIN, App:SLUG",
+        )
+    },
+)
 def branch_no_bypass(resource: Resource, ctx: CheckContext) -> Outcome:
     if (problem := unread(resource, "protection", "rulesets", "ruleset_bypass")) is not None:
         return problem

@@ -11,8 +11,10 @@ from typing import Any
 from trustsweep.plugin import CheckContext, Outcome, Resource, check, failed, not_applicable, passed, setting, unread
 
 CHANGES = "github.changes"
-RATIONALE = ("Type II evidence of change management (CC8.1): every change that reached production was "
-             "reviewed and approved by someone other than its author.")
+RATIONALE = (
+    "Type II evidence of change management (CC8.1): every change that reached production was "
+    "reviewed and approved by someone other than its author."
+)
 
 
 def _window(resource: Resource) -> str:
@@ -20,10 +22,15 @@ def _window(resource: Resource) -> str:
     return f"{props.get('default_branch') or 'the default branch'} since {str(props.get('window_start') or '?')[:10]}"
 
 
-@check("github.changes.no_direct_push", title="Every commit on the default branch came through a merged pull request",
-       types=CHANGES, severity="high", rationale=RATIONALE,
-       remediation="Require pull requests on the default branch for everyone (no bypass); review the listed "
-                   "commits after the fact and record the review.")
+@check(
+    "github.changes.no_direct_push",
+    title="Every commit on the default branch came through a merged pull request",
+    types=CHANGES,
+    severity="high",
+    rationale=RATIONALE,
+    remediation="Require pull requests on the default branch for everyone (no bypass); review the listed "
+    "commits after the fact and record the review.",
+)
 def changes_no_direct_push(resource: Resource, ctx: CheckContext) -> Outcome:
     if (problem := unread(resource)) is not None:
         return problem
@@ -31,8 +38,10 @@ def changes_no_direct_push(resource: Resource, ctx: CheckContext) -> Outcome:
     commits = int(resource.properties.get("commits") or 0)
     if direct:
         named = ", ".join(f"{d.get('sha')} by {d.get('author') or '?'}" for d in direct[:20])
-        return failed(f"{len(direct)} of {commits} commits reached {_window(resource)} without a pull request: {named}",
-                      direct=direct)
+        return failed(
+            f"{len(direct)} of {commits} commits reached {_window(resource)} without a pull request: {named}",
+            direct=direct,
+        )
     if not commits:
         return not_applicable(f"no commit reached {_window(resource)}")
     return passed(f"all {commits} commits on {_window(resource)} came through merged pull requests", commits=commits)
@@ -55,12 +64,19 @@ def _problem(pull: dict[str, Any], need: int) -> str | None:
     return f"{who}: {len(independent)} independent approval(s), {need} needed"
 
 
-@check("github.changes.independent_review", title="Every merged pull request was approved by someone other than its author",
-       types=CHANGES, severity="high", rationale=RATIONALE,
-       remediation="Require approving reviews (and their dismissal on new pushes); review the listed pull "
-                   "requests after the fact and record the review. With settings.github.approver_not_merger the "
-                   "person who merged must not be the only approver either.",
-       settings={"min_approvals": setting("int", 1, "independent approvals each merged pull request needs", min=1, max=10)})
+@check(
+    "github.changes.independent_review",
+    title="Every merged pull request was approved by someone other than its author",
+    types=CHANGES,
+    severity="high",
+    rationale=RATIONALE,
+    remediation="Require approving reviews (and their dismissal on new pushes); review the listed pull "
+    "requests after the fact and record the review. With settings.github.approver_not_merger the "
+    "person who merged must not be the only approver either.",
+    settings={
+        "min_approvals": setting("int", 1, "independent approvals each merged pull request needs", min=1, max=10)
+    },
+)
 def changes_independent_review(resource: Resource, ctx: CheckContext) -> Outcome:
     if (problem := unread(resource)) is not None:
         return problem
@@ -68,9 +84,17 @@ def changes_independent_review(resource: Resource, ctx: CheckContext) -> Outcome
     pulls = resource.properties.get("pulls") or []
     problems = [p for p in (_problem(pull, need) for pull in pulls) if p]
     if problems:
-        return failed(f"{len(problems)} of {len(pulls)} pull requests merged into {_window(resource)} lack "
-                      f"independent approval: {'; '.join(problems[:10])}", problems=problems, min_approvals=need)
+        return failed(
+            f"{len(problems)} of {len(pulls)} pull requests merged into {_window(resource)} lack "
+            f"independent approval: {'; '.join(problems[:10])}",
+            problems=problems,
+            min_approvals=need,
+        )
     if not pulls:
         return not_applicable(f"no pull request was merged into {_window(resource)}")
-    return passed(f"all {len(pulls)} pull requests merged into {_window(resource)} were approved by someone other "
-                  f"than their author", pulls=len(pulls), min_approvals=need)
+    return passed(
+        f"all {len(pulls)} pull requests merged into {_window(resource)} were approved by someone other "
+        f"than their author",
+        pulls=len(pulls),
+        min_approvals=need,
+    )

@@ -9,7 +9,6 @@ from trustsweep.plugin import Collector, describe_exception, parse_time
 from ..session import GitHubError, GitHubSession, session_for
 
 
-
 class GitHubCollector(Collector):
     provider = "github"
     _session: GitHubSession | None = None

@@ -34,19 +34,29 @@ def normalise_protection(doc: dict[str, Any]) -> dict[str, Any]:
     pull_request = None
     bypass: list[str] = []
     if isinstance(reviews, dict):
-        pull_request = {"approvals": int(reviews.get("required_approving_review_count") or 0),
-                        "dismiss_stale": bool(reviews.get("dismiss_stale_reviews")),
-                        "code_owners": bool(reviews.get("require_code_owner_reviews"))}
+        pull_request = {
+            "approvals": int(reviews.get("required_approving_review_count") or 0),
+            "dismiss_stale": bool(reviews.get("dismiss_stale_reviews")),
+            "code_owners": bool(reviews.get("require_code_owner_reviews")),
+        }
         allowances = reviews.get("bypass_pull_request_allowances") or {}
-        bypass = ([f"User:{u.get('login')}" for u in allowances.get("users") or []]
-                  + [f"Team:{t.get('slug')}" for t in allowances.get("teams") or []]
-                  + [f"App:{a.get('slug')}" for a in allowances.get("apps") or []])
+        bypass = (
+            [f"User:{u.get('login')}" for u in allowances.get("users") or []]
+            + [f"Team:{t.get('slug')}" for t in allowances.get("teams") or []]
+            + [f"App:{a.get('slug')}" for a in allowances.get("apps") or []]
+        )
     checks = doc.get("required_status_checks") or {}
-    contexts = sorted({*(checks.get("contexts") or []), *(c.get("context") for c in checks.get("checks") or [])} - {None})
-    return {"pull_request": pull_request, "status_checks": contexts,
-            "no_force_push": not _enabled(doc, "allow_force_pushes"),
-            "no_deletion": not _enabled(doc, "allow_deletions"),
-            "enforce_admins": _enabled(doc, "enforce_admins"), "bypass": bypass}
+    contexts = sorted(
+        {*(checks.get("contexts") or []), *(c.get("context") for c in checks.get("checks") or [])} - {None}
+    )
+    return {
+        "pull_request": pull_request,
+        "status_checks": contexts,
+        "no_force_push": not _enabled(doc, "allow_force_pushes"),
+        "no_deletion": not _enabled(doc, "allow_deletions"),
+        "enforce_admins": _enabled(doc, "enforce_admins"),
+        "bypass": bypass,
+    }
 
 
 def _actor(actor: dict[str, Any]) -> str:
@@ -57,15 +67,22 @@ def _actor(actor: dict[str, Any]) -> str:
 
 def normalise_rules(rules: list[dict[str, Any]], detail: dict[str, Any] | None) -> dict[str, Any]:
     """The active rules one ruleset applies to the branch, with its bypass actors (None: unread)."""
-    out: dict[str, Any] = {"pull_request": None, "status_checks": [], "no_force_push": False, "no_deletion": False,
-                           "bypass": None}
+    out: dict[str, Any] = {
+        "pull_request": None,
+        "status_checks": [],
+        "no_force_push": False,
+        "no_deletion": False,
+        "bypass": None,
+    }
     for rule in rules:
         params = rule.get("parameters") or {}
         kind = rule.get("type")
         if kind == "pull_request":
-            out["pull_request"] = {"approvals": int(params.get("required_approving_review_count") or 0),
-                                   "dismiss_stale": bool(params.get("dismiss_stale_reviews_on_push")),
-                                   "code_owners": bool(params.get("require_code_owner_review"))}
+            out["pull_request"] = {
+                "approvals": int(params.get("required_approving_review_count") or 0),
+                "dismiss_stale": bool(params.get("dismiss_stale_reviews_on_push")),
+                "code_owners": bool(params.get("require_code_owner_review")),
+            }
         elif kind == "required_status_checks":
             out["status_checks"] = sorted(c.get("context", "") for c in params.get("required_status_checks") or [])
         elif kind == "non_fast_forward":
@@ -73,9 +90,12 @@ def normalise_rules(rules: list[dict[str, Any]], detail: dict[str, Any] | None) 
         elif kind == "deletion":
             out["no_deletion"] = True
     if detail is not None:
-        out.update(name=detail.get("name", ""), source=detail.get("source", ""),
-                   enforcement=detail.get("enforcement", ""),
-                   bypass=sorted(_actor(a) for a in detail.get("bypass_actors") or []))
+        out.update(
+            name=detail.get("name", ""),
+            source=detail.get("source", ""),
+            enforcement=detail.get("enforcement", ""),
+            bypass=sorted(_actor(a) for a in detail.get("bypass_actors") or []),
+        )
     return out
 
 
@@ -83,13 +103,32 @@ def read_design(session: GitHubSession, full_name: str, branch: str, fail: Fail)
     """The design properties of one repository; ``fail(props, field, exc)`` records an unread field."""
     props: dict[str, Any] = {"default_branch": branch}
     ref = quote(branch, safe="")
-    read(props, "protection", fail, lambda: normalise_protection(
-        session.get(f"/repos/{full_name}/branches/{ref}/protection")), if_missing=None)  # 404: not protected
+    read(
+        props,
+        "protection",
+        fail,
+        lambda: normalise_protection(session.get(f"/repos/{full_name}/branches/{ref}/protection")),
+        if_missing=None,
+    )  # 404: not protected
     read(props, "rulesets", fail, lambda: _rulesets(session, full_name, ref, props, fail))
-    read(props, "codeowners", fail, lambda: session.get(f"/repos/{full_name}/codeowners/errors", {"ref": branch})
-         is not None, if_missing=False)  # 404: no CODEOWNERS file on the branch
-    read(props, "outside_admins", fail, lambda: sorted(u.get("login", "") for u in session.paged(
-        f"/repos/{full_name}/collaborators", {"affiliation": "outside", "permission": "admin"})))
+    read(
+        props,
+        "codeowners",
+        fail,
+        lambda: session.get(f"/repos/{full_name}/codeowners/errors", {"ref": branch}) is not None,
+        if_missing=False,
+    )  # 404: no CODEOWNERS file on the branch
+    read(
+        props,
+        "outside_admins",
+        fail,
+        lambda: sorted(
+            u.get("login", "")
+            for u in session.paged(
+                f"/repos/{full_name}/collaborators", {"affiliation": "outside", "permission": "admin"}
+            )
+        ),
+    )
     return props
 
 
@@ -109,19 +148,35 @@ def read(props: dict[str, Any], field: str, fail: Fail, fn: Callable[[], Any], i
         fail(props, field, exc)
 
 
-def _rulesets(session: GitHubSession, full_name: str, ref: str, props: dict[str, Any], fail: Any) -> list[dict[str, Any]]:
+def _rulesets(
+    session: GitHubSession, full_name: str, ref: str, props: dict[str, Any], fail: Any
+) -> list[dict[str, Any]]:
     by_id: dict[int, list[dict[str, Any]]] = {}
     for rule in session.paged(f"/repos/{full_name}/rules/branches/{ref}"):
         by_id.setdefault(int(rule.get("ruleset_id") or 0), []).append(rule)
-    out = []
-    for ruleset_id, rules in sorted(by_id.items()):
-        holder: dict[str, Any] = {}
-        read(holder, "detail", lambda _, __, exc: fail(props, "ruleset_bypass", exc),
-             lambda: session.get(f"/repos/{full_name}/rulesets/{ruleset_id}", {"includes_parents": "true"}))
-        detail = holder.get("detail")
-        if detail is not None and "bypass_actors" not in detail:  # shown only to tokens that may administer it
-            fail(props, "ruleset_bypass", f"ruleset {ruleset_id}: GitHub shows bypass actors to tokens with "
-                                          "Administration read only")
-            detail = None
-        out.append({"id": ruleset_id, **normalise_rules(rules, detail)})
-    return out
+    return [
+        {"id": ruleset_id, **normalise_rules(rules, _detail(session, full_name, ruleset_id, props, fail))}
+        for ruleset_id, rules in sorted(by_id.items())
+    ]
+
+
+def _detail(
+    session: GitHubSession, full_name: str, ruleset_id: int, props: dict[str, Any], fail: Fail
+) -> dict[str, Any] | None:
+    """One ruleset as ``GET /repos/{o}/{r}/rulesets/{id}`` shows it (None: unread, marked ``ruleset_bypass``)."""
+    holder: dict[str, Any] = {}
+    read(
+        holder,
+        "detail",
+        lambda _, __, exc: fail(props, "ruleset_bypass", exc),
+        lambda: session.get(f"/repos/{full_name}/rulesets/{ruleset_id}", {"includes_parents": "true"}),
+    )
+    detail = holder.get("detail")
+    if detail is not None and "bypass_actors" not in detail:  # shown only to tokens that may administer it
+        fail(
+            props,
+            "ruleset_bypass",
+            f"ruleset {ruleset_id}: GitHub shows bypass actors to tokens with Administration read only",
+        )
+        return None
+    return detail

@@ -44,14 +44,16 @@ def approvers(reviews: list[dict[str, Any]], merged_at: dt.datetime | None) -> l
 class History:
     """Reads one repository's window; ``map`` runs per-pull-request reads concurrently."""
 
-    def __init__(self, session: GitHubSession, full_name: str, branch: str, since: dt.datetime,
-                 with_merger: bool, map_: Any) -> None:
+    def __init__(
+        self, session: GitHubSession, full_name: str, branch: str, since: dt.datetime, with_merger: bool, map_: Any
+    ) -> None:
         self.session, self.full_name, self.branch, self.since = session, full_name, branch, since
         self.with_merger, self.map = with_merger, map_
 
     def read(self) -> dict[str, Any]:
-        commits = list(self.session.paged(f"/repos/{self.full_name}/commits",
-                                          {"sha": self.branch, "since": iso(self.since)}))
+        commits = list(
+            self.session.paged(f"/repos/{self.full_name}/commits", {"sha": self.branch, "since": iso(self.since)})
+        )
         merged = self._merged_pulls()
         by_sha = {p["merge_commit_sha"]: p for p in merged if p.get("merge_commit_sha")}
         direct = []
@@ -61,14 +63,23 @@ class History:
             owner = self._pull_of(commit["sha"])
             if owner is None:
                 details = commit.get("commit") or {}
-                direct.append({"sha": commit["sha"][:SHORT],
-                               "author": _login(commit.get("author"), (details.get("author") or {}).get("name", "")),
-                               "date": iso((details.get("committer") or {}).get("date"))})
+                direct.append(
+                    {
+                        "sha": commit["sha"][:SHORT],
+                        "author": _login(commit.get("author"), (details.get("author") or {}).get("name", "")),
+                        "date": iso((details.get("committer") or {}).get("date")),
+                    }
+                )
             elif owner["number"] not in {p["number"] for p in merged}:
                 merged.append(owner)  # merged before the window, commit dated inside it
         records = self.map(self._record, merged)
-        return {"default_branch": self.branch, "window_start": iso(self.since), "commits": len(commits),
-                "pulls": sorted(records, key=lambda r: r["pr"]), "direct": direct}
+        return {
+            "default_branch": self.branch,
+            "window_start": iso(self.since),
+            "commits": len(commits),
+            "pulls": sorted(records, key=lambda r: r["pr"]),
+            "direct": direct,
+        }
 
     def _merged_pulls(self) -> list[dict[str, Any]]:
         out = []
@@ -93,9 +104,13 @@ class History:
         number = pull["number"]
         merged_at = parse_time(pull.get("merged_at"))
         reviews = list(self.session.paged(f"/repos/{self.full_name}/pulls/{number}/reviews"))
-        record = {"pr": number, "sha": str(pull.get("merge_commit_sha") or "")[:SHORT],
-                  "author": _login(pull.get("user"), "(deleted user)"), "approvers": approvers(reviews, merged_at),
-                  "merged_at": iso(merged_at)}
+        record = {
+            "pr": number,
+            "sha": str(pull.get("merge_commit_sha") or "")[:SHORT],
+            "author": _login(pull.get("user"), "(deleted user)"),
+            "approvers": approvers(reviews, merged_at),
+            "merged_at": iso(merged_at),
+        }
         if self.with_merger:
             record["merged_by"] = _login(self.session.get(f"/repos/{self.full_name}/pulls/{number}").get("merged_by"))
         return record

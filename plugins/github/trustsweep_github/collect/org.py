@@ -17,6 +17,9 @@ def collect(ctx: GitHubCollector) -> None:
     doc = ctx.session.get(f"/orgs/{login}")
     props = {"two_factor_required": doc.get("two_factor_requirement_enabled")}
     if props["two_factor_required"] is None:
-        ctx.unread(props, "two_factor_required",
-                   "GitHub shows two_factor_requirement_enabled to organisation owners only (read:org as an owner)")
+        ctx.unread(
+            props,
+            "two_factor_required",
+            "GitHub shows two_factor_requirement_enabled to organisation owners only (read:org as an owner)",
+        )
     ctx.add(ORG, login, doc.get("login") or login, **props)

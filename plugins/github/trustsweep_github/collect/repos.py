@@ -33,10 +33,20 @@ def _one(ctx: GitHubCollector, repo: dict[str, Any]) -> None:
     full_name, branch = repo["full_name"], repo["default_branch"]
     design = read_design(ctx.session, full_name, branch, ctx.unread)
     ctx.add(REPOSITORY, full_name, full_name, visibility=repo.get("visibility", ""), **design)
-    history = History(ctx.session, full_name, branch, ctx.since, bool(ctx.options.get("approver_not_merger")),
-                      lambda fn, items: ctx.map(fn, items, workers=REVIEW_FAN_OUT))
+    history = History(
+        ctx.session,
+        full_name,
+        branch,
+        ctx.since,
+        bool(ctx.options.get("approver_not_merger")),
+        lambda fn, items: ctx.map(fn, items, workers=REVIEW_FAN_OUT),
+    )
     holder: dict[str, Any] = {}
-    read(holder, "window", lambda _, __, exc: ctx.unreadable(CHANGES, f"{full_name}@{branch}", full_name, exc),
-         history.read)
+    read(
+        holder,
+        "window",
+        lambda _, __, exc: ctx.unreadable(CHANGES, f"{full_name}@{branch}", full_name, exc),
+        history.read,
+    )
     if "window" in holder:
         ctx.add(CHANGES, f"{full_name}@{branch}", f"{full_name} ({branch})", **holder["window"])

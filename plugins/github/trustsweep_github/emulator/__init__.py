@@ -23,9 +23,12 @@ def demo_emulator(workdir: Path) -> Iterator[DemoEnv]:
     """Serve Northwind's organisation and yield the DemoEnv pointing the plugin at it."""
     estate = demo_estate()
     with FakeGitHub(estate, Path(workdir), page_size=2) as fake:
-        yield DemoEnv(env=fake.env(), targets=[ORG],  # the target id of an organisation is its login
-                      options={"endpoint": fake.url, "cache_dir": str(Path(workdir) / "cache"),
-                               "retry_base_seconds": 0.05},
-                      description=f"fake GitHub REST API at {fake.url} (the {ORG} organisation, "
-                                  f"{len(estate.orgs[ORG].repos)} repositories)",
-                      requests=fake.requests, writes=fake.writes)
+        yield DemoEnv(
+            env=fake.env(),
+            targets=[ORG],  # the target id of an organisation is its login
+            options={"endpoint": fake.url, "cache_dir": str(Path(workdir) / "cache"), "retry_base_seconds": 0.05},
+            description=f"fake GitHub REST API at {fake.url} (the {ORG} organisation, "
+            f"{len(estate.orgs[ORG].repos)} repositories)",
+            requests=fake.requests,
+            writes=fake.writes,
+        )

@@ -27,8 +27,16 @@ def main(argv: list[str] | None = None) -> None:
         print(fake.url, fake.ca_bundle, estate.token, org, flush=True)
         for line in sys.stdin:
             if line.strip() == "stats":
-                print(json.dumps({"requests": len(fake.requests()), "not_modified": fake.not_modified,
-                                  "rate_limit_used": fake.used}), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "requests": len(fake.requests()),
+                            "not_modified": fake.not_modified,
+                            "rate_limit_used": fake.used,
+                        }
+                    ),
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

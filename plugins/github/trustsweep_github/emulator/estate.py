@@ -19,7 +19,7 @@ def sha(*parts: object) -> str:
 
 
 def stamp(when: dt.datetime) -> str:
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(slots=True)
@@ -80,13 +80,29 @@ class Repo:
     def full_name(self) -> str:
         return f"{self.owner}/{self.name}"
 
-    def merge(self, number: int, author: str, approvers: tuple[str, ...], when: dt.datetime, *,
-              merged_by: str | None = None, title: str = "") -> Pull:
+    def merge(
+        self,
+        number: int,
+        author: str,
+        approvers: tuple[str, ...],
+        when: dt.datetime,
+        *,
+        merged_by: str | None = None,
+        title: str = "",
+    ) -> Pull:
         """A pull request squash-merged into the default branch at ``when``, approved before it."""
         commit = Commit(sha(self.full_name, "pr", number), author, when, f"{title or 'Change'} (#{number})")
         reviews = [Review(user, "APPROVED", when - dt.timedelta(hours=1)) for user in approvers]
-        pull = Pull(number, title or f"Change {number}", author, when, commit.sha, merged_by or author, reviews,
-                    self.default_branch)
+        pull = Pull(
+            number,
+            title or f"Change {number}",
+            author,
+            when,
+            commit.sha,
+            merged_by or author,
+            reviews,
+            self.default_branch,
+        )
         self.commits.insert(0, commit)
         self.pulls.insert(0, pull)
         return pull
@@ -128,8 +144,16 @@ class GitHubEstate:
         self.orgs[owner].repos[name] = repo
         return repo
 
-    def ruleset(self, owner: str, name: str, rules: list[dict[str, Any]], *, bypass: list[dict[str, Any]] = (),
-                repos: list[Repo] = (), enforcement: str = "active") -> Ruleset:
+    def ruleset(
+        self,
+        owner: str,
+        name: str,
+        rules: list[dict[str, Any]],
+        *,
+        bypass: list[dict[str, Any]] = (),
+        repos: list[Repo] = (),
+        enforcement: str = "active",
+    ) -> Ruleset:
         self._next_id += 1
         ruleset = Ruleset(self._next_id, name, owner, "Organization", enforcement, list(rules), list(bypass))
         self.orgs[owner].rulesets[ruleset.id] = ruleset
@@ -145,9 +169,17 @@ class GitHubEstate:
 # -- GitHub's shapes for protection and rules ------------------------------------------------------
 
 
-def protection(*, approvals: int | None = 1, dismiss_stale: bool = True, code_owners: bool = True,
-               checks: tuple[str, ...] = ("ci/build",), enforce_admins: bool = True, force_pushes: bool = False,
-               deletions: bool = False, bypass_users: tuple[str, ...] = ()) -> dict[str, Any]:
+def protection(
+    *,
+    approvals: int | None = 1,
+    dismiss_stale: bool = True,
+    code_owners: bool = True,
+    checks: tuple[str, ...] = ("ci/build",),
+    enforce_admins: bool = True,
+    force_pushes: bool = False,
+    deletions: bool = False,
+    bypass_users: tuple[str, ...] = (),
+) -> dict[str, Any]:
     """A classic branch protection as ``GET .../branches/{b}/protection`` returns it."""
     doc: dict[str, Any] = {
         "enforce_admins": {"enabled": enforce_admins},
@@ -156,27 +188,41 @@ def protection(*, approvals: int | None = 1, dismiss_stale: bool = True, code_ow
     }
     if approvals is not None:
         doc["required_pull_request_reviews"] = {
-            "dismiss_stale_reviews": dismiss_stale, "require_code_owner_reviews": code_owners,
+            "dismiss_stale_reviews": dismiss_stale,
+            "require_code_owner_reviews": code_owners,
             "required_approving_review_count": approvals,
             "bypass_pull_request_allowances": {"users": [{"login": u} for u in bypass_users], "teams": [], "apps": []},
         }
     if checks:
-        doc["required_status_checks"] = {"strict": True, "contexts": list(checks),
-                                         "checks": [{"context": c, "app_id": None} for c in checks]}
+        doc["required_status_checks"] = {
+            "strict": True,
+            "contexts": list(checks),
+            "checks": [{"context": c, "app_id": None} for c in checks],
+        }
     return doc
 
 
 def pr_rule(approvals: int = 1, *, dismiss_stale: bool = True, code_owners: bool = False) -> dict[str, Any]:
-    return {"type": "pull_request", "parameters": {
-        "required_approving_review_count": approvals, "dismiss_stale_reviews_on_push": dismiss_stale,
-        "require_code_owner_review": code_owners, "require_last_push_approval": False,
-        "required_review_thread_resolution": False}}
+    return {
+        "type": "pull_request",
+        "parameters": {
+            "required_approving_review_count": approvals,
+            "dismiss_stale_reviews_on_push": dismiss_stale,
+            "require_code_owner_review": code_owners,
+            "require_last_push_approval": False,
+            "required_review_thread_resolution": False,
+        },
+    }
 
 
 def checks_rule(*contexts: str) -> dict[str, Any]:
-    return {"type": "required_status_checks", "parameters": {
-        "strict_required_status_checks_policy": True,
-        "required_status_checks": [{"context": c} for c in contexts]}}
+    return {
+        "type": "required_status_checks",
+        "parameters": {
+            "strict_required_status_checks_policy": True,
+            "required_status_checks": [{"context": c} for c in contexts],
+        },
+    }
 
 
 NO_FORCE_PUSH = {"type": "non_fast_forward"}

@@ -38,8 +38,15 @@ class _Fault:
 class FakeGitHub:
     """The fake on 127.0.0.1; ``page_size`` caps ``per_page``; ``quota`` = (requests, window seconds)."""
 
-    def __init__(self, estate: GitHubEstate, workdir: Path, *, page_size: int = 100, timeout_delay: float = 2.0,
-                 quota: tuple[int, float] | None = None) -> None:
+    def __init__(
+        self,
+        estate: GitHubEstate,
+        workdir: Path,
+        *,
+        page_size: int = 100,
+        timeout_delay: float = 2.0,
+        quota: tuple[int, float] | None = None,
+    ) -> None:
         self.estate = estate
         self.workdir = Path(workdir)
         self.page_size = page_size
@@ -94,8 +101,11 @@ class FakeGitHub:
 
     def env(self) -> dict[str, str]:
         """Variables pointing the plugin at this fake (endpoint, CA bundle, the estate's token)."""
-        return {"TRUSTSWEEP_GITHUB_ENDPOINT": self.url, "TRUSTSWEEP_GITHUB_CA_BUNDLE": str(self.ca_bundle),
-                "GITHUB_TOKEN": self.estate.token}
+        return {
+            "TRUSTSWEEP_GITHUB_ENDPOINT": self.url,
+            "TRUSTSWEEP_GITHUB_CA_BUNDLE": str(self.ca_bundle),
+            "GITHUB_TOKEN": self.estate.token,
+        }
 
     # -- test controls ---------------------------------------------------------------------------
 
@@ -157,13 +167,21 @@ class FakeGitHub:
                 self._window_start, self._used = now, 0
             if count and self._used < limit:
                 self._used += 1
-            return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(limit - self._used),
-                    "X-RateLimit-Used": str(self._used), "X-RateLimit-Resource": "core",
-                    "X-RateLimit-Reset": str(math.ceil(self._window_start + window))}
+            return {
+                "X-RateLimit-Limit": str(limit),
+                "X-RateLimit-Remaining": str(limit - self._used),
+                "X-RateLimit-Used": str(self._used),
+                "X-RateLimit-Resource": "core",
+                "X-RateLimit-Reset": str(math.ceil(self._window_start + window)),
+            }
 
     def _exhausted(self) -> bool:
         with self._lock:
-            return self.quota is not None and self._used >= self.quota[0] and time.time() - self._window_start < self.quota[1]
+            return (
+                self.quota is not None
+                and self._used >= self.quota[0]
+                and time.time() - self._window_start < self.quota[1]
+            )
 
 
 class _Server(ThreadingHTTPServer):
@@ -182,7 +200,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # no Nagle + delayed-ACK stall between headers and body
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the default stderr log
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
@@ -202,7 +220,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = _refuse_write
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         fake = self.owner
         parts = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
@@ -248,7 +266,7 @@ class _Handler(BaseHTTPRequestHandler):
         if page < last:
             links.append(f'<{self.owner.url}{path}?{urlencode({**query, "page": page + 1})}>; rel="next"')
             links.append(f'<{self.owner.url}{path}?{urlencode({**query, "page": last})}>; rel="last"')
-        return items[(page - 1) * size: page * size], ", ".join(links)
+        return items[(page - 1) * size : page * size], ", ".join(links)
 
     def _fault(self, kind: str) -> bool:
         """Answer with the injected fault; False when the fault lets the request through."""
@@ -266,9 +284,16 @@ class _Handler(BaseHTTPRequestHandler):
         elif name == "403s":
             self._send(403, {"message": "You have exceeded a secondary rate limit."}, {"Retry-After": seconds})
         elif name == "limit":
-            self._send(403, {"message": "API rate limit exceeded for user ID 1."},
-                       {"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0", "X-RateLimit-Used": "5000",
-                        "X-RateLimit-Reset": str(int(time.time() + float(seconds)))})
+            self._send(
+                403,
+                {"message": "API rate limit exceeded for user ID 1."},
+                {
+                    "X-RateLimit-Limit": "5000",
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Used": "5000",
+                    "X-RateLimit-Reset": str(int(time.time() + float(seconds))),
+                },
+            )
         elif name == "403":
             self._send(403, {"message": "Resource not accessible by personal access token"})
         elif name == "404":

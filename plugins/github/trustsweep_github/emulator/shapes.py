@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trustsweep.plugin import parse_time as parse
+
 from .estate import GitHubEstate, Pull, Repo, stamp
 
 
@@ -19,21 +20,24 @@ class Status:
 
 
 _REPO = r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
-ROUTES: list[tuple[re.Pattern[str], str]] = [(re.compile(p + "$"), name) for p, name in (
-    (r"/orgs/(?P<org>[^/]+)", "org"),
-    (r"/orgs/(?P<org>[^/]+)/repos", "org_repos"),
-    (_REPO, "repo"),
-    (_REPO + r"/branches/(?P<branch>.+)/protection", "branch_protection"),
-    (_REPO + r"/rules/branches/(?P<branch>.+)", "branch_rules"),
-    (_REPO + r"/rulesets/(?P<ruleset>\d+)", "ruleset"),
-    (_REPO + r"/codeowners/errors", "codeowners_errors"),
-    (_REPO + r"/collaborators", "collaborators"),
-    (_REPO + r"/commits", "commits"),
-    (_REPO + r"/commits/(?P<sha>[0-9a-f]{7,40})/pulls", "commit_pulls"),
-    (_REPO + r"/pulls", "pulls"),
-    (_REPO + r"/pulls/(?P<number>\d+)", "pull"),
-    (_REPO + r"/pulls/(?P<number>\d+)/reviews", "reviews"),
-)]
+ROUTES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p + "$"), name)
+    for p, name in (
+        (r"/orgs/(?P<org>[^/]+)", "org"),
+        (r"/orgs/(?P<org>[^/]+)/repos", "org_repos"),
+        (_REPO, "repo"),
+        (_REPO + r"/branches/(?P<branch>.+)/protection", "branch_protection"),
+        (_REPO + r"/rules/branches/(?P<branch>.+)", "branch_rules"),
+        (_REPO + r"/rulesets/(?P<ruleset>\d+)", "ruleset"),
+        (_REPO + r"/codeowners/errors", "codeowners_errors"),
+        (_REPO + r"/collaborators", "collaborators"),
+        (_REPO + r"/commits", "commits"),
+        (_REPO + r"/commits/(?P<sha>[0-9a-f]{7,40})/pulls", "commit_pulls"),
+        (_REPO + r"/pulls", "pulls"),
+        (_REPO + r"/pulls/(?P<number>\d+)", "pull"),
+        (_REPO + r"/pulls/(?P<number>\d+)/reviews", "reviews"),
+    )
+]
 PAGED = {"org_repos", "branch_rules", "collaborators", "commits", "commit_pulls", "pulls", "reviews"}
 
 
@@ -52,9 +56,18 @@ def _user(login: str) -> dict[str, Any]:
 
 
 def _repo_doc(repo: Repo) -> dict[str, Any]:
-    return {"id": repo.id, "name": repo.name, "full_name": repo.full_name, "owner": _user(repo.owner),
-            "private": repo.private, "visibility": "private" if repo.private else "public",
-            "archived": repo.archived, "disabled": False, "default_branch": repo.default_branch, "fork": False}
+    return {
+        "id": repo.id,
+        "name": repo.name,
+        "full_name": repo.full_name,
+        "owner": _user(repo.owner),
+        "private": repo.private,
+        "visibility": "private" if repo.private else "public",
+        "archived": repo.archived,
+        "disabled": False,
+        "default_branch": repo.default_branch,
+        "fork": False,
+    }
 
 
 def _find(estate: GitHubEstate, owner: str, repo: str) -> Repo | None:
@@ -65,8 +78,13 @@ def org(estate: GitHubEstate, query: dict[str, str], org: str) -> Any:
     o = estate.orgs.get(org)
     if o is None:
         return None
-    return {"login": o.login, "id": o.id, "type": "Organization", "two_factor_requirement_enabled": o.two_factor,
-            "public_repos": sum(1 for r in o.repos.values() if not r.private)}
+    return {
+        "login": o.login,
+        "id": o.id,
+        "type": "Organization",
+        "two_factor_requirement_enabled": o.two_factor,
+        "public_repos": sum(1 for r in o.repos.values() if not r.private),
+    }
 
 
 def org_repos(estate: GitHubEstate, query: dict[str, str], org: str) -> Any:
@@ -96,8 +114,10 @@ def branch_rules(estate: GitHubEstate, query: dict[str, str], owner: str, repo: 
     for ruleset_id in r.rulesets:
         rs = estate.orgs[owner].rulesets[ruleset_id]
         if rs.enforcement == "active" and branch == r.default_branch:
-            rules.extend({**rule, "ruleset_source_type": rs.source_type, "ruleset_source": rs.source,
-                          "ruleset_id": rs.id} for rule in rs.rules)
+            rules.extend(
+                {**rule, "ruleset_source_type": rs.source_type, "ruleset_source": rs.source, "ruleset_id": rs.id}
+                for rule in rs.rules
+            )
     return rules
 
 
@@ -106,9 +126,18 @@ def ruleset(estate: GitHubEstate, query: dict[str, str], owner: str, repo: str, 
     rs = estate.orgs[owner].rulesets.get(int(ruleset)) if r is not None else None
     if rs is None or rs.id not in r.rulesets:
         return None
-    doc = {"id": rs.id, "name": rs.name, "target": "branch", "source_type": rs.source_type, "source": rs.source,
-           "enforcement": rs.enforcement, "bypass_actors": rs.bypass_actors, "current_user_can_bypass": "never",
-           "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}}, "rules": rs.rules}
+    doc = {
+        "id": rs.id,
+        "name": rs.name,
+        "target": "branch",
+        "source_type": rs.source_type,
+        "source": rs.source,
+        "enforcement": rs.enforcement,
+        "bypass_actors": rs.bypass_actors,
+        "current_user_can_bypass": "never",
+        "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
+        "rules": rs.rules,
+    }
     if estate.limited_token:  # a token that may not administer rulesets does not see who may bypass them
         del doc["bypass_actors"]
     return doc
@@ -131,16 +160,25 @@ def collaborators(estate: GitHubEstate, query: dict[str, str], owner: str, repo:
     for login, permission in sorted(r.outside_collaborators.items()):
         if wanted and order.index(permission) < order.index(wanted):
             continue
-        out.append({**_user(login), "role_name": permission,
-                    "permissions": {p: order.index(permission) >= order.index(p) for p in order}})
+        out.append(
+            {
+                **_user(login),
+                "role_name": permission,
+                "permissions": {p: order.index(permission) >= order.index(p) for p in order},
+            }
+        )
     return out
 
 
 def _commit_doc(repo: Repo, c: Any) -> dict[str, Any]:
     person = {"name": c.author.title(), "email": f"{c.author}@users.noreply.example", "date": stamp(c.date)}
-    return {"sha": c.sha, "commit": {"author": person, "committer": {**person, "name": c.committer},
-                                     "message": c.message},
-            "author": _user(c.author), "committer": _user(c.committer), "parents": [{"sha": "0" * 40}]}
+    return {
+        "sha": c.sha,
+        "commit": {"author": person, "committer": {**person, "name": c.committer}, "message": c.message},
+        "author": _user(c.author),
+        "committer": _user(c.committer),
+        "parents": [{"sha": "0" * 40}],
+    }
 
 
 def commits(estate: GitHubEstate, query: dict[str, str], owner: str, repo: str) -> Any:
@@ -152,10 +190,17 @@ def commits(estate: GitHubEstate, query: dict[str, str], owner: str, repo: str) 
 
 
 def _pull_doc(r: Repo, p: Pull, full: bool = False) -> dict[str, Any]:
-    doc = {"number": p.number, "title": p.title, "state": "closed", "user": _user(p.author),
-           "base": {"ref": p.base}, "merged_at": stamp(p.merged_at) if p.merged_at else None,
-           "closed_at": stamp(p.merged_at) if p.merged_at else None,
-           "updated_at": stamp(p.merged_at) if p.merged_at else None, "merge_commit_sha": p.merge_sha}
+    doc = {
+        "number": p.number,
+        "title": p.title,
+        "state": "closed",
+        "user": _user(p.author),
+        "base": {"ref": p.base},
+        "merged_at": stamp(p.merged_at) if p.merged_at else None,
+        "closed_at": stamp(p.merged_at) if p.merged_at else None,
+        "updated_at": stamp(p.merged_at) if p.merged_at else None,
+        "merge_commit_sha": p.merge_sha,
+    }
     if full:
         doc.update(merged=p.merged_at is not None, merged_by=_user(p.merged_by) if p.merged_by else None)
     return doc
@@ -185,5 +230,7 @@ def reviews(estate: GitHubEstate, query: dict[str, str], owner: str, repo: str, 
     p = next((p for p in r.pulls if p.number == int(number)), None) if r is not None else None
     if p is None:
         return None
-    return [{"id": i + 1, "user": _user(v.user), "state": v.state, "submitted_at": stamp(v.at)}
-            for i, v in enumerate(p.reviews)]
+    return [
+        {"id": i + 1, "user": _user(v.user), "state": v.state, "submitted_at": stamp(v.at)}
+        for i, v in enumerate(p.reviews)
+    ]
