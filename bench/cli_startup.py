@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _measure import median_wall  # noqa: E402
+from _measure import median_wall
 
 EXE = str(Path(sys.executable).with_name("trustsweep"))
 

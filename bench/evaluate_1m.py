@@ -13,11 +13,10 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _measure import peak_rss_mb  # noqa: E402
-
-from trustsweep.evaluate import Evaluator  # noqa: E402
-from trustsweep.provider import TargetInventory  # noqa: E402
-from trustsweep.testing.synthetic import CHECKS, PROVIDER, make_resources  # noqa: E402
+from _measure import peak_rss_mb
+from trustsweep.evaluate import Evaluator
+from trustsweep.provider import TargetInventory
+from trustsweep.testing.synthetic import CHECKS, PROVIDER, make_resources
 
 
 def main() -> None:

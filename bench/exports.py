@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from oscal_build import make_sweep, peak_mb, rss_mb  # noqa: E402
+from oscal_build import make_sweep, peak_mb, rss_mb
 
 FORMATS = ["csv", "ocsf", "junit", "html"]  # what --export csv --export ocsf --export junit --export html writes
 EXTRA = ["ocsf:passes"]  # measured too, not part of the default set

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins" / "gcp"))
 ORG = "organizations/9000"
 
 
-def seed(fake, projects: int, assets: int) -> None:  # noqa: ANN001
+def seed(fake, projects: int, assets: int) -> None:
     from trustsweep_gcp.emulator import estate as E
 
     fake.add_node(ORG, [], org_policy=[E.domain_policy()])
@@ -48,7 +48,7 @@ def seed(fake, projects: int, assets: int) -> None:  # noqa: ANN001
         fake.add_finding(pid, E.finding(pid, "f1", "HIGH", "OPEN_FIREWALL", days_open=3))
 
 
-def serve(projects: int, assets: int, latency: float, conn) -> None:  # noqa: ANN001
+def serve(projects: int, assets: int, latency: float, conn) -> None:
     from trustsweep_gcp.emulator import FakeGcp
 
     fake = FakeGcp(latency=latency)

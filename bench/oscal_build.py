@@ -51,7 +51,7 @@ def make_sweep(observations: int):
     from trustsweep.plugins import PluginInfo
     from trustsweep.sweep import Sweep
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     mapping = load_mapping(known_checks={}, installed_providers=[])
     criteria = list(mapping.criteria)
     checks = {}

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import waiver_bounds, yamlfile
-from .errors import UserError
 from .model import SettingSpec, Waiver
 from .settings import SettingError, provider_wide, suggestion, validate
 
@@ -63,7 +62,7 @@ def parse_datetime(value: Any, *, what: str = "date") -> dt.datetime:
     else:
         raise ValueError(f"{what} must be a date, got {type(value).__name__}")
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        parsed = parsed.replace(tzinfo=dt.UTC)
     if not 1900 <= parsed.year <= 2999:
         raise ValueError(f"{what} {value!r} is out of range")
     return parsed
@@ -149,7 +148,7 @@ def load_config(path: Path | None, registry: Registry) -> Config:
         max_days = waiver_bounds.max_days_setting(data.get("max_waiver_days", waiver_bounds.DEFAULT_MAX_DAYS))
     except ValueError as exc:
         raise doc.error(str(exc), data, "max_waiver_days") from None
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     waivers = data.get("waivers") or []
     if not isinstance(waivers, list):
         raise doc.error("'waivers' must be a list", data, "waivers")

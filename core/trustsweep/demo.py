@@ -103,7 +103,7 @@ def demo_attestations(store_url: str | None, targets: set[tuple[str, str]]) -> l
         return []
     from .store import open_store
 
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     day = dt.timedelta(days=1)
     with open_store(store_url) as store, store.translated():
         foreign = foreign_entries(store, targets)

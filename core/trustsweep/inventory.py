@@ -87,7 +87,7 @@ def save_target(
         "target_attrs": {k: v for k, v in target.public_attrs().items() if isinstance(v, (str, int, float, bool))},
         "collected_at": collected_at.isoformat(),
     }
-    raw: IO[bytes] = gzip.open(tmp, "wb", compresslevel=5) if gz else open(tmp, "wb")
+    raw: IO[bytes] = gzip.open(tmp, "wb", compresslevel=5) if gz else open(tmp, "wb")  # noqa: SIM115 - closed by `with raw` below
     lines = chain([orjson.dumps(header) + b"\n"],
                   (orjson.dumps({"resource": r.to_dict()}, default=str) + b"\n" for r in resources),
                   (orjson.dumps({"error": e.to_dict()}) + b"\n" for e in errors))
@@ -126,7 +126,7 @@ def _typed(value: Any, what: str, required: dict[str, tuple[type, ...]],
     """``value`` as a dict whose fields have the JSON types the format says; else a ValueError naming the field."""
     if not isinstance(value, dict):
         raise ValueError(f"{what} must be a JSON object, not {_json_type(value)}")
-    for key, kinds in required.items():
+    for key in required:
         if key not in value:
             raise ValueError(f"{what} has no {key!r}")
     for key, kinds in {**required, **(optional or {})}.items():
@@ -234,7 +234,7 @@ def _header(record: dict[str, Any], path: Path, line_no: int) -> InventoryFile:
     except ValueError as exc:
         raise UserError(f"malformed header: {exc}", path=path, place=f"line {line_no}") from None
     if collected.tzinfo is None:
-        collected = collected.replace(tzinfo=dt.timezone.utc)
+        collected = collected.replace(tzinfo=dt.UTC)
     return InventoryFile(target=target, collected_at=collected, path=path,
                          tool_version=str(record.get("tool_version") or ""))
 

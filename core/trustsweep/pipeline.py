@@ -134,9 +134,8 @@ def run(
     before any work.
     """
     from .collect import make_executor
-    from .sweep import run_sweep
-
     from .collect import unit_timeout as check_timeout
+    from .sweep import run_sweep
 
     outputs = outputs or Outputs()
     outputs.check(registry)

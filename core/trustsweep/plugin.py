@@ -18,8 +18,8 @@ Registration (``plugin.py`` and ``checks/``) must not import a cloud SDK; ``prov
 
 from __future__ import annotations
 
-from .common_settings import PRODUCTION, is_production
 from .collector import Collector, RequestCounter, count_request, counting, describe_exception
+from .common_settings import PRODUCTION, is_production
 from .declare import DeclarationError, check, checks_in, setting
 from .errors import UserError
 from .files import read_bytes

@@ -10,9 +10,9 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import importlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .model import Resource, Target, WorkUnit
 from .settings import UndeclaredSetting
@@ -89,7 +89,7 @@ class CheckContext:
 
     inventory: TargetInventory
     config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     check_id: str = ""
 
     def resources(self, type_: str, region: str | None = None) -> list[Resource]:

@@ -29,14 +29,13 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import re
 
 from .model import Resource
 
@@ -113,13 +112,13 @@ class Redactor:
             return value if out is None else out
         if isinstance(value, (list, tuple)):
             items = [self.tree(item, secret) for item in value]
-            return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
+            return value if all(a is b for a, b in zip(items, value, strict=True)) else type(value)(items)
         return value
 
     def _path(self, value: Any, parts: Sequence[str]) -> Any:
         if isinstance(value, list):
             items = [self._path(item, parts) for item in value]
-            return value if all(a is b for a, b in zip(items, value)) else items
+            return value if all(a is b for a, b in zip(items, value, strict=True)) else items
         if not parts or not isinstance(value, dict) or parts[0] not in value:
             return value
         item = value[parts[0]]

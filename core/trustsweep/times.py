@@ -18,9 +18,9 @@ def parse_time(value: Any) -> dt.datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     if not isinstance(value, str):
         return None
     m = _RFC3339.fullmatch(value.strip())
@@ -34,7 +34,7 @@ def parse_time(value: Any) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def days_since(value: Any, now: dt.datetime) -> float | None:
@@ -48,4 +48,4 @@ def iso(value: Any) -> str | None:
     when = parse_time(value) if not isinstance(value, str) or value else None
     if when is None:
         return None if value in (None, "") else str(value)
-    return when.astimezone(dt.timezone.utc).isoformat()
+    return when.astimezone(dt.UTC).isoformat()

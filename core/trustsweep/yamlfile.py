@@ -16,7 +16,6 @@ import yaml
 from . import files
 from .errors import UserError
 
-
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from trustsweep_azure.emulator import CONTRIBUTOR_ROLE, OWNER_ROLE, READER_ROLE, AzureEstate
 
-NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
 GOOD, BAD = "Contoso Good", "Contoso Bad"
 
 

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from azure_estates import GRAPH, checks_estate, small_estate
+
 from trustsweep.testing.cli import run_cli
 from trustsweep.testing.oscal import assert_valid_oscal
-
-from azure_estates import GRAPH, checks_estate, small_estate
 
 
 def _config(tmp_path: Path) -> Path:
@@ -19,7 +19,7 @@ def _config(tmp_path: Path) -> Path:
     return path
 
 
-def test_cli_sweep_exit_1_with_failures_and_valid_oscal(fake, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli_sweep_exit_1_with_failures_and_valid_oscal(fake, tmp_path: Path) -> None:
     fake.reset(checks_estate())
     out = tmp_path / "out"
     proc = run_cli("sweep", "--provider", "azure", "--out", str(out), "--no-store", "--quiet",
@@ -32,7 +32,7 @@ def test_cli_sweep_exit_1_with_failures_and_valid_oscal(fake, tmp_path: Path) ->
     assert "test-token" not in (out / "assessment-results.json").read_text()
 
 
-def test_cli_unrecoverable_failure_exit_3_with_valid_oscal(fake, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli_unrecoverable_failure_exit_3_with_valid_oscal(fake, tmp_path: Path) -> None:
     fake.reset(small_estate(storage=2, servers=1))
     fake.inject(GRAPH, "429", persistent=True)
     out = tmp_path / "out"
@@ -45,7 +45,7 @@ def test_cli_unrecoverable_failure_exit_3_with_valid_oscal(fake, tmp_path: Path)
     assert "error" in outcomes
 
 
-def test_cli_bad_input_is_one_line_exit_2(fake, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli_bad_input_is_one_line_exit_2(fake, tmp_path: Path) -> None:
     for args, needle in ((["--target", "not-a-guid"], "GUID"), (["--azure-cloud", "mars"], "--azure-cloud")):
         proc = run_cli("sweep", "--provider", "azure", "--no-store", "--quiet", *args, env=fake.env())
         assert proc.returncode == 2, proc.stdout + proc.stderr
@@ -64,7 +64,7 @@ def test_registration_imports_no_azure_sdk() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_saved_inventory_reevaluates_offline(fake, tmp_path: Path) -> None:  # noqa: ANN001
+def test_saved_inventory_reevaluates_offline(fake, tmp_path: Path) -> None:
     fake.reset(checks_estate())
     inventory = tmp_path / "inventory"
     live = run_cli("sweep", "--provider", "azure", "--save-inventory", str(inventory), "--no-store", "--quiet",
@@ -76,7 +76,7 @@ def test_saved_inventory_reevaluates_offline(fake, tmp_path: Path) -> None:  # n
     assert fake.count() == served  # no API call
 
 
-def test_old_setting_names_are_refused_with_one_line_exit_2(fake, tmp_path: Path) -> None:  # noqa: ANN001
+def test_old_setting_names_are_refused_with_one_line_exit_2(fake, tmp_path: Path) -> None:
     """``attempts``, ``timeout_seconds`` and ``production_tags`` were renamed (max_attempts,
     read_timeout_seconds, production_tag_keys / production_tag_values): a config using them is refused."""
     for text, name in (("settings:\n  azure:\n    attempts: 3\n", "attempts"),
@@ -95,7 +95,7 @@ def test_old_setting_names_are_refused_with_one_line_exit_2(fake, tmp_path: Path
 # moved from tests/core (they use the Azure emulator, whose fixture lives with the plugin's tests)
 
 
-def test_azure_credential_that_sees_no_subscription_exits_3(fake, tmp_path: Path) -> None:  # noqa: ANN001
+def test_azure_credential_that_sees_no_subscription_exits_3(fake, tmp_path: Path) -> None:
     """Nothing swept is not a pass: no subscription at all is an incomplete sweep, exit 3, said once."""
     out = tmp_path / "out"
     proc = run_cli("sweep", "--provider", "azure", "--out", str(out), "--no-store", "--quiet", env=fake.env())
@@ -112,7 +112,7 @@ def test_azure_credential_that_sees_no_subscription_exits_3(fake, tmp_path: Path
     assert "nothing-swept" in json.dumps(result) and "no resource was assessed" in (out / "summary.md").read_text()
 
 
-def test_input_the_plugin_refuses_never_creates_the_store(fake, tmp_path: Path) -> None:  # noqa: ANN001
+def test_input_the_plugin_refuses_never_creates_the_store(fake, tmp_path: Path) -> None:
     store = tmp_path / "evidence.sqlite"
     proc = run_cli("sweep", "--provider", "azure", "--target", "not-a-guid", "--store", f"sqlite:///{store}",
                    "--quiet", env=fake.env())

@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from azure_helpers import sweep
 from azure_estates import checks_estate
+from azure_helpers import sweep
 
 ROLE = Path(__file__).resolve().parents[2] / "docs" / "azure-role.json"
 
@@ -27,7 +27,7 @@ def action_of(line: str) -> str:
     return "/".join([namespace, *types, "read"]).lower()
 
 
-def test_role_covers_every_request_and_nothing_more(fake, azure_registry) -> None:  # noqa: ANN001
+def test_role_covers_every_request_and_nothing_more(fake, azure_registry) -> None:
     sweep(fake, azure_registry, checks_estate())
     role = json.loads(ROLE.read_text())
     arm_lines = [line for line in fake.requests if " /v1.0/" not in line]

@@ -11,7 +11,7 @@ from trustsweep.plugin import Resource
 from trustsweep.testing.conformance import Case, PluginConformance
 from trustsweep_azure import types as T
 
-NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
 SUB = "11111111-1111-4111-8111-111111111111"
 NSG_ID = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/networkSecurityGroups/nsg"
 VNET = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trustsweep_azure.emulator import AzureEstate, FakeAzure
 from trustsweep.testing.cli import run_cli
 from trustsweep.testing.leaks import written_bytes
+from trustsweep_azure.emulator import AzureEstate, FakeAzure
 
 ADMIN = "vm-admin-pw-19fe"
 CUSTOM = "IyEvYmluL3NoCmV4cG9ydCBUT0tFTj1jdXN0b20tZGF0YS04OGQx"  # base64 of a script, no shape to spot

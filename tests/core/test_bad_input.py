@@ -25,7 +25,7 @@ from trustsweep.inventory import save_target
 from trustsweep.model import Resource, Target
 from trustsweep.testing.cli import run_cli
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def invoke(*args: str):
@@ -235,10 +235,10 @@ def test_ctrl_c_while_a_worker_hangs_is_one_line_and_exit_130(trivy_site: Path, 
         time.sleep(0.3)
         proc.send_signal(signal.SIGINT)
         try:
-            out, err = proc.communicate(timeout=20)
+            _out, err = proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:  # today: it waits for the hung worker; a second Ctrl-C "at shutdown"
             proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=20)
+            _out, err = proc.communicate(timeout=20)
     finally:
         if writer is not None:
             os.close(writer)
@@ -264,7 +264,7 @@ def test_ctrl_c_while_the_interpreter_shuts_down(tmp_path: Path) -> None:
         time.sleep(1.0)
         assert proc.poll() is None  # waiting for the thread
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
+        _out, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()

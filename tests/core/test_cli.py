@@ -16,7 +16,7 @@ SDK_PREFIXES = ("boto3", "botocore", "google.cloud", "google.api_core", "azure."
 
 
 def trivy_report(path: Path, *, critical_age_days: int, high_age_days: int = 1) -> Path:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     report = {
         "SchemaVersion": 2,
         "CreatedAt": now.isoformat(),

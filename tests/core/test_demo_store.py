@@ -16,7 +16,7 @@ from trustsweep.plugins import Registry
 from trustsweep.store import open_store, record_sweep
 from trustsweep.testing.synthetic import SyntheticPlugin, synthetic_sweep
 
-LATER = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)
+LATER = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
 
 
 def _demo(tmp_path: Path, store_url: str) -> object:

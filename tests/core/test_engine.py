@@ -15,7 +15,7 @@ from trustsweep.model import Attestation, Status, Waiver
 from trustsweep.sweep import run_sweep
 from trustsweep.testing.synthetic import PROVIDER, synthetic_registry, synthetic_sweep
 
-NOW = dt.datetime.now(dt.timezone.utc)
+NOW = dt.datetime.now(dt.UTC)
 
 
 def expected_counts(per_unit: int, units: int) -> Counter[str]:

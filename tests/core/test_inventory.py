@@ -8,11 +8,11 @@ from pathlib import Path
 import orjson
 import pytest
 
+from trustsweep.collect import make_executor
 from trustsweep.errors import UserError
 from trustsweep.inventory import load_file, save_target
 from trustsweep.model import Resource, Target
 from trustsweep.sweep import evaluate_inventory, run_sweep
-from trustsweep.collect import make_executor
 from trustsweep.testing.synthetic import PROVIDER, synthetic_registry
 
 

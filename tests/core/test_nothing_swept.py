@@ -23,7 +23,7 @@ def _states(out: Path) -> dict[str, int]:
             "nothing-swept": "nothing-swept" in json.dumps(result)}
 
 
-def _assert_incomplete(proc, out: Path, provider: str, needle: str) -> None:  # noqa: ANN001
+def _assert_incomplete(proc, out: Path, provider: str, needle: str) -> None:
     assert proc.returncode == 3, proc.stdout[-2000:] + proc.stderr[-2000:]
     lines = [ln for ln in proc.stderr.splitlines() if "no resource was assessed" in ln]
     assert len(lines) == 1 and lines[0].startswith(f"trustsweep: incomplete: {provider}: no resource was assessed (")
@@ -53,7 +53,7 @@ def test_evaluate_of_an_inventory_file_with_no_resource_exits_3(tmp_path: Path) 
     from trustsweep.model import Target
 
     inv, out = tmp_path / "inv", tmp_path / "out"
-    save_target(inv, Target("aws", "123456789012"), [], [], dt.datetime.now(dt.timezone.utc))
+    save_target(inv, Target("aws", "123456789012"), [], [], dt.datetime.now(dt.UTC))
     proc = run_cli("evaluate", "--inventory", str(inv), "--out", str(out), "--no-store")
     _assert_incomplete(proc, out, "aws", "empty inventory: 1 inventory file(s) with 0 resources")
 

@@ -104,7 +104,6 @@ def test_a_file_too_large_leaves_no_partial_bundle_and_exit_2(gcp_fake: FakeGcp,
 @pytest.fixture
 def synthetic_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The CLI in-process with the synthetic provider installed; returns a saved inventory."""
-    from trustsweep import cli
     from trustsweep.cli import common
     from trustsweep.sweep import run_sweep
     from trustsweep.testing.synthetic import synthetic_mapping, synthetic_registry
@@ -125,7 +124,7 @@ def test_disk_full_while_writing_outputs_stores_nothing(synthetic_cli: Path, tmp
     from trustsweep import cli
     from trustsweep.report import summary
 
-    def disk_full(sweep, path, history=""):  # noqa: ANN001, ANN202
+    def disk_full(sweep, path, history=""):
         path.write_text("half a summ")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 

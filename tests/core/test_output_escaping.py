@@ -33,7 +33,7 @@ from trustsweep.testing.strategies import budget, hostile_text
 from trustsweep.testing.synthetic import synthetic_sweep
 
 UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MD = MarkdownIt("commonmark").enable("table")
 OUR_TAGS = {"html", "head", "meta", "title", "style", "body", "h2", "p", "span", "table", "tr", "th", "td"}
 OUR_ATTRS = {"charset", "style", "title"}
@@ -97,7 +97,7 @@ class Elements(HTMLParser):
 @given(hostile_text(), hostile_text())
 def test_markdown_table_cells_show_data_verbatim(a: str, b: str) -> None:
     source = f"| code | text |\n|---|---|\n| {md_code(a)} | {md_text(b)} |\n"
-    (header, row) = cells(source)
+    (_header, row) = cells(source)
     assert len(row) == 2
     if plain(a).strip():
         assert row[0] == ("code", plain(a)), (a, md_code(a))

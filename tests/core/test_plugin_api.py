@@ -19,14 +19,12 @@ from trustsweep.plugin import (
     checks_in,
     count_request,
     passed,
-    setting,
 )
 from trustsweep.plugins import Registry
 from trustsweep.testing import synthetic
 from trustsweep.testing.checks import run_check
 from trustsweep.testing.conformance import Case, PluginConformance
 from trustsweep.times import parse_time
-
 
 
 def test_check_builds_its_spec_from_the_function() -> None:

@@ -44,7 +44,7 @@ def _expected_digest(inv: Path) -> str:
     return hashlib.sha256("".join(rows).encode()).hexdigest()
 
 
-def _sweep_saving(gcp_fake: FakeGcp, inv: Path, *extra: str):  # noqa: ANN202
+def _sweep_saving(gcp_fake: FakeGcp, inv: Path, *extra: str):
     seed_northwind(gcp_fake)
     return run_cli("sweep", "--provider", "gcp", "--gcp-scope", "organizations/4471", "--gcp-endpoint",
                    gcp_fake.endpoint, "--save-inventory", str(inv), "--quiet", *extra)
@@ -123,7 +123,7 @@ def test_an_edited_inventory_is_refused_then_marked_when_accepted(gcp_fake: Fake
 
 def test_the_seal_tells_sealed_edited_and_unsealed_apart(tmp_path: Path) -> None:
     resources = [Resource("synthetic", "t", "r", "synthetic.key", f"k{i}", properties={"n": i}) for i in range(3)]
-    path = save_target(tmp_path / "inv", Target("synthetic", "t"), resources, [], dt.datetime.now(dt.timezone.utc))
+    path = save_target(tmp_path / "inv", Target("synthetic", "t"), resources, [], dt.datetime.now(dt.UTC))
     sealed = load_file(path)
     lines = _lines(path)
     assert sealed.integrity == SEALED and sealed.sha256 == hashlib.sha256(b"".join(lines[:-1])).hexdigest()

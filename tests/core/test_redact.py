@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trustsweep.collect import run_unit
-from trustsweep.model import Resource, Target, WorkUnit
+from trustsweep.model import Target, WorkUnit
 from trustsweep.plugin import Collector
 from trustsweep.redact import SALT_ENV, Redactor, is_marker, load_salt, redactor, secret_key, secret_value
 

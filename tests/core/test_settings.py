@@ -49,7 +49,7 @@ def _write(tmp_path: Path, text: str, name: str = "trustsweep.yaml") -> Path:
 
 def _inventory(tmp_path: Path, *resources: Resource) -> Path:
     directory = tmp_path / "inv"
-    save_target(directory, Target("aws", ACCOUNT, ACCOUNT), resources, [], dt.datetime.now(dt.timezone.utc))
+    save_target(directory, Target("aws", ACCOUNT, ACCOUNT), resources, [], dt.datetime.now(dt.UTC))
     return directory
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from trustsweep.model import Attestation, Waiver
 
-NOW = dt.datetime.now(dt.timezone.utc)
+NOW = dt.datetime.now(dt.UTC)
 HOSTILE = [
     "=HYPERLINK(\"http://evil.example/x\",\"click\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
     "<img src=x onerror=alert(1)>", "</td></tr><script>alert(2)</script>", "a\"b'c,d\r\ne", "`[/x]` | pipe",

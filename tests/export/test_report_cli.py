@@ -60,7 +60,7 @@ def _entry(seq: int, at: dt.datetime) -> Entry:
 
 
 def test_days_not_satisfied_run_until_the_next_observation() -> None:
-    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     entries = [_entry(1, t0), _entry(2, t0 + dt.timedelta(days=10)), _entry(3, t0 + dt.timedelta(days=15))]
     hist = History(sweeps=entries, criteria=["CC6.1", "CC7.2", "CC1.1"], points={
         "CC6.1": {1: Point("satisfied", "assessed", ""), 2: Point("not-satisfied", "assessed", ""),

@@ -28,6 +28,7 @@ from trustsweep.plugins import Registry
 from trustsweep.sweep import evaluate_inventory
 from trustsweep.testing.strategies import budget, deep, json_values, mutated_bytes, swapped
 
+
 def fuzz(examples: int) -> settings:
     """``examples`` in ``make test`` (seconds per property), many more under ``make fuzz``."""
     return settings(deadline=None, max_examples=budget(examples), suppress_health_check=[HealthCheck.too_slow])
@@ -103,7 +104,7 @@ def _records() -> list[dict[str, Any]]:
                               {"encryption": {"rules": [{"algorithm": "aws:kms"}]}, "public": i % 2 == 0})
                      for i in range(6)]
         path = save_target(Path(tmp), Target("aws", "111122223333", "prod"), resources, [],
-                           dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
+                           dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
         return [orjson.loads(line) for line in gzip.decompress(path.read_bytes()).splitlines()]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from trustsweep.model import Attestation, Waiver
 
-NOW = dt.datetime.now(dt.timezone.utc)
+NOW = dt.datetime.now(dt.UTC)
 
 ATTESTATIONS = [
     Attestation("att-mfa", "CC6.1", "mfa-enforcement", "a" * 64, "idp report 2026.pdf", "Ada Auditor",

@@ -24,7 +24,7 @@ COLLECTION_UNIT_TYPE = "trustsweep.collection-unit"
 
 text = st.text(max_size=40)  # any unicode (no surrogates): whitespace, newlines, control characters
 ids = st.one_of(st.sampled_from(["a", "b", "arn:aws:s3:::x", " pad ", "x\ny"]), st.text(min_size=0, max_size=60))
-offsets = st.sampled_from([dt.timezone.utc, dt.timezone(dt.timedelta(hours=-11)), dt.timezone(dt.timedelta(hours=5, minutes=30))])
+offsets = st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=-11)), dt.timezone(dt.timedelta(hours=5, minutes=30))])
 moments = st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=offsets)
 evidence = st.dictionaries(text, st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), text),
                                               lambda inner: st.lists(inner, max_size=3), max_leaves=5), max_size=3)

@@ -63,7 +63,7 @@ def test_datetimes_keep_their_exact_text_through_trestle(sweep, tmp_path):
     from trustsweep.oscal import write_bundle
     from trustsweep.oscal.common import timestamp
 
-    whole = dt.datetime(2026, 11, 26, 10, 57, 21, tzinfo=dt.timezone.utc)
+    whole = dt.datetime(2026, 11, 26, 10, 57, 21, tzinfo=dt.UTC)
     stats = {**sweep.stats, "collected_at": (whole + dt.timedelta(microseconds=400)).isoformat()}
     s = dataclasses.replace(sweep, started=whole, finished=whole + dt.timedelta(seconds=4, microseconds=651_900),
                             stats=stats)

@@ -9,7 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from trustsweep.aggregate import aggregate
 from trustsweep.config import load_config
@@ -17,7 +18,7 @@ from trustsweep.errors import UserError
 from trustsweep.model import Attestation
 from trustsweep.store import open_store
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime.now(UTC)
 
 

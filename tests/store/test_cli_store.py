@@ -18,7 +18,7 @@ from trustsweep.testing.cli import run_cli
 from trustsweep.testing.oscal import assert_valid_oscal
 from trustsweep.testing.synthetic import synthetic_sweep
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _one_error_line(result) -> str:

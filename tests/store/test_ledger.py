@@ -17,8 +17,7 @@ from trustsweep.store.ledger import TamperedError
 from trustsweep.store.verify import verify
 from trustsweep.testing.synthetic import synthetic_sweep
 
-
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _three_sweeps(tmp_path: Path, url: str) -> list:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from trustsweep.errors import UserError
-
 from trustsweep.store import open_store, record_sweep
 from trustsweep.store.verify import verify
 from trustsweep.testing.synthetic import synthetic_sweep

@@ -18,7 +18,7 @@ from trustsweep.store import current_attestations, current_waivers, open_store, 
 from trustsweep.store.verify import verify
 from trustsweep.testing.synthetic import synthetic_sweep
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 FIXTURE = Path(__file__).parent / "fixtures" / "store-schema1.sqlite"  # written by trustsweep before this change
 
 

@@ -13,14 +13,15 @@ from typing import Any
 
 import orjson
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from trustsweep.store import open_store, record_sweep
 from trustsweep.store.canonical import dumps, sha256_hex
 from trustsweep.store.verify import verify
 from trustsweep.testing.synthetic import synthetic_sweep
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 FUTURE = dt.datetime(2099, 1, 1, tzinfo=UTC)
 
 

@@ -44,7 +44,8 @@ def _write(path: Path, header: Iterable[str], rows: Iterable[list[str]]) -> Path
     return path
 
 
-def write(sweep: Sweep, out_dir: Path, ctx: ExportContext = ExportContext()) -> list[Path]:
+def write(sweep: Sweep, out_dir: Path, ctx: ExportContext | None = None) -> list[Path]:
+    ctx = ctx or ExportContext()
     started = sweep.started.isoformat()
 
     index, names = criteria_index(sweep), resource_names(sweep)

@@ -268,5 +268,6 @@ def write_report(sweep: Sweep, path: Path, window: Window | None = None) -> Path
     return path
 
 
-def write(sweep: Sweep, out_dir: Path, ctx: ExportContext = ExportContext()) -> list[Path]:
+def write(sweep: Sweep, out_dir: Path, ctx: ExportContext | None = None) -> list[Path]:
+    ctx = ctx or ExportContext()
     return [write_report(sweep, out_dir / "report.html", ctx.window)]

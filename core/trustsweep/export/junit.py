@@ -122,7 +122,8 @@ def build(sweep: Sweep) -> ET.Element:
     return root
 
 
-def write(sweep: Sweep, out_dir: Path, ctx: ExportContext = ExportContext()) -> list[Path]:
+def write(sweep: Sweep, out_dir: Path, ctx: ExportContext | None = None) -> list[Path]:
+    ctx = ctx or ExportContext()
     path = out_dir / "junit.xml"
     tree = ET.ElementTree(build(sweep))
     ET.indent(tree)

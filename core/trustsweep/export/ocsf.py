@@ -115,7 +115,8 @@ def finding(row: ResultRow, template: dict[str, Any], sweep_id: str) -> dict[str
     return event
 
 
-def write(sweep: Sweep, out_dir: Path, ctx: ExportContext = ExportContext()) -> list[Path]:
+def write(sweep: Sweep, out_dir: Path, ctx: ExportContext | None = None) -> list[Path]:
+    ctx = ctx or ExportContext()
     wanted = {Status.FAIL, Status.ERROR} | ({Status.PASS} if "passes" in ctx.options else set())
     templates: dict[str, dict[str, Any]] = {}
     path = out_dir / FILENAME

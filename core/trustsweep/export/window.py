@@ -35,13 +35,13 @@ class Window:
 
 def _at(text: str) -> dt.datetime:
     value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def build_window(hist: History, start: dt.datetime | None = None, end: dt.datetime | None = None) -> Window:
     """The window over ``hist`` (loaded for ``start <= started < end``); open ends take the sweeps' times."""
     times = [_at(e.at) for e in hist.sweeps]
-    first = start or (times[0] if times else dt.datetime.now(dt.timezone.utc))
+    first = start or (times[0] if times else dt.datetime.now(dt.UTC))
     last = end or (times[-1] if times else first)
     rows: list[CriterionWindow] = []
     for cid in hist.criteria:
@@ -56,4 +56,4 @@ def build_window(hist: History, start: dt.datetime | None = None, end: dt.dateti
                 until = times[i + 1] if i + 1 < len(times) else max(last, times[i])
                 row.days_not_satisfied += max(0.0, (until - times[i]).total_seconds() / 86400)
         rows.append(row)
-    return Window(first, last, [(e.id, t) for e, t in zip(hist.sweeps, times)], rows)
+    return Window(first, last, [(e.id, t) for e, t in zip(hist.sweeps, times, strict=True)], rows)

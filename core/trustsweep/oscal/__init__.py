@@ -36,7 +36,7 @@ __all__ = [
 BUNDLE = ("catalog", "component-definition", "assessment-plan", "assessment-results")
 
 
-def streamed_results_document(sweep: "Sweep", **options: Any) -> dict[str, Any]:
+def streamed_results_document(sweep: Sweep, **options: Any) -> dict[str, Any]:
     """The assessment-results document of one sweep with its bulk as :class:`Stream` objects,
     for :func:`~trustsweep.oscal.io.dump_streaming` (options as for
     :func:`assessment_results_document`). Pause the GC while writing it."""
@@ -49,7 +49,7 @@ def streamed_results_document(sweep: "Sweep", **options: Any) -> dict[str, Any]:
     return doc
 
 
-def write_bundle(sweep: "Sweep", out_dir: Path, *, oscal_version: str = DEFAULT_VERSION, fmt: str = "json") -> list[Path]:
+def write_bundle(sweep: Sweep, out_dir: Path, *, oscal_version: str = DEFAULT_VERSION, fmt: str = "json") -> list[Path]:
     """Write the four OSCAL documents of a sweep into ``out_dir``; return their paths.
 
     ``sweep.chain_head`` (set by the evidence store) goes into each document's metadata props.
@@ -60,7 +60,7 @@ def write_bundle(sweep: "Sweep", out_dir: Path, *, oscal_version: str = DEFAULT_
         raise UserError(f"unsupported format {fmt!r} (json or yaml)")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     common = {"oscal_version": oscal_version, "tool_version": sweep.tool_version, "chain_head": sweep.chain_head,
               "now": now}
     plugins = [(p.name, p.version) for p in sweep.plugins]

@@ -16,7 +16,7 @@ def catalog_document(mapping: Mapping, *, oscal_version: str = DEFAULT_VERSION, 
     A category ``Security / CC6 Logical access`` becomes group ``security`` with sub-group
     ``security-cc6-logical-access``.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     top: dict[str, dict[str, Any]] = {}
     for criterion in mapping.criteria.values():
         path = [p.strip() for p in criterion.category.split("/") if p.strip()] or ["Criteria"]

@@ -27,8 +27,8 @@ _NS_BYTES = UUID_NAMESPACE.bytes
 SUPPORTED_VERSIONS = ("1.2.1", "1.1.3")
 DEFAULT_VERSION = "1.2.1"
 
-_MIN = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
-_MAX = dt.datetime(2999, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc)
+_MIN = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+_MAX = dt.datetime(2999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
 _UUID_RE = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[45][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}\Z")
 
 
@@ -78,8 +78,8 @@ def timestamp(value: dt.datetime) -> str:
     whole second without a fraction (trestle turns ``:21.000+00:00`` into ``:21+00:00``).
     Naive is taken as UTC; years 1900–2999."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    value = min(max(value, _MIN), _MAX).astimezone(dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
+    value = min(max(value, _MIN), _MAX).astimezone(dt.UTC)
     millis = value.microsecond // 1000
     return value.replace(microsecond=millis * 1000).isoformat(timespec="milliseconds" if millis else "seconds")
 

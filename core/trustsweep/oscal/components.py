@@ -39,7 +39,7 @@ def component_definition(mapping: Mapping, checks: dict[str, CheckSpec], plugins
                           oscal_version: str = DEFAULT_VERSION, tool_version: str = "0", chain_head: str = "",
                           catalog_href: str = "catalog.json", now: dt.datetime | None = None) -> dict[str, Any]:
     """``plugins``: (name, version) of every plugin; those declaring no check get no component."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     index = mapping.check_index()
     by_plugin: dict[str, list[CheckSpec]] = {}
     for spec in checks.values():

@@ -64,7 +64,7 @@ def attestation_activities(mapping: Mapping) -> list[dict[str, Any]]:
 def assessment_plan(mapping: Mapping, checks: dict[str, CheckSpec], providers: list[str], targets: list[Target], *,
                     oscal_version: str = DEFAULT_VERSION, tool_version: str = "0", chain_head: str = "",
                     now: dt.datetime | None = None) -> dict[str, Any]:
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     index = mapping.check_index()
     system_uuid = uuid4()
     target_list = ", ".join(f"{t.provider}:{t.id}" for t in targets) or "none"

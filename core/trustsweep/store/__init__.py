@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..sweep import Sweep
     from .ledger import EvidenceStore
 
-__all__ = ["record_sweep", "current_attestations", "current_waivers", "open_store", "recorded_evidence"]
+__all__ = ["current_attestations", "current_waivers", "open_store", "record_sweep", "recorded_evidence"]
 
 
 def open_store(url: str | None, *, create: bool = True) -> EvidenceStore:

@@ -9,7 +9,6 @@ with ``?`` placeholders; the PostgreSQL backend translates them.
 from __future__ import annotations
 
 import abc
-
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence

@@ -16,8 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..model import (Attestation, CheckResult, CheckSpec, CollectionError, Resource, Revocation, Severity, Status, Target,
-                     Waiver)
+from ..model import (
+    Attestation,
+    CheckResult,
+    CheckSpec,
+    CollectionError,
+    Resource,
+    Revocation,
+    Severity,
+    Status,
+    Target,
+    Waiver,
+)
 
 if TYPE_CHECKING:
     from ..aggregate import CriterionFinding
@@ -53,8 +63,8 @@ def sha256_hex(data: bytes | str) -> str:
 def iso(value: dt.datetime) -> str:
     """A UTC timestamp that sorts as text: ``2026-11-26T10:52:24.000000+00:00``."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def from_iso(text: str) -> dt.datetime:

@@ -122,7 +122,7 @@ def sweep_parts(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class EvidenceStore:

@@ -63,7 +63,7 @@ def _run(batch: _Batch, fetch: Fetch) -> None:
         for owner, row in pairs:
             grouped.setdefault(owner.lower(), []).append(row)
         batch.rows = grouped
-    except BaseException as exc:  # noqa: BLE001 - handed to every member
+    except BaseException as exc:
         batch.error = exc
         batch.requests = int(getattr(exc, "requests", 0) or 0)
     finally:

@@ -46,12 +46,12 @@ def test_tls_at_least(value: object, ok: bool) -> None:
 
 def test_parse_time_takes_azure_seven_digit_fractions() -> None:
     when = parse_time("2019-10-08T00:29:01.6583180Z")
-    assert when == dt.datetime(2019, 10, 8, 0, 29, 1, 658318, tzinfo=dt.timezone.utc)
+    assert when == dt.datetime(2019, 10, 8, 0, 29, 1, 658318, tzinfo=dt.UTC)
     assert parse_time("2024-03-04T10:11:12+00:00").tzinfo is not None
     assert parse_time("") is None and parse_time("yesterday") is None
 
 
-def test_settings_clouds_and_override(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+def test_settings_clouds_and_override(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     from trustsweep.errors import UserError
     from trustsweep_azure.settings import Settings
 

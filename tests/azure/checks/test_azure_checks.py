@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from azure_estates import BAD, GOOD
+from azure_helpers import by_name, sweep
 
 from trustsweep.model import Status
 from trustsweep_azure.emulator import AzureEstate
-
-from azure_estates import BAD, GOOD
-from azure_helpers import by_name, sweep
 
 P, F, NA = Status.PASS, Status.FAIL, Status.NOT_APPLICABLE
 
@@ -60,13 +59,13 @@ EXPECTED_MFA_PASS = ("azure.entra.mfa_privileged", "6f1c1d5e-0b5a-4c3e-9d8e-3a7b
 
 
 @pytest.fixture(scope="module")
-def results(checks_sweep):  # noqa: ANN001, ANN201
+def results(checks_sweep):
     return checks_sweep
 
 
 @pytest.mark.parametrize(("check_id", "name", "expected"), [*EXPECTED, EXPECTED_MFA_PASS],
                          ids=[f"{c}[{n}]" for c, n, _ in [*EXPECTED, EXPECTED_MFA_PASS]])
-def test_check_outcome(results, check_id: str, name: str, expected: Status) -> None:  # noqa: ANN001
+def test_check_outcome(results, check_id: str, name: str, expected: Status) -> None:
     found = by_name(results)
     assert (check_id, name) in found, sorted(k for k in found if k[0] == check_id)
     result = found[(check_id, name)]
@@ -74,7 +73,7 @@ def test_check_outcome(results, check_id: str, name: str, expected: Status) -> N
     assert result.reason
 
 
-def test_every_check_has_a_passing_and_a_failing_case(azure_registry) -> None:  # noqa: ANN001
+def test_every_check_has_a_passing_and_a_failing_case(azure_registry) -> None:
     registry, _ = azure_registry
     cases = [*EXPECTED, EXPECTED_MFA_PASS, ("azure.entra.mfa_privileged", "-", F)]
     for spec in registry.checks_for("azure"):
@@ -82,7 +81,7 @@ def test_every_check_has_a_passing_and_a_failing_case(azure_registry) -> None:  
         assert {P, F} <= statuses, f"{spec.id} lacks a passing or a failing case"
 
 
-def test_no_unexpected_results(results) -> None:  # noqa: ANN001
+def test_no_unexpected_results(results) -> None:
     """Every result of the sweep is one the table expects (nothing silently passes or errors)."""
     expected = {(c, n) for c, n, _ in [*EXPECTED, EXPECTED_MFA_PASS]}
     extra = {k: r.status.value for k, r in by_name(results).items() if k not in expected}
@@ -97,7 +96,7 @@ def test_no_unexpected_results(results) -> None:  # noqa: ANN001
     {"users": ["0c1d2e3f-0000-4000-8000-000000000001"]},
     {"roles": ["62e90394-69f5-4237-9190-012177145e10"], "apps": ["00000003-0000-0ff1-ce00-000000000000"]},
 ])
-def test_mfa_failing_cases(fake, azure_registry, policy) -> None:  # noqa: ANN001
+def test_mfa_failing_cases(fake, azure_registry, policy) -> None:
     e = AzureEstate()
     e.add_subscription("Solo", "33333333-3333-4333-8333-333333333333")
     e.conditional_access("almost", **policy)
@@ -106,7 +105,7 @@ def test_mfa_failing_cases(fake, azure_registry, policy) -> None:  # noqa: ANN00
     assert result.status is Status.FAIL, result.reason
 
 
-def test_mfa_all_users_policy_passes(fake, azure_registry) -> None:  # noqa: ANN001
+def test_mfa_all_users_policy_passes(fake, azure_registry) -> None:
     e = AzureEstate()
     e.add_subscription("Solo", "33333333-3333-4333-8333-333333333333")
     e.conditional_access("everyone", users=["All"], apps=["797f4846-ba00-4fd7-ba43-dac1f8f63013"])

@@ -31,7 +31,7 @@ def collected(checks_sweep: Sweep) -> Sweep:
     return checks_sweep
 
 
-def test_every_resource_type_holds_its_documented_properties(collected: Sweep, azure_registry) -> None:  # noqa: ANN001
+def test_every_resource_type_holds_its_documented_properties(collected: Sweep, azure_registry) -> None:
     docs = documented()
     registry, _ = azure_registry
     declared = {t for spec in registry.checks_for("azure") for t in spec.resource_types}

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from azure_helpers import by_name, sweep
+
 from trustsweep.model import Status
 from trustsweep_azure.emulator import AzureEstate
-
-from azure_helpers import by_name, sweep
 
 SUB = "ea42f556-5106-4743-99b0-c129bfa71a47"
 RECORDINGS = Path(__file__).resolve().parents[2] / "fixtures" / "azure" / "arm-recordings"
@@ -67,7 +67,7 @@ def recorded_estate() -> AzureEstate:
         ("DefenderTest.test_azure_defender_contacts.json", 0),
     ):
         path, body = _interaction(name, index)
-        e.put(path, body["value"] if "value" in body else body)
+        e.put(path, body.get("value", body))
     server = "/subscriptions/ea42f556-5106-4743-99b0-c129bfa71a47/resourceGroups/test_sqlserver/providers/Microsoft.Sql/servers/cctestsqlserverj6y6cbbtaphs4"
     _, auditing = _interaction("SqlServerTest.auditing.json", 1)
     e.put(f"{server}/auditingSettings/default", auditing)
@@ -76,7 +76,7 @@ def recorded_estate() -> AzureEstate:
     return e
 
 
-def test_recorded_estate(fake, azure_registry) -> None:  # noqa: ANN001
+def test_recorded_estate(fake, azure_registry) -> None:
     s = sweep(fake, azure_registry, recorded_estate())
     assert not s.collection_errors, s.collection_errors
     r = by_name(s)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from trustsweep.model import Status
-
 from azure_estates import GRAPH, SQL_LIST, SUBS, small_estate
 from azure_helpers import by_name, sweep
 
+from trustsweep.model import Status
 
-def outcome(s) -> dict:  # noqa: ANN001
+
+def outcome(s) -> dict:
     return {(r.check_id, r.resource_id): r.status for r in s.results}
 
 
-def test_paging_graph_skiptoken_and_arm_nextlink(fake, azure_registry) -> None:  # noqa: ANN001
+def test_paging_graph_skiptoken_and_arm_nextlink(fake, azure_registry) -> None:
     s = sweep(fake, azure_registry, small_estate(), page_size=2)
     accounts = [r for r in s.resources if r.type == "azure.storage.account"]
     servers = [r for r in s.resources if r.type == "azure.sql.server"]
@@ -29,7 +28,7 @@ def test_paging_graph_skiptoken_and_arm_nextlink(fake, azure_registry) -> None: 
     assert {r.status for r in s.results if r.check_id == "azure.storage.secure_transfer"} == {Status.PASS, Status.FAIL}
 
 
-def test_graph_queries_are_batched_across_subscriptions(fake, azure_registry) -> None:  # noqa: ANN001
+def test_graph_queries_are_batched_across_subscriptions(fake, azure_registry) -> None:
     s = sweep(fake, azure_registry, small_estate(subs=3, storage=3, servers=1), graph_batch=3)
     assert sorted(t.id for t in s.targets) == SUBS
     assert fake.count(GRAPH) == 6  # one query per table (resources in three) for all three subscriptions
@@ -45,7 +44,7 @@ def test_graph_queries_are_batched_across_subscriptions(fake, azure_registry) ->
 @pytest.mark.parametrize("faults", [["429"], ["429:1"], ["429q:1"], ["503"], ["timeout"], ["429", "503", "timeout"]],
                          ids=["429-no-retry-after", "429-retry-after", "429-graph-quota", "503", "timeout", "mixed"])
 @pytest.mark.parametrize("pattern", [GRAPH, SQL_LIST], ids=["graph-post", "arm-get"])
-def test_transient_faults_are_retried(fake, azure_registry, faults, pattern) -> None:  # noqa: ANN001
+def test_transient_faults_are_retried(fake, azure_registry, faults, pattern) -> None:
     estate = small_estate(storage=3, servers=3)
     baseline = sweep(fake, azure_registry, estate)
     base_requests = fake.count()
@@ -58,7 +57,7 @@ def test_transient_faults_are_retried(fake, azure_registry, faults, pattern) -> 
     assert s.stats["requests"] == baseline.stats["requests"] + len(faults)
 
 
-def test_unrecoverable_graph_failure_errors_its_checks_only(fake, azure_registry) -> None:  # noqa: ANN001
+def test_unrecoverable_graph_failure_errors_its_checks_only(fake, azure_registry) -> None:
     fake.reset(small_estate(storage=2, servers=1))
     fake.inject(GRAPH, "503", persistent=True)
     s = sweep(fake, azure_registry)
@@ -74,7 +73,7 @@ def test_unrecoverable_graph_failure_errors_its_checks_only(fake, azure_registry
     assert fake.count(GRAPH) == 6 * 4  # six queries, four attempts each
 
 
-def test_forbidden_is_not_retried_and_is_an_error(fake, azure_registry) -> None:  # noqa: ANN001
+def test_forbidden_is_not_retried_and_is_an_error(fake, azure_registry) -> None:
     fake.reset(small_estate(storage=1, servers=1))
     fake.inject(SQL_LIST, "403", persistent=True)
     s = sweep(fake, azure_registry)
@@ -84,7 +83,7 @@ def test_forbidden_is_not_retried_and_is_an_error(fake, azure_registry) -> None:
     assert {r.status for r in s.results if r.check_id.startswith("azure.sql.")} == {Status.ERROR}
 
 
-def test_directory_failure_errors_identity_checks(fake, azure_registry) -> None:  # noqa: ANN001
+def test_directory_failure_errors_identity_checks(fake, azure_registry) -> None:
     fake.reset(small_estate(storage=1, servers=1))
     fake.inject(r"GET /v1.0/users", "500", persistent=True)
     s = sweep(fake, azure_registry)
@@ -94,7 +93,7 @@ def test_directory_failure_errors_identity_checks(fake, azure_registry) -> None:
     assert [r.status for r in s.results if r.check_id == "azure.entra.mfa_privileged"] == [Status.ERROR]
 
 
-def test_targets_and_management_group(fake, azure_registry) -> None:  # noqa: ANN001
+def test_targets_and_management_group(fake, azure_registry) -> None:
     estate = small_estate(subs=3, storage=1, servers=0)
     s = sweep(fake, azure_registry, estate, targets=[SUBS[1]])
     assert [t.id for t in s.targets] == [SUBS[1]] and {r.target for r in s.resources} == {SUBS[1]}
@@ -103,14 +102,14 @@ def test_targets_and_management_group(fake, azure_registry) -> None:  # noqa: AN
     assert sorted(t.id for t in s.targets) == SUBS[:2]
 
 
-def test_unknown_subscription_is_an_error_not_a_pass(fake, azure_registry) -> None:  # noqa: ANN001
+def test_unknown_subscription_is_an_error_not_a_pass(fake, azure_registry) -> None:
     s = sweep(fake, azure_registry, small_estate(storage=1, servers=0), targets=["bbbbbbbb-0000-4000-8000-000000000000"])
     assert s.exit_code == 3
     assert s.results and {r.status for r in s.results} == {Status.ERROR}
     assert "SubscriptionNotFound" in s.collection_errors[0].reason
 
 
-def test_region_filter(fake, azure_registry) -> None:  # noqa: ANN001
+def test_region_filter(fake, azure_registry) -> None:
     e = small_estate(storage=0, servers=0)
     e.storage_account(SUBS[0], "inwest", location="westeurope")
     e.storage_account(SUBS[0], "ineast", location="eastus")
@@ -118,13 +117,13 @@ def test_region_filter(fake, azure_registry) -> None:  # noqa: ANN001
     assert [r.name for r in s.resources if r.type == "azure.storage.account"] == ["ineast"]
 
 
-def test_collection_is_read_only(fake, azure_registry) -> None:  # noqa: ANN001
+def test_collection_is_read_only(fake, azure_registry) -> None:
     sweep(fake, azure_registry, small_estate(subs=2, storage=2, servers=2))
     for line in fake.requests:
         assert line.startswith("GET ") or re.fullmatch(GRAPH, line, re.I), line
 
 
-def test_process_pool_gives_the_same_results(fake, azure_registry) -> None:  # noqa: ANN001
+def test_process_pool_gives_the_same_results(fake, azure_registry) -> None:
     """Units are picklable and workers build their own clients; each process queries a batch at most once."""
     from trustsweep.collect import make_executor
     from trustsweep.sweep import run_sweep
@@ -140,7 +139,7 @@ def test_process_pool_gives_the_same_results(fake, azure_registry) -> None:  # n
     assert fake.count(GRAPH) <= 2 * 6  # at most once per table per worker process
 
 
-def test_graph_quota_is_respected(fake, azure_registry) -> None:  # noqa: ANN001
+def test_graph_quota_is_respected(fake, azure_registry) -> None:
     """Under Resource Graph's per-user quota the sweep paces itself and completes."""
     estate = small_estate(subs=2, storage=2, servers=0)
     baseline = sweep(fake, azure_registry, estate, graph_batch=1)

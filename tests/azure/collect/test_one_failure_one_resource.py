@@ -3,10 +3,10 @@ that resource's checks only; a resource deleted during the sweep (404) is noted,
 
 from __future__ import annotations
 
+from azure_helpers import by_name, sweep
+
 from trustsweep.model import Status
 from trustsweep_azure.emulator import AzureEstate
-
-from azure_helpers import by_name, sweep
 
 
 def _estate() -> AzureEstate:
@@ -23,11 +23,11 @@ def _estate() -> AzureEstate:
     return e
 
 
-def _statuses(s, check: str) -> dict[str, Status]:  # noqa: ANN001
+def _statuses(s, check: str) -> dict[str, Status]:
     return {name: r.status for (cid, name), r in by_name(s).items() if cid == check}
 
 
-def test_one_vaults_diagnostic_settings_denied_errors_that_vault_only(fake, azure_registry) -> None:  # noqa: ANN001
+def test_one_vaults_diagnostic_settings_denied_errors_that_vault_only(fake, azure_registry) -> None:
     fake.reset(_estate())
     fake.inject(r"GET .*/vaults/kv-a/providers/microsoft.insights/diagnosticSettings", "403", persistent=True)
     s = sweep(fake, azure_registry)
@@ -41,7 +41,7 @@ def test_one_vaults_diagnostic_settings_denied_errors_that_vault_only(fake, azur
     assert not s.collection_errors and s.exit_code == 3
 
 
-def test_one_databases_tde_denied_errors_that_database_only(fake, azure_registry) -> None:  # noqa: ANN001
+def test_one_databases_tde_denied_errors_that_database_only(fake, azure_registry) -> None:
     fake.reset(_estate())
     fake.inject(r"GET .*/databases/db-a/transparentDataEncryption", "403", persistent=True)
     s = sweep(fake, azure_registry)
@@ -52,7 +52,7 @@ def test_one_databases_tde_denied_errors_that_database_only(fake, azure_registry
     assert not s.collection_errors
 
 
-def test_a_failed_key_listing_errors_that_vaults_keys_only(fake, azure_registry) -> None:  # noqa: ANN001
+def test_a_failed_key_listing_errors_that_vaults_keys_only(fake, azure_registry) -> None:
     fake.reset(_estate())
     fake.inject(r"GET .*/vaults/kv-b/keys", "403", persistent=True)
     s = sweep(fake, azure_registry)
@@ -64,7 +64,7 @@ def test_a_failed_key_listing_errors_that_vaults_keys_only(fake, azure_registry)
     assert [e.resource_types for e in s.collection_errors] == [("azure.keyvault.key",)]
 
 
-def test_resources_deleted_during_the_sweep_are_noted_not_errors(fake, azure_registry) -> None:  # noqa: ANN001
+def test_resources_deleted_during_the_sweep_are_noted_not_errors(fake, azure_registry) -> None:
     fake.reset(_estate())
     fake.inject(r"GET .*/databases/db-b/transparentDataEncryption", "404", persistent=True)
     fake.inject(r"GET .*/vaults/kv-b/providers/microsoft.insights/diagnosticSettings", "404", persistent=True)

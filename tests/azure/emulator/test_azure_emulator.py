@@ -50,7 +50,7 @@ def test_is_write(line: str, write: bool) -> None:
     assert is_write(line) is write
 
 
-def test_demo_emulator_estate(azure_registry, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_demo_emulator_estate(azure_registry, tmp_path: Path, monkeypatch) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from trustsweep.sweep import run_sweep

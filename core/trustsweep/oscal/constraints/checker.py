@@ -34,7 +34,7 @@ _ERROR_LEVELS = ("ERROR", "CRITICAL")
 class Node:
     """A JSON value as an instance of a Metaschema definition; its JSON path is built on demand."""
 
-    __slots__ = ("value", "defkey", "name", "parent", "key")
+    __slots__ = ("defkey", "key", "name", "parent", "value")
 
     def __init__(self, value: Any, defkey: str, name: str, parent: Node | None, key: Any) -> None:
         self.value = value
@@ -221,7 +221,7 @@ class _Run:
     def keys(self, c: dict[str, Any], node: Node) -> tuple[Any, ...] | None:
         values: list[Any] = []
         patterns = c.get("patterns") or [None] * len(c["_keys"])
-        for expr, pattern in zip(c["_keys"], patterns):
+        for expr, pattern in zip(c["_keys"], patterns, strict=False):
             found = [self.t.atom(v) for v in metapath.select(self.t, expr, node)]
             value = found[0] if found else None
             if pattern and isinstance(value, str):

@@ -150,7 +150,7 @@ class _Parser:
                 expect_name = False
             elif not expect_name and value == "|":
                 expect_name = True
-            elif not expect_name and value == ")":
+            elif not expect_name and value == ")":  # noqa: SIM103 - one branch of the scan, read with the others
                 return True
             else:
                 return False

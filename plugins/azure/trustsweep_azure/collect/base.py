@@ -151,7 +151,7 @@ class AzureCollector(Collector):
         """
         try:
             return read()
-        except Exception as exc:  # noqa: BLE001 - recorded on the resource; its checks report it
+        except Exception as exc:
             if getattr(exc, "status", None) == 404 and self._gone(resource_id, api):
                 raise Gone(self.describe(exc)) from None
             self.unread(props, field, exc)
@@ -160,7 +160,7 @@ class AzureCollector(Collector):
     def _gone(self, resource_id: str, api: str) -> bool:
         try:
             return self.session.arm_get(resource_id, api, missing_ok=True) is None
-        except Exception:  # noqa: BLE001 - cannot tell: treat as unread, not as gone
+        except Exception:
             return False
 
     def children(self, parent: dict[str, Any], what: str, types: Sequence[str],
@@ -169,7 +169,7 @@ class AzureCollector(Collector):
         that parent only."""
         try:
             return read()
-        except Exception as exc:  # noqa: BLE001 - reported as an error for these children only
+        except Exception as exc:
             self.fail(types, exc, service=f"{self.unit.service} {parent.get('name', parent['id'])} {what}")
             return []
 

@@ -45,7 +45,7 @@ def collect(ctx: AzureCollector) -> None:
     if leader:
         try:
             data["value"] = _read(ctx, tenant)
-        except Exception as exc:  # noqa: BLE001 - handed to every subscription of the tenant
+        except Exception as exc:
             data["error"] = ctx.describe(exc)
         finally:
             event.set()

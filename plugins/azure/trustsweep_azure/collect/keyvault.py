@@ -32,12 +32,12 @@ def collect(ctx: AzureCollector) -> None:
             "tags": vault.get("tags") or {},
         }
         try:
-            diagnostics = ctx.read(props, "diagnostic_settings", vid, api, lambda: ctx.diagnostic_settings(vid))
+            diagnostics = ctx.read(props, "diagnostic_settings", vid, api, lambda vid=vid: ctx.diagnostic_settings(vid))
         except Gone as gone:
             ctx.vanished(T.KEY_VAULT, vid, vault.get("name", ""), str(gone))
             continue
         if diagnostics is not None:
             props["diagnostic_settings"] = diagnostics
         ctx.add_at(T.KEY_VAULT, vault, **props)
-        for key in ctx.children(vault, "keys", (T.KEY,), lambda: list(ctx.session.arm_list(f"{vid}/keys", api))):
+        for key in ctx.children(vault, "keys", (T.KEY,), lambda vid=vid: list(ctx.session.arm_list(f"{vid}/keys", api))):
             ctx.add(T.KEY, key["id"], key.get("name", ""), region=region_of(vault.get("location")), **_key(vid, key))

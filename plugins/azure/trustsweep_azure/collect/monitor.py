@@ -28,7 +28,7 @@ def _log_storage(ctx: AzureCollector, account_id: str) -> dict[str, Any]:
         account = session.arm_get(account_id, api) or {}
         policy = session.arm_get(f"{account_id}/managementPolicies/default", api, missing_ok=True)
         containers = list(session.arm_list(f"{account_id}/blobServices/default/containers", api))
-    except Exception as exc:  # noqa: BLE001 - recorded on the resource; its check reports it
+    except Exception as exc:
         ctx.unreadable(T.LOG_STORAGE, account_id, name, exc)
         return {"unread": ctx.describe(exc)}
     immutability = ((account.get("properties") or {}).get("immutableStorageWithVersioning") or {}).get(
@@ -54,7 +54,7 @@ def collect(ctx: AzureCollector) -> None:
             try:
                 workspace = ctx.session.arm_get(setting["workspace_id"], API["workspace"]) or {}
                 setting["workspace_retention_days"] = (workspace.get("properties") or {}).get("retentionInDays")
-            except Exception as exc:  # noqa: BLE001 - recorded on the export; its check reports it
+            except Exception as exc:
                 unread.append((setting["workspace_id"], ctx.describe(exc)))
         if setting["storage_account_id"]:
             key = setting["storage_account_id"].lower()

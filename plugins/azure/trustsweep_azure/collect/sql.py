@@ -64,7 +64,7 @@ def collect(ctx: AzureCollector) -> None:
             continue
         sid = server["id"]
         for db in ctx.children(server, "databases", (T.SQL_DATABASE,),
-                               lambda: list(ctx.session.arm_list(f"{sid}/databases", API_VERSION))):
+                               lambda sid=sid: list(ctx.session.arm_list(f"{sid}/databases", API_VERSION))):
             if db.get("name") == "master" or "system" in str(db.get("kind", "")):
                 continue
             try:

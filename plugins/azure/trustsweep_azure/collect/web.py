@@ -15,7 +15,7 @@ def collect(ctx: AzureCollector) -> None:
         props: dict[str, Any] = {"https_only": found.get("httpsOnly"), "state": found.get("state"),
                                  "kind": site.get("kind") or "", "tags": site.get("tags") or {}}
         try:
-            web = ctx.read(props, "web_config", sid, api, lambda: ctx.session.arm_get(f"{sid}/config/web", api))
+            web = ctx.read(props, "web_config", sid, api, lambda sid=sid: ctx.session.arm_get(f"{sid}/config/web", api))
         except Gone as gone:
             ctx.vanished(T.WEB_APP, sid, site.get("name", ""), str(gone))
             continue

@@ -18,7 +18,7 @@ from .server import FakeAzure
 
 def demo_estate(now: dt.datetime | None = None) -> AzureEstate:
     """Northwind Analytics on Azure: a production and a development subscription, some controls met."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     e = AzureEstate()
     prod = e.add_subscription("Northwind Production", "3f2b8c1a-6d4e-4b7a-9c2d-1e0f5a6b7c8d", ("mg-northwind",))
     dev = e.add_subscription("Northwind Development", "9a8b7c6d-5e4f-4a3b-8c2d-0e1f2a3b4c5d", ("mg-northwind",))

@@ -21,7 +21,7 @@ class Handler(BaseHTTPRequestHandler):
     owner: FakeAzure
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the default stderr log
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -83,19 +83,19 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:  # the client gave up (a read timeout) and closed the connection
             pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         self._dispatch("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._dispatch("POST")
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._dispatch("PUT")
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         self._dispatch("DELETE")
 
-    def do_PATCH(self) -> None:  # noqa: N802
+    def do_PATCH(self) -> None:
         self._dispatch("PATCH")
 
     # -- Resource Manager ---------------------------------------------------------------------

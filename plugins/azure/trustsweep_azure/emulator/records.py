@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-
 TEST_TOKEN = "trustsweep-static-test-token"
 OWNER_ROLE = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 CONTRIBUTOR_ROLE = "b24988ac-6180-42a0-ab88-20f7382dd24c"
@@ -21,5 +20,5 @@ def stable_id(*parts: str) -> str:
 
 def azure_time(when: dt.datetime) -> str:
     """A time as Azure writes it (UTC, fractional seconds, ``Z``)."""
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 

@@ -91,7 +91,7 @@ class SecurityBuilders:
 
     def vulnerability(self, sub: str, resource_id: str, title: str, *, severity: str = "High",
                       age_days: int = 1, healthy: bool = False, now: dt.datetime | None = None) -> str:
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         first = now - dt.timedelta(days=age_days)
         assessment = f"{resource_id}/providers/Microsoft.Security/assessments/1195afff-c881-495e-9bc5-1486211ae03f"
         name = stable_id("vuln", resource_id, title)
@@ -113,7 +113,7 @@ class SecurityBuilders:
     def recommendation(self, sub: str, resource_id: str, title: str, *, severity: str = "High",
                        age_days: int = 1, healthy: bool = False, now: dt.datetime | None = None) -> str:
         """A Defender assessment (recommendation) on one resource."""
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         first = now - dt.timedelta(days=age_days)
         name = stable_id("assessment", resource_id, title)
         rid = f"{resource_id}/providers/Microsoft.Security/assessments/{name}"

@@ -26,7 +26,7 @@ def report(image: str, vulnerabilities: list[tuple[str, str, str, str, int]], no
 @contextmanager
 def demo_emulator(workdir: Path) -> Iterator[DemoEnv]:
     """Northwind's API image (a CRITICAL fix pending 12 days) and its web image (within the SLAs)."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     workdir.mkdir(parents=True, exist_ok=True)
     reports = {
         "api.json": report("registry.example/northwind/api:1.4.2",
