@@ -9,7 +9,7 @@ from trustsweep.testing.leaks import written_bytes
 from trustsweep.testing.oscal import assert_valid_oscal
 from trustsweep_github.emulator import FakeGitHub
 
-from .conftest import Sweep
+from .sweeping import Sweep
 
 
 def test_org_sweep_judges_each_repository_and_skips_archived(

@@ -22,6 +22,12 @@ def test_paging_follows_link_headers_to_the_last_page(session: GitHubSession, fa
     assert fake.writes() == []
 
 
+def test_an_enterprise_server_endpoint_keeps_its_api_prefix_across_pages(fake: FakeGitHub) -> None:
+    client = GitHubSession(f"{fake.url}/api/v3", fake.estate.token, ca_bundle=str(fake.ca_bundle))
+    assert [r["name"] for r in client.paged("/orgs/northwind/repos")][-1] == "legacy-site"
+    assert fake.count(r"^GET /api/v3/orgs/northwind/repos\?") == 3 and fake.count(r"^GET /orgs/") == 0
+
+
 def test_not_found_and_revoked_token_are_distinct_errors(session: GitHubSession, fake: FakeGitHub) -> None:
     with pytest.raises(NotFound):
         session.get("/repos/northwind/nothing")

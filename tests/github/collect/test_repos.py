@@ -9,7 +9,7 @@ from trustsweep.testing.leaks import written_bytes
 from trustsweep_github.emulator import FakeGitHub
 from trustsweep_github.emulator.estate import NO_FORCE_PUSH, ORG_ADMIN_BYPASS, pr_rule
 
-from ..conftest import Sweep
+from ..sweeping import Sweep
 
 
 def test_failures_name_the_commit_the_pull_request_and_the_people(
