@@ -38,11 +38,10 @@ def collect(ctx: AwsCollector) -> None:
             "kms_key": trail.get("KmsKeyId") or "",
             "bucket": trail.get("S3BucketName") or "",
             "home_region": home,
-            "status_error": error,
         }
         resource = ctx.add(TRAIL, arn, trail.get("Name", arn), region=home, **facts)
         if error:
             ctx.unread(resource, "logging", error)
-        summary.append({"arn": arn, **facts})
+        summary.append({"arn": arn, **facts, "status_error": error})  # the account's check reads the summary
     ctx.add(ACCOUNT, f"arn:{ctx.partition}:cloudtrail::{ctx.account}:trails", "CloudTrail", region=GLOBAL,
             trails=summary)

@@ -23,6 +23,7 @@ def demo_emulator(workdir: Path) -> Iterator[DemoEnv]:
     workdir.mkdir(parents=True, exist_ok=True)
     emulator = start_emulator(fill_gaps=True)
     try:
+        emulator.reset()  # moto's backends are shared by every server in this process: start from nothing
         seed_estate(emulator.endpoint, regions=REGIONS)
         emulator.seed_inspector_findings([finding("CRITICAL", 12, "CVE-2026-0001 in openssl"),
                                           finding("HIGH", 3, "CVE-2026-0002 in zlib")], REGIONS[0])
