@@ -19,7 +19,15 @@ from trustsweep.model import CheckResult, Status
 from trustsweep.plugins import Registry
 from trustsweep.sweep import Sweep, run_sweep
 from trustsweep_aws import session
-from trustsweep_aws.emulator import CLEARED_ENV, AwsEmulator, Estate, finding, seed_estate, start_emulator, write_profiles
+from trustsweep_aws.emulator import (
+    CLEARED_ENV,
+    AwsEmulator,
+    Estate,
+    finding,
+    seed_estate,
+    start_emulator,
+    write_profiles,
+)
 
 SETTINGS = {
     "admin_roles": ["PlatformAdmin"],

@@ -16,7 +16,7 @@ from trustsweep.settings import resolve_all
 from trustsweep.testing.checks import installed_registry
 from trustsweep.testing.conformance import Case, PluginConformance
 
-NOW = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 DENIED = "GetBucketEncryption: AccessDenied: Access Denied"
 
 

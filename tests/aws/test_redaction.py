@@ -8,9 +8,9 @@ from pathlib import Path
 
 import boto3
 
-from trustsweep_aws.emulator import ACCOUNT, AwsEmulator, seed_estate
 from trustsweep.testing.cli import run_cli
 from trustsweep.testing.leaks import written_bytes
+from trustsweep_aws.emulator import ACCOUNT, AwsEmulator, seed_estate
 
 REGION = "us-east-1"
 TAGGED = "tag-secret-4c1d9e77aa"

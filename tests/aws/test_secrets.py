@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from trustsweep_aws.emulator import ACCOUNT, AwsEmulator, FaultProxy, seed_estate
 from trustsweep.testing.cli import run_cli
 from trustsweep.testing.oscal import assert_valid_oscal
+from trustsweep_aws.emulator import ACCOUNT, AwsEmulator, FaultProxy, seed_estate
 
 from .conftest import SECRET, aws_sweep
 

@@ -9,11 +9,10 @@ import gzip
 
 import pytest
 
+from trustsweep.config import Config
 from trustsweep.model import Status
 from trustsweep.plugins import Registry
-from trustsweep.config import Config
 from trustsweep.sweep import evaluate_inventory
-
 from trustsweep_aws.provider import SERVICES
 
 from ..conftest import SETTINGS, Swept
@@ -122,7 +121,7 @@ def test_member_account_swept_through_assumed_role(northwind: Swept) -> None:
     target = next(t for t in northwind.sweep.targets if t.id == member)
     assert target.attrs["role_arn"] == f"arn:aws:iam::{member}:role/TrustsweepReadOnly"
     assert target.attrs["secret_external_id"] == "nw-external-id"
-    saved = b"".join(gzip.open(f).read() for f in northwind.inventory.rglob("*.jsonl.gz"))
+    saved = b"".join(gzip.decompress(f.read_bytes()) for f in northwind.inventory.rglob("*.jsonl.gz"))
     assert b"TrustsweepReadOnly" in saved and b"nw-external-id" not in saved  # secret_* attrs never written
     assert not target.attrs["production"]
     buckets = {r.name for r in northwind.sweep.resources if r.target == member and r.type == "aws.s3.bucket"}

@@ -5,6 +5,7 @@ the home region of each partition."""
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pytest
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from typing import Any
 
 from trustsweep.plugin import Collector, WorkUnit, describe_exception
@@ -76,10 +77,8 @@ class AwsCollector(Collector):
 
     def close(self) -> None:
         for item in self._clients.values():
-            try:
+            with suppress(Exception):  # a client that cannot close holds nothing worth reporting
                 item.close()
-            except Exception:  # a client that cannot close holds nothing worth reporting
-                pass
         self._clients.clear()
 
     def describe(self, exc: BaseException) -> str:

@@ -40,11 +40,11 @@ def demo_emulator(workdir: Path) -> Iterator[DemoEnv]:
 
 def finding(severity: str, age_days: float, title: str, account: str = ACCOUNT, region: str = "us-east-1") -> dict[str, Any]:
     """An Inspector finding first seen ``age_days`` ago, for :meth:`AwsEmulator.seed_inspector_findings`."""
-    seen = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=age_days)
+    seen = dt.datetime.now(dt.UTC) - dt.timedelta(days=age_days)
     ident = hashlib.sha256(title.encode()).hexdigest()[:32]  # stable across runs, unlike hash()
     return {"awsAccountId": account, "findingArn": f"arn:aws:inspector2:{region}:{account}:finding/{ident}",
             "severity": severity, "status": "ACTIVE", "title": title, "type": "PACKAGE_VULNERABILITY",
-            "firstObservedAt": seen.timestamp(), "lastObservedAt": dt.datetime.now(dt.timezone.utc).timestamp(),
+            "firstObservedAt": seen.timestamp(), "lastObservedAt": dt.datetime.now(dt.UTC).timestamp(),
             "description": title, "remediation": {}, "resources": []}
 
 

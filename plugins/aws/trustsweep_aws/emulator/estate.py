@@ -76,7 +76,7 @@ def _certificate(days: int, name: str) -> tuple[bytes, bytes]:
     import trustme
 
     ca = trustme.CA()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     leaf = ca.issue_cert(name, not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=days))
     return leaf.cert_chain_pems[0].bytes(), leaf.private_key_pem.bytes()
 

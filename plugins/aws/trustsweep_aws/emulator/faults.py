@@ -4,6 +4,7 @@ failures (throttling, 5xx, AccessDenied), and the error bodies of the AWS protoc
 from __future__ import annotations
 
 import http.client
+import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -109,5 +110,5 @@ def ec2_error(code: str, message: str = "injected") -> str:
 
 
 def json_error(code: str, message: str = "injected") -> str:
-    return '{"__type": "%s", "message": "%s"}' % (code, message)
+    return json.dumps({"__type": code, "message": message})
 

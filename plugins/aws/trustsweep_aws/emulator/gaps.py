@@ -104,7 +104,7 @@ class GapFiller:
                     return _error(start_response, "409 Conflict", "ConflictException", f"analyzer {name} exists")
                 arn = f"arn:aws:access-analyzer:{where[1]}:{where[0]}:analyzer/{name}"
                 analyzers[name] = {"arn": arn, "name": name, "type": request.get("type", "ACCOUNT"),
-                                   "createdAt": dt.datetime.now(dt.timezone.utc).timestamp(), "status": "ACTIVE",
+                                   "createdAt": dt.datetime.now(dt.UTC).timestamp(), "status": "ACTIVE",
                                    "tags": request.get("tags") or {}}
                 return _json(start_response, "200 OK", {"arn": arn})
         return _error(start_response, "501 Not Implemented", "NotImplementedException",
@@ -127,7 +127,7 @@ class GapFiller:
                 request = json.loads(_body(environ) or b"{}")
                 ident = str(mock_random.uuid4())
                 stored[ident] = {"SelectionId": ident, "BackupPlanId": plan, "BackupSelection": request["BackupSelection"],
-                                 "CreationDate": dt.datetime.now(dt.timezone.utc).timestamp(),
+                                 "CreationDate": dt.datetime.now(dt.UTC).timestamp(),
                                  "CreatorRequestId": request.get("CreatorRequestId", "")}
                 return _json(start_response, "200 OK", {k: stored[ident][k] for k in ("SelectionId", "BackupPlanId",
                                                                                        "CreationDate")})
@@ -153,7 +153,7 @@ class GapFiller:
         if captured["status"].startswith("200") and (match := _CONTENT.search(body)):
             report = base64.b64decode(match[1]).decode()
             header, _, users = report.partition("\n")
-            row = root_row(account, dt.datetime.now(dt.timezone.utc), self.root_password_last_used_days)
+            row = root_row(account, dt.datetime.now(dt.UTC), self.root_password_last_used_days)
             content = base64.b64encode(f"{header}\n{row}{users}".encode())
             body = body[:match.start(1)] + content + body[match.end(1):]
         headers = [(k, str(len(body)) if k.lower() == "content-length" else v) for k, v in captured["headers"]]

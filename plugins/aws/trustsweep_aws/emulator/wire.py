@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import threading
-from functools import lru_cache
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -76,7 +76,7 @@ def _match(routes: list[Route], method: str, path: str, query: set[str]) -> str:
     return best
 
 
-@lru_cache(maxsize=None)
+@cache
 def _routes(service: str) -> list[Route]:
     """The REST routes of ``service``'s operations, from its botocore model (empty if it has none)."""
     import botocore.session
