@@ -30,9 +30,13 @@ TRUSTSWEEP = str(Path(PY).with_name("trustsweep"))
 
 
 def serve(regions: int, members: int = 0) -> tuple[subprocess.Popen[str], str, list[str]]:
-    proc = subprocess.Popen([PY, "-m", "trustsweep_aws.emulator", "--regions", str(regions), "--proxy",
-                             "--members", str(members)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [PY, "-m", "trustsweep_aws.emulator", "--regions", str(regions), "--proxy", "--members", str(members)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline().split()
     if not line or line[0] != "ENDPOINT":
@@ -47,9 +51,18 @@ def ask(server: subprocess.Popen[str], command: str) -> str:
     return server.stdout.readline().split()[-1]
 
 
-def sweep_once(endpoint: str, regions: list[str], out: Path, organization: bool = False) -> tuple[float, float, int, float]:
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(PYCACHE), "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
-           "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
+def sweep_once(
+    endpoint: str, regions: list[str], out: Path, organization: bool = False
+) -> tuple[float, float, int, float]:
+    env = {
+        **os.environ,
+        "PYTHONPYCACHEPREFIX": str(PYCACHE),
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     args = [TRUSTSWEEP, "sweep", "--provider", "aws", "--no-store", "--quiet", "--out", str(out)]
     for region in regions:
@@ -70,8 +83,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--regions", type=int, nargs="+", default=[1, 16])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--members", type=int, default=0,
-                        help="also sweep an organisation with this many member accounts (1 region)")
+    parser.add_argument(
+        "--members", type=int, default=0, help="also sweep an organisation with this many member accounts (1 region)"
+    )
     args = parser.parse_args()
     rows = []
     runs = [(count, 0) for count in args.regions] + ([(1, args.members)] if args.members else [])
@@ -92,11 +106,22 @@ def main() -> None:
             assert server.stdin is not None
             server.stdin.close()
             server.wait(timeout=30)
-        rows.append((f"{count}" + (f"+{members}acct" if members else ""), statistics.median(walls), min(walls), statistics.median(cpus), max(rss),
-                     statistics.median(requests), code))
+        rows.append(
+            (
+                f"{count}" + (f"+{members}acct" if members else ""),
+                statistics.median(walls),
+                min(walls),
+                statistics.median(cpus),
+                max(rss),
+                statistics.median(requests),
+                code,
+            )
+        )
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'regions':>7} {'wall s (median)':>15} {'wall s (best)':>13} {'CPU s':>6} {'peak RSS MB':>11} "
-          f"{'HTTP requests':>13} exit")
+    print(
+        f"{'regions':>7} {'wall s (median)':>15} {'wall s (best)':>13} {'CPU s':>6} {'peak RSS MB':>11} "
+        f"{'HTTP requests':>13} exit"
+    )
     for count, wall, best, cpu, peak, req, code in rows:
         print(f"{count:>7} {wall:>15.2f} {best:>13.2f} {cpu:>6.2f} {peak:>11.0f} {req:>13.0f} {code:>4}")
     plain = [r for r in rows if r[0].isdigit()]

@@ -36,17 +36,32 @@ SETTINGS = {
 SECRET = "S3CR3T-nw-7f3a9c21e5"
 
 
-def aws_sweep(*, targets: Sequence[str] = (), regions: Sequence[str] = (), options: dict[str, Any] | None = None,
-              settings: dict[str, Any] | None = None, now: dt.datetime | None = None,
-              save_inventory: Path | None = None) -> Sweep:
+def aws_sweep(
+    *,
+    targets: Sequence[str] = (),
+    regions: Sequence[str] = (),
+    options: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+    save_inventory: Path | None = None,
+) -> Sweep:
     """One sweep of the aws provider through the installed plugin (threads, like the CLI)."""
     registry = Registry.load()
     mapping = registry.mapping()
     config = Config(settings={"aws": dict(settings if settings is not None else SETTINGS)})
     with ThreadPoolExecutor(8) as pool:
-        return run_sweep(registry, mapping, providers=["aws"], targets=targets, regions=regions,
-                         provider_options={"aws": dict(options or {})}, config=config, executor=pool, now=now,
-                         save_inventory=save_inventory)
+        return run_sweep(
+            registry,
+            mapping,
+            providers=["aws"],
+            targets=targets,
+            regions=regions,
+            provider_options={"aws": dict(options or {})},
+            config=config,
+            executor=pool,
+            now=now,
+            save_inventory=save_inventory,
+        )
 
 
 @dataclass
@@ -59,9 +74,13 @@ class Swept:
     inventory: Path
 
     def results(self, check_id: str, name: str | None = None, target: str | None = None) -> list[CheckResult]:
-        out = [r for r in self.sweep.results if r.check_id == check_id
-               and (target is None or r.target == target)
-               and (name is None or self.names.get(r.resource_id) == name or r.resource_id.endswith(name))]
+        out = [
+            r
+            for r in self.sweep.results
+            if r.check_id == check_id
+            and (target is None or r.target == target)
+            and (name is None or self.names.get(r.resource_id) == name or r.resource_id.endswith(name))
+        ]
         return out
 
     def status(self, check_id: str, name: str, target: str | None = None) -> Status:
@@ -72,7 +91,9 @@ class Swept:
 
 
 @contextmanager
-def pointed_at(emulator: AwsEmulator, directory: Path, profiles: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
+def pointed_at(
+    emulator: AwsEmulator, directory: Path, profiles: dict[str, str] | None = None
+) -> Iterator[dict[str, str]]:
     """boto3 and the plugin's cached clients pointed at ``emulator`` through the environment, for the block."""
     env = emulator.env(write_profiles(directory, profiles))
     with pytest.MonkeyPatch.context() as mp:
@@ -117,8 +138,10 @@ def northwind(aws_emulator: AwsEmulator, tmp_path_factory: pytest.TempPathFactor
     with pointed_at(aws_emulator, tmp / "aws", {"northwind": "testing"}) as env:
         estate = seed_estate(aws_emulator.endpoint, secret=SECRET, members=1)
         aws_emulator.seed_inspector_findings([finding("HIGH", 3, "CVE-2026-1111 in libxml2")], "us-east-1")
-        sweep = aws_sweep(regions=list(estate.regions), save_inventory=tmp / "inventory",
-                          options={"organization": True, "production_account": [estate.account],
-                                   "external_id": "nw-external-id"})
+        sweep = aws_sweep(
+            regions=list(estate.regions),
+            save_inventory=tmp / "inventory",
+            options={"organization": True, "production_account": [estate.account], "external_id": "nw-external-id"},
+        )
     # the environment is restored before tests run: they read the Sweep and the saved inventory only
     yield Swept(estate, sweep, {r.id: r.name for r in sweep.resources}, aws_emulator.endpoint, env, tmp / "inventory")

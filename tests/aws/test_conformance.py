@@ -29,69 +29,156 @@ def res(type_: str, name: str = "r", region: str = "global", **props: Any) -> Re
     return Resource("aws", "test-target", region, type_, f"arn:aws:test:::{type_}/{name}", name, props)
 
 
-def case(check: str, expect: str, why: str = "", *, type: str | None = None, others: tuple[Resource, ...] = (),
-         settings: dict[str, Any] | None = None, **props: Any) -> Case:
+def case(
+    check: str,
+    expect: str,
+    why: str = "",
+    *,
+    type: str | None = None,
+    others: tuple[Resource, ...] = (),
+    settings: dict[str, Any] | None = None,
+    **props: Any,
+) -> Case:
     return Case(check, expect, props, type=type, others=others, settings=settings or {}, now=NOW, why=why)
 
 
 ROLE, GROUP = "aws.iam.role", "aws.iam.group"
 KEY = {"state": "Enabled", "symmetric": True, "origin": "AWS_KMS"}
-TRAIL = {"arn": "t", "multi_region": True, "logging": True, "log_file_validation": True, "kms_key": "k",
-         "bucket": "logs", "status_error": ""}
-BLOCKED = {"block_public_acls": True, "ignore_public_acls": True, "block_public_policy": True,
-           "restrict_public_buckets": True}
-STRONG = {"exists": True, "minimum_length": 16, "require_symbols": True, "require_numbers": True,
-          "require_uppercase": True, "require_lowercase": True, "reuse_prevention": 24}
-BACKUP = res("aws.backup.region", "b", plans=[{"name": "p", "selections": [
-    {"name": "s", "resources": [], "not_resources": [], "tags": [{"key": "backup", "value": "daily"}]}]}])
-OIDC = {"type": "Federated", "principal": "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com",
-        "actions": ["sts:AssumeRoleWithWebIdentity"]}
+TRAIL = {
+    "arn": "t",
+    "multi_region": True,
+    "logging": True,
+    "log_file_validation": True,
+    "kms_key": "k",
+    "bucket": "logs",
+    "status_error": "",
+}
+BLOCKED = {
+    "block_public_acls": True,
+    "ignore_public_acls": True,
+    "block_public_policy": True,
+    "restrict_public_buckets": True,
+}
+STRONG = {
+    "exists": True,
+    "minimum_length": 16,
+    "require_symbols": True,
+    "require_numbers": True,
+    "require_uppercase": True,
+    "require_lowercase": True,
+    "reuse_prevention": 24,
+}
+BACKUP = res(
+    "aws.backup.region",
+    "b",
+    plans=[
+        {
+            "name": "p",
+            "selections": [
+                {"name": "s", "resources": [], "not_resources": [], "tags": [{"key": "backup", "value": "daily"}]}
+            ],
+        }
+    ],
+)
+OIDC = {
+    "type": "Federated",
+    "principal": "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com",
+    "actions": ["sts:AssumeRoleWithWebIdentity"],
+}
 DEPLOY = {"deploy_roles": ["exam*"]}  # the case's resource is named "example"
 
 CASES: list[Case] = [
     # access
     case("aws.iam.root_mfa", "pass", mfa_enabled=True),
     case("aws.iam.root_mfa", "fail", mfa_enabled=False),
-    case("aws.iam.root_mfa", "error", "nothing of the root user could be read", mfa_enabled=True,
-         unread={"*": "GetAccountSummary: AccessDenied"}),
+    case(
+        "aws.iam.root_mfa",
+        "error",
+        "nothing of the root user could be read",
+        mfa_enabled=True,
+        unread={"*": "GetAccountSummary: AccessDenied"},
+    ),
     case("aws.iam.root_no_access_keys", "pass", access_keys_present=False),
     case("aws.iam.root_no_access_keys", "fail", access_keys_present=True),
     case("aws.iam.root_not_used", "pass", credential_report=True, password_last_used=ago(200), access_keys=[]),
-    case("aws.iam.root_not_used", "fail", "a root key used 2 days ago", credential_report=True,
-         password_last_used=ago(200), access_keys=[{"slot": 1, "active": True, "last_used": ago(2)}]),
+    case(
+        "aws.iam.root_not_used",
+        "fail",
+        "a root key used 2 days ago",
+        credential_report=True,
+        password_last_used=ago(200),
+        access_keys=[{"slot": 1, "active": True, "last_used": ago(2)}],
+    ),
     case("aws.iam.root_not_used", "error", "the report has no root row", credential_report=False),
-    case("aws.iam.root_not_used", "error", "the credential report was denied", credential_report=False,
-         unread={"credential_report": "GetCredentialReport: AccessDenied"}),
+    case(
+        "aws.iam.root_not_used",
+        "error",
+        "the credential report was denied",
+        credential_report=False,
+        unread={"credential_report": "GetCredentialReport: AccessDenied"},
+    ),
     case("aws.iam.user_console_mfa", "pass", console=True, mfa=True),
     case("aws.iam.user_console_mfa", "fail", console=True, mfa=False),
     case("aws.iam.user_console_mfa", "not_applicable", console=False),
-    case("aws.iam.user_console_mfa", "error", console=True, mfa=True,
-         unread={"credential_report": "GetCredentialReport: AccessDenied"}),
+    case(
+        "aws.iam.user_console_mfa",
+        "error",
+        console=True,
+        mfa=True,
+        unread={"credential_report": "GetCredentialReport: AccessDenied"},
+    ),
     case("aws.iam.access_key_rotation", "fail", access_keys=[{"slot": 1, "active": True, "last_rotated": ago(91)}]),
     case("aws.iam.access_key_rotation", "pass", access_keys=[{"slot": 1, "active": True, "last_rotated": ago(89)}]),
-    case("aws.iam.access_key_rotation", "fail", "a tighter max_days", settings={"max_days": 30},
-         access_keys=[{"slot": 1, "active": True, "last_rotated": ago(50)}]),
+    case(
+        "aws.iam.access_key_rotation",
+        "fail",
+        "a tighter max_days",
+        settings={"max_days": 30},
+        access_keys=[{"slot": 1, "active": True, "last_rotated": ago(50)}],
+    ),
     case("aws.iam.access_key_rotation", "not_applicable", access_keys=[{"slot": 1, "active": False}]),
     case("aws.iam.unused_credentials", "fail", console=True, created=ago(300), password_last_used=ago(100)),
     case("aws.iam.unused_credentials", "pass", console=True, created=ago(300), password_last_used=ago(10)),
-    case("aws.iam.unused_credentials", "fail", "a key unused for 120 days", console=False,
-         access_keys=[{"slot": 1, "active": True, "last_rotated": ago(200), "last_used": ago(120)}]),
+    case(
+        "aws.iam.unused_credentials",
+        "fail",
+        "a key unused for 120 days",
+        console=False,
+        access_keys=[{"slot": 1, "active": True, "last_rotated": ago(200), "last_used": ago(120)}],
+    ),
     case("aws.iam.unused_credentials", "not_applicable", console=False, access_keys=[]),
     case("aws.iam.no_user_policies", "pass", attached_policies=[], inline_policies=[]),
     case("aws.iam.no_user_policies", "fail", attached_policies=["NorthwindAdmin"], inline_policies=[]),
     case("aws.iam.no_full_admin", "pass", admin_via=[]),
     case("aws.iam.no_full_admin", "fail", admin_via=["NorthwindAdmin"]),
     case("aws.iam.no_full_admin", "fail", "a group", type=GROUP, admin_via=["everything"]),
-    case("aws.iam.no_full_admin", "pass", "an approved admin role", type=ROLE, settings={"admin_roles": ["exam*"]},
-         admin_via=["NorthwindAdmin"]),
-    case("aws.iam.no_full_admin", "fail", "a role not approved", type=ROLE, settings={"admin_roles": ["Platform*"]},
-         admin_via=["NorthwindAdmin"]),
+    case(
+        "aws.iam.no_full_admin",
+        "pass",
+        "an approved admin role",
+        type=ROLE,
+        settings={"admin_roles": ["exam*"]},
+        admin_via=["NorthwindAdmin"],
+    ),
+    case(
+        "aws.iam.no_full_admin",
+        "fail",
+        "a role not approved",
+        type=ROLE,
+        settings={"admin_roles": ["Platform*"]},
+        admin_via=["NorthwindAdmin"],
+    ),
     case("aws.iam.no_full_admin", "not_applicable", type=ROLE, service_linked=True, admin_via=["x"]),
     case("aws.iam.password_policy", "pass", **STRONG),
     case("aws.iam.password_policy", "fail", "no policy", exists=False),
     case("aws.iam.password_policy", "fail", "symbols not required", **{**STRONG, "require_symbols": False}),
-    case("aws.iam.password_policy", "pass", "a looser minimum", settings={"min_length": 8},
-         **{**STRONG, "minimum_length": 8}),
+    case(
+        "aws.iam.password_policy",
+        "pass",
+        "a looser minimum",
+        settings={"min_length": 8},
+        **{**STRONG, "minimum_length": 8},
+    ),
     case("aws.accessanalyzer.enabled", "pass", analyzers=[{"name": "a", "status": "ACTIVE"}]),
     case("aws.accessanalyzer.enabled", "fail", analyzers=[{"name": "a", "status": "CREATING"}]),
     case("aws.iam.human_no_access_keys", "pass", console=True, access_keys=[]),
@@ -115,34 +202,80 @@ CASES: list[Case] = [
     case("aws.kms.key_rotation", "fail", **KEY, rotation_enabled=False),
     case("aws.kms.key_rotation", "not_applicable", **{**KEY, "state": "PendingDeletion"}),
     case("aws.kms.key_rotation", "not_applicable", "asymmetric", **{**KEY, "symmetric": False}),
-    case("aws.kms.key_rotation", "error", **KEY, rotation_enabled=None,
-         unread={"rotation": "GetKeyRotationStatus: AccessDeniedException"}),
+    case(
+        "aws.kms.key_rotation",
+        "error",
+        **KEY,
+        rotation_enabled=None,
+        unread={"rotation": "GetKeyRotationStatus: AccessDeniedException"},
+    ),
     case("aws.elbv2.tls_policy", "pass", protocol="HTTPS", ssl_policy="p", tls_protocols=["TLSv1.2", "TLSv1.3"]),
     case("aws.elbv2.tls_policy", "fail", protocol="HTTPS", ssl_policy="p", tls_protocols=["TLSv1", "TLSv1.2"]),
-    case("aws.elbv2.tls_policy", "fail", "a policy of unknown content", protocol="TLS", ssl_policy="p", tls_protocols=[]),
+    case(
+        "aws.elbv2.tls_policy", "fail", "a policy of unknown content", protocol="TLS", ssl_policy="p", tls_protocols=[]
+    ),
     case("aws.elbv2.tls_policy", "pass", "HTTP that redirects", protocol="HTTP", redirects_to_https=True),
     case("aws.elbv2.tls_policy", "fail", "HTTP that serves", protocol="HTTP", redirects_to_https=False),
     case("aws.elbv2.tls_policy", "not_applicable", protocol="TCP"),
-    case("aws.cloudfront.tls_policy", "pass", viewer_protocols=["redirect-to-https"], default_certificate=False,
-         minimum_protocol_version="TLSv1.2_2021", origin_protocols=["s3"], origin_ssl_protocols=[]),
-    case("aws.cloudfront.tls_policy", "fail", viewer_protocols=["allow-all"], default_certificate=True,
-         minimum_protocol_version="TLSv1", origin_protocols=["s3"], origin_ssl_protocols=[]),
-    case("aws.cloudfront.tls_policy", "fail", "an origin over TLS 1.0", viewer_protocols=["https-only"],
-         minimum_protocol_version="TLSv1.2_2021", origin_protocols=["https-only"], origin_ssl_protocols=["TLSv1"]),
+    case(
+        "aws.cloudfront.tls_policy",
+        "pass",
+        viewer_protocols=["redirect-to-https"],
+        default_certificate=False,
+        minimum_protocol_version="TLSv1.2_2021",
+        origin_protocols=["s3"],
+        origin_ssl_protocols=[],
+    ),
+    case(
+        "aws.cloudfront.tls_policy",
+        "fail",
+        viewer_protocols=["allow-all"],
+        default_certificate=True,
+        minimum_protocol_version="TLSv1",
+        origin_protocols=["s3"],
+        origin_ssl_protocols=[],
+    ),
+    case(
+        "aws.cloudfront.tls_policy",
+        "fail",
+        "an origin over TLS 1.0",
+        viewer_protocols=["https-only"],
+        minimum_protocol_version="TLSv1.2_2021",
+        origin_protocols=["https-only"],
+        origin_ssl_protocols=["TLSv1"],
+    ),
     case("aws.acm.certificate_expiry", "fail", status="ISSUED", not_after=ago(-20)),
     case("aws.acm.certificate_expiry", "pass", status="ISSUED", not_after=ago(-20), settings={"min_days": 14}),
     case("aws.acm.certificate_expiry", "fail", "no expiry date", status="ISSUED", not_after=None),
     case("aws.acm.certificate_expiry", "not_applicable", status="PENDING_VALIDATION", not_after=ago(-5)),
     # logging
     case("aws.cloudtrail.multi_region_trail", "fail", trails=[]),
-    case("aws.cloudtrail.multi_region_trail", "error", "the bucket lives in another account",
-         trails=[{**TRAIL, "bucket": "elsewhere"}]),
-    case("aws.cloudtrail.multi_region_trail", "fail", "a bucket without Object Lock", trails=[TRAIL],
-         others=(res("aws.s3.bucket", "logs", object_lock=False),)),
-    case("aws.cloudtrail.multi_region_trail", "pass", trails=[TRAIL],
-         others=(res("aws.s3.bucket", "logs", object_lock=True),)),
-    case("aws.cloudtrail.multi_region_trail", "error", "the bucket's Object Lock unread", trails=[TRAIL],
-         others=(res("aws.s3.bucket", "logs", object_lock=False, unread={"object_lock": "AccessDenied"}),)),
+    case(
+        "aws.cloudtrail.multi_region_trail",
+        "error",
+        "the bucket lives in another account",
+        trails=[{**TRAIL, "bucket": "elsewhere"}],
+    ),
+    case(
+        "aws.cloudtrail.multi_region_trail",
+        "fail",
+        "a bucket without Object Lock",
+        trails=[TRAIL],
+        others=(res("aws.s3.bucket", "logs", object_lock=False),),
+    ),
+    case(
+        "aws.cloudtrail.multi_region_trail",
+        "pass",
+        trails=[TRAIL],
+        others=(res("aws.s3.bucket", "logs", object_lock=True),),
+    ),
+    case(
+        "aws.cloudtrail.multi_region_trail",
+        "error",
+        "the bucket's Object Lock unread",
+        trails=[TRAIL],
+        others=(res("aws.s3.bucket", "logs", object_lock=False, unread={"object_lock": "AccessDenied"}),),
+    ),
     case("aws.logs.retention", "pass", retention_days=400),
     case("aws.logs.retention", "pass", "kept forever", retention_days=None),
     case("aws.logs.retention", "fail", retention_days=30),
@@ -151,12 +284,19 @@ CASES: list[Case] = [
     case("aws.ec2.vpc_flow_logs", "fail", flow_logs=[]),
     case("aws.config.recording", "pass", recorders=[{"name": "default", "recording": True, "all_supported": True}]),
     case("aws.config.recording", "fail", recorders=[]),
-    case("aws.config.recording", "fail", "stopped", recorders=[{"name": "d", "recording": False, "all_supported": True}]),
+    case(
+        "aws.config.recording", "fail", "stopped", recorders=[{"name": "d", "recording": False, "all_supported": True}]
+    ),
     case("aws.s3.access_logging", "not_applicable", "not required", logging_target=None),
     case("aws.s3.access_logging", "pass", logging_target="logs", settings={"access_logging_buckets": ["exam*"]}),
     case("aws.s3.access_logging", "fail", logging_target=None, settings={"access_logging_buckets": ["*"]}),
-    case("aws.s3.access_logging", "error", logging_target=None, settings={"access_logging_buckets": ["*"]},
-         unread={"logging": "GetBucketLogging: AccessDenied"}),
+    case(
+        "aws.s3.access_logging",
+        "error",
+        logging_target=None,
+        settings={"access_logging_buckets": ["*"]},
+        unread={"logging": "GetBucketLogging: AccessDenied"},
+    ),
     # detection
     case("aws.guardduty.enabled", "pass", detectors=[{"id": "d", "status": "ENABLED"}]),
     case("aws.guardduty.enabled", "fail", detectors=[{"id": "d", "status": "DISABLED"}]),
@@ -164,33 +304,75 @@ CASES: list[Case] = [
     case("aws.securityhub.enabled", "fail", enabled=False),
     case("aws.inspector2.enabled", "pass", status="ENABLED"),
     case("aws.inspector2.enabled", "fail", status="SUSPENDED"),
-    case("aws.inspector2.findings_sla", "fail", status="ENABLED",
-         findings=[{"arn": "f", "severity": "CRITICAL", "first_observed": ago(8)}]),
-    case("aws.inspector2.findings_sla", "pass", status="ENABLED",
-         findings=[{"arn": "f", "severity": "CRITICAL", "first_observed": ago(6)},
-                   {"arn": "g", "severity": "HIGH", "first_observed": ago(29)}]),
-    case("aws.inspector2.findings_sla", "fail", "a tighter deadline", settings={"critical_days": 3}, status="ENABLED",
-         findings=[{"arn": "f", "severity": "CRITICAL", "first_observed": ago(6)}]),
+    case(
+        "aws.inspector2.findings_sla",
+        "fail",
+        status="ENABLED",
+        findings=[{"arn": "f", "severity": "CRITICAL", "first_observed": ago(8)}],
+    ),
+    case(
+        "aws.inspector2.findings_sla",
+        "pass",
+        status="ENABLED",
+        findings=[
+            {"arn": "f", "severity": "CRITICAL", "first_observed": ago(6)},
+            {"arn": "g", "severity": "HIGH", "first_observed": ago(29)},
+        ],
+    ),
+    case(
+        "aws.inspector2.findings_sla",
+        "fail",
+        "a tighter deadline",
+        settings={"critical_days": 3},
+        status="ENABLED",
+        findings=[{"arn": "f", "severity": "CRITICAL", "first_observed": ago(6)}],
+    ),
     case("aws.inspector2.findings_sla", "fail", "not enabled", status="DISABLED", findings=[]),
     case("aws.ecr.scan_on_push", "pass", scan_on_push=True),
-    case("aws.ecr.scan_on_push", "pass", "a registry rule", scan_on_push=False,
-         registry_rules=[{"frequency": "CONTINUOUS_SCAN", "filters": ["*"]}]),
-    case("aws.ecr.scan_on_push", "fail", scan_on_push=False, registry_rules=[{"frequency": "MANUAL", "filters": ["*"]}]),
+    case(
+        "aws.ecr.scan_on_push",
+        "pass",
+        "a registry rule",
+        scan_on_push=False,
+        registry_rules=[{"frequency": "CONTINUOUS_SCAN", "filters": ["*"]}],
+    ),
+    case(
+        "aws.ecr.scan_on_push", "fail", scan_on_push=False, registry_rules=[{"frequency": "MANUAL", "filters": ["*"]}]
+    ),
     # network
-    case("aws.ec2.security_group_ingress", "pass", open_ingress=[{"protocol": "tcp", "from": 443, "to": 443,
-                                                                   "cidr": "0.0.0.0/0"}]),
-    case("aws.ec2.security_group_ingress", "fail", open_ingress=[{"protocol": "-1", "from": None, "to": None,
-                                                                   "cidr": "::/0"}]),
-    case("aws.ec2.security_group_ingress", "fail", "a range over 3389", open_ingress=[
-        {"protocol": "tcp", "from": 3380, "to": 3390, "cidr": "0.0.0.0/0"}]),
-    case("aws.ec2.security_group_ingress", "fail", "a port added to admin_ports", settings={"admin_ports": [443]},
-         open_ingress=[{"protocol": "tcp", "from": 443, "to": 443, "cidr": "0.0.0.0/0"}]),
+    case(
+        "aws.ec2.security_group_ingress",
+        "pass",
+        open_ingress=[{"protocol": "tcp", "from": 443, "to": 443, "cidr": "0.0.0.0/0"}],
+    ),
+    case(
+        "aws.ec2.security_group_ingress",
+        "fail",
+        open_ingress=[{"protocol": "-1", "from": None, "to": None, "cidr": "::/0"}],
+    ),
+    case(
+        "aws.ec2.security_group_ingress",
+        "fail",
+        "a range over 3389",
+        open_ingress=[{"protocol": "tcp", "from": 3380, "to": 3390, "cidr": "0.0.0.0/0"}],
+    ),
+    case(
+        "aws.ec2.security_group_ingress",
+        "fail",
+        "a port added to admin_ports",
+        settings={"admin_ports": [443]},
+        open_ingress=[{"protocol": "tcp", "from": 443, "to": 443, "cidr": "0.0.0.0/0"}],
+    ),
     case("aws.rds.not_public", "pass", publicly_accessible=False),
     case("aws.rds.not_public", "fail", publicly_accessible=True),
     case("aws.s3.account_public_access_block", "pass", public_access_block=BLOCKED),
     case("aws.s3.account_public_access_block", "fail", public_access_block={}),
-    case("aws.s3.account_public_access_block", "error", public_access_block={},
-         unread={"public_access_block": "GetPublicAccessBlock: AccessDenied"}),
+    case(
+        "aws.s3.account_public_access_block",
+        "error",
+        public_access_block={},
+        unread={"public_access_block": "GetPublicAccessBlock: AccessDenied"},
+    ),
     case("aws.s3.bucket_public_access_block", "pass", public_access_block=BLOCKED),
     case("aws.s3.bucket_public_access_block", "fail", public_access_block={**BLOCKED, "block_public_policy": False}),
     # availability
@@ -199,26 +381,57 @@ CASES: list[Case] = [
     case("aws.rds.deletion_protection", "pass", deletion_protection=True),
     case("aws.rds.deletion_protection", "fail", deletion_protection=False),
     case("aws.rds.multi_az_production", "pass", tags={"environment": "production"}, multi_az=True),
-    case("aws.rds.multi_az_production", "fail", "tag key and value in any case", tags={"Environment": "Prod"},
-         multi_az=False),
+    case(
+        "aws.rds.multi_az_production",
+        "fail",
+        "tag key and value in any case",
+        tags={"Environment": "Prod"},
+        multi_az=False,
+    ),
     case("aws.rds.multi_az_production", "not_applicable", tags={"tier": "prod"}, multi_az=False),
-    case("aws.rds.multi_az_production", "fail", "another production tag key", settings={"production_tag_keys": ["tier"]},
-         tags={"tier": "prod"}, multi_az=False),
+    case(
+        "aws.rds.multi_az_production",
+        "fail",
+        "another production tag key",
+        settings={"production_tag_key": "tier"},
+        tags={"tier": "prod"},
+        multi_az=False,
+    ),
     case("aws.backup.production_coverage", "pass", tags={"environment": "prod", "backup": "daily"}, others=(BACKUP,)),
-    case("aws.backup.production_coverage", "fail", type="aws.ec2.volume", tags={"environment": "production"},
-         others=(BACKUP,)),
-    case("aws.backup.production_coverage", "error", "AWS Backup not collected", type="aws.ec2.volume",
-         tags={"environment": "production"}),
+    case(
+        "aws.backup.production_coverage",
+        "fail",
+        type="aws.ec2.volume",
+        tags={"environment": "production"},
+        others=(BACKUP,),
+    ),
+    case(
+        "aws.backup.production_coverage",
+        "error",
+        "AWS Backup not collected",
+        type="aws.ec2.volume",
+        tags={"environment": "production"},
+    ),
     case("aws.backup.production_coverage", "not_applicable", type="aws.ec2.volume", tags={"environment": "dev"}),
     # change management
     case("aws.iam.no_human_write_in_production", "not_applicable", production=False, write_actions=["*"]),
     case("aws.iam.no_human_write_in_production", "pass", production=True, write_actions=[]),
     case("aws.iam.no_human_write_in_production", "fail", production=True, write_actions=["s3:PutObject"]),
     case("aws.iam.deploy_role_oidc", "pass", settings=DEPLOY, trust=[{**OIDC, "conditions": True}]),
-    case("aws.iam.deploy_role_oidc", "fail", "OIDC without conditions", settings=DEPLOY,
-         trust=[{**OIDC, "conditions": False}]),
-    case("aws.iam.deploy_role_oidc", "fail", "an account principal too", settings=DEPLOY,
-         trust=[{**OIDC, "conditions": True}, {"type": "AWS", "principal": "arn:aws:iam::1:root", "actions": []}]),
+    case(
+        "aws.iam.deploy_role_oidc",
+        "fail",
+        "OIDC without conditions",
+        settings=DEPLOY,
+        trust=[{**OIDC, "conditions": False}],
+    ),
+    case(
+        "aws.iam.deploy_role_oidc",
+        "fail",
+        "an account principal too",
+        settings=DEPLOY,
+        trust=[{**OIDC, "conditions": True}, {"type": "AWS", "principal": "arn:aws:iam::1:root", "actions": []}],
+    ),
     case("aws.iam.deploy_role_oidc", "not_applicable", "not a deploy role", trust=[]),
 ]
 
@@ -229,9 +442,9 @@ class TestConformance(PluginConformance):
 
 
 def test_provider_wide_settings_decide_for_every_check() -> None:
-    """``settings.aws.production_tag_keys`` reaches the checks that declare it (config file shape)."""
+    """``settings.aws.production_tag_key`` reaches the checks that declare it (config file shape)."""
     spec = installed_registry().checks["aws.rds.multi_az_production"]
-    settings, problems = resolve_all([spec], {"aws": {"production_tag_keys": ["tier"]}})
+    settings, problems = resolve_all([spec], {"aws": {"production_tag_key": "tier"}})
     assert not problems
     db = res("aws.rds.instance", tags={"tier": "prod"}, multi_az=False)
     ctx = CheckContext(TargetInventory("aws", "test-target", [db]), settings, NOW, spec.id)
@@ -240,7 +453,9 @@ def test_provider_wide_settings_decide_for_every_check() -> None:
 
 def test_planning_imports_no_sdk() -> None:
     """Besides registration, the provider and the check modules import no SDK until a unit runs."""
-    code = ("import sys, trustsweep_aws.provider, trustsweep_aws.checks.access, trustsweep_aws.emulator; "
-            "bad=[m for m in ('boto3','botocore','moto','trustme') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, trustsweep_aws.provider, trustsweep_aws.checks.access, trustsweep_aws.emulator; "
+        "bad=[m for m in ('boto3','botocore','moto','trustme') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -23,15 +23,36 @@ def test_secret_tags_are_redacted_everywhere_a_sweep_writes(aws_env: AwsEmulator
     ec2 = boto3.client("ec2", region_name=REGION, endpoint_url=aws_env.endpoint)
     rds = boto3.client("rds", region_name=REGION, endpoint_url=aws_env.endpoint)
     volume = ec2.describe_volumes()["Volumes"][0]["VolumeId"]
-    ec2.create_tags(Resources=[volume], Tags=[{"Key": "db_password", "Value": TAGGED}, {"Key": "note", "Value": SHAPED}])
+    ec2.create_tags(
+        Resources=[volume], Tags=[{"Key": "db_password", "Value": TAGGED}, {"Key": "note", "Value": SHAPED}]
+    )
     db = rds.describe_db_instances()["DBInstances"][0]["DBInstanceArn"]
     rds.add_tags_to_resource(ResourceName=db, Tags=[{"Key": "API_TOKEN", "Value": TAGGED}])
 
     env = {k: os.environ[k] for k in os.environ if k.startswith("AWS_")} | {"TRUSTSWEEP_REDACTION_SALT": SALT}
     inv, out, store = tmp_path / "inv", tmp_path / "out", tmp_path / "evidence.sqlite"
-    proc = run_cli("sweep", "--provider", "aws", "--region", REGION, "--save-inventory", str(inv), "--out", str(out),
-                   "--store", f"sqlite:///{store}", "--aws-production-account", ACCOUNT, "--aws-max-attempts", "2",
-                   "--check", "aws.ec2.volume_encrypted", "--check", "aws.rds.storage_encrypted", env=env)
+    proc = run_cli(
+        "sweep",
+        "--provider",
+        "aws",
+        "--region",
+        REGION,
+        "--save-inventory",
+        str(inv),
+        "--out",
+        str(out),
+        "--store",
+        f"sqlite:///{store}",
+        "--aws-production-account",
+        ACCOUNT,
+        "--aws-max-attempts",
+        "2",
+        "--check",
+        "aws.ec2.volume_encrypted",
+        "--check",
+        "aws.rds.storage_encrypted",
+        env=env,
+    )
     assert proc.returncode in (0, 1, 3), proc.stderr
     written = written_bytes(inv, out, tmp_path, proc.stdout, proc.stderr)
     for secret in (TAGGED, SHAPED, "shaped-secret-83bb2", SALT):

@@ -28,8 +28,9 @@ def _all_text(directory: Path) -> bytes:
     return out
 
 
-def test_planted_secrets_appear_nowhere(aws_env: AwsEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_planted_secrets_appear_nowhere(
+    aws_env: AwsEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     estate = seed_estate(aws_env.endpoint, regions=(REGION,), secret=SECRET)
     marker = estate.names["private_key_marker"]  # a line of an imported certificate's private key
     proxy = FaultProxy(aws_env.endpoint, record_bodies=True)
@@ -65,8 +66,22 @@ def test_cli_sweep_of_the_emulator_exits_3_with_valid_oscal(aws_env: AwsEmulator
 
     env = {k: os.environ[k] for k in os.environ if k.startswith("AWS_")}
     out = tmp_path / "out"
-    proc = run_cli("sweep", "--provider", "aws", "--region", REGION, "--out", str(out), "--no-store", "--quiet",
-                   "--aws-production-account", ACCOUNT, "--aws-max-attempts", "2", env=env)
+    proc = run_cli(
+        "sweep",
+        "--provider",
+        "aws",
+        "--region",
+        REGION,
+        "--out",
+        str(out),
+        "--no-store",
+        "--quiet",
+        "--aws-production-account",
+        ACCOUNT,
+        "--aws-max-attempts",
+        "2",
+        env=env,
+    )
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "accessanalyzer" in proc.stdout + proc.stderr  # the error is named
@@ -75,11 +90,14 @@ def test_cli_sweep_of_the_emulator_exits_3_with_valid_oscal(aws_env: AwsEmulator
     assert "aws.s3.bucket_encryption" in text and "nw-public-assets" in text
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--aws-retry-mode", "eager"], "--aws-retry-mode"),
-    (["--aws-max-attempts", "zero"], "--aws-max-attempts"),
-    (["--target", "no-such-profile"], "no such AWS profile"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--aws-retry-mode", "eager"], "--aws-retry-mode"),
+        (["--aws-max-attempts", "zero"], "--aws-max-attempts"),
+        (["--target", "no-such-profile"], "no such AWS profile"),
+    ],
+)
 def test_bad_options_exit_2_with_one_line(aws_env: AwsEmulator, args: list[str], message: str) -> None:
     import os
 
@@ -90,12 +108,14 @@ def test_bad_options_exit_2_with_one_line(aws_env: AwsEmulator, args: list[str],
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize(("old", "new"), [("connect_timeout", "connect_timeout_seconds"),
-                                          ("read_timeout", "read_timeout_seconds")])
+@pytest.mark.parametrize(
+    ("old", "new"), [("connect_timeout", "connect_timeout_seconds"), ("read_timeout", "read_timeout_seconds")]
+)
 def test_a_config_with_a_former_setting_name_exits_2_naming_the_new_one(tmp_path: Path, old: str, new: str) -> None:
     config = tmp_path / "trustsweep.yaml"
     config.write_text(f"settings:\n  aws:\n    {old}: 5\n", encoding="utf-8")
     proc = run_cli("sweep", "--provider", "aws", "--config", str(config), "--no-store", "--quiet")
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
-    assert proc.stderr.strip() == (f"trustsweep: error: {config}:line 3: settings.aws: unknown setting {old!r} "
-                                   f"(did you mean {new!r}?)")
+    assert proc.stderr.strip() == (
+        f"trustsweep: error: {config}:line 3: settings.aws: unknown setting {old!r} (did you mean {new!r}?)"
+    )

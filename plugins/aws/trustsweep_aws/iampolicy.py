@@ -11,8 +11,25 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
-READ_VERBS = ("Get", "List", "Describe", "BatchGet", "BatchDescribe", "Search", "Lookup", "View", "Query",
-              "Scan", "Select", "Head", "Check", "Validate", "Estimate", "Preview", "Simulate")
+READ_VERBS = (
+    "Get",
+    "List",
+    "Describe",
+    "BatchGet",
+    "BatchDescribe",
+    "Search",
+    "Lookup",
+    "View",
+    "Query",
+    "Scan",
+    "Select",
+    "Head",
+    "Check",
+    "Validate",
+    "Estimate",
+    "Preview",
+    "Simulate",
+)
 
 #: AWS managed policies whose documents may not be in the account's authorization details.
 KNOWN_AWS_MANAGED = {
@@ -107,8 +124,9 @@ def trust_principals(doc: Any) -> list[dict[str, Any]]:
             for kind, values in principal.items():
                 pairs.extend((str(kind), str(v)) for v in _list(values))
         for kind, value in pairs:
-            out.append({"type": kind, "principal": value, "actions": actions,
-                        "conditions": bool(stmt.get("Condition"))})
+            out.append(
+                {"type": kind, "principal": value, "actions": actions, "conditions": bool(stmt.get("Condition"))}
+            )
     return out
 
 

@@ -34,10 +34,33 @@ from .collect.base import GLOBAL, describe_error
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 DEFAULT_ROLE = "TrustsweepReadOnly"
-_UNIT_OPTIONS = ("retry_mode", "max_attempts", "connect_timeout_seconds", "read_timeout_seconds", "max_pool_connections")
+_UNIT_OPTIONS = (
+    "retry_mode",
+    "max_attempts",
+    "connect_timeout_seconds",
+    "read_timeout_seconds",
+    "max_pool_connections",
+)
 #: Each service's collector module (named for its botocore service; TYPES and REGIONAL in it), in plan order.
-SERVICES = (iam, s3, cloudfront, cloudtrail, ec2, rds, kms, elbv2, acm, logs, config, guardduty, securityhub,
-            inspector2, ecr, accessanalyzer, backup)
+SERVICES = (
+    iam,
+    s3,
+    cloudfront,
+    cloudtrail,
+    ec2,
+    rds,
+    kms,
+    elbv2,
+    acm,
+    logs,
+    config,
+    guardduty,
+    securityhub,
+    inspector2,
+    ecr,
+    accessanalyzer,
+    backup,
+)
 
 
 def service_name(module: ModuleType) -> str:
@@ -108,8 +131,14 @@ class AwsProvider(Provider):
         if not requested:
             caller = self._identity()
             account = caller["Account"]
-            return [Target("aws", account, account, {"partition": caller["Arn"].split(":")[1],
-                                                      "production": self._production(account)})]
+            return [
+                Target(
+                    "aws",
+                    account,
+                    account,
+                    {"partition": caller["Arn"].split(":")[1], "production": self._production(account)},
+                )
+            ]
         out: list[Target] = []
         caller: dict[str, str] | None = None
         for item in requested:
@@ -124,8 +153,18 @@ class AwsProvider(Provider):
             else:  # a profile name: its own credentials (SSO, role, keys) decide the account
                 ident = self._identity(item)
                 account = ident["Account"]
-                out.append(Target("aws", account, item, {"profile": item, "partition": ident["Arn"].split(":")[1],
-                                                          "production": self._production(account, item)}))
+                out.append(
+                    Target(
+                        "aws",
+                        account,
+                        item,
+                        {
+                            "profile": item,
+                            "partition": ident["Arn"].split(":")[1],
+                            "production": self._production(account, item),
+                        },
+                    )
+                )
         return out
 
     def _organization(self, caller: dict[str, str], partition: str, requested: Sequence[str]) -> list[Target]:
@@ -167,5 +206,8 @@ class AwsProvider(Provider):
         default = partition_region(target.attrs.get("partition", "aws"))
         home = default if default in chosen or not chosen else chosen[0]
         options = {**self._opts(), "home_region": str(self.options.get("home_region") or home)}
-        return [self.unit(target, region, service_name(module), module.collect, module.TYPES, options)
-                for module in SERVICES for region in (chosen if module.REGIONAL else [GLOBAL])]
+        return [
+            self.unit(target, region, service_name(module), module.collect, module.TYPES, options)
+            for module in SERVICES
+            for region in (chosen if module.REGIONAL else [GLOBAL])
+        ]

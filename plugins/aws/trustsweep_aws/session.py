@@ -21,8 +21,13 @@ from .readonly import ReadOnlyViolation, is_allowed
 
 DEFAULT_REGION = "us-east-1"
 #: where global services and region discovery are called, per partition
-PARTITION_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1",
-                     "aws-iso": "us-iso-east-1", "aws-iso-b": "us-isob-east-1"}
+PARTITION_REGIONS = {
+    "aws": "us-east-1",
+    "aws-cn": "cn-north-1",
+    "aws-us-gov": "us-gov-west-1",
+    "aws-iso": "us-iso-east-1",
+    "aws-iso-b": "us-isob-east-1",
+}
 
 
 def partition_region(partition: str) -> str:

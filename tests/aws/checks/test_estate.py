@@ -22,9 +22,9 @@ US, EU = "us-east-1", "eu-west-1"
 
 # (check id, resource name (or id suffix), expected status)
 EXPECTED = [
-    ("aws.iam.root_mfa", "root", F),                       # moto never reports root MFA
+    ("aws.iam.root_mfa", "root", F),  # moto never reports root MFA
     ("aws.iam.root_no_access_keys", "root", P),
-    ("aws.iam.root_not_used", "root", E),                  # moto's credential report has no root row
+    ("aws.iam.root_not_used", "root", E),  # moto's credential report has no root row
     ("aws.iam.user_console_mfa", "alice", P),
     ("aws.iam.user_console_mfa", "bob", F),
     ("aws.iam.user_console_mfa", "ci-bot", N),
@@ -37,7 +37,7 @@ EXPECTED = [
     ("aws.iam.no_full_admin", "alice", P),
     ("aws.iam.no_full_admin", "bob", F),
     ("aws.iam.no_full_admin", "analysts", P),
-    ("aws.iam.no_full_admin", "PlatformAdmin", P),         # approved in settings.aws.admin_roles
+    ("aws.iam.no_full_admin", "PlatformAdmin", P),  # approved in settings.aws.admin_roles
     ("aws.iam.no_full_admin", "BreakGlass", F),
     ("aws.iam.password_policy", "password policy", F),
     ("aws.iam.human_no_access_keys", "alice", P),
@@ -95,7 +95,7 @@ EXPECTED = [
     ("aws.rds.deletion_protection", "analytics-db", F),
     ("aws.rds.multi_az_production", "orders-db", P),
     ("aws.rds.multi_az_production", "analytics-db", F),
-    ("aws.backup.production_coverage", "orders-db", E),      # moto lacks backup selections
+    ("aws.backup.production_coverage", "orders-db", E),  # moto lacks backup selections
     ("aws.backup.production_coverage", f"scratch-{US}", E),
     ("aws.backup.production_coverage", "nw-eu-exports", None),  # buckets are not in scope of this check
     ("aws.iam.no_human_write_in_production", "alice", P),
@@ -151,12 +151,15 @@ def test_time_based_checks_fail_once_time_passes(northwind: Swept) -> None:
     registry = Registry.load()
     mapping = registry.mapping()
     later = northwind.sweep.started + dt.timedelta(days=120)
-    swept = evaluate_inventory(registry, mapping, northwind.inventory, now=later,
-                               config=Config(settings={"aws": SETTINGS}))
-    status = {(r.check_id, northwind.names.get(r.resource_id)): r.status for r in swept.results
-              if r.target == northwind.estate.account}
+    swept = evaluate_inventory(
+        registry, mapping, northwind.inventory, now=later, config=Config(settings={"aws": SETTINGS})
+    )
+    status = {
+        (r.check_id, northwind.names.get(r.resource_id)): r.status
+        for r in swept.results
+        if r.target == northwind.estate.account
+    }
     assert status[("aws.iam.access_key_rotation", "ci-bot")] is F
     assert status[("aws.iam.unused_credentials", "alice")] is F
     assert status[("aws.inspector2.findings_sla", f"Inspector {US}")] is F
     assert status[("aws.acm.certificate_expiry", "app.northwind.example")] is P  # 400-day certificate
-

@@ -50,8 +50,14 @@ def _planning_requests(proxy: FaultProxy) -> int:
 
 def test_exhausted_retries_and_access_denied_become_errors(proxy: FaultProxy) -> None:
     proxy.add(Rule("Action=DescribeDBInstances", 400, query_error("Throttling", "Rate exceeded")))
-    proxy.add(Rule("GET /detector", 403, json_error("AccessDeniedException", "not authorized to guardduty:ListDetectors"),
-                   "application/json"))
+    proxy.add(
+        Rule(
+            "GET /detector",
+            403,
+            json_error("AccessDeniedException", "not authorized to guardduty:ListDetectors"),
+            "application/json",
+        )
+    )
     proxy.add(Rule("Action=DescribeVolumes", 500, "", "text/plain"))
     sweep = aws_sweep(regions=[REGION], options={"max_attempts": 2, "retry_mode": "adaptive"})
     rds = by_check(sweep, "aws.rds.storage_encrypted")
@@ -69,8 +75,13 @@ def test_exhausted_retries_and_access_denied_become_errors(proxy: FaultProxy) ->
 
 
 def test_partial_access_denied_on_one_bucket_is_an_error_for_that_bucket_only(proxy: FaultProxy) -> None:
-    proxy.add(Rule("GET /nw-public-assets?encryption", 403,
-                   "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"))
+    proxy.add(
+        Rule(
+            "GET /nw-public-assets?encryption",
+            403,
+            "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>",
+        )
+    )
     sweep = aws_sweep(regions=[REGION])
     results = {r.resource_id.rsplit(":", 1)[-1]: r for r in by_check(sweep, "aws.s3.bucket_encryption")}
     assert results["nw-public-assets"].status is Status.ERROR
@@ -82,7 +93,9 @@ def test_partial_access_denied_on_one_bucket_is_an_error_for_that_bucket_only(pr
 
 def test_no_credentials_is_an_error_not_a_pass(aws_env: AwsEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
     proxy = FaultProxy(aws_env.endpoint)
-    proxy.add(Rule("Action=GetCallerIdentity", 403, query_error("InvalidClientTokenId", "The security token is invalid")))
+    proxy.add(
+        Rule("Action=GetCallerIdentity", 403, query_error("InvalidClientTokenId", "The security token is invalid"))
+    )
     monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.endpoint)
     try:
         sweep = aws_sweep(regions=[REGION])
@@ -94,8 +107,14 @@ def test_no_credentials_is_an_error_not_a_pass(aws_env: AwsEmulator, monkeypatch
 
 
 def test_denied_credential_report_errors_only_the_checks_that_need_it(proxy: FaultProxy) -> None:
-    proxy.add(Rule("Action=GetCredentialReport", 403, query_error("AccessDenied", "not authorized to iam:GetCredentialReport"),
-                   times=1))
+    proxy.add(
+        Rule(
+            "Action=GetCredentialReport",
+            403,
+            query_error("AccessDenied", "not authorized to iam:GetCredentialReport"),
+            times=1,
+        )
+    )
     sweep = aws_sweep(regions=[REGION])
     users = lambda check: {r.resource_id.rsplit("/", 1)[-1]: r for r in by_check(sweep, check)}  # noqa: E731
     mfa = users("aws.iam.user_console_mfa")
@@ -118,7 +137,9 @@ def test_a_bucket_deleted_mid_sweep_is_noted_and_the_others_judged(proxy: FaultP
     gone = [r for r in sweep.results if r.resource_id.endswith(":nw-public-assets")]
     assert gone and all(r.status is Status.NOT_APPLICABLE for r in gone)
     assert all("deleted during the sweep" in r.reason and "NoSuchBucket" in r.reason for r in gone)
-    others = {r.resource_id.rsplit(":", 1)[-1]: r.status for r in sweep.results if r.check_id == "aws.s3.bucket_encryption"}
+    others = {
+        r.resource_id.rsplit(":", 1)[-1]: r.status for r in sweep.results if r.check_id == "aws.s3.bucket_encryption"
+    }
     assert others["nw-audit-logs"] is Status.PASS and others["nw-public-assets"] is Status.NOT_APPLICABLE
     assert not [e for e in sweep.collection_errors if e.service == "s3"]
     assert not [r for r in sweep.results if r.check_id.startswith("aws.s3.") and r.status is Status.ERROR]
@@ -126,11 +147,20 @@ def test_a_bucket_deleted_mid_sweep_is_noted_and_the_others_judged(proxy: FaultP
 
 def test_a_kms_key_deleted_mid_sweep_is_noted_and_the_others_judged(aws_env: AwsEmulator, proxy: FaultProxy) -> None:
     kms = boto3.client("kms", region_name=REGION, endpoint_url=aws_env.endpoint)
-    customer = [k["KeyId"] for k in kms.list_keys()["Keys"]
-                if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyManager"] == "CUSTOMER"]
+    customer = [
+        k["KeyId"]
+        for k in kms.list_keys()["Keys"]
+        if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyManager"] == "CUSTOMER"
+    ]
     assert len(customer) >= 2
-    proxy.add(Rule(customer[0], 400, json_error("NotFoundException", f"Key '{customer[0]}' does not exist"),
-                   "application/x-amz-json-1.1"))
+    proxy.add(
+        Rule(
+            customer[0],
+            400,
+            json_error("NotFoundException", f"Key '{customer[0]}' does not exist"),
+            "application/x-amz-json-1.1",
+        )
+    )
     sweep = aws_sweep(regions=[REGION])
     rotation = {r.resource_id.rsplit("/", 1)[-1]: r for r in sweep.results if r.check_id == "aws.kms.key_rotation"}
     assert rotation[customer[0]].status is Status.NOT_APPLICABLE

@@ -49,7 +49,8 @@ def test_write_operations_are_refused_before_the_wire(aws_env: AwsEmulator) -> N
             session.client(attrs, {}, "iam", "us-east-1").create_user(UserName="mallory")
         with pytest.raises(ReadOnlyViolation):
             session.client(attrs, {}, "ec2", "us-east-1").describe_instance_attribute(
-                InstanceId="i-1", Attribute="userData")  # a read, but one that returns secrets: not allowed
+                InstanceId="i-1", Attribute="userData"
+            )  # a read, but one that returns secrets: not allowed
     assert counter.requests == 0
     assert s3.list_buckets()["Buckets"] == []
 

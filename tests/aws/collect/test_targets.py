@@ -23,9 +23,15 @@ def test_account_id_target_assumes_the_role_in_a_process_pool(aws_env: AwsEmulat
     registry = Registry.load()
     mapping = registry.mapping()
     with ProcessPoolExecutor(2) as pool:
-        sweep = run_sweep(registry, mapping, providers=["aws"], targets=[member, ACCOUNT], regions=[REGION],
-                          provider_options={"aws": {"role_name": "TrustsweepReadOnly", "external_id": "x-1"}},
-                          executor=pool)
+        sweep = run_sweep(
+            registry,
+            mapping,
+            providers=["aws"],
+            targets=[member, ACCOUNT],
+            regions=[REGION],
+            provider_options={"aws": {"role_name": "TrustsweepReadOnly", "external_id": "x-1"}},
+            executor=pool,
+        )
     by_target = {t.id: t for t in sweep.targets}
     assert by_target[member].attrs["role_arn"] == f"arn:aws:iam::{member}:role/TrustsweepReadOnly"
     assert "role_arn" not in by_target[ACCOUNT].attrs  # the caller's own account: no role needed
@@ -68,7 +74,11 @@ def test_profile_target(aws_env: AwsEmulator, tmp_path: Path, monkeypatch: pytes
     provider = AwsProvider({"production_account": ["northwind-*"]})
     [target] = provider.targets(["northwind-prod"])
     assert (target.id, target.name, target.attrs["profile"], target.attrs["production"]) == (
-        ACCOUNT, "northwind-prod", "northwind-prod", True)
+        ACCOUNT,
+        "northwind-prod",
+        "northwind-prod",
+        True,
+    )
     units = provider.work(target, ["us-east-1"])
     assert {u.service for u in units if u.region == "global"} == {"iam", "s3", "cloudfront", "cloudtrail"}
     assert all(u.target.attrs["profile"] == "northwind-prod" for u in units)

@@ -32,8 +32,16 @@ def test_demo_emulator_serves_the_northwind_estate_read_only(tmp_path: Path, mon
     assert [r.status.value for r in sla] == ["fail"]  # the 12-day-old CRITICAL finding
     assert "Northwind" in demo.description
     assert writes == []
-    assert {"POST GetCallerIdentity", "GET ListBuckets", "POST DescribeVolumes", "POST ListKeys",
-            "GET GetBucketEncryption", "POST ListFindings", "GET ListAnalyzers", "POST GenerateCredentialReport"} <= set(served)
+    assert {
+        "POST GetCallerIdentity",
+        "GET ListBuckets",
+        "POST DescribeVolumes",
+        "POST ListKeys",
+        "GET GetBucketEncryption",
+        "POST ListFindings",
+        "GET ListAnalyzers",
+        "POST GenerateCredentialReport",
+    } <= set(served)
     assert len(served) >= sweep.stats["requests"] > 0  # the units' requests, plus planning's
 
 
@@ -42,15 +50,22 @@ def test_the_log_names_every_request_and_reports_the_writes(aws_env: AwsEmulator
         return boto3.client(service, region_name=REGION, endpoint_url=aws_env.endpoint)
 
     aws_env.clear_log()
-    client("s3").create_bucket(Bucket="nw-written")       # REST-XML
+    client("s3").create_bucket(Bucket="nw-written")  # REST-XML
     client("s3").list_buckets()
-    client("iam").create_user(UserName="mallory")         # query protocol
+    client("iam").create_user(UserName="mallory")  # query protocol
     client("ec2").describe_volumes()
-    client("kms").list_keys()                             # JSON protocol
-    client("guardduty").create_detector(Enable=True)      # REST-JSON
-    client("inspector2").list_findings()                  # REST-JSON, a read sent as POST
-    assert aws_env.requests() == ["PUT CreateBucket", "GET ListBuckets", "POST CreateUser", "POST DescribeVolumes",
-                                  "POST ListKeys", "POST CreateDetector", "POST ListFindings"]
+    client("kms").list_keys()  # JSON protocol
+    client("guardduty").create_detector(Enable=True)  # REST-JSON
+    client("inspector2").list_findings()  # REST-JSON, a read sent as POST
+    assert aws_env.requests() == [
+        "PUT CreateBucket",
+        "GET ListBuckets",
+        "POST CreateUser",
+        "POST DescribeVolumes",
+        "POST ListKeys",
+        "POST CreateDetector",
+        "POST ListFindings",
+    ]
     assert aws_env.writes() == ["PUT CreateBucket", "POST CreateUser", "POST CreateDetector"]
     aws_env.reset()
     assert aws_env.requests() == []

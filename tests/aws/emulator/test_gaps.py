@@ -37,8 +37,13 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AwsEmulat
 def _client(emulator: AwsEmulator, service: str, region: str = US) -> object:
     import boto3
 
-    return boto3.client(service, region_name=region, endpoint_url=emulator.endpoint, aws_access_key_id="testing",
-                        aws_secret_access_key="testing")
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=emulator.endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 def _verdicts(sweep: Sweep, check_id: str) -> dict[str, Status]:
@@ -64,8 +69,9 @@ def test_backup_selection_covers_the_tagged_database_not_the_scratch_volume(fill
     assert verdicts["orders-db"] is P and verdicts["analytics-db"] is F
     assert verdicts[f"scratch-{US}"] is F and verdicts[f"scratch-{EU}"] is F
     plan = next(r for r in sweep.resources if r.type == "aws.backup.region" and r.region == US).properties["plans"][0]
-    assert plan["selections"] == [{"name": "tagged-daily", "resources": [], "not_resources": [],
-                                   "tags": [{"key": "backup", "value": "daily"}]}]
+    assert plan["selections"] == [
+        {"name": "tagged-daily", "resources": [], "not_resources": [], "tags": [{"key": "backup", "value": "daily"}]}
+    ]
 
 
 def test_root_row_heads_the_credential_report(filled: tuple[AwsEmulator, Sweep]) -> None:

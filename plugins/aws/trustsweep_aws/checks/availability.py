@@ -20,10 +20,15 @@ from .common import days, matches
 INSTANCE = "aws.rds.instance"
 
 
-@check("aws.rds.backup_retention", title="RDS automated backups are kept at least 7 days", types=INSTANCE,
-       severity="medium", rationale="Point-in-time recovery needs backups.",
-       remediation="Set the backup retention period to 7 days or more.",
-       settings={"min_days": days(7, "minimum automated backup retention in days", most=35)})
+@check(
+    "aws.rds.backup_retention",
+    title="RDS automated backups are kept at least 7 days",
+    types=INSTANCE,
+    severity="medium",
+    rationale="Point-in-time recovery needs backups.",
+    remediation="Set the backup retention period to 7 days or more.",
+    settings={"min_days": days(7, "minimum automated backup retention in days", most=35)},
+)
 def rds_backup_retention(r: Resource, ctx: CheckContext) -> Outcome:
     limit = ctx.setting("min_days")
     kept = int(r.properties.get("backup_retention_days") or 0)
@@ -32,17 +37,29 @@ def rds_backup_retention(r: Resource, ctx: CheckContext) -> Outcome:
     return failed(f"automated backups kept {kept} days (< {limit})", backup_retention_days=kept)
 
 
-@check("aws.rds.deletion_protection", title="RDS instances have deletion protection", types=INSTANCE,
-       severity="medium", rationale="One call should not destroy a database.", remediation="Enable deletion protection.")
+@check(
+    "aws.rds.deletion_protection",
+    title="RDS instances have deletion protection",
+    types=INSTANCE,
+    severity="medium",
+    rationale="One call should not destroy a database.",
+    remediation="Enable deletion protection.",
+)
 def rds_deletion_protection(r: Resource, ctx: CheckContext) -> Outcome:
     if r.properties.get("deletion_protection"):
         return passed("deletion protection on")
     return failed("deletion protection off")
 
 
-@check("aws.rds.multi_az_production", title="Production RDS instances are Multi-AZ", types=INSTANCE,
-       severity="medium", rationale="A zone failure should not take production down.",
-       remediation="Convert the instance to Multi-AZ.", settings=PRODUCTION)
+@check(
+    "aws.rds.multi_az_production",
+    title="Production RDS instances are Multi-AZ",
+    types=INSTANCE,
+    severity="medium",
+    rationale="A zone failure should not take production down.",
+    remediation="Convert the instance to Multi-AZ.",
+    settings=PRODUCTION,
+)
 def rds_multi_az_production(r: Resource, ctx: CheckContext) -> Outcome:
     if not is_production(r.properties.get("tags"), ctx):
         return not_applicable("not tagged as production")
@@ -51,10 +68,15 @@ def rds_multi_az_production(r: Resource, ctx: CheckContext) -> Outcome:
     return failed("production instance is single-AZ")
 
 
-@check("aws.backup.production_coverage", title="Production data stores are covered by an AWS Backup plan",
-       types=(INSTANCE, "aws.ec2.volume"), severity="medium",
-       rationale="Backups must exist for what the business depends on.",
-       remediation="Add the resource (or its tag) to a backup plan selection.", settings=PRODUCTION)
+@check(
+    "aws.backup.production_coverage",
+    title="Production data stores are covered by an AWS Backup plan",
+    types=(INSTANCE, "aws.ec2.volume"),
+    severity="medium",
+    rationale="Backups must exist for what the business depends on.",
+    remediation="Add the resource (or its tag) to a backup plan selection.",
+    settings=PRODUCTION,
+)
 def backup_production_coverage(r: Resource, ctx: CheckContext) -> Outcome:
     """Production-tagged data stores are selected by an AWS Backup plan in their region."""
     if not is_production(r.properties.get("tags"), ctx):

@@ -19,18 +19,26 @@ def _covers(rule: dict[str, Any], port: int) -> bool:
     return low is not None and high is not None and int(low) <= port <= int(high)
 
 
-@check("aws.ec2.security_group_ingress", title="No security group is open to the internet on 22, 3389 or all ports",
-       types="aws.ec2.security-group", severity="high",
-       rationale="Admin ports open to the world are attacked within minutes.",
-       remediation="Restrict ingress to known ranges or use SSM Session Manager.",
-       settings={"admin_ports": setting("list[int]", (22, 3389), "TCP ports that must not be open to the internet",
-                                        min=1, max=65535)})
+@check(
+    "aws.ec2.security_group_ingress",
+    title="No security group is open to the internet on 22, 3389 or all ports",
+    types="aws.ec2.security-group",
+    severity="high",
+    rationale="Admin ports open to the world are attacked within minutes.",
+    remediation="Restrict ingress to known ranges or use SSM Session Manager.",
+    settings={
+        "admin_ports": setting(
+            "list[int]", (22, 3389), "TCP ports that must not be open to the internet", min=1, max=65535
+        )
+    },
+)
 def ec2_security_group_ingress(r: Resource, ctx: CheckContext) -> Outcome:
     ports = ctx.setting("admin_ports")
     bad = []
     for rule in r.properties.get("open_ingress") or []:
-        everything = rule.get("protocol") == "-1" or (rule.get("from") in (0, None) and rule.get("to") in (65535, None)
-                                                      and rule.get("protocol") in ("tcp", "6"))
+        everything = rule.get("protocol") == "-1" or (
+            rule.get("from") in (0, None) and rule.get("to") in (65535, None) and rule.get("protocol") in ("tcp", "6")
+        )
         hits = [p for p in ports if _covers(rule, p)]
         if everything or hits:
             bad.append({**rule, "ports": "all" if everything else hits})
@@ -39,8 +47,14 @@ def ec2_security_group_ingress(r: Resource, ctx: CheckContext) -> Outcome:
     return passed("no admin or all-port ingress from the internet")
 
 
-@check("aws.rds.not_public", title="No RDS instance is publicly accessible", types="aws.rds.instance", severity="high",
-       rationale="Databases belong on private networks.", remediation="Set PubliclyAccessible to false.")
+@check(
+    "aws.rds.not_public",
+    title="No RDS instance is publicly accessible",
+    types="aws.rds.instance",
+    severity="high",
+    rationale="Databases belong on private networks.",
+    remediation="Set PubliclyAccessible to false.",
+)
 def rds_not_public(r: Resource, ctx: CheckContext) -> Outcome:
     if r.properties.get("publicly_accessible"):
         return failed("publicly accessible")
@@ -51,10 +65,14 @@ def _missing(config: dict[str, Any]) -> list[str]:
     return [k for k in BLOCK_KEYS if not config.get(k)]
 
 
-@check("aws.s3.account_public_access_block", title="S3 public access is blocked at account level",
-       types="aws.s3.account-settings", severity="high",
-       rationale="One switch prevents any bucket from becoming public.",
-       remediation="Turn on all four account-level Block Public Access settings.")
+@check(
+    "aws.s3.account_public_access_block",
+    title="S3 public access is blocked at account level",
+    types="aws.s3.account-settings",
+    severity="high",
+    rationale="One switch prevents any bucket from becoming public.",
+    remediation="Turn on all four account-level Block Public Access settings.",
+)
 def s3_account_public_access_block(r: Resource, ctx: CheckContext) -> Outcome:
     if (bad := unread(r, "public_access_block")) is not None:
         return bad
@@ -64,9 +82,14 @@ def s3_account_public_access_block(r: Resource, ctx: CheckContext) -> Outcome:
     return passed("account-level S3 public access block on")
 
 
-@check("aws.s3.bucket_public_access_block", title="S3 public access is blocked on every bucket",
-       types="aws.s3.bucket", severity="medium", rationale="Defence in depth if the account setting changes.",
-       remediation="Turn on all four bucket-level Block Public Access settings.")
+@check(
+    "aws.s3.bucket_public_access_block",
+    title="S3 public access is blocked on every bucket",
+    types="aws.s3.bucket",
+    severity="medium",
+    rationale="Defence in depth if the account setting changes.",
+    remediation="Turn on all four bucket-level Block Public Access settings.",
+)
 def s3_bucket_public_access_block(r: Resource, ctx: CheckContext) -> Outcome:
     if (bad := unread(r, "public_access_block")) is not None:
         return bad

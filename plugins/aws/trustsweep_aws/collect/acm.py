@@ -22,5 +22,11 @@ def collect(ctx: AwsCollector) -> None:
         if not_after is None or status is None:  # older endpoints: one describe per certificate
             cert = acm.describe_certificate(CertificateArn=summary["CertificateArn"])["Certificate"]
             not_after, status, in_use = cert.get("NotAfter"), cert.get("Status"), bool(cert.get("InUseBy"))
-        ctx.add(CERTIFICATE, summary["CertificateArn"], summary.get("DomainName", ""),
-                status=status or "", not_after=iso(not_after), in_use=in_use)
+        ctx.add(
+            CERTIFICATE,
+            summary["CertificateArn"],
+            summary.get("DomainName", ""),
+            status=status or "",
+            not_after=iso(not_after),
+            in_use=in_use,
+        )

@@ -12,8 +12,11 @@ REGIONAL = True
 
 
 def _tags(selection: dict[str, Any]) -> list[dict[str, str]]:
-    out = [{"key": t.get("ConditionKey", ""), "value": t.get("ConditionValue", "")}
-           for t in selection.get("ListOfTags") or [] if t.get("ConditionType", "STRINGEQUALS") == "STRINGEQUALS"]
+    out = [
+        {"key": t.get("ConditionKey", ""), "value": t.get("ConditionValue", "")}
+        for t in selection.get("ListOfTags") or []
+        if t.get("ConditionType", "STRINGEQUALS") == "STRINGEQUALS"
+    ]
     for cond in (selection.get("Conditions") or {}).get("StringEquals") or []:
         key = str(cond.get("ConditionKey", "")).removeprefix("aws:ResourceTag/")
         out.append({"key": key, "value": cond.get("ConditionValue", "")})
@@ -25,9 +28,19 @@ def collect(ctx: AwsCollector) -> None:
     plans = []
     for plan in paginate(backup, "list_backup_plans", "BackupPlansList"):
         selections = []
-        for item in paginate(backup, "list_backup_selections", "BackupSelectionsList", BackupPlanId=plan["BackupPlanId"]):
-            sel = backup.get_backup_selection(BackupPlanId=plan["BackupPlanId"], SelectionId=item["SelectionId"])["BackupSelection"]
-            selections.append({"name": sel.get("SelectionName", ""), "resources": list(sel.get("Resources") or []),
-                               "not_resources": list(sel.get("NotResources") or []), "tags": _tags(sel)})
+        for item in paginate(
+            backup, "list_backup_selections", "BackupSelectionsList", BackupPlanId=plan["BackupPlanId"]
+        ):
+            sel = backup.get_backup_selection(BackupPlanId=plan["BackupPlanId"], SelectionId=item["SelectionId"])[
+                "BackupSelection"
+            ]
+            selections.append(
+                {
+                    "name": sel.get("SelectionName", ""),
+                    "resources": list(sel.get("Resources") or []),
+                    "not_resources": list(sel.get("NotResources") or []),
+                    "tags": _tags(sel),
+                }
+            )
         plans.append({"name": plan.get("BackupPlanName", ""), "id": plan["BackupPlanId"], "selections": selections})
     ctx.add(REGION, ctx.arn("backup", "plans", ctx.region), f"AWS Backup {ctx.region}", plans=plans)

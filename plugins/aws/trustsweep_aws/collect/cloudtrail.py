@@ -43,5 +43,6 @@ def collect(ctx: AwsCollector) -> None:
         if error:
             ctx.unread(resource, "logging", error)
         summary.append({"arn": arn, **facts, "status_error": error})  # the account's check reads the summary
-    ctx.add(ACCOUNT, f"arn:{ctx.partition}:cloudtrail::{ctx.account}:trails", "CloudTrail", region=GLOBAL,
-            trails=summary)
+    ctx.add(
+        ACCOUNT, f"arn:{ctx.partition}:cloudtrail::{ctx.account}:trails", "CloudTrail", region=GLOBAL, trails=summary
+    )

@@ -26,9 +26,18 @@ def collect(ctx: AwsCollector) -> None:
             protocols[policy["Name"]] = list(policy.get("SslProtocols") or [])
     for lb, listener in listeners:
         policy = listener.get("SslPolicy", "")
-        ctx.add(LISTENER, listener["ListenerArn"], f"{lb.get('LoadBalancerName')}:{listener.get('Port')}",
-                load_balancer=lb.get("LoadBalancerName", ""), type=lb.get("Type", ""), scheme=lb.get("Scheme", ""),
-                protocol=listener.get("Protocol", ""), port=listener.get("Port"), ssl_policy=policy,
-                tls_protocols=protocols.get(policy, []),
-                redirects_to_https=any((a.get("RedirectConfig") or {}).get("Protocol") == "HTTPS"
-                                       for a in listener.get("DefaultActions") or []))
+        ctx.add(
+            LISTENER,
+            listener["ListenerArn"],
+            f"{lb.get('LoadBalancerName')}:{listener.get('Port')}",
+            load_balancer=lb.get("LoadBalancerName", ""),
+            type=lb.get("Type", ""),
+            scheme=lb.get("Scheme", ""),
+            protocol=listener.get("Protocol", ""),
+            port=listener.get("Port"),
+            ssl_policy=policy,
+            tls_protocols=protocols.get(policy, []),
+            redirects_to_https=any(
+                (a.get("RedirectConfig") or {}).get("Protocol") == "HTTPS" for a in listener.get("DefaultActions") or []
+            ),
+        )

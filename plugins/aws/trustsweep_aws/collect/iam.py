@@ -69,8 +69,14 @@ def _keys(row: dict[str, str]) -> list[dict[str, Any]]:
         active = row.get(f"access_key_{slot}_active") == "true"
         rotated = _when(row.get(f"access_key_{slot}_last_rotated"))
         if active or rotated:
-            keys.append({"slot": int(slot), "active": active, "last_rotated": rotated,
-                         "last_used": _when(row.get(f"access_key_{slot}_last_used_date"))})
+            keys.append(
+                {
+                    "slot": int(slot),
+                    "active": active,
+                    "last_rotated": rotated,
+                    "last_used": _when(row.get(f"access_key_{slot}_last_used_date")),
+                }
+            )
     return keys
 
 
@@ -94,16 +100,24 @@ class _Policies:
         return {"admin": False, "write": [f"unknown policy {name}"]}
 
 
-def _grants(policies: _Policies, attached: list[dict[str, Any]], inline: list[dict[str, Any]],
-            source: str = "") -> list[dict[str, Any]]:
+def _grants(
+    policies: _Policies, attached: list[dict[str, Any]], inline: list[dict[str, Any]], source: str = ""
+) -> list[dict[str, Any]]:
     out = []
     for item in attached:
         verdict = policies.judge(item["PolicyArn"], item["PolicyName"])
         out.append({"policy": item["PolicyName"], "kind": "managed", "via": source, **verdict})
     for item in inline:
         doc = item.get("PolicyDocument")
-        out.append({"policy": item["PolicyName"], "kind": "inline", "via": source,
-                    "admin": iampolicy.allows_full_admin(doc), "write": iampolicy.write_actions(doc)})
+        out.append(
+            {
+                "policy": item["PolicyName"],
+                "kind": "inline",
+                "via": source,
+                "admin": iampolicy.allows_full_admin(doc),
+                "write": iampolicy.write_actions(doc),
+            }
+        )
     return out
 
 
@@ -126,11 +140,17 @@ def collect(ctx: AwsCollector) -> None:
         report_error = ctx.describe(exc)
     root_row = next((r for r in rows if r.get("user") == "<root_account>"), {})
     root_keys = _keys(root_row)
-    root = ctx.add(ROOT, f"arn:{ctx.partition}:iam::{ctx.account}:root", "root", region=GLOBAL,
-                   mfa_enabled=bool(summary.get("AccountMFAEnabled")),
-                   access_keys_present=bool(summary.get("AccountAccessKeysPresent")) or any(k["active"] for k in root_keys),
-                   password_last_used=_when(root_row.get("password_last_used")),
-                   access_keys=root_keys, credential_report=bool(root_row))
+    root = ctx.add(
+        ROOT,
+        f"arn:{ctx.partition}:iam::{ctx.account}:root",
+        "root",
+        region=GLOBAL,
+        mfa_enabled=bool(summary.get("AccountMFAEnabled")),
+        access_keys_present=bool(summary.get("AccountAccessKeysPresent")) or any(k["active"] for k in root_keys),
+        password_last_used=_when(root_row.get("password_last_used")),
+        access_keys=root_keys,
+        credential_report=bool(root_row),
+    )
 
     try:
         policy = iam.get_account_password_policy()["PasswordPolicy"]
@@ -138,8 +158,14 @@ def collect(ctx: AwsCollector) -> None:
         if error_code(exc) != "NoSuchEntity":
             raise
         policy = None
-    ctx.add(PASSWORD_POLICY, f"arn:{ctx.partition}:iam::{ctx.account}:account-password-policy", "password policy",
-            region=GLOBAL, exists=policy is not None, **password_policy(policy or {}))
+    ctx.add(
+        PASSWORD_POLICY,
+        f"arn:{ctx.partition}:iam::{ctx.account}:account-password-policy",
+        "password policy",
+        region=GLOBAL,
+        exists=policy is not None,
+        **password_policy(policy or {}),
+    )
 
     users: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
@@ -151,9 +177,12 @@ def collect(ctx: AwsCollector) -> None:
         roles.extend(page.get("RoleDetailList") or [])
         managed.extend(page.get("Policies") or [])
     policies = _Policies(managed)
-    group_grants = {g["GroupName"]: _grants(policies, g.get("AttachedManagedPolicies") or [],
-                                            g.get("GroupPolicyList") or [], "group/" + g["GroupName"])
-                    for g in groups}
+    group_grants = {
+        g["GroupName"]: _grants(
+            policies, g.get("AttachedManagedPolicies") or [], g.get("GroupPolicyList") or [], "group/" + g["GroupName"]
+        )
+        for g in groups
+    }
     for group in groups:
         ctx.add(GROUP, group["Arn"], group["GroupName"], region=GLOBAL, **_summary(group_grants[group["GroupName"]]))
 
@@ -164,31 +193,41 @@ def collect(ctx: AwsCollector) -> None:
         row = by_user.get(user["UserName"], {})
         own = _grants(policies, user.get("AttachedManagedPolicies") or [], user.get("UserPolicyList") or [])
         inherited = [g for name in user.get("GroupList") or [] for g in group_grants.get(name, [])]
-        readers.append(ctx.add(USER, user["Arn"], user["UserName"], region=GLOBAL,
-                       created=iso(user.get("CreateDate")),
-                       console=row.get("password_enabled") == "true",
-                       password_last_used=_when(row.get("password_last_used")),
-                       mfa=row.get("mfa_active") == "true",
-                       access_keys=_keys(row),
-                       in_report=bool(row),
-                       groups=list(user.get("GroupList") or []),
-                       attached_policies=[p["PolicyName"] for p in user.get("AttachedManagedPolicies") or []],
-                       inline_policies=[p["PolicyName"] for p in user.get("UserPolicyList") or []],
-                       tags=tags_of(user.get("Tags")),
-                       production=production,
-                       **_summary(own + inherited)))
+        readers.append(
+            ctx.add(
+                USER,
+                user["Arn"],
+                user["UserName"],
+                region=GLOBAL,
+                created=iso(user.get("CreateDate")),
+                console=row.get("password_enabled") == "true",
+                password_last_used=_when(row.get("password_last_used")),
+                mfa=row.get("mfa_active") == "true",
+                access_keys=_keys(row),
+                in_report=bool(row),
+                groups=list(user.get("GroupList") or []),
+                attached_policies=[p["PolicyName"] for p in user.get("AttachedManagedPolicies") or []],
+                inline_policies=[p["PolicyName"] for p in user.get("UserPolicyList") or []],
+                tags=tags_of(user.get("Tags")),
+                production=production,
+                **_summary(own + inherited),
+            )
+        )
     if report_error:  # the facts from the credential report are unread on each resource that needs them
         for resource in [root, *readers]:
             ctx.unread(resource, REPORT, report_error)
 
     for role in roles:
         grants = _grants(policies, role.get("AttachedManagedPolicies") or [], role.get("RolePolicyList") or [])
-        ctx.add(ROLE, role["Arn"], role["RoleName"], region=GLOBAL,
-                path=role.get("Path", "/"),
-                service_linked=str(role.get("Path", "")).startswith("/aws-service-role/"),
-                trust=iampolicy.trust_principals(role.get("AssumeRolePolicyDocument")),
-                tags=tags_of(role.get("Tags")),
-                production=production,
-                **_summary(grants))
-
-
+        ctx.add(
+            ROLE,
+            role["Arn"],
+            role["RoleName"],
+            region=GLOBAL,
+            path=role.get("Path", "/"),
+            service_linked=str(role.get("Path", "")).startswith("/aws-service-role/"),
+            trust=iampolicy.trust_principals(role.get("AssumeRolePolicyDocument")),
+            tags=tags_of(role.get("Tags")),
+            production=production,
+            **_summary(grants),
+        )

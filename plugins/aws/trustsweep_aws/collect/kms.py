@@ -27,9 +27,16 @@ def _key(ctx: AwsCollector, kms: Any, item: dict[str, Any]) -> None:
         return  # AWS-managed keys rotate automatically
     state = meta.get("KeyState", "")
     symmetric = meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
-    key = ctx.add(KEY, meta["Arn"], meta.get("Description") or meta["KeyId"],
-                  state=state, symmetric=symmetric, origin=meta.get("Origin", ""),
-                  rotation_enabled=None, created=iso(meta.get("CreationDate")))
+    key = ctx.add(
+        KEY,
+        meta["Arn"],
+        meta.get("Description") or meta["KeyId"],
+        state=state,
+        symmetric=symmetric,
+        origin=meta.get("Origin", ""),
+        rotation_enabled=None,
+        created=iso(meta.get("CreationDate")),
+    )
     if state == "Enabled" and symmetric and meta.get("Origin") == "AWS_KMS":
         try:
             status = kms.get_key_rotation_status(KeyId=item["KeyId"])

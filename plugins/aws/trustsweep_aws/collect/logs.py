@@ -11,6 +11,13 @@ REGIONAL = True
 
 def collect(ctx: AwsCollector) -> None:
     for group in paginate(ctx.client("logs"), "describe_log_groups", "logGroups"):
-        arn = group.get("arn", "").removesuffix(":*") or ctx.arn("logs", f"log-group:{group['logGroupName']}", ctx.region)
-        ctx.add(LOG_GROUP, arn, group["logGroupName"], retention_days=group.get("retentionInDays"),
-                kms_key=group.get("kmsKeyId", ""))
+        arn = group.get("arn", "").removesuffix(":*") or ctx.arn(
+            "logs", f"log-group:{group['logGroupName']}", ctx.region
+        )
+        ctx.add(
+            LOG_GROUP,
+            arn,
+            group["logGroupName"],
+            retention_days=group.get("retentionInDays"),
+            kms_key=group.get("kmsKeyId", ""),
+        )

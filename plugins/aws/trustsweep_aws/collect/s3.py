@@ -26,8 +26,12 @@ _ABSENT = {
     "object_lock": "ObjectLockConfigurationNotFoundError",
 }
 #: Block Public Access switches: API field → property
-BLOCK_KEYS = {"BlockPublicAcls": "block_public_acls", "IgnorePublicAcls": "ignore_public_acls",
-              "BlockPublicPolicy": "block_public_policy", "RestrictPublicBuckets": "restrict_public_buckets"}
+BLOCK_KEYS = {
+    "BlockPublicAcls": "block_public_acls",
+    "IgnorePublicAcls": "ignore_public_acls",
+    "BlockPublicPolicy": "block_public_policy",
+    "RestrictPublicBuckets": "restrict_public_buckets",
+}
 
 
 def public_access_block(config: dict[str, Any] | None) -> dict[str, bool]:
@@ -57,8 +61,13 @@ def _bucket(ctx: AwsCollector, item: dict[str, Any]) -> None:
     try:
         _read_bucket(ctx, item)
     except _Gone as gone:
-        ctx.vanished(BUCKET, f"arn:{ctx.partition}:s3:::{item['Name']}", item["Name"], str(gone),
-                     region=item.get("BucketRegion") or GLOBAL)
+        ctx.vanished(
+            BUCKET,
+            f"arn:{ctx.partition}:s3:::{item['Name']}",
+            item["Name"],
+            str(gone),
+            region=item.get("BucketRegion") or GLOBAL,
+        )
 
 
 def _read_bucket(ctx: AwsCollector, item: dict[str, Any]) -> None:
@@ -80,17 +89,22 @@ def _read_bucket(ctx: AwsCollector, item: dict[str, Any]) -> None:
     lock = _read(ctx, props, "object_lock", s3.get_object_lock_configuration, Bucket=name)
     lock_cfg = (lock or {}).get("ObjectLockConfiguration") or {}
     retention = (lock_cfg.get("Rule") or {}).get("DefaultRetention") or {}
-    ctx.add(BUCKET, f"arn:{ctx.partition}:s3:::{name}", name, region=region,
-            created=iso(item.get("CreationDate")),
-            encryption=[a for a in algorithms if a],
-            has_policy=policy is not None,
-            tls_only=iampolicy.denies_insecure_transport((policy or {}).get("Policy")),
-            public_access_block=public_access_block((pab or {}).get("PublicAccessBlockConfiguration")),
-            logging_target=((logging or {}).get("LoggingEnabled") or {}).get("TargetBucket"),
-            object_lock=lock_cfg.get("ObjectLockEnabled") == "Enabled",
-            object_lock_mode=retention.get("Mode", ""),
-            object_lock_days=retention.get("Days") or (retention.get("Years") or 0) * 365 or None,
-            **props)
+    ctx.add(
+        BUCKET,
+        f"arn:{ctx.partition}:s3:::{name}",
+        name,
+        region=region,
+        created=iso(item.get("CreationDate")),
+        encryption=[a for a in algorithms if a],
+        has_policy=policy is not None,
+        tls_only=iampolicy.denies_insecure_transport((policy or {}).get("Policy")),
+        public_access_block=public_access_block((pab or {}).get("PublicAccessBlockConfiguration")),
+        logging_target=((logging or {}).get("LoggingEnabled") or {}).get("TargetBucket"),
+        object_lock=lock_cfg.get("ObjectLockEnabled") == "Enabled",
+        object_lock_mode=retention.get("Mode", ""),
+        object_lock_days=retention.get("Days") or (retention.get("Years") or 0) * 365 or None,
+        **props,
+    )
 
 
 def collect(ctx: AwsCollector) -> None:
@@ -102,7 +116,13 @@ def collect(ctx: AwsCollector) -> None:
         if error_code(exc) != "NoSuchPublicAccessBlockConfiguration":
             ctx.unread(account, "public_access_block", exc)
         block = {}
-    ctx.add(ACCOUNT, f"arn:{ctx.partition}:s3::{ctx.account}:account", "S3 account settings", region=GLOBAL,
-            public_access_block=public_access_block(block), **account)
+    ctx.add(
+        ACCOUNT,
+        f"arn:{ctx.partition}:s3::{ctx.account}:account",
+        "S3 account settings",
+        region=GLOBAL,
+        public_access_block=public_access_block(block),
+        **account,
+    )
     buckets = ctx.client("s3").list_buckets().get("Buckets") or []
     ctx.map(lambda item: _bucket(ctx, item), buckets)

@@ -19,5 +19,10 @@ def collect(ctx: AwsCollector) -> None:
         if error_code(exc) != "InvalidAccessException" or "not subscribed" not in str(exc):
             raise
         hub = None
-    ctx.add(REGION, ctx.arn("securityhub", "hub/default", ctx.region), f"Security Hub {ctx.region}",
-            enabled=hub is not None, subscribed_at=iso((hub or {}).get("SubscribedAt")))
+    ctx.add(
+        REGION,
+        ctx.arn("securityhub", "hub/default", ctx.region),
+        f"Security Hub {ctx.region}",
+        enabled=hub is not None,
+        subscribed_at=iso((hub or {}).get("SubscribedAt")),
+    )

@@ -12,6 +12,21 @@ from .estate import Estate, seed_estate
 from .faults import FaultProxy, Rule, ec2_error, json_error, query_error
 from .server import ACCOUNT, CLEARED_ENV, CREDENTIAL_ENV, REGIONS, AwsEmulator, start_emulator, write_profiles
 
-__all__ = ["ACCOUNT", "CLEARED_ENV", "CREDENTIAL_ENV", "REGIONS", "AwsEmulator", "Estate", "FaultProxy", "Rule",
-           "demo_emulator", "ec2_error", "finding", "json_error", "query_error", "seed_estate", "start_emulator",
-           "write_profiles"]
+__all__ = [
+    "ACCOUNT",
+    "CLEARED_ENV",
+    "CREDENTIAL_ENV",
+    "REGIONS",
+    "AwsEmulator",
+    "Estate",
+    "FaultProxy",
+    "Rule",
+    "demo_emulator",
+    "ec2_error",
+    "finding",
+    "json_error",
+    "query_error",
+    "seed_estate",
+    "start_emulator",
+    "write_profiles",
+]

@@ -64,8 +64,11 @@ class _Clients:
         key = (service, region)
         if key not in self._cache:
             self._cache[key] = self.session.client(
-                service, region_name=region, endpoint_url=self.endpoint,
-                config=Config(s3={"addressing_style": "path"}, retries={"mode": "standard", "total_max_attempts": 3}))
+                service,
+                region_name=region,
+                endpoint_url=self.endpoint,
+                config=Config(s3={"addressing_style": "path"}, retries={"mode": "standard", "total_max_attempts": 3}),
+            )
         return self._cache[key]
 
 
@@ -91,17 +94,33 @@ def _trust(principal: dict[str, Any], action: str = "sts:AssumeRole", condition:
 def _seed_iam(c: _Clients, estate: Estate) -> None:
     iam = c("iam")
     iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=False)
-    read_only = json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "ec2:Describe*", "cloudwatch:GetMetricData"], "Resource": "*"}]})
-    admin = iam.create_policy(PolicyName="NorthwindAdmin", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
+    read_only = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:Get*", "s3:List*", "ec2:Describe*", "cloudwatch:GetMetricData"],
+                    "Resource": "*",
+                }
+            ],
+        }
+    )
+    admin = iam.create_policy(
+        PolicyName="NorthwindAdmin",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        ),
+    )["Policy"]["Arn"]
     iam.create_group(GroupName="analysts")
     iam.put_group_policy(GroupName="analysts", PolicyName="read-only", PolicyDocument=read_only)
     # alice: a human with console + MFA, permissions through her group only
     iam.create_user(UserName="alice")
     iam.create_login_profile(UserName="alice", Password="Correct-Horse-9!")
     serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
-    iam.enable_mfa_device(UserName="alice", SerialNumber=serial, AuthenticationCode1="123456", AuthenticationCode2="654321")
+    iam.enable_mfa_device(
+        UserName="alice", SerialNumber=serial, AuthenticationCode1="123456", AuthenticationCode2="654321"
+    )
     iam.add_user_to_group(GroupName="analysts", UserName="alice")
     # bob: a human with console, no MFA, static keys and AdministratorAccess attached to him
     iam.create_user(UserName="bob")
@@ -117,13 +136,24 @@ def _seed_iam(c: _Clients, estate: Estate) -> None:
     iam.create_role(RoleName="PlatformAdmin", AssumeRolePolicyDocument=account_trust)
     iam.attach_role_policy(RoleName="PlatformAdmin", PolicyArn=admin)
     iam.create_role(RoleName="BreakGlass", AssumeRolePolicyDocument=account_trust)
-    iam.put_role_policy(RoleName="BreakGlass", PolicyName="everything", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-    oidc = iam.create_open_id_connect_provider(Url="https://token.actions.githubusercontent.com",
-                                               ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40])
-    iam.create_role(RoleName="github-deploy", AssumeRolePolicyDocument=_trust(
-        {"Federated": oidc["OpenIDConnectProviderArn"]}, "sts:AssumeRoleWithWebIdentity",
-        {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:northwind/app:ref:refs/heads/main"}}))
+    iam.put_role_policy(
+        RoleName="BreakGlass",
+        PolicyName="everything",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        ),
+    )
+    oidc = iam.create_open_id_connect_provider(
+        Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40]
+    )
+    iam.create_role(
+        RoleName="github-deploy",
+        AssumeRolePolicyDocument=_trust(
+            {"Federated": oidc["OpenIDConnectProviderArn"]},
+            "sts:AssumeRoleWithWebIdentity",
+            {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:northwind/app:ref:refs/heads/main"}},
+        ),
+    )
     iam.create_role(RoleName="legacy-deploy", AssumeRolePolicyDocument=account_trust)
     iam.create_role(RoleName="TrustsweepReadOnly", AssumeRolePolicyDocument=account_trust)
 
@@ -131,27 +161,70 @@ def _seed_iam(c: _Clients, estate: Estate) -> None:
 def _seed_s3(c: _Clients, estate: Estate) -> None:
     s3 = c("s3")
     s3.create_bucket(Bucket="nw-audit-logs", ObjectLockEnabledForBucket=True)
-    s3.put_object_lock_configuration(Bucket="nw-audit-logs", ObjectLockConfiguration={
-        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 400}}})
+    s3.put_object_lock_configuration(
+        Bucket="nw-audit-logs",
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 400}},
+        },
+    )
     s3.create_bucket(Bucket="nw-access-logs", ACL="log-delivery-write")
     s3.create_bucket(Bucket="nw-public-assets")
     s3.create_bucket(Bucket="nw-eu-exports", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    block = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+    block = {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
     for name in ("nw-audit-logs", "nw-access-logs"):
-        s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
-            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]})
+        s3.put_bucket_encryption(
+            Bucket=name,
+            ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]
+            },
+        )
         s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=block)
-        s3.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Sid": "TlsOnly", "Effect": "Deny", "Action": "s3:*",
-            # moto's logging-target check crashes on the string form "*" (both forms mean everyone)
-            "Principal": "*" if name == "nw-audit-logs" else {"AWS": "*"},
-            "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
-    s3.put_bucket_logging(Bucket="nw-audit-logs", BucketLoggingStatus={
-        "LoggingEnabled": {"TargetBucket": "nw-access-logs", "TargetPrefix": "audit/"}})
+        s3.put_bucket_policy(
+            Bucket=name,
+            Policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "TlsOnly",
+                            "Effect": "Deny",
+                            "Action": "s3:*",
+                            # moto's logging-target check crashes on the string form "*" (both forms mean everyone)
+                            "Principal": "*" if name == "nw-audit-logs" else {"AWS": "*"},
+                            "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        }
+                    ],
+                }
+            ),
+        )
+    s3.put_bucket_logging(
+        Bucket="nw-audit-logs",
+        BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "nw-access-logs", "TargetPrefix": "audit/"}},
+    )
     # a policy that exists but does not enforce TLS
-    s3.put_bucket_policy(Bucket="nw-public-assets", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::nw-public-assets/*"}]}))
+    s3.put_bucket_policy(
+        Bucket="nw-public-assets",
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::nw-public-assets/*",
+                    }
+                ],
+            }
+        ),
+    )
     c("s3control").put_public_access_block(AccountId=estate.account, PublicAccessBlockConfiguration=block)
 
 
@@ -162,21 +235,50 @@ def _seed_region(c: _Clients, estate: Estate, region: str, primary: bool) -> Non
     prod = [{"Key": "environment", "Value": "production"}]
     if primary:
         ec2.enable_ebs_encryption_by_default()
-        ec2.create_volume(AvailabilityZone=f"{region}a", Size=20, Encrypted=True, TagSpecifications=[
-            {"ResourceType": "volume", "Tags": [*prod, {"Key": "Name", "Value": "orders-data"}, {"Key": "backup", "Value": "daily"}]}])
-        ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="s3",
-                             LogDestination="arn:aws:s3:::nw-audit-logs")
+        ec2.create_volume(
+            AvailabilityZone=f"{region}a",
+            Size=20,
+            Encrypted=True,
+            TagSpecifications=[
+                {
+                    "ResourceType": "volume",
+                    "Tags": [*prod, {"Key": "Name", "Value": "orders-data"}, {"Key": "backup", "Value": "daily"}],
+                }
+            ],
+        )
+        ec2.create_flow_logs(
+            ResourceIds=[vpc],
+            ResourceType="VPC",
+            TrafficType="ALL",
+            LogDestinationType="s3",
+            LogDestination="arn:aws:s3:::nw-audit-logs",
+        )
         web = ec2.create_security_group(GroupName="nw-web", Description="web", VpcId=vpc)["GroupId"]
-        ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
-            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    ec2.create_volume(AvailabilityZone=f"{region}a", Size=8, Encrypted=False, TagSpecifications=[
-        {"ResourceType": "volume", "Tags": [*prod, {"Key": "Name", "Value": f"scratch-{region}"}]}])
+        ec2.authorize_security_group_ingress(
+            GroupId=web,
+            IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+            ],
+        )
+    ec2.create_volume(
+        AvailabilityZone=f"{region}a",
+        Size=8,
+        Encrypted=False,
+        TagSpecifications=[{"ResourceType": "volume", "Tags": [*prod, {"Key": "Name", "Value": f"scratch-{region}"}]}],
+    )
     ssh = ec2.create_security_group(GroupName="nw-bastion", Description="bastion", VpcId=vpc)["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=ssh, IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.authorize_security_group_ingress(
+        GroupId=ssh,
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
     if estate.secret:
-        ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
-                          UserData=f"#!/bin/sh\nexport DB_PASSWORD={estate.secret}\n")
+        ec2.run_instances(
+            ImageId="ami-12c6146b",
+            MinCount=1,
+            MaxCount=1,
+            InstanceType="t3.micro",
+            UserData=f"#!/bin/sh\nexport DB_PASSWORD={estate.secret}\n",
+        )
 
     logs = c("logs", region)
     logs.create_log_group(logGroupName=f"/northwind/{region}/app")
@@ -200,9 +302,13 @@ def _seed_region(c: _Clients, estate: Estate, region: str, primary: bool) -> Non
         return
     iam_role = f"arn:aws:iam::{estate.account}:role/TrustsweepReadOnly"
     config = c("config", region)
-    config.put_configuration_recorder(ConfigurationRecorder={
-        "name": "default", "roleARN": iam_role,
-        "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "default",
+            "roleARN": iam_role,
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+        }
+    )
     config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "nw-audit-logs"})
     config.start_configuration_recorder(ConfigurationRecorderName="default")
     c("guardduty", region).create_detector(Enable=True)
@@ -213,27 +319,63 @@ def _seed_region(c: _Clients, estate: Estate, region: str, primary: bool) -> Non
 
     trail_key = kms.create_key(Description="nw-cloudtrail")["KeyMetadata"]["Arn"]
     ct = c("cloudtrail", region)
-    ct.create_trail(Name="nw-org-trail", S3BucketName="nw-audit-logs", IsMultiRegionTrail=True,
-                    EnableLogFileValidation=True, KmsKeyId=trail_key)
+    ct.create_trail(
+        Name="nw-org-trail",
+        S3BucketName="nw-audit-logs",
+        IsMultiRegionTrail=True,
+        EnableLogFileValidation=True,
+        KmsKeyId=trail_key,
+    )
     ct.start_logging(Name="nw-org-trail")
 
     rds = c("rds", region)
-    common = {"Engine": "postgres", "DBInstanceClass": "db.t3.micro", "AllocatedStorage": 20,
-              "MasterUsername": "northwind", "MasterUserPassword": estate.secret or "not-a-secret-1"}
-    rds.create_db_instance(DBInstanceIdentifier="orders-db", StorageEncrypted=True, PubliclyAccessible=False,
-                           BackupRetentionPeriod=7, DeletionProtection=True, MultiAZ=True,
-                           Tags=[*prod, {"Key": "backup", "Value": "daily"}], **common)
-    rds.create_db_instance(DBInstanceIdentifier="analytics-db", StorageEncrypted=False, PubliclyAccessible=True,
-                           BackupRetentionPeriod=1, DeletionProtection=False, MultiAZ=False, Tags=prod, **common)
+    common = {
+        "Engine": "postgres",
+        "DBInstanceClass": "db.t3.micro",
+        "AllocatedStorage": 20,
+        "MasterUsername": "northwind",
+        "MasterUserPassword": estate.secret or "not-a-secret-1",
+    }
+    rds.create_db_instance(
+        DBInstanceIdentifier="orders-db",
+        StorageEncrypted=True,
+        PubliclyAccessible=False,
+        BackupRetentionPeriod=7,
+        DeletionProtection=True,
+        MultiAZ=True,
+        Tags=[*prod, {"Key": "backup", "Value": "daily"}],
+        **common,
+    )
+    rds.create_db_instance(
+        DBInstanceIdentifier="analytics-db",
+        StorageEncrypted=False,
+        PubliclyAccessible=True,
+        BackupRetentionPeriod=1,
+        DeletionProtection=False,
+        MultiAZ=False,
+        Tags=prod,
+        **common,
+    )
 
     backup = c("backup", region)
     backup.create_backup_vault(BackupVaultName="nw-vault")
-    plan = backup.create_backup_plan(BackupPlan={"BackupPlanName": "nw-daily", "Rules": [
-        {"RuleName": "daily", "TargetBackupVaultName": "nw-vault", "ScheduleExpression": "cron(0 5 * * ? *)"}]})
+    plan = backup.create_backup_plan(
+        BackupPlan={
+            "BackupPlanName": "nw-daily",
+            "Rules": [
+                {"RuleName": "daily", "TargetBackupVaultName": "nw-vault", "ScheduleExpression": "cron(0 5 * * ? *)"}
+            ],
+        }
+    )
     with _unless_unemulated():  # plain moto has no backup selections (the plugin's backup unit then errors)
-        backup.create_backup_selection(BackupPlanId=plan["BackupPlanId"], BackupSelection={
-            "SelectionName": "tagged-daily", "IamRoleArn": iam_role,
-            "ListOfTags": [{"ConditionType": "STRINGEQUALS", "ConditionKey": "backup", "ConditionValue": "daily"}]})
+        backup.create_backup_selection(
+            BackupPlanId=plan["BackupPlanId"],
+            BackupSelection={
+                "SelectionName": "tagged-daily",
+                "IamRoleArn": iam_role,
+                "ListOfTags": [{"ConditionType": "STRINGEQUALS", "ConditionKey": "backup", "ConditionValue": "daily"}],
+            },
+        )
 
     acm = c("acm", region)
     good_cert, good_key = _certificate(400, "app.northwind.example")
@@ -244,34 +386,72 @@ def _seed_region(c: _Clients, estate: Estate, region: str, primary: bool) -> Non
 
     elb = c("elbv2", region)
     lb = elb.create_load_balancer(Name="nw-web", Subnets=subnets[:2])["LoadBalancers"][0]["LoadBalancerArn"]
-    elb.create_listener(LoadBalancerArn=lb, Protocol="HTTPS", Port=443, SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06",
-                        Certificates=[{"CertificateArn": good}],
-                        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200"}}])
-    elb.create_listener(LoadBalancerArn=lb, Protocol="HTTPS", Port=8443, SslPolicy="ELBSecurityPolicy-2016-08",
-                        Certificates=[{"CertificateArn": good}],
-                        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200"}}])
-    elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=[
-        {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}])
+    elb.create_listener(
+        LoadBalancerArn=lb,
+        Protocol="HTTPS",
+        Port=443,
+        SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06",
+        Certificates=[{"CertificateArn": good}],
+        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200"}}],
+    )
+    elb.create_listener(
+        LoadBalancerArn=lb,
+        Protocol="HTTPS",
+        Port=8443,
+        SslPolicy="ELBSecurityPolicy-2016-08",
+        Certificates=[{"CertificateArn": good}],
+        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200"}}],
+    )
+    elb.create_listener(
+        LoadBalancerArn=lb,
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[
+            {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}
+        ],
+    )
 
     cf = c("cloudfront", "us-east-1")
-    origin = {"Quantity": 1, "Items": [{"Id": "assets", "DomainName": "nw-public-assets.s3.amazonaws.com",
-                                         "S3OriginConfig": {"OriginAccessIdentity": ""}}]}
+    origin = {
+        "Quantity": 1,
+        "Items": [
+            {
+                "Id": "assets",
+                "DomainName": "nw-public-assets.s3.amazonaws.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""},
+            }
+        ],
+    }
 
     def distribution(ref: str, viewer: str, cert: dict[str, Any]) -> None:
-        cf.create_distribution(DistributionConfig={
-            "CallerReference": ref, "Comment": ref, "Enabled": True, "Origins": origin,
-            "DefaultCacheBehavior": {"TargetOriginId": "assets", "ViewerProtocolPolicy": viewer, "MinTTL": 0},
-            "ViewerCertificate": cert})
+        cf.create_distribution(
+            DistributionConfig={
+                "CallerReference": ref,
+                "Comment": ref,
+                "Enabled": True,
+                "Origins": origin,
+                "DefaultCacheBehavior": {"TargetOriginId": "assets", "ViewerProtocolPolicy": viewer, "MinTTL": 0},
+                "ViewerCertificate": cert,
+            }
+        )
 
-    distribution("nw-www", "redirect-to-https", {"ACMCertificateArn": good, "SSLSupportMethod": "sni-only",
-                                                  "MinimumProtocolVersion": "TLSv1.2_2021"})
+    distribution(
+        "nw-www",
+        "redirect-to-https",
+        {"ACMCertificateArn": good, "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"},
+    )
     distribution("nw-legacy", "allow-all", {"CloudFrontDefaultCertificate": True})
 
     if estate.secret:
         zip_bytes = _lambda_zip()
         c("lambda", region).create_function(
-            FunctionName="nw-etl", Runtime="python3.12", Role=iam_role, Handler="app.handler",
-            Code={"ZipFile": zip_bytes}, Environment={"Variables": {"API_TOKEN": estate.secret}})
+            FunctionName="nw-etl",
+            Runtime="python3.12",
+            Role=iam_role,
+            Handler="app.handler",
+            Code={"ZipFile": zip_bytes},
+            Environment={"Variables": {"API_TOKEN": estate.secret}},
+        )
         c("secretsmanager", region).create_secret(Name="nw/db", SecretString=estate.secret)
         c("ssm", region).put_parameter(Name="/nw/token", Value=estate.secret, Type="SecureString")
 
@@ -303,11 +483,14 @@ def _seed_organization(c: _Clients, estate: Estate, members: int) -> None:
         status = org.create_account(Email=f"staging{i}@northwind.example", AccountName=f"Northwind Staging {i}")
         account = status["CreateAccountStatus"]["AccountId"]
         estate.member_accounts.append(account)
-        creds = c("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
-                                     RoleSessionName="seed")["Credentials"]
+        creds = c("sts").assume_role(
+            RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="seed"
+        )["Credentials"]
         member = _Clients(c.endpoint, creds)
-        member("iam").create_role(RoleName="TrustsweepReadOnly", AssumeRolePolicyDocument=_trust(
-            {"AWS": f"arn:aws:iam::{estate.account}:root"}))
+        member("iam").create_role(
+            RoleName="TrustsweepReadOnly",
+            AssumeRolePolicyDocument=_trust({"AWS": f"arn:aws:iam::{estate.account}:root"}),
+        )
         member("s3").create_bucket(Bucket=f"nw-staging-{i}-data")
         member("guardduty").create_detector(Enable=True)
 
@@ -330,4 +513,3 @@ def seed_estate(endpoint: str, *, regions: tuple[str, ...] = REGIONS, secret: st
     if members:
         _seed_organization(c, estate, members)
     return estate
-

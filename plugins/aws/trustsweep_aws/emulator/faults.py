@@ -46,7 +46,9 @@ class FaultProxy:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                key = f"{self.command} {self.path} {self.headers.get('X-Amz-Target', '')} {body[:300].decode('latin-1')}"
+                key = (
+                    f"{self.command} {self.path} {self.headers.get('X-Amz-Target', '')} {body[:300].decode('latin-1')}"
+                )
                 with proxy._lock:
                     proxy.requests.append(key)
                     rule = next((r for r in proxy.rules if r.match in key and r.hits < r.times), None)
@@ -100,15 +102,18 @@ class FaultProxy:
 
 def query_error(code: str, message: str = "injected") -> str:
     """An error body of the AWS query protocol (EC2 uses a slightly different shape; both parse)."""
-    return (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
-            f"<RequestId>fault</RequestId></ErrorResponse>")
+    return (
+        f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+        f"<RequestId>fault</RequestId></ErrorResponse>"
+    )
 
 
 def ec2_error(code: str, message: str = "injected") -> str:
-    return (f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>"
-            f"<RequestID>fault</RequestID></Response>")
+    return (
+        f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>"
+        f"<RequestID>fault</RequestID></Response>"
+    )
 
 
 def json_error(code: str, message: str = "injected") -> str:
     return json.dumps({"__type": code, "message": message})
-

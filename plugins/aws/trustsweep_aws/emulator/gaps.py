@@ -53,11 +53,22 @@ def _account(access_key: str) -> str:
 def root_row(account: str, now: dt.datetime, password_last_used_days: float | None) -> str:
     """The credential report's ``<root_account>`` row: console password, no access keys, no MFA."""
     fmt = "%Y-%m-%dT%H:%M:%S+00:00"
-    used = (now - dt.timedelta(days=password_last_used_days)).strftime(fmt) if password_last_used_days is not None \
+    used = (
+        (now - dt.timedelta(days=password_last_used_days)).strftime(fmt)
+        if password_last_used_days is not None
         else "no_information"
+    )
     created = (now - dt.timedelta(days=3 * 365)).strftime(fmt)
-    cells = ["<root_account>", f"arn:aws:iam::{account}:root", created, "not_supported", used, "not_supported",
-             "not_supported", "false"]
+    cells = [
+        "<root_account>",
+        f"arn:aws:iam::{account}:root",
+        created,
+        "not_supported",
+        used,
+        "not_supported",
+        "not_supported",
+        "false",
+    ]
     cells += ["false", "N/A", "N/A", "N/A", "N/A"] * 2 + ["false", "N/A"] * 2
     assert len(cells) == ROOT_COLUMNS
     return ",".join(cells) + "\n"
@@ -95,47 +106,83 @@ class GapFiller:
             analyzers = self._analyzers.setdefault(where, {})
             if (method, path) == ("GET", "/analyzer"):
                 wanted = parse_qs(environ.get("QUERY_STRING", "")).get("type", [])
-                return _json(start_response, "200 OK", {"analyzers": [
-                    a for a in analyzers.values() if not wanted or a["type"] in wanted]})
+                return _json(
+                    start_response,
+                    "200 OK",
+                    {"analyzers": [a for a in analyzers.values() if not wanted or a["type"] in wanted]},
+                )
             if (method, path) == ("PUT", "/analyzer"):
                 request = json.loads(_body(environ) or b"{}")
                 name = request.get("analyzerName", "")
                 if name in analyzers:
                     return _error(start_response, "409 Conflict", "ConflictException", f"analyzer {name} exists")
                 arn = f"arn:aws:access-analyzer:{where[1]}:{where[0]}:analyzer/{name}"
-                analyzers[name] = {"arn": arn, "name": name, "type": request.get("type", "ACCOUNT"),
-                                   "createdAt": dt.datetime.now(dt.UTC).timestamp(), "status": "ACTIVE",
-                                   "tags": request.get("tags") or {}}
+                analyzers[name] = {
+                    "arn": arn,
+                    "name": name,
+                    "type": request.get("type", "ACCOUNT"),
+                    "createdAt": dt.datetime.now(dt.UTC).timestamp(),
+                    "status": "ACTIVE",
+                    "tags": request.get("tags") or {},
+                }
                 return _json(start_response, "200 OK", {"arn": arn})
-        return _error(start_response, "501 Not Implemented", "NotImplementedException",
-                      f"access-analyzer {method} {path} is not emulated")
+        return _error(
+            start_response,
+            "501 Not Implemented",
+            "NotImplementedException",
+            f"access-analyzer {method} {path} is not emulated",
+        )
 
     # ---------------------------------------------------------------------------- backup selections
 
-    def _selection(self, environ: dict[str, Any], start_response: Any, account: str, region: str, plan: str,
-                   selection: str) -> list[bytes]:
+    def _selection(
+        self, environ: dict[str, Any], start_response: Any, account: str, region: str, plan: str, selection: str
+    ) -> list[bytes]:
         from moto.backup.models import backup_backends
         from moto.moto_api._internal import mock_random
 
         if plan not in backup_backends[account][region].plans:
-            return _error(start_response, "404 Not Found", "ResourceNotFoundException",
-                          f"Failed reading Backup plan with provided version: {plan}")
+            return _error(
+                start_response,
+                "404 Not Found",
+                "ResourceNotFoundException",
+                f"Failed reading Backup plan with provided version: {plan}",
+            )
         method = environ["REQUEST_METHOD"]
         with self._lock:
             stored = self._selections.setdefault((account, region, plan), {})
             if method == "PUT" and not selection:
                 request = json.loads(_body(environ) or b"{}")
                 ident = str(mock_random.uuid4())
-                stored[ident] = {"SelectionId": ident, "BackupPlanId": plan, "BackupSelection": request["BackupSelection"],
-                                 "CreationDate": dt.datetime.now(dt.UTC).timestamp(),
-                                 "CreatorRequestId": request.get("CreatorRequestId", "")}
-                return _json(start_response, "200 OK", {k: stored[ident][k] for k in ("SelectionId", "BackupPlanId",
-                                                                                       "CreationDate")})
+                stored[ident] = {
+                    "SelectionId": ident,
+                    "BackupPlanId": plan,
+                    "BackupSelection": request["BackupSelection"],
+                    "CreationDate": dt.datetime.now(dt.UTC).timestamp(),
+                    "CreatorRequestId": request.get("CreatorRequestId", ""),
+                }
+                return _json(
+                    start_response,
+                    "200 OK",
+                    {k: stored[ident][k] for k in ("SelectionId", "BackupPlanId", "CreationDate")},
+                )
             if method == "GET" and not selection:
-                return _json(start_response, "200 OK", {"BackupSelectionsList": [
-                    {"SelectionId": s["SelectionId"], "SelectionName": s["BackupSelection"]["SelectionName"],
-                     "BackupPlanId": plan, "CreationDate": s["CreationDate"],
-                     "IamRoleArn": s["BackupSelection"].get("IamRoleArn", "")} for s in stored.values()]})
+                return _json(
+                    start_response,
+                    "200 OK",
+                    {
+                        "BackupSelectionsList": [
+                            {
+                                "SelectionId": s["SelectionId"],
+                                "SelectionName": s["BackupSelection"]["SelectionName"],
+                                "BackupPlanId": plan,
+                                "CreationDate": s["CreationDate"],
+                                "IamRoleArn": s["BackupSelection"].get("IamRoleArn", ""),
+                            }
+                            for s in stored.values()
+                        ]
+                    },
+                )
             if method == "GET" and selection in stored:
                 return _json(start_response, "200 OK", stored[selection])
         return _error(start_response, "404 Not Found", "ResourceNotFoundException", f"no backup selection {selection}")
@@ -155,7 +202,7 @@ class GapFiller:
             header, _, users = report.partition("\n")
             row = root_row(account, dt.datetime.now(dt.UTC), self.root_password_last_used_days)
             content = base64.b64encode(f"{header}\n{row}{users}".encode())
-            body = body[:match.start(1)] + content + body[match.end(1):]
+            body = body[: match.start(1)] + content + body[match.end(1) :]
         headers = [(k, str(len(body)) if k.lower() == "content-length" else v) for k, v in captured["headers"]]
         start_response(captured["status"], headers)
         return [body]

@@ -35,9 +35,14 @@ CLEARED_ENV = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_RO
 def _not_implemented(start_response: Any, what: str) -> list[bytes]:
     message = what if " " in what else f"{what or 'this service'} is not emulated"
     body = json.dumps({"__type": "NotImplementedException", "message": message}).encode()
-    start_response("501 Not Implemented", [("Content-Type", "application/x-amz-json-1.1"),
-                                           ("x-amzn-ErrorType", "NotImplementedException"),
-                                           ("Content-Length", str(len(body)))])
+    start_response(
+        "501 Not Implemented",
+        [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("x-amzn-ErrorType", "NotImplementedException"),
+            ("Content-Length", str(len(body))),
+        ],
+    )
     return [body]
 
 
@@ -130,8 +135,10 @@ class AwsEmulator:
 
     def seed_inspector_findings(self, findings: list[dict[str, Any]], region: str, account: str = ACCOUNT) -> None:
         """Queue the findings ``list_findings`` returns next (moto has no API to create findings)."""
-        self.post("/moto-api/static/inspector2/findings-results",
-                  {"results": [findings], "account_id": account, "region": region})
+        self.post(
+            "/moto-api/static/inspector2/findings-results",
+            {"results": [findings], "account_id": account, "region": region},
+        )
 
     def stop(self) -> None:
         self._server.shutdown()
@@ -156,7 +163,10 @@ def write_profiles(directory: Path, profiles: dict[str, str] | None = None) -> P
     creds = directory / "credentials"
     profiles = profiles or {}
     config.write_text("".join(f"[profile {name}]\nregion = us-east-1\n" for name in profiles), encoding="utf-8")
-    creds.write_text("".join(f"[{name}]\naws_access_key_id = {key}\naws_secret_access_key = testing\n"
-                             for name, key in profiles.items()), encoding="utf-8")
+    creds.write_text(
+        "".join(
+            f"[{name}]\naws_access_key_id = {key}\naws_secret_access_key = testing\n" for name, key in profiles.items()
+        ),
+        encoding="utf-8",
+    )
     return config
-
