@@ -26,9 +26,9 @@ class TestConformance(PluginConformance):
 
 
 def test_provider_wide_settings_decide_for_every_check() -> None:
-    """``settings.aws.production_tag_key`` reaches the checks that declare it (config file shape)."""
+    """``settings.aws.production_tag_keys`` reaches the checks that declare it (config file shape)."""
     spec = installed_registry().checks["aws.rds.multi_az_production"]
-    settings, problems = resolve_all([spec], {"aws": {"production_tag_key": "tier"}})
+    settings, problems = resolve_all([spec], {"aws": {"production_tag_keys": ["tier"]}})
     assert not problems
     db = res("aws.rds.instance", tags={"tier": "prod"}, multi_az=False)
     ctx = CheckContext(TargetInventory("aws", "test-target", [db]), settings, NOW, spec.id)

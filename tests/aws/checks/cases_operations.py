@@ -116,7 +116,7 @@ CASES: list[Case] = [
         "aws.rds.multi_az_production",
         "fail",
         "another production tag key",
-        settings={"production_tag_key": "tier"},
+        settings={"production_tag_keys": ["tier"]},
         tags={"tier": "prod"},
         multi_az=False,
     ),
