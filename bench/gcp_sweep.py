@@ -29,8 +29,9 @@ def seed(fake, projects: int, assets: int) -> None:
 
     fake.add_node(ORG, [], org_policy=[E.domain_policy()])
     builders = [
-        lambda p, n, i: E.bucket(p, f"{p}-b{i}", number=n, iam=E.policy(("roles/storage.objectViewer",
-                                                                          [f"group:g{i}@corp.example"]))),
+        lambda p, n, i: E.bucket(
+            p, f"{p}-b{i}", number=n, iam=E.policy(("roles/storage.objectViewer", [f"group:g{i}@corp.example"]))
+        ),
         lambda p, n, i: E.firewall(p, f"fw{i}", number=n, logConfig={"enable": i % 3 == 0}),
         lambda p, n, i: E.subnetwork(p, f"sub{i}", number=n),
         lambda p, n, i: E.sql_instance(p, f"db{i}", number=n),
@@ -41,8 +42,9 @@ def seed(fake, projects: int, assets: int) -> None:
     ]
     for j in range(projects):
         pid, num = f"bench-{j:03d}", str(700000 + j)
-        fake.add_project(pid, num, ancestors=[ORG], iam_policy=E.policy(("roles/owner", ["user:a@corp.example"]),
-                                                                         audit_all=True))
+        fake.add_project(
+            pid, num, ancestors=[ORG], iam_policy=E.policy(("roles/owner", ["user:a@corp.example"]), audit_all=True)
+        )
         for i in range(assets - 1):
             fake.add_asset(builders[i % len(builders)](pid, num, i), pid)
         fake.add_finding(pid, E.finding(pid, "f1", "HIGH", "OPEN_FIREWALL", days_open=3))
@@ -98,18 +100,27 @@ def main() -> None:
     mapping = registry.mapping()
     start, cpu0 = time.perf_counter(), _cpu()
     with make_executor(args.executor, args.workers) as pool:
-        sweep = run_sweep(registry, mapping, providers=["gcp"], executor=pool,
-                          provider_options={"gcp": {"scope": ORG, "endpoint": endpoint}})
+        sweep = run_sweep(
+            registry,
+            mapping,
+            providers=["gcp"],
+            executor=pool,
+            provider_options={"gcp": {"scope": ORG, "endpoint": endpoint}},
+        )
     wall, cpu = time.perf_counter() - start, _cpu() - cpu0
     parent.send("count")
     served = parent.recv()
     parent.send("stop")
     server.join(timeout=5)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"projects={len(sweep.targets)} resources={len(sweep.resources)} results={len(sweep.results)} "
-          f"errors={len(sweep.collection_errors)} exit={sweep.exit_code}")
-    print(f"wall={wall:.2f}s cpu={cpu:.2f}s requests={served} (minimum {minimum_requests(args.projects, args.assets)}) "
-          f"peak_rss={peak_mb:.0f}MB executor={args.executor} workers={args.workers} latency={args.latency}s")
+    print(
+        f"projects={len(sweep.targets)} resources={len(sweep.resources)} results={len(sweep.results)} "
+        f"errors={len(sweep.collection_errors)} exit={sweep.exit_code}"
+    )
+    print(
+        f"wall={wall:.2f}s cpu={cpu:.2f}s requests={served} (minimum {minimum_requests(args.projects, args.assets)}) "
+        f"peak_rss={peak_mb:.0f}MB executor={args.executor} workers={args.workers} latency={args.latency}s"
+    )
 
 
 if __name__ == "__main__":

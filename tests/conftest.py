@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# the emulators' fixtures that tests outside the plugin's folder use too (gcp_emulator, gcp_fake)
+pytest_plugins = ("trustsweep_gcp.emulator.fixtures",)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

@@ -10,7 +10,6 @@ from pathlib import Path
 from trustsweep.testing.cli import run_cli
 from trustsweep.testing.oscal import assert_valid_oscal
 from trustsweep_gcp.emulator import FakeGcp, seed_northwind
-from trustsweep_gcp.emulator.fixtures import gcp_emulator, gcp_fake  # noqa: F401 - fixtures
 
 
 def _states(out: Path) -> dict[str, int]:

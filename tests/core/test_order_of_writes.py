@@ -20,7 +20,6 @@ from trustsweep.outputs import TEMP_PREFIX, Staged
 from trustsweep.store import open_store
 from trustsweep.testing.cli import run_cli
 from trustsweep_gcp.emulator import FakeGcp, seed_northwind
-from trustsweep_gcp.emulator.fixtures import gcp_emulator, gcp_fake  # noqa: F401 - fixtures
 
 PREVIOUS = '{"previous": "bundle"}\n'
 

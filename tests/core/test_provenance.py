@@ -19,7 +19,6 @@ from trustsweep.store.canonical import sha256_hex
 from trustsweep.testing.cli import run_cli
 from trustsweep.testing.oscal import assert_valid_oscal
 from trustsweep_gcp.emulator import FakeGcp, seed_northwind
-from trustsweep_gcp.emulator.fixtures import gcp_emulator, gcp_fake  # noqa: F401 - fixtures
 
 
 def _result(out: Path) -> dict:

@@ -14,7 +14,6 @@ from trustsweep.model import CheckResult
 from trustsweep.plugins import Registry
 from trustsweep.sweep import Sweep, run_sweep
 from trustsweep_gcp.emulator import FakeGcp
-from trustsweep_gcp.emulator.fixtures import gcp_emulator, gcp_fake  # noqa: F401 - fixtures
 
 FAST_RETRY = {"retry_initial": 0.01, "retry_maximum": 0.05, "retry_deadline": 3.0, "read_timeout_seconds": 5.0}
 
@@ -25,13 +24,26 @@ def gcp_registry() -> tuple[Registry, Mapping]:
     return registry, registry.mapping()
 
 
-def sweep(fake: FakeGcp, registry_mapping: tuple[Registry, Mapping], *, targets: list[str] = (),
-          checks: dict[str, dict[str, Any]] | None = None, **options: Any) -> Sweep:
+def sweep(
+    fake: FakeGcp,
+    registry_mapping: tuple[Registry, Mapping],
+    *,
+    targets: list[str] = (),
+    checks: dict[str, dict[str, Any]] | None = None,
+    **options: Any,
+) -> Sweep:
     registry, mapping = registry_mapping
     opts = {"endpoint": fake.endpoint, **FAST_RETRY, **options}
     with ThreadPoolExecutor(6) as pool:
-        return run_sweep(registry, mapping, providers=["gcp"], targets=list(targets),
-                         provider_options={"gcp": opts}, config=Config(checks=checks or {}), executor=pool)
+        return run_sweep(
+            registry,
+            mapping,
+            providers=["gcp"],
+            targets=list(targets),
+            provider_options={"gcp": opts},
+            config=Config(checks=checks or {}),
+            executor=pool,
+        )
 
 
 def results_by(s: Sweep) -> dict[tuple[str, str], CheckResult]:
@@ -43,4 +55,5 @@ def results_by(s: Sweep) -> dict[tuple[str, str], CheckResult]:
 def run_gcp(gcp_fake: FakeGcp, gcp_registry: tuple[Registry, Mapping]) -> Callable[..., Sweep]:
     def run(**kwargs: Any) -> Sweep:
         return sweep(gcp_fake, gcp_registry, **kwargs)
+
     return run

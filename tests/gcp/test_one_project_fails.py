@@ -10,7 +10,7 @@ from trustsweep_gcp.emulator import estate as E
 ORG = "organizations/7310"
 
 
-def test_permission_error_on_one_project_errors_that_project_only(gcp_fake: FakeGcp, run_gcp) -> None:  # noqa: ANN001
+def test_permission_error_on_one_project_errors_that_project_only(gcp_fake: FakeGcp, run_gcp) -> None:
     gcp_fake.add_node(ORG, [])
     for pid, number in (("p-a", "731"), ("p-b", "732"), ("p-c", "733")):
         gcp_fake.add_project(pid, number, ancestors=[ORG])
@@ -24,6 +24,7 @@ def test_permission_error_on_one_project_errors_that_project_only(gcp_fake: Fake
     for pid in ("p-a", "p-c"):
         assert Status.ERROR not in by_target[pid] and by_target[pid] & {Status.PASS, Status.FAIL}, pid
     assert {e.target for e in s.collection_errors} == {"p-b"}
-    assert all("403" in e.reason or "PermissionDenied" in e.reason or "Forbidden" in e.reason
-               for e in s.collection_errors)
+    assert all(
+        "403" in e.reason or "PermissionDenied" in e.reason or "Forbidden" in e.reason for e in s.collection_errors
+    )
     assert s.exit_code == 3

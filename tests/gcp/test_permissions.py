@@ -11,8 +11,11 @@ import yaml
 from trustsweep_gcp.emulator import FakeGcp, seed_northwind
 
 ROLE = Path(__file__).resolve().parents[2] / "docs" / "gcp-role.yaml"
-_CONTENT_PERMISSION = {"1": "cloudasset.assets.listResource", "2": "cloudasset.assets.listIamPolicy",
-                       "4": "cloudasset.assets.listOrgPolicy"}
+_CONTENT_PERMISSION = {
+    "1": "cloudasset.assets.listResource",
+    "2": "cloudasset.assets.listIamPolicy",
+    "4": "cloudasset.assets.listOrgPolicy",
+}
 
 
 def permission_of(request: str) -> str:

@@ -22,19 +22,47 @@ FAST = "settings:\n  gcp: {retry_initial: 0.01, retry_maximum: 0.05, retry_deadl
 
 def test_planted_secrets_are_redacted_everywhere_a_sweep_writes(gcp_fake: FakeGcp, tmp_path: Path) -> None:
     gcp_fake.add_node("organizations/5150", [])
-    gcp_fake.add_project("p-secrets", "515", ancestors=["organizations/5150"],
-                         labels={"db_password": LABEL, "team": "payments"})
-    gcp_fake.add_asset(E.gke_cluster("p-secrets", "prod", number="515", masterAuth={
-        "username": "admin", "password": PASSWORD, "clientKey": CLIENT_KEY,
-        "clientCertificate": "public-cert-kept", "clusterCaCertificate": "ca-kept"}), "p-secrets")
-    gcp_fake.add_asset(E.sql_instance("p-secrets", "db", number="515", rootPassword=ROOT,
-                                      settings={"userLabels": {"note": PEM}}), "p-secrets")
+    gcp_fake.add_project(
+        "p-secrets", "515", ancestors=["organizations/5150"], labels={"db_password": LABEL, "team": "payments"}
+    )
+    gcp_fake.add_asset(
+        E.gke_cluster(
+            "p-secrets",
+            "prod",
+            number="515",
+            masterAuth={
+                "username": "admin",
+                "password": PASSWORD,
+                "clientKey": CLIENT_KEY,
+                "clientCertificate": "public-cert-kept",
+                "clusterCaCertificate": "ca-kept",
+            },
+        ),
+        "p-secrets",
+    )
+    gcp_fake.add_asset(
+        E.sql_instance("p-secrets", "db", number="515", rootPassword=ROOT, settings={"userLabels": {"note": PEM}}),
+        "p-secrets",
+    )
     config = tmp_path / "config.yaml"
     config.write_text(FAST)
     inv, out, store = tmp_path / "inv", tmp_path / "out", tmp_path / "evidence.sqlite"
-    proc = run_cli("sweep", "--provider", "gcp", "--gcp-scope", "organizations/5150", "--config", str(config),
-                   "--save-inventory", str(inv), "--out", str(out), "--store", f"sqlite:///{store}",
-                   env={"TRUSTSWEEP_GCP_ENDPOINT": gcp_fake.endpoint})
+    proc = run_cli(
+        "sweep",
+        "--provider",
+        "gcp",
+        "--gcp-scope",
+        "organizations/5150",
+        "--config",
+        str(config),
+        "--save-inventory",
+        str(inv),
+        "--out",
+        str(out),
+        "--store",
+        f"sqlite:///{store}",
+        env={"TRUSTSWEEP_GCP_ENDPOINT": gcp_fake.endpoint},
+    )
     assert proc.returncode in (0, 1, 3), proc.stderr
     written = written_bytes(tmp_path, proc.stdout, proc.stderr)
     for secret in (PASSWORD, CLIENT_KEY, ROOT, LABEL, "pem-body-5a5a"):

@@ -19,9 +19,16 @@ SECRET_FIELDS: tuple[str, ...] = ()
 
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
-    return [ProviderSpec(P, "Google Cloud", "trustsweep_gcp.provider:GcpProvider",
-                         description="Projects through Cloud Asset Inventory and Security Command Center",
-                         settings=PROVIDER_SETTINGS, secret_fields=SECRET_FIELDS)]
+    return [
+        ProviderSpec(
+            P,
+            "Google Cloud",
+            "trustsweep_gcp.provider:GcpProvider",
+            description="Projects through Cloud Asset Inventory and Security Command Center",
+            settings=PROVIDER_SETTINGS,
+            secret_fields=SECRET_FIELDS,
+        )
+    ]
 
 
 @hookimpl
@@ -32,12 +39,21 @@ def trustsweep_checks() -> list[CheckSpec]:
 @hookimpl
 def trustsweep_options() -> list[OptionSpec]:
     return [
-        OptionSpec("gcp-scope", P, "Sweep every active project under organizations/N or folders/N.",
-                   env="TRUSTSWEEP_GCP_SCOPE"),
-        OptionSpec("gcp-impersonate", P, "Impersonate this service account (email) for all API calls.",
-                   env="TRUSTSWEEP_GCP_IMPERSONATE"),
-        OptionSpec("gcp-endpoint", P, "Send API calls to this endpoint (http://host:port) with anonymous "
-                   "credentials: emulators and tests.", env="TRUSTSWEEP_GCP_ENDPOINT"),
+        OptionSpec(
+            "gcp-scope", P, "Sweep every active project under organizations/N or folders/N.", env="TRUSTSWEEP_GCP_SCOPE"
+        ),
+        OptionSpec(
+            "gcp-impersonate",
+            P,
+            "Impersonate this service account (email) for all API calls.",
+            env="TRUSTSWEEP_GCP_IMPERSONATE",
+        ),
+        OptionSpec(
+            "gcp-endpoint",
+            P,
+            "Send API calls to this endpoint (http://host:port) with anonymous credentials: emulators and tests.",
+            env="TRUSTSWEEP_GCP_ENDPOINT",
+        ),
     ]
 
 
@@ -48,5 +64,10 @@ def trustsweep_mapping_files() -> list[Path]:
 
 @hookimpl
 def trustsweep_emulators() -> list[EmulatorSpec]:
-    return [EmulatorSpec(P, "trustsweep_gcp.emulator:demo_emulator",
-                         "fake Cloud Asset Inventory and Security Command Center (Northwind Analytics)")]
+    return [
+        EmulatorSpec(
+            P,
+            "trustsweep_gcp.emulator:demo_emulator",
+            "fake Cloud Asset Inventory and Security Command Center (Northwind Analytics)",
+        )
+    ]

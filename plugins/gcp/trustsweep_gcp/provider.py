@@ -43,9 +43,15 @@ class GcpProvider(Provider):
             with counting() as counter:
                 projects = discover_projects(self.connection, scope)
             self.discovery_requests = counter.requests
-            found = [Target(PROVIDER, p["id"], name=p["id"],
-                            attrs={"number": p["number"], "ancestors": p["ancestors"], "labels": p["labels"]})
-                     for p in projects]
+            found = [
+                Target(
+                    PROVIDER,
+                    p["id"],
+                    name=p["id"],
+                    attrs={"number": p["number"], "ancestors": p["ancestors"], "labels": p["labels"]},
+                )
+                for p in projects
+            ]
             if requested:
                 wanted = set(requested)
                 unknown = wanted - {t.id for t in found}
@@ -54,8 +60,9 @@ class GcpProvider(Provider):
                 found = [t for t in found if t.id in wanted]
             return found
         if not requested:
-            raise UserError("gcp: name projects with --target PROJECT_ID or a scope with "
-                            "--gcp-scope organizations/N|folders/N")
+            raise UserError(
+                "gcp: name projects with --target PROJECT_ID or a scope with --gcp-scope organizations/N|folders/N"
+            )
         return [Target(PROVIDER, pid, name=pid) for pid in dict.fromkeys(requested)]
 
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:

@@ -68,7 +68,8 @@ def _credentials(conn: Connection) -> Any:
         from google.auth import impersonated_credentials
 
         creds = impersonated_credentials.Credentials(
-            source_credentials=creds, target_principal=conn.impersonate, target_scopes=SCOPES, lifetime=3600)
+            source_credentials=creds, target_principal=conn.impersonate, target_scopes=SCOPES, lifetime=3600
+        )
     return creds
 
 
@@ -84,11 +85,19 @@ def retry_policy(conn: Connection) -> Any:
 
     return gretry.Retry(
         predicate=gretry.if_exception_type(
-            gexc.TooManyRequests, gexc.ServiceUnavailable, gexc.InternalServerError, gexc.BadGateway,
-            gexc.GatewayTimeout, gexc.DeadlineExceeded, requests.exceptions.Timeout,
+            gexc.TooManyRequests,
+            gexc.ServiceUnavailable,
+            gexc.InternalServerError,
+            gexc.BadGateway,
+            gexc.GatewayTimeout,
+            gexc.DeadlineExceeded,
+            requests.exceptions.Timeout,
             requests.exceptions.ConnectionError,
         ),
-        initial=conn.retry_initial, maximum=conn.retry_maximum, multiplier=2.0, timeout=conn.retry_deadline,
+        initial=conn.retry_initial,
+        maximum=conn.retry_maximum,
+        multiplier=2.0,
+        timeout=conn.retry_deadline,
     )
 
 
@@ -121,8 +130,10 @@ def _asset_client(conn: Connection) -> Any:
     from google.cloud.asset_v1.services.asset_service.transports import rest
 
     transport = rest.AssetServiceRestTransport(
-        host=conn.endpoint or "cloudasset.googleapis.com", credentials=_credentials(conn),
-        interceptor=_counting(rest.AssetServiceRestInterceptor, "pre_list_assets"))
+        host=conn.endpoint or "cloudasset.googleapis.com",
+        credentials=_credentials(conn),
+        interceptor=_counting(rest.AssetServiceRestInterceptor, "pre_list_assets"),
+    )
     return AssetServiceClient(transport=transport)
 
 
@@ -131,8 +142,10 @@ def _scc_client(conn: Connection) -> Any:
     from google.cloud.securitycenter_v1.services.security_center.transports import rest
 
     transport = rest.SecurityCenterRestTransport(
-        host=conn.endpoint or "securitycenter.googleapis.com", credentials=_credentials(conn),
-        interceptor=_counting(rest.SecurityCenterRestInterceptor, "pre_list_findings"))
+        host=conn.endpoint or "securitycenter.googleapis.com",
+        credentials=_credentials(conn),
+        interceptor=_counting(rest.SecurityCenterRestInterceptor, "pre_list_findings"),
+    )
     return SecurityCenterClient(transport=transport)
 
 

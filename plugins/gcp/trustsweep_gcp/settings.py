@@ -23,8 +23,16 @@ PROVIDER_SETTINGS: dict[str, SettingSpec] = {
 }
 
 #: What a unit of collection needs from the provider's options (no secret among them).
-UNIT_OPTIONS = ("endpoint", "impersonate", "read_timeout_seconds", "retry_initial", "retry_maximum",
-                "retry_deadline", "page_size", "findings_page_size")
+UNIT_OPTIONS = (
+    "endpoint",
+    "impersonate",
+    "read_timeout_seconds",
+    "retry_initial",
+    "retry_maximum",
+    "retry_deadline",
+    "page_size",
+    "findings_page_size",
+)
 
 
 def days(default: int, help: str) -> SettingSpec:

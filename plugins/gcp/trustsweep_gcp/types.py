@@ -21,6 +21,20 @@ GKE_CLUSTER = "container.googleapis.com/Cluster"
 ORG_POLICY = "orgpolicy.googleapis.com/EffectivePolicies"  # the project's org-policy chain
 SCC_FINDINGS = "securitycenter.googleapis.com/ActiveFindings"  # its active CRITICAL/HIGH findings
 
-ASSET_TYPES = (PROJECT, BUCKET, DATASET, CRYPTO_KEY, SA_KEY, SQL_INSTANCE, FIREWALL, SUBNETWORK, SSL_POLICY,
-               HTTPS_PROXY, SSL_PROXY, LOG_SINK, LOG_BUCKET, GKE_CLUSTER)
+ASSET_TYPES = (
+    PROJECT,
+    BUCKET,
+    DATASET,
+    CRYPTO_KEY,
+    SA_KEY,
+    SQL_INSTANCE,
+    FIREWALL,
+    SUBNETWORK,
+    SSL_POLICY,
+    HTTPS_PROXY,
+    SSL_PROXY,
+    LOG_SINK,
+    LOG_BUCKET,
+    GKE_CLUSTER,
+)
 IAM_POLICY_TYPES = (PROJECT, BUCKET, DATASET, CRYPTO_KEY)

@@ -22,68 +22,193 @@ P, F, NA = Status.PASS, Status.FAIL, Status.NOT_APPLICABLE
 
 def _seed(fake: FakeGcp) -> None:
     fake.add_node(ORG, [], org_policy=[E.domain_policy()])
-    fake.add_node(FOLDER, [ORG], org_policy=[{"constraint": "constraints/storage.publicAccessPrevention",
-                                              "booleanPolicy": {"enforced": True}}])
-    fake.add_project(GOOD, GN, ancestors=[FOLDER, ORG], iam_policy=E.policy(
-        ("roles/owner", ["user:boss@corp.example"]),
-        ("roles/storage.objectViewer", [f"serviceAccount:etl@{GOOD}.iam.gserviceaccount.com"]),
-        ("roles/container.serviceAgent", [f"serviceAccount:service-{GN}@container-engine-robot.iam.gserviceaccount.com"]),
-        audit_all=True))
-    fake.add_project(BAD, BN, ancestors=[ORG], iam_policy=E.policy(
-        ("roles/editor", ["user:dev@corp.example"]),
-        ("roles/iam.serviceAccountAdmin", [f"serviceAccount:ci@{BAD}.iam.gserviceaccount.com"]),
-        ("roles/viewer", ["allAuthenticatedUsers"]),
-        audit_all=True, exempt=["user:dev@corp.example"]),
-        org_policy=[{"constraint": "constraints/iam.allowedPolicyMemberDomains", "listPolicy": {"allValues": "ALLOW"}}])
+    fake.add_node(
+        FOLDER,
+        [ORG],
+        org_policy=[{"constraint": "constraints/storage.publicAccessPrevention", "booleanPolicy": {"enforced": True}}],
+    )
+    fake.add_project(
+        GOOD,
+        GN,
+        ancestors=[FOLDER, ORG],
+        iam_policy=E.policy(
+            ("roles/owner", ["user:boss@corp.example"]),
+            ("roles/storage.objectViewer", [f"serviceAccount:etl@{GOOD}.iam.gserviceaccount.com"]),
+            (
+                "roles/container.serviceAgent",
+                [f"serviceAccount:service-{GN}@container-engine-robot.iam.gserviceaccount.com"],
+            ),
+            audit_all=True,
+        ),
+    )
+    fake.add_project(
+        BAD,
+        BN,
+        ancestors=[ORG],
+        iam_policy=E.policy(
+            ("roles/editor", ["user:dev@corp.example"]),
+            ("roles/iam.serviceAccountAdmin", [f"serviceAccount:ci@{BAD}.iam.gserviceaccount.com"]),
+            ("roles/viewer", ["allAuthenticatedUsers"]),
+            audit_all=True,
+            exempt=["user:dev@corp.example"],
+        ),
+        org_policy=[{"constraint": "constraints/iam.allowedPolicyMemberDomains", "listPolicy": {"allValues": "ALLOW"}}],
+    )
     add = fake.add_asset
     # storage
-    add(E.bucket(GOOD, "g-logs", number=GN, retentionPolicy={"retentionPeriod": "34560000", "isLocked": True},
-                 encryption={"defaultKmsKeyName": f"projects/{GOOD}/locations/us/keyRings/r/cryptoKeys/k"}), GOOD)
+    add(
+        E.bucket(
+            GOOD,
+            "g-logs",
+            number=GN,
+            retentionPolicy={"retentionPeriod": "34560000", "isLocked": True},
+            encryption={"defaultKmsKeyName": f"projects/{GOOD}/locations/us/keyRings/r/cryptoKeys/k"},
+        ),
+        GOOD,
+    )
     add(E.bucket(GOOD, "g-inherit", number=GN, iamConfiguration={"publicAccessPrevention": "inherited"}), GOOD)
-    add(E.bucket(BAD, "b-public", number=BN, iam=E.policy(("roles/storage.objectViewer", ["allUsers"])),
-                 iamConfiguration={"uniformBucketLevelAccess": {"enabled": False}, "publicAccessPrevention": "inherited"}), BAD)
-    add(E.bucket(BAD, "b-legacy", number=BN, iamConfiguration={"bucketPolicyOnly": {"enabled": True},
-                                                                "publicAccessPrevention": "unspecified"}), BAD)
+    add(
+        E.bucket(
+            BAD,
+            "b-public",
+            number=BN,
+            iam=E.policy(("roles/storage.objectViewer", ["allUsers"])),
+            iamConfiguration={"uniformBucketLevelAccess": {"enabled": False}, "publicAccessPrevention": "inherited"},
+        ),
+        BAD,
+    )
+    add(
+        E.bucket(
+            BAD,
+            "b-legacy",
+            number=BN,
+            iamConfiguration={"bucketPolicyOnly": {"enabled": True}, "publicAccessPrevention": "unspecified"},
+        ),
+        BAD,
+    )
     add(E.dataset(GOOD, "g_ds", number=GN), GOOD)
     add(E.dataset(BAD, "b_ds", number=BN, access=[{"role": "READER", "specialGroup": "allAuthenticatedUsers"}]), BAD)
     # keys
     add(E.crypto_key(GOOD, "r", "k90", number=GN), GOOD)
     add(E.crypto_key(GOOD, "r", "asym", number=GN, purpose="ASYMMETRIC_SIGN", rotationPeriod=None), GOOD)
-    add(E.crypto_key(BAD, "r", "k365", number=BN, rotationPeriod="31536000s",
-                     iam=E.policy(("roles/cloudkms.cryptoKeyEncrypterDecrypter", ["allAuthenticatedUsers"]))), BAD)
+    add(
+        E.crypto_key(
+            BAD,
+            "r",
+            "k365",
+            number=BN,
+            rotationPeriod="31536000s",
+            iam=E.policy(("roles/cloudkms.cryptoKeyEncrypterDecrypter", ["allAuthenticatedUsers"])),
+        ),
+        BAD,
+    )
     add(E.crypto_key(BAD, "r", "knever", number=BN, rotationPeriod=None), BAD)
     add(E.sa_key(GOOD, f"etl@{GOOD}.iam.gserviceaccount.com", "new", created=E.ago(10), number=GN), GOOD)
-    add(E.sa_key(GOOD, f"etl@{GOOD}.iam.gserviceaccount.com", "sys", created=E.ago(900), keyType="SYSTEM_MANAGED",
-                 number=GN), GOOD)
+    add(
+        E.sa_key(
+            GOOD, f"etl@{GOOD}.iam.gserviceaccount.com", "sys", created=E.ago(900), keyType="SYSTEM_MANAGED", number=GN
+        ),
+        GOOD,
+    )
     add(E.sa_key(BAD, f"ci@{BAD}.iam.gserviceaccount.com", "old", created=E.ago(120), number=BN), BAD)
     # cloud sql
     add(E.sql_instance(GOOD, "g-db", number=GN), GOOD)
-    add(E.sql_instance(GOOD, "g-legacy", number=GN, databaseVersion="MYSQL_5_7", settings={
-        "userLabels": {"environment": "dev"}, "availabilityType": "ZONAL",
-        "ipConfiguration": {"sslMode": "", "requireSsl": True, "ipv4Enabled": True,
-                            "authorizedNetworks": [{"value": "203.0.113.0/24"}]},
-        "backupConfiguration": {"enabled": True, "binaryLogEnabled": True, "pointInTimeRecoveryEnabled": False}}), GOOD)
-    add(E.sql_instance(GOOD, "g-replica", number=GN, instanceType="READ_REPLICA_INSTANCE", masterInstanceName="g-db",
-                       settings={"backupConfiguration": {"enabled": False}}), GOOD)
-    add(E.sql_instance(BAD, "b-db", number=BN, settings={
-        "availabilityType": "ZONAL",
-        "ipConfiguration": {"ipv4Enabled": True, "sslMode": "ALLOW_UNENCRYPTED_AND_ENCRYPTED", "requireSsl": False,
-                            "authorizedNetworks": [{"value": "0.0.0.0/0"}]},
-        "backupConfiguration": {"enabled": False}}), BAD)
-    add(E.sql_instance(BAD, "b-nopitr", number=BN, settings={
-        "backupConfiguration": {"enabled": True, "pointInTimeRecoveryEnabled": False}}), BAD)
+    add(
+        E.sql_instance(
+            GOOD,
+            "g-legacy",
+            number=GN,
+            databaseVersion="MYSQL_5_7",
+            settings={
+                "userLabels": {"environment": "dev"},
+                "availabilityType": "ZONAL",
+                "ipConfiguration": {
+                    "sslMode": "",
+                    "requireSsl": True,
+                    "ipv4Enabled": True,
+                    "authorizedNetworks": [{"value": "203.0.113.0/24"}],
+                },
+                "backupConfiguration": {"enabled": True, "binaryLogEnabled": True, "pointInTimeRecoveryEnabled": False},
+            },
+        ),
+        GOOD,
+    )
+    add(
+        E.sql_instance(
+            GOOD,
+            "g-replica",
+            number=GN,
+            instanceType="READ_REPLICA_INSTANCE",
+            masterInstanceName="g-db",
+            settings={"backupConfiguration": {"enabled": False}},
+        ),
+        GOOD,
+    )
+    add(
+        E.sql_instance(
+            BAD,
+            "b-db",
+            number=BN,
+            settings={
+                "availabilityType": "ZONAL",
+                "ipConfiguration": {
+                    "ipv4Enabled": True,
+                    "sslMode": "ALLOW_UNENCRYPTED_AND_ENCRYPTED",
+                    "requireSsl": False,
+                    "authorizedNetworks": [{"value": "0.0.0.0/0"}],
+                },
+                "backupConfiguration": {"enabled": False},
+            },
+        ),
+        BAD,
+    )
+    add(
+        E.sql_instance(
+            BAD,
+            "b-nopitr",
+            number=BN,
+            settings={"backupConfiguration": {"enabled": True, "pointInTimeRecoveryEnabled": False}},
+        ),
+        BAD,
+    )
     # network
     add(E.firewall(GOOD, "g-internal", number=GN), GOOD)
     add(E.firewall(GOOD, "g-https", number=GN, sourceRanges=["0.0.0.0/0"]), GOOD)
     add(E.firewall(GOOD, "g-egress", number=GN, direction="EGRESS", destinationRanges=["0.0.0.0/0"]), GOOD)
-    add(E.firewall(BAD, "b-ssh", number=BN, allowed=[{"IPProtocol": "tcp", "ports": ["22"]}], sourceRanges=["0.0.0.0/0"],
-                   logConfig={"enable": False}), BAD)
-    add(E.firewall(BAD, "b-rdp-range", number=BN, allowed=[{"IPProtocol": "tcp", "ports": ["3000-4000"]}],
-                   sourceRanges=["::/0"]), BAD)
+    add(
+        E.firewall(
+            BAD,
+            "b-ssh",
+            number=BN,
+            allowed=[{"IPProtocol": "tcp", "ports": ["22"]}],
+            sourceRanges=["0.0.0.0/0"],
+            logConfig={"enable": False},
+        ),
+        BAD,
+    )
+    add(
+        E.firewall(
+            BAD,
+            "b-rdp-range",
+            number=BN,
+            allowed=[{"IPProtocol": "tcp", "ports": ["3000-4000"]}],
+            sourceRanges=["::/0"],
+        ),
+        BAD,
+    )
     add(E.firewall(BAD, "b-all", number=BN, allowed=[{"IPProtocol": "all"}], sourceRanges=["0.0.0.0/0"]), BAD)
     add(E.subnetwork(GOOD, "g-sub", number=GN), GOOD)
-    add(E.subnetwork(GOOD, "g-proxy", number=GN, purpose="REGIONAL_MANAGED_PROXY", enableFlowLogs=False,
-                     logConfig={"enable": False}), GOOD)
+    add(
+        E.subnetwork(
+            GOOD,
+            "g-proxy",
+            number=GN,
+            purpose="REGIONAL_MANAGED_PROXY",
+            enableFlowLogs=False,
+            logConfig={"enable": False},
+        ),
+        GOOD,
+    )
     add(E.subnetwork(BAD, "b-sub", number=BN, enableFlowLogs=False, logConfig={"enable": False}), BAD)
     add(E.ssl_policy(GOOD, "g-modern", number=GN), GOOD)
     add(E.ssl_policy(BAD, "b-compat", number=BN, profile="COMPATIBLE"), BAD)
@@ -93,11 +218,21 @@ def _seed(fake: FakeGcp) -> None:
     add(E.https_proxy(BAD, "b-compat-proxy", "b-compat", number=BN), BAD)
     # logging
     add(E.log_sink(GOOD, "archive", "storage.googleapis.com/g-logs", number=GN), GOOD)
-    add(E.log_sink(GOOD, "_Default", f"logging.googleapis.com/projects/{GOOD}/locations/global/buckets/_Default",
-                   number=GN, filter="NOT LOG_ID(\"cloudaudit.googleapis.com/activity\")"), GOOD)
+    add(
+        E.log_sink(
+            GOOD,
+            "_Default",
+            f"logging.googleapis.com/projects/{GOOD}/locations/global/buckets/_Default",
+            number=GN,
+            filter='NOT LOG_ID("cloudaudit.googleapis.com/activity")',
+        ),
+        GOOD,
+    )
     add(E.log_bucket(BAD, "short", number=BN), BAD)
-    add(E.log_sink(BAD, "to-short", f"logging.googleapis.com/projects/{BAD}/locations/global/buckets/short",
-                   number=BN), BAD)
+    add(
+        E.log_sink(BAD, "to-short", f"logging.googleapis.com/projects/{BAD}/locations/global/buckets/short", number=BN),
+        BAD,
+    )
     # gke
     add(E.gke_cluster(GOOD, "g-gke", number=GN), GOOD)
     add(E.gke_cluster(GOOD, "g-autopilot", number=GN, pools=[], autopilot={"enabled": True}), GOOD)
@@ -113,10 +248,16 @@ def _seed(fake: FakeGcp) -> None:
 def results(gcp_emulator: FakeGcp, gcp_registry):
     gcp_emulator.reset()
     _seed(gcp_emulator)
-    s = sweep(gcp_emulator, gcp_registry, scope=ORG, page_size=7, checks={
-        "gcp.iam.basic_roles_approved": {"approved_members": ["user:boss@corp.example"]},
-        "gcp.encryption.cmek": {"require_cmk": True},
-    })
+    s = sweep(
+        gcp_emulator,
+        gcp_registry,
+        scope=ORG,
+        page_size=7,
+        checks={
+            "gcp.iam.basic_roles_approved": {"approved_members": ["user:boss@corp.example"]},
+            "gcp.encryption.cmek": {"require_cmk": True},
+        },
+    )
     gcp_emulator.reset()
     assert not s.collection_errors, s.collection_errors
     return results_by(s)
@@ -226,8 +367,11 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("check", "kind", "project", "name", "expected"), CASES,
-                         ids=[f"{c[0]}-{c[2]}-{c[3] or c[1]}".replace("/", "_") for c in CASES])
+@pytest.mark.parametrize(
+    ("check", "kind", "project", "name", "expected"),
+    CASES,
+    ids=[f"{c[0]}-{c[2]}-{c[3] or c[1]}".replace("/", "_") for c in CASES],
+)
 def test_check_verdict(results, check, kind, project, name, expected) -> None:
     result = results.get((check, _id(kind, project, name)))
     assert result is not None, f"no result of {check} on {project}/{name}"

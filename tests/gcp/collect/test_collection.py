@@ -30,8 +30,11 @@ def test_pages_follow_next_page_token_with_integer_content_type(gcp_fake: FakeGc
     s = run_gcp(targets=[PROJECT])
     buckets = [r for r in s.resources if r.type == T.BUCKET]
     assert len(buckets) == 2500 and len({b.id for b in buckets}) == 2500
-    resource_pages = [q for q in _queries(gcp_fake, f"/v1/projects/{PROJECT}/assets")
-                      if q["contentType"] == ["1"] and len(q["assetTypes"]) == len(T.ASSET_TYPES)]
+    resource_pages = [
+        q
+        for q in _queries(gcp_fake, f"/v1/projects/{PROJECT}/assets")
+        if q["contentType"] == ["1"] and len(q["assetTypes"]) == len(T.ASSET_TYPES)
+    ]
     assert len(resource_pages) == 3  # 2,501 assets at the maximum page size of 1,000
     assert all(q["pageSize"] == ["1000"] for q in resource_pages)
     assert "pageToken" not in resource_pages[0] and all("pageToken" in q for q in resource_pages[1:])
@@ -116,8 +119,14 @@ def test_scope_discovers_active_projects_only(gcp_fake: FakeGcp, run_gcp) -> Non
     s = run_gcp(scope=folder)
     assert [t.id for t in s.targets] == ["in-folder"]
     # org policies above the projects are read once per sweep, not once per project
-    assert sum(1 for q in _queries(gcp_fake) if q["contentType"] == ["4"] and "assetTypes" in q
-               and T.ORGANIZATION in q["assetTypes"]) == 2
+    assert (
+        sum(
+            1
+            for q in _queries(gcp_fake)
+            if q["contentType"] == ["4"] and "assetTypes" in q and T.ORGANIZATION in q["assetTypes"]
+        )
+        == 2
+    )
 
 
 def test_org_policy_chain_is_read_without_a_scope(gcp_fake: FakeGcp, run_gcp) -> None:
@@ -138,7 +147,7 @@ def test_no_target_and_no_scope_is_a_user_error(gcp_fake: FakeGcp, run_gcp) -> N
         run_gcp()
 
 
-def _child_has_parent_clients(queue) -> None:  # noqa: ANN001
+def _child_has_parent_clients(queue) -> None:
     from trustsweep_gcp import session
 
     queue.put(getattr(session._local, "clients", None) is not None)
@@ -169,9 +178,14 @@ def test_sweep_with_process_pool(gcp_fake: FakeGcp, gcp_registry) -> None:
     seed_northwind(gcp_fake)
     registry, mapping = gcp_registry
     with make_executor("processes", 2) as pool:
-        s = run_sweep(registry, mapping, providers=["gcp"], executor=pool, config=Config(),
-                      provider_options={"gcp": {"scope": "organizations/4471", "endpoint": gcp_fake.endpoint,
-                                                **FAST_RETRY}})
+        s = run_sweep(
+            registry,
+            mapping,
+            providers=["gcp"],
+            executor=pool,
+            config=Config(),
+            provider_options={"gcp": {"scope": "organizations/4471", "endpoint": gcp_fake.endpoint, **FAST_RETRY}},
+        )
     assert not s.collection_errors
     assert len(s.targets) == 3 and s.exit_code == 1
 

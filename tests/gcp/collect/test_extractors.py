@@ -39,10 +39,20 @@ def documented() -> set[str]:
     return names
 
 
-BUILT = [E.bucket("p", "b"), E.sql_instance("p", "db"), E.firewall("p", "fw"), E.subnetwork("p", "s"),
-         E.ssl_policy("p", "pol"), E.https_proxy("p", "px", "pol"), E.crypto_key("p", "r", "k"),
-         E.sa_key("p", "sa@p.iam.gserviceaccount.com", "k1", created=E.ago(3)), E.dataset("p", "d"),
-         E.log_sink("p", "s", "storage.googleapis.com/b"), E.log_bucket("p", "lb"), E.gke_cluster("p", "c")]
+BUILT = [
+    E.bucket("p", "b"),
+    E.sql_instance("p", "db"),
+    E.firewall("p", "fw"),
+    E.subnetwork("p", "s"),
+    E.ssl_policy("p", "pol"),
+    E.https_proxy("p", "px", "pol"),
+    E.crypto_key("p", "r", "k"),
+    E.sa_key("p", "sa@p.iam.gserviceaccount.com", "k1", created=E.ago(3)),
+    E.dataset("p", "d"),
+    E.log_sink("p", "s", "storage.googleapis.com/b"),
+    E.log_bucket("p", "lb"),
+    E.gke_cluster("p", "c"),
+]
 
 
 def test_every_property_is_documented_and_every_documented_property_exists() -> None:
@@ -77,27 +87,47 @@ def test_firewall_protocols_and_ports_from_a_real_record() -> None:
 
 def test_audit_configs_name_the_log_types_exported_as_numbers() -> None:
     policy = iam_policy(_record("iam_audit_log")["iamPolicy"])
-    assert policy["audit_configs"][0] == {"service": "cloudasset.googleapis.com", "log_types": ["DATA_WRITE", "DATA_READ"],
-                                          "exempted_members": ["user:user1@org.com"]}
+    assert policy["audit_configs"][0] == {
+        "service": "cloudasset.googleapis.com",
+        "log_types": ["DATA_WRITE", "DATA_READ"],
+        "exempted_members": ["user:user1@org.com"],
+    }
     assert iam_policy({"auditConfigs": [{"service": "allServices", "auditLogConfigs": [{"logType": "ADMIN_READ"}]}]})[
-        "audit_configs"][0]["log_types"] == ["ADMIN_READ"]
+        "audit_configs"
+    ][0]["log_types"] == ["ADMIN_READ"]
 
 
 def test_bucket_retention_key_and_access() -> None:
-    props = _extract(E.bucket("p", "b", retentionPolicy={"retentionPeriod": "34560000", "isLocked": True},
-                              encryption={"defaultKmsKeyName": "projects/p/keyRings/r/cryptoKeys/k"},
-                              iamConfiguration={"uniformBucketLevelAccess": {"enabled": False},
-                                                "bucketPolicyOnly": {"enabled": True}}))
+    props = _extract(
+        E.bucket(
+            "p",
+            "b",
+            retentionPolicy={"retentionPeriod": "34560000", "isLocked": True},
+            encryption={"defaultKmsKeyName": "projects/p/keyRings/r/cryptoKeys/k"},
+            iamConfiguration={"uniformBucketLevelAccess": {"enabled": False}, "bucketPolicyOnly": {"enabled": True}},
+        )
+    )
     assert props["retention_days"] == 400 and props["locked"] is True
     assert props["cmk"] == "projects/p/keyRings/r/cryptoKeys/k" and props["uniform_access"] is False
-    assert _extract(E.bucket("p", "legacy", iamConfiguration={"uniformBucketLevelAccess": None,
-                                                              "bucketPolicyOnly": {"enabled": True}}))["uniform_access"]
+    assert _extract(
+        E.bucket(
+            "p", "legacy", iamConfiguration={"uniformBucketLevelAccess": None, "bucketPolicyOnly": {"enabled": True}}
+        )
+    )["uniform_access"]
 
 
 def test_dataset_access_members_are_written_as_iam_members() -> None:
-    props = _extract(E.dataset("p", "d", access=[{"role": "READER", "specialGroup": "allAuthenticatedUsers"},
-                                                 {"role": "WRITER", "userByEmail": "a@corp.example"},
-                                                 {"role": "READER", "iamMember": "allUsers"}]))
+    props = _extract(
+        E.dataset(
+            "p",
+            "d",
+            access=[
+                {"role": "READER", "specialGroup": "allAuthenticatedUsers"},
+                {"role": "WRITER", "userByEmail": "a@corp.example"},
+                {"role": "READER", "iamMember": "allUsers"},
+            ],
+        )
+    )
     assert [a["member"] for a in props["access"]] == ["allAuthenticatedUsers", "user:a@corp.example", "allUsers"]
 
 
@@ -110,9 +140,14 @@ def test_key_rotation_and_sa_key_times() -> None:
 
 
 def test_org_policies_become_snake_case() -> None:
-    assert org_policy({"constraint": "constraints/iam.allowedPolicyMemberDomains",
-                       "listPolicy": {"allowedValues": ["C0"], "inheritFromParent": True}}) == {
+    assert org_policy(
+        {
+            "constraint": "constraints/iam.allowedPolicyMemberDomains",
+            "listPolicy": {"allowedValues": ["C0"], "inheritFromParent": True},
+        }
+    ) == {
         "constraint": "constraints/iam.allowedPolicyMemberDomains",
-        "list_policy": {"all_values": "", "allowed_values": ["C0"], "denied_values": [], "inherit_from_parent": True}}
+        "list_policy": {"all_values": "", "allowed_values": ["C0"], "denied_values": [], "inherit_from_parent": True},
+    }
     assert org_policy({"constraint": "c", "booleanPolicy": {"enforced": True}}) == {"constraint": "c", "enforced": True}
     assert org_policy({"constraint": "c", "restoreDefault": {}}) == {"constraint": "c", "restore_default": True}

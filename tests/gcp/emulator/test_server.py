@@ -14,8 +14,9 @@ from trustsweep_gcp.emulator import FakeGcp, demo_emulator
 
 def _call(fake: FakeGcp, method: str, path: str, body: dict | None = None) -> int:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(fake.endpoint + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        fake.endpoint + path, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status
@@ -31,11 +32,14 @@ def test_reads_are_operations_and_not_writes(gcp_fake: FakeGcp) -> None:
     assert gcp_fake.writes() == []
 
 
-@pytest.mark.parametrize(("method", "path", "operation"), [
-    ("POST", "/v1/projects/p:exportAssets", "POST ExportAssets"),
-    ("PATCH", "/v1/projects/p/sources/1/findings/f1", "PATCH UpdateFinding"),
-    ("DELETE", "/v1/projects/p/feeds/f", "DELETE /v1/projects/p/feeds/f"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "operation"),
+    [
+        ("POST", "/v1/projects/p:exportAssets", "POST ExportAssets"),
+        ("PATCH", "/v1/projects/p/sources/1/findings/f1", "PATCH UpdateFinding"),
+        ("DELETE", "/v1/projects/p/feeds/f", "DELETE /v1/projects/p/feeds/f"),
+    ],
+)
 def test_a_write_request_is_refused_and_reported(gcp_fake: FakeGcp, method: str, path: str, operation: str) -> None:
     assert _call(gcp_fake, method, path, {"outputConfig": {}}) == 405
     assert gcp_fake.writes() == [operation]

@@ -23,9 +23,14 @@ def _is_replica(p: dict[str, Any]) -> bool:
     return p.get("instance_type") == "READ_REPLICA_INSTANCE" or bool(p.get("primary_instance"))
 
 
-@check("gcp.sql.backups_pitr", title="Cloud SQL automated backups and point-in-time recovery", types=T.SQL_INSTANCE,
-       severity="high", rationale="Without backups and PITR, data lost to error or attack cannot be recovered.",
-       remediation="Enable automated backups and point-in-time recovery (binary logging on MySQL).")
+@check(
+    "gcp.sql.backups_pitr",
+    title="Cloud SQL automated backups and point-in-time recovery",
+    types=T.SQL_INSTANCE,
+    severity="high",
+    rationale="Without backups and PITR, data lost to error or attack cannot be recovered.",
+    remediation="Enable automated backups and point-in-time recovery (binary logging on MySQL).",
+)
 def sql_backups_pitr(resource: Resource, ctx: CheckContext) -> Outcome:
     """Cloud SQL takes automated backups and can recover to a point in time."""
     p = resource.properties
@@ -39,11 +44,16 @@ def sql_backups_pitr(resource: Resource, ctx: CheckContext) -> Outcome:
     return passed("automated backups and point-in-time recovery enabled")
 
 
-@check("gcp.sql.regional_production", title="Production Cloud SQL instances are REGIONAL", types=T.SQL_INSTANCE,
-       severity="medium", rationale="A zonal production database goes down with its zone.",
-       remediation="Set availabilityType REGIONAL on instances labelled as production (settings production_tag_keys, "
-                   "production_tag_values).",
-       settings=PRODUCTION)
+@check(
+    "gcp.sql.regional_production",
+    title="Production Cloud SQL instances are REGIONAL",
+    types=T.SQL_INSTANCE,
+    severity="medium",
+    rationale="A zonal production database goes down with its zone.",
+    remediation="Set availabilityType REGIONAL on instances labelled as production (settings production_tag_keys, "
+    "production_tag_values).",
+    settings=PRODUCTION,
+)
 def sql_regional_production(resource: Resource, ctx: CheckContext) -> Outcome:
     """Cloud SQL instances labelled production are REGIONAL (highly available)."""
     p = resource.properties
@@ -72,16 +82,27 @@ def _node_management(resource: Resource, flag: str, label: str) -> Outcome:
     return passed(f"{label} on in all {len(pools)} node pool(s)")
 
 
-@check("gcp.gke.node_auto_repair", title="GKE node pools auto-repair", types=T.GKE_CLUSTER, severity="medium",
-       rationale="Auto-repair replaces unhealthy nodes and keeps workloads available.",
-       remediation="Enable auto-repair on every node pool.")
+@check(
+    "gcp.gke.node_auto_repair",
+    title="GKE node pools auto-repair",
+    types=T.GKE_CLUSTER,
+    severity="medium",
+    rationale="Auto-repair replaces unhealthy nodes and keeps workloads available.",
+    remediation="Enable auto-repair on every node pool.",
+)
 def gke_node_auto_repair(resource: Resource, ctx: CheckContext) -> Outcome:
     """Every GKE node pool auto-repairs (Autopilot manages it)."""
     return _node_management(resource, "auto_repair", "autoRepair")
 
 
-@check("gcp.gke.node_auto_upgrade", title="GKE node pools auto-upgrade", types=T.GKE_CLUSTER, severity="medium",
-       rationale="Auto-upgrade applies security patches to nodes.", remediation="Enable auto-upgrade on every node pool.")
+@check(
+    "gcp.gke.node_auto_upgrade",
+    title="GKE node pools auto-upgrade",
+    types=T.GKE_CLUSTER,
+    severity="medium",
+    rationale="Auto-upgrade applies security patches to nodes.",
+    remediation="Enable auto-upgrade on every node pool.",
+)
 def gke_node_auto_upgrade(resource: Resource, ctx: CheckContext) -> Outcome:
     """Every GKE node pool auto-upgrades (Autopilot manages it)."""
     return _node_management(resource, "auto_upgrade", "autoUpgrade")

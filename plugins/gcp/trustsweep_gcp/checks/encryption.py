@@ -14,9 +14,14 @@ _TLS_MODES = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
 _GOOD_TLS = ("TLS_1_2", "TLS_1_3")
 
 
-@check("gcp.sql.require_tls", title="Cloud SQL requires TLS", types=T.SQL_INSTANCE, severity="high",
-       rationale="Unencrypted database connections expose credentials and data in transit.",
-       remediation="Set sslMode to ENCRYPTED_ONLY or TRUSTED_CLIENT_CERTIFICATE_REQUIRED.")
+@check(
+    "gcp.sql.require_tls",
+    title="Cloud SQL requires TLS",
+    types=T.SQL_INSTANCE,
+    severity="high",
+    rationale="Unencrypted database connections expose credentials and data in transit.",
+    remediation="Set sslMode to ENCRYPTED_ONLY or TRUSTED_CLIENT_CERTIFICATE_REQUIRED.",
+)
 def sql_require_tls(resource: Resource, ctx: CheckContext) -> Outcome:
     """Cloud SQL accepts only encrypted connections (ssl_mode, or the older require_ssl)."""
     p = resource.properties
@@ -26,8 +31,11 @@ def sql_require_tls(resource: Resource, ctx: CheckContext) -> Outcome:
     if require_ssl is True and mode in ("", "SSL_MODE_UNSPECIFIED"):
         return passed("requireSsl is true", require_ssl=True)
     shown = "unset" if require_ssl is None else require_ssl
-    return failed(f"unencrypted connections are accepted (sslMode={mode or 'unset'}, requireSsl={shown})",
-                  ssl_mode=mode, require_ssl=require_ssl)
+    return failed(
+        f"unencrypted connections are accepted (sslMode={mode or 'unset'}, requireSsl={shown})",
+        ssl_mode=mode,
+        require_ssl=require_ssl,
+    )
 
 
 def _policy_verdict(policy: dict[str, Any]) -> tuple[bool, str]:
@@ -40,9 +48,14 @@ def _policy_verdict(policy: dict[str, Any]) -> tuple[bool, str]:
     return True, f"minimum {version}, profile {profile}"
 
 
-@check("gcp.compute.ssl_policy_tls12", title="SSL policies require TLS 1.2 and a non-COMPATIBLE profile",
-       types=T.SSL_POLICY, severity="medium", rationale="TLS 1.0/1.1 and COMPATIBLE ciphers are broken or deprecated.",
-       remediation="Set minTlsVersion TLS_1_2 and profile MODERN or RESTRICTED.")
+@check(
+    "gcp.compute.ssl_policy_tls12",
+    title="SSL policies require TLS 1.2 and a non-COMPATIBLE profile",
+    types=T.SSL_POLICY,
+    severity="medium",
+    rationale="TLS 1.0/1.1 and COMPATIBLE ciphers are broken or deprecated.",
+    remediation="Set minTlsVersion TLS_1_2 and profile MODERN or RESTRICTED.",
+)
 def compute_ssl_policy_tls12(resource: Resource, ctx: CheckContext) -> Outcome:
     """An SSL policy requires TLS 1.2 or later and is not the COMPATIBLE profile."""
     p = resource.properties
@@ -50,10 +63,14 @@ def compute_ssl_policy_tls12(resource: Resource, ctx: CheckContext) -> Outcome:
     return passed(why) if ok else failed(why, min_tls_version=p.get("min_tls_version"), profile=p.get("profile"))
 
 
-@check("gcp.compute.lb_tls12", title="HTTPS / SSL load balancers use an SSL policy with TLS 1.2",
-       types=(T.HTTPS_PROXY, T.SSL_PROXY), severity="medium",
-       rationale="A proxy without an SSL policy uses Google's default, which accepts TLS 1.0.",
-       remediation="Attach an SSL policy with minimum TLS 1.2 to every target HTTPS and SSL proxy.")
+@check(
+    "gcp.compute.lb_tls12",
+    title="HTTPS / SSL load balancers use an SSL policy with TLS 1.2",
+    types=(T.HTTPS_PROXY, T.SSL_PROXY),
+    severity="medium",
+    rationale="A proxy without an SSL policy uses Google's default, which accepts TLS 1.0.",
+    remediation="Attach an SSL policy with minimum TLS 1.2 to every target HTTPS and SSL proxy.",
+)
 def compute_lb_tls12(resource: Resource, ctx: CheckContext) -> Outcome:
     """An HTTPS / SSL load-balancer proxy has an SSL policy that passes the TLS 1.2 check."""
     ref = resource.properties.get("ssl_policy") or ""
@@ -67,10 +84,15 @@ def compute_lb_tls12(resource: Resource, ctx: CheckContext) -> Outcome:
     return failed(f"SSL policy {wanted} is not in this project's inventory; cannot show TLS 1.2", ssl_policy=ref)
 
 
-@check("gcp.kms.key_rotation", title="KMS keys rotate at least every 90 days", types=T.CRYPTO_KEY,
-       severity="medium", rationale="Rotation limits the data exposed by one key version.",
-       remediation="Set a rotation period of 90 days or less (settings: max_days).",
-       settings={"max_days": days(90, "maximum rotation period in days")})
+@check(
+    "gcp.kms.key_rotation",
+    title="KMS keys rotate at least every 90 days",
+    types=T.CRYPTO_KEY,
+    severity="medium",
+    rationale="Rotation limits the data exposed by one key version.",
+    remediation="Set a rotation period of 90 days or less (settings: max_days).",
+    settings={"max_days": days(90, "maximum rotation period in days")},
+)
 def kms_key_rotation(resource: Resource, ctx: CheckContext) -> Outcome:
     """Symmetric KMS keys rotate automatically at least every max_days."""
     if (bad := unread(resource, "resource")) is not None:
@@ -87,19 +109,24 @@ def kms_key_rotation(resource: Resource, ctx: CheckContext) -> Outcome:
     return passed(f"rotates every {rotation:g} days (limit {limit})", rotation_days=rotation)
 
 
-@check("gcp.encryption.cmek", title="Customer-managed keys on buckets, Cloud SQL and BigQuery (when required)",
-       types=(T.BUCKET, T.SQL_INSTANCE, T.DATASET), severity="medium",
-       rationale="Customer-managed keys let you revoke access to data and prove key custody.",
-       remediation="Configure a Cloud KMS key as default encryption; enable with settings require_cmk: true.",
-       settings={"require_cmk": setting("bool", False, "require customer-managed keys")})
+@check(
+    "gcp.encryption.cmek",
+    title="Customer-managed keys on buckets, Cloud SQL and BigQuery (when required)",
+    types=(T.BUCKET, T.SQL_INSTANCE, T.DATASET),
+    severity="medium",
+    rationale="Customer-managed keys let you revoke access to data and prove key custody.",
+    remediation="Configure a Cloud KMS key as default encryption; enable with settings require_cmk: true.",
+    settings={"require_cmk": setting("bool", False, "require customer-managed keys")},
+)
 def encryption_cmek(resource: Resource, ctx: CheckContext) -> Outcome:
     """Where configured as required (setting require_cmk), data is encrypted with a customer-managed key."""
     if (bad := unread(resource, "resource")) is not None:
         return bad
     key = resource.properties.get("cmk") or ""
     if not ctx.setting("require_cmk"):
-        return not_applicable("customer-managed keys are not required by configuration (require_cmk)",
-                              kms_key=key or None)
+        return not_applicable(
+            "customer-managed keys are not required by configuration (require_cmk)", kms_key=key or None
+        )
     if key:
         return passed(f"encrypted with customer-managed key {short(key)}", kms_key=key)
     return failed("encrypted with a Google-managed key; a customer-managed key is required")

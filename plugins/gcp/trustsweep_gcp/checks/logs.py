@@ -10,13 +10,22 @@ from .common import per_target
 
 _LOG_TYPES = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
 _BUILTIN_SINKS = ("_Default", "_Required")
-_NO_VM_TRAFFIC = ("REGIONAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD_BALANCER", "GLOBAL_MANAGED_PROXY",
-                  "PRIVATE_SERVICE_CONNECT")
+_NO_VM_TRAFFIC = (
+    "REGIONAL_MANAGED_PROXY",
+    "INTERNAL_HTTPS_LOAD_BALANCER",
+    "GLOBAL_MANAGED_PROXY",
+    "PRIVATE_SERVICE_CONNECT",
+)
 
 
-@check("gcp.logging.data_access_audit_logs", title="Data-access audit logs on for all services", types=T.PROJECT,
-       severity="medium", rationale="Without DATA_READ/DATA_WRITE logs, access to data leaves no trace.",
-       remediation="Add an allServices auditConfig with ADMIN_READ, DATA_READ and DATA_WRITE and no exemptions.")
+@check(
+    "gcp.logging.data_access_audit_logs",
+    title="Data-access audit logs on for all services",
+    types=T.PROJECT,
+    severity="medium",
+    rationale="Without DATA_READ/DATA_WRITE logs, access to data leaves no trace.",
+    remediation="Add an allServices auditConfig with ADMIN_READ, DATA_READ and DATA_WRITE and no exemptions.",
+)
 def logging_data_access_audit_logs(resource: Resource, ctx: CheckContext) -> Outcome:
     """The project's audit config logs ADMIN_READ, DATA_READ and DATA_WRITE for allServices, no exemptions."""
     if (bad := unread(resource)) is not None:
@@ -34,8 +43,9 @@ def logging_data_access_audit_logs(resource: Resource, ctx: CheckContext) -> Out
             return failed(f"members exempted from data-access logs: {', '.join(exempt)}", exempted=exempt)
         return passed("ADMIN_READ, DATA_READ and DATA_WRITE logged for allServices")
     services = sorted(c.get("service", "") for c in configs)
-    return failed("no allServices audit config" + (f" (only {', '.join(services)})" if services else ""),
-                  services=services)
+    return failed(
+        "no allServices audit config" + (f" (only {', '.join(services)})" if services else ""), services=services
+    )
 
 
 def _bucket_by_name(ctx: CheckContext, name: str) -> Resource | None:
@@ -74,10 +84,15 @@ def _destination_days(ctx: CheckContext, destination: str) -> tuple[float | None
     return None, f"retention at {kind} cannot be verified"
 
 
-@check("gcp.logging.sink_retention", title="All logs exported to a destination keeping them a year", types=T.PROJECT,
-       severity="medium", rationale="SOC 2 Type II needs logs for the whole audit period; default buckets keep 30 days.",
-       remediation="Create a sink with no filter to a bucket or log bucket retaining >= 365 days.",
-       settings={"retention_days": days(365, "days the destination must keep logs")})
+@check(
+    "gcp.logging.sink_retention",
+    title="All logs exported to a destination keeping them a year",
+    types=T.PROJECT,
+    severity="medium",
+    rationale="SOC 2 Type II needs logs for the whole audit period; default buckets keep 30 days.",
+    remediation="Create a sink with no filter to a bucket or log bucket retaining >= 365 days.",
+    settings={"retention_days": days(365, "days the destination must keep logs")},
+)
 def logging_sink_retention(resource: Resource, ctx: CheckContext) -> Outcome:
     """An enabled sink with no filter exports all logs to a destination keeping them >= retention_days."""
     if (bad := unread(resource)) is not None:
@@ -105,10 +120,14 @@ def _sink_destinations(ctx: CheckContext) -> dict[str, str]:
     return out
 
 
-@check("gcp.logging.retention_locked", title="Log destinations have a locked retention policy",
-       types=(T.LOG_BUCKET, T.BUCKET), severity="medium",
-       rationale="Only a locked retention policy makes logs immutable, even for project owners.",
-       remediation="Lock the retention policy of log buckets and of storage buckets receiving sinks.")
+@check(
+    "gcp.logging.retention_locked",
+    title="Log destinations have a locked retention policy",
+    types=(T.LOG_BUCKET, T.BUCKET),
+    severity="medium",
+    rationale="Only a locked retention policy makes logs immutable, even for project owners.",
+    remediation="Lock the retention policy of log buckets and of storage buckets receiving sinks.",
+)
 def logging_retention_locked(resource: Resource, ctx: CheckContext) -> Outcome:
     """Log buckets and storage buckets that receive a sink have a locked (immutable) retention policy."""
     if (bad := unread(resource, "resource")) is not None:
@@ -128,9 +147,14 @@ def logging_retention_locked(resource: Resource, ctx: CheckContext) -> Outcome:
     return failed(f"receives sink {sink}; retention is not locked", retention_days=kept)
 
 
-@check("gcp.network.subnet_flow_logs", title="VPC subnets record flow logs", types=T.SUBNETWORK, severity="low",
-       rationale="Flow logs are the record of network traffic for investigations.",
-       remediation="Enable flow logs on every subnet.")
+@check(
+    "gcp.network.subnet_flow_logs",
+    title="VPC subnets record flow logs",
+    types=T.SUBNETWORK,
+    severity="low",
+    rationale="Flow logs are the record of network traffic for investigations.",
+    remediation="Enable flow logs on every subnet.",
+)
 def network_subnet_flow_logs(resource: Resource, ctx: CheckContext) -> Outcome:
     """VPC subnets record flow logs (proxy-only and Private Service Connect subnets carry no VM traffic)."""
     purpose = resource.properties.get("purpose")
@@ -141,9 +165,14 @@ def network_subnet_flow_logs(resource: Resource, ctx: CheckContext) -> Outcome:
     return failed("flow logs disabled")
 
 
-@check("gcp.network.firewall_logging", title="Firewall rules log matched connections", types=T.FIREWALL,
-       severity="low", rationale="Firewall logs show what was allowed and denied.",
-       remediation="Enable logging on firewall rules.")
+@check(
+    "gcp.network.firewall_logging",
+    title="Firewall rules log matched connections",
+    types=T.FIREWALL,
+    severity="low",
+    rationale="Firewall logs show what was allowed and denied.",
+    remediation="Enable logging on firewall rules.",
+)
 def network_firewall_logging(resource: Resource, ctx: CheckContext) -> Outcome:
     """Firewall rules log the connections they match."""
     if resource.properties.get("logging"):

@@ -19,9 +19,14 @@ def _covers(ports: list[str], port: int) -> bool:
     return False
 
 
-@check("gcp.network.firewall_no_open_admin_ports", title="No firewall rule open to the internet on 22, 3389 or all ports",
-       types=T.FIREWALL, severity="high", rationale="SSH and RDP open to the internet are brute-forced constantly.",
-       remediation="Restrict source ranges; use IAP TCP forwarding for administration.")
+@check(
+    "gcp.network.firewall_no_open_admin_ports",
+    title="No firewall rule open to the internet on 22, 3389 or all ports",
+    types=T.FIREWALL,
+    severity="high",
+    rationale="SSH and RDP open to the internet are brute-forced constantly.",
+    remediation="Restrict source ranges; use IAP TCP forwarding for administration.",
+)
 def network_firewall_no_open_admin_ports(resource: Resource, ctx: CheckContext) -> Outcome:
     """No enabled ingress rule allows 0.0.0.0/0 (or ::/0) to port 22, 3389 or all ports."""
     p = resource.properties
@@ -44,9 +49,14 @@ def network_firewall_no_open_admin_ports(resource: Resource, ctx: CheckContext) 
     return passed("open to the internet only on non-administrative ports")
 
 
-@check("gcp.sql.no_public_access", title="Cloud SQL not open to 0.0.0.0/0", types=T.SQL_INSTANCE, severity="high",
-       rationale="A database reachable from anywhere invites credential attacks.",
-       remediation="Use private IP, or authorise specific networks only.")
+@check(
+    "gcp.sql.no_public_access",
+    title="Cloud SQL not open to 0.0.0.0/0",
+    types=T.SQL_INSTANCE,
+    severity="high",
+    rationale="A database reachable from anywhere invites credential attacks.",
+    remediation="Use private IP, or authorise specific networks only.",
+)
 def sql_no_public_access(resource: Resource, ctx: CheckContext) -> Outcome:
     """Cloud SQL has no public IP, or its public IP admits no 0.0.0.0/0 authorised network."""
     p = resource.properties
@@ -59,9 +69,14 @@ def sql_no_public_access(resource: Resource, ctx: CheckContext) -> Outcome:
     return passed("public IP restricted to specific authorised networks", authorized_networks=networks)
 
 
-@check("gcp.storage.uniform_access", title="Buckets use uniform bucket-level access", types=T.BUCKET,
-       severity="medium", rationale="Object ACLs bypass IAM and are hard to review.",
-       remediation="Enable uniform bucket-level access.")
+@check(
+    "gcp.storage.uniform_access",
+    title="Buckets use uniform bucket-level access",
+    types=T.BUCKET,
+    severity="medium",
+    rationale="Object ACLs bypass IAM and are hard to review.",
+    remediation="Enable uniform bucket-level access.",
+)
 def storage_uniform_access(resource: Resource, ctx: CheckContext) -> Outcome:
     """Buckets use uniform bucket-level access (no per-object ACLs)."""
     if (bad := unread(resource, "resource")) is not None:
@@ -86,9 +101,14 @@ def _org_enforces(ctx: CheckContext, constraint: str) -> str:
     return enforced_at
 
 
-@check("gcp.storage.public_access_prevention", title="Buckets enforce public access prevention", types=T.BUCKET,
-       severity="high", rationale="Public access prevention stops accidental publication of data.",
-       remediation="Set publicAccessPrevention to enforced (or enforce it by org policy).")
+@check(
+    "gcp.storage.public_access_prevention",
+    title="Buckets enforce public access prevention",
+    types=T.BUCKET,
+    severity="high",
+    rationale="Public access prevention stops accidental publication of data.",
+    remediation="Set publicAccessPrevention to enforced (or enforce it by org policy).",
+)
 def storage_public_access_prevention(resource: Resource, ctx: CheckContext) -> Outcome:
     """Buckets enforce public access prevention, themselves or through the inherited org policy."""
     if (bad := unread(resource, "resource")) is not None:
@@ -100,6 +120,7 @@ def storage_public_access_prevention(resource: Resource, ctx: CheckContext) -> O
         node = _org_enforces(ctx, PAP_CONSTRAINT)
         if node:
             return passed(f"public access prevention {value}, enforced by org policy on {node}")
-        return failed(f"public access prevention is {value} and no org policy enforces it",
-                      public_access_prevention=value)
+        return failed(
+            f"public access prevention is {value} and no org policy enforces it", public_access_prevention=value
+        )
     return failed(f"public access prevention is {value}", public_access_prevention=value)

@@ -23,13 +23,17 @@ def rest_dict(message: Any) -> dict[str, Any]:
     return json_format.MessageToDict(type(message).pb(message))
 
 
-def list_assets(conn: Connection, parent: str, content: str, asset_types: tuple[str, ...] = (),
-                page_size: int = ASSET_PAGE_SIZE) -> list[dict[str, Any]]:
+def list_assets(
+    conn: Connection, parent: str, content: str, asset_types: tuple[str, ...] = (), page_size: int = ASSET_PAGE_SIZE
+) -> list[dict[str, Any]]:
     """Every asset under ``parent`` as REST JSON; every page retried (requests are counted by the client)."""
-    request = {"parent": parent, "content_type": CONTENT[content], "page_size": page_size,
-               "asset_types": list(asset_types)}
-    pager = asset_client(conn).list_assets(request=request, retry=retry_policy(conn),
-                                           timeout=conn.read_timeout_seconds)
+    request = {
+        "parent": parent,
+        "content_type": CONTENT[content],
+        "page_size": page_size,
+        "asset_types": list(asset_types),
+    }
+    pager = asset_client(conn).list_assets(request=request, retry=retry_policy(conn), timeout=conn.read_timeout_seconds)
     return [rest_dict(a) for a in pager]
 
 
@@ -65,8 +69,9 @@ class GcpCollector(Collector):
         self.page_size = int(self.options.get("page_size", ASSET_PAGE_SIZE))
         self.findings_page_size = int(self.options.get("findings_page_size", FINDINGS_PAGE_SIZE))
 
-    def list_assets(self, parent: str, content: str, asset_types: tuple[str, ...] = (),
-                    page_size: int | None = None) -> list[dict[str, Any]]:
+    def list_assets(
+        self, parent: str, content: str, asset_types: tuple[str, ...] = (), page_size: int | None = None
+    ) -> list[dict[str, Any]]:
         """Every asset of ``asset_types`` under ``parent`` with ``content`` (RESOURCE, IAM_POLICY, ORG_POLICY)."""
         return list_assets(self.conn, parent, content, asset_types, page_size or self.page_size)
 

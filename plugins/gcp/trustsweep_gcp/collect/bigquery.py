@@ -7,8 +7,13 @@ from typing import Any
 from .convert import labels
 
 # access-list entry fields → the member prefix IAM uses for them
-_MEMBER_FIELDS = (("specialGroup", ""), ("iamMember", ""), ("userByEmail", "user:"), ("groupByEmail", "group:"),
-                  ("domain", "domain:"))
+_MEMBER_FIELDS = (
+    ("specialGroup", ""),
+    ("iamMember", ""),
+    ("userByEmail", "user:"),
+    ("groupByEmail", "group:"),
+    ("domain", "domain:"),
+)
 
 
 def _member(entry: dict[str, Any]) -> str:

@@ -60,8 +60,9 @@ def collect(ctx: GcpCollector) -> None:
             add(ctx, asset, None, asset)
 
 
-def add(ctx: GcpCollector, asset: dict[str, Any], data: dict[str, Any] | None,
-        policy_asset: dict[str, Any] | None) -> None:
+def add(
+    ctx: GcpCollector, asset: dict[str, Any], data: dict[str, Any] | None, policy_asset: dict[str, Any] | None
+) -> None:
     """One asset as a resource: its type's properties, its ancestors and its IAM policy's."""
     kind, name = asset["assetType"], asset["name"]
     extract = EXTRACTORS.get(kind)

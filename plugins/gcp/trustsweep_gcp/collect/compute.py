@@ -15,8 +15,10 @@ def firewall(data: dict[str, Any]) -> dict[str, Any]:
         "priority": data.get("priority"),
         "network": short(data.get("network")),
         "source_ranges": texts(data.get("sourceRanges")),
-        "allowed": [{"protocol": str(a.get("IPProtocol") or a.get("ipProtocol") or "").lower(),
-                     "ports": texts(a.get("ports"))} for a in data.get("allowed") or []],
+        "allowed": [
+            {"protocol": str(a.get("IPProtocol") or a.get("ipProtocol") or "").lower(), "ports": texts(a.get("ports"))}
+            for a in data.get("allowed") or []
+        ],
         "logging": (data.get("logConfig") or {}).get("enable") is True,
     }
 

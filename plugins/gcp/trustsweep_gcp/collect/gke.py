@@ -12,8 +12,13 @@ def gke_cluster(data: dict[str, Any]) -> dict[str, Any]:
     pools = []
     for pool in data.get("nodePools") or []:
         management = pool.get("management") or {}
-        pools.append({"name": str(pool.get("name") or "?"), "auto_repair": management.get("autoRepair") is True,
-                      "auto_upgrade": management.get("autoUpgrade") is True})
+        pools.append(
+            {
+                "name": str(pool.get("name") or "?"),
+                "auto_repair": management.get("autoRepair") is True,
+                "auto_upgrade": management.get("autoUpgrade") is True,
+            }
+        )
     return {
         "autopilot": (data.get("autopilot") or {}).get("enabled") is True,
         "node_pools": pools,

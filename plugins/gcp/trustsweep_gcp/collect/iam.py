@@ -28,14 +28,20 @@ def _log_type(value: Any) -> str:
 
 def iam_policy(policy: dict[str, Any]) -> dict[str, Any]:
     """An IAM policy: ``iam_bindings`` ({role, members}) and, on a project, ``audit_configs``."""
-    out: dict[str, Any] = {"iam_bindings": [{"role": str(b.get("role") or ""), "members": texts(b.get("members"))}
-                                            for b in policy.get("bindings") or []]}
+    out: dict[str, Any] = {
+        "iam_bindings": [
+            {"role": str(b.get("role") or ""), "members": texts(b.get("members"))} for b in policy.get("bindings") or []
+        ]
+    }
     if "auditConfigs" in policy:
         out["audit_configs"] = [
-            {"service": str(c.get("service") or ""),
-             "log_types": [_log_type(lc.get("logType")) for lc in c.get("auditLogConfigs") or []],
-             "exempted_members": sorted({m for lc in c.get("auditLogConfigs") or []
-                                         for m in texts(lc.get("exemptedMembers"))})}
+            {
+                "service": str(c.get("service") or ""),
+                "log_types": [_log_type(lc.get("logType")) for lc in c.get("auditLogConfigs") or []],
+                "exempted_members": sorted(
+                    {m for lc in c.get("auditLogConfigs") or [] for m in texts(lc.get("exemptedMembers"))}
+                ),
+            }
             for c in policy.get("auditConfigs") or []
         ]
     return out

@@ -75,7 +75,13 @@ def collect(ctx: GcpCollector) -> None:
     above = [a for a in ancestors if not a.startswith("projects/")]
     nodes = _node_policies(ctx.conn, above[-1], str(ctx.options.get("sweep_id", ""))) if above else {}
     chain = [{"node": node, "policies": nodes.get(node, [])} for node in reversed(above)]
-    chain.append({"node": ancestors[0] if ancestors else f"projects/{project}",
-                  "policies": _policies(own[0] if own else None)})
-    ctx.add(T.ORG_POLICY, f"//cloudresourcemanager.googleapis.com/projects/{project}/effectiveOrgPolicies",
-            f"{project} org policies", chain=chain, ancestors=ancestors)
+    chain.append(
+        {"node": ancestors[0] if ancestors else f"projects/{project}", "policies": _policies(own[0] if own else None)}
+    )
+    ctx.add(
+        T.ORG_POLICY,
+        f"//cloudresourcemanager.googleapis.com/projects/{project}/effectiveOrgPolicies",
+        f"{project} org policies",
+        chain=chain,
+        ancestors=ancestors,
+    )

@@ -23,6 +23,12 @@ def discover_projects(conn: Connection, scope: str) -> list[dict[str, Any]]:
         data = (asset.get("resource") or {}).get("data") or {}
         if data.get("lifecycleState", "ACTIVE") != "ACTIVE" or not data.get("projectId"):
             continue
-        out.append({"id": data["projectId"], "number": str(data.get("projectNumber", "")),
-                    "ancestors": asset.get("ancestors", []), "labels": data.get("labels") or {}})
+        out.append(
+            {
+                "id": data["projectId"],
+                "number": str(data.get("projectNumber", "")),
+                "ancestors": asset.get("ancestors", []),
+                "labels": data.get("labels") or {},
+            }
+        )
     return sorted(out, key=lambda p: p["id"])

@@ -15,17 +15,34 @@ def collect(ctx: GcpCollector) -> None:
     kept: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
     pager = ctx.scc().list_findings(
-        request={"parent": f"projects/{ctx.project}/sources/-", "filter": 'state="ACTIVE"',
-                 "page_size": ctx.findings_page_size},
-        retry=ctx.retry(), timeout=ctx.conn.read_timeout_seconds)
+        request={
+            "parent": f"projects/{ctx.project}/sources/-",
+            "filter": 'state="ACTIVE"',
+            "page_size": ctx.findings_page_size,
+        },
+        retry=ctx.retry(),
+        timeout=ctx.conn.read_timeout_seconds,
+    )
     for result in pager:
         finding = result.finding
         severity = finding.severity.name
         counts[severity] = counts.get(severity, 0) + 1
         if severity in KEPT:
             created = finding.create_time or finding.event_time
-            kept.append({"name": finding.name, "category": finding.category, "severity": severity,
-                         "resource": finding.resource_name, "mute": finding.mute.name,
-                         "created": created.isoformat() if created else ""})
-    ctx.add(T.SCC_FINDINGS, f"//securitycenter.googleapis.com/projects/{ctx.project}/sources/-/findings",
-            f"{ctx.project} active findings", findings=kept, counts=counts)
+            kept.append(
+                {
+                    "name": finding.name,
+                    "category": finding.category,
+                    "severity": severity,
+                    "resource": finding.resource_name,
+                    "mute": finding.mute.name,
+                    "created": created.isoformat() if created else "",
+                }
+            )
+    ctx.add(
+        T.SCC_FINDINGS,
+        f"//securitycenter.googleapis.com/projects/{ctx.project}/sources/-/findings",
+        f"{ctx.project} active findings",
+        findings=kept,
+        counts=counts,
+    )

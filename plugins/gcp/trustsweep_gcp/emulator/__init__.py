@@ -12,5 +12,13 @@ from .northwind import PROJECTS, demo_emulator, seed_northwind
 from .records import cai_record, load_cai_file, project_of
 from .server import FakeGcp, Fault
 
-__all__ = ["PROJECTS", "FakeGcp", "Fault", "cai_record", "demo_emulator", "load_cai_file", "project_of",
-           "seed_northwind"]
+__all__ = [
+    "PROJECTS",
+    "FakeGcp",
+    "Fault",
+    "cai_record",
+    "demo_emulator",
+    "load_cai_file",
+    "project_of",
+    "seed_northwind",
+]

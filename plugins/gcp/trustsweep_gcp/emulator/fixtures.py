@@ -1,6 +1,6 @@
 """pytest fixtures of the GCP fake, for the plugin's tests and anyone testing against it.
 
-Import them into a ``conftest.py``: ``from trustsweep_gcp.emulator.fixtures import gcp_emulator, gcp_fake``.
+Load them with one line in the root ``conftest.py``: ``pytest_plugins = ("trustsweep_gcp.emulator.fixtures",)``.
 """
 
 from __future__ import annotations

@@ -37,17 +37,38 @@ def seed_northwind(fake: FakeGcp) -> None:
     fake.add_node(folder, [org])
     admins = ["user:ana.ops@northwind.example", "group:platform-admins@northwind.example"]
     for pid, num in PROJECTS.items():
-        fake.add_project(pid, num, ancestors=[folder, org] if pid != "nw-prod-data" else [org],
-                         labels={"environment": "production" if pid == "nw-prod-data" else "dev"},
-                         iam_policy=policy(("roles/owner", admins[:1]),
-                                           ("roles/editor", ["user:intern@northwind.example"] if pid == "nw-sandbox" else []),
-                                           ("roles/viewer", ["group:analysts@northwind.example"]),
-                                           audit_all=pid == "nw-prod-data"))
+        fake.add_project(
+            pid,
+            num,
+            ancestors=[folder, org] if pid != "nw-prod-data" else [org],
+            labels={"environment": "production" if pid == "nw-prod-data" else "dev"},
+            iam_policy=policy(
+                ("roles/owner", admins[:1]),
+                ("roles/editor", ["user:intern@northwind.example"] if pid == "nw-sandbox" else []),
+                ("roles/viewer", ["group:analysts@northwind.example"]),
+                audit_all=pid == "nw-prod-data",
+            ),
+        )
     p = "nw-prod-data"
     n = PROJECTS[p]
-    fake.add_asset(bucket(p, "nw-prod-exports", number=n, encryption={"defaultKmsKeyName": f"projects/{p}/locations/us/keyRings/nw/cryptoKeys/exports"}), p)
-    fake.add_asset(bucket(p, "nw-audit-logs", number=n, retentionPolicy={"retentionPeriod": "34560000", "isLocked": True,
-                                                                        "effectiveTime": "2024-01-01T00:00:00Z"}), p)
+    fake.add_asset(
+        bucket(
+            p,
+            "nw-prod-exports",
+            number=n,
+            encryption={"defaultKmsKeyName": f"projects/{p}/locations/us/keyRings/nw/cryptoKeys/exports"},
+        ),
+        p,
+    )
+    fake.add_asset(
+        bucket(
+            p,
+            "nw-audit-logs",
+            number=n,
+            retentionPolicy={"retentionPeriod": "34560000", "isLocked": True, "effectiveTime": "2024-01-01T00:00:00Z"},
+        ),
+        p,
+    )
     fake.add_asset(sql_instance(p, "orders-db", number=n), p)
     fake.add_asset(firewall(p, "allow-https-lb", number=n, sourceRanges=["130.211.0.0/22", "35.191.0.0/16"]), p)
     fake.add_asset(subnetwork(p, "prod-us-central1", number=n), p)
@@ -61,30 +82,78 @@ def seed_northwind(fake: FakeGcp) -> None:
 
     p = "nw-analytics"
     n = PROJECTS[p]
-    fake.add_asset(bucket(p, "nw-analytics-scratch", number=n, iamConfiguration={"publicAccessPrevention": "inherited",
-                   "uniformBucketLevelAccess": {"enabled": False}},
-                   iam=policy(("roles/storage.objectViewer", ["allUsers"]))), p)
-    fake.add_asset(sql_instance(p, "reporting-db", number=n, databaseVersion="MYSQL_8_0", settings={
-        "availabilityType": "ZONAL", "ipConfiguration": {"ipv4Enabled": True, "sslMode": "ALLOW_UNENCRYPTED_AND_ENCRYPTED",
-                                                         "requireSsl": False,
-                                                         "authorizedNetworks": [{"value": "0.0.0.0/0", "name": "anywhere"}]},
-        "backupConfiguration": {"enabled": True, "binaryLogEnabled": False, "pointInTimeRecoveryEnabled": False}}), p)
-    fake.add_asset(firewall(p, "allow-ssh-anywhere", number=n, allowed=[{"IPProtocol": "tcp", "ports": ["22"]}],
-                            sourceRanges=["0.0.0.0/0"], logConfig={"enable": False}), p)
-    fake.add_asset(subnetwork(p, "analytics-eu", region="europe-west1", number=n, enableFlowLogs=False,
-                              logConfig={"enable": False}), p)
+    fake.add_asset(
+        bucket(
+            p,
+            "nw-analytics-scratch",
+            number=n,
+            iamConfiguration={"publicAccessPrevention": "inherited", "uniformBucketLevelAccess": {"enabled": False}},
+            iam=policy(("roles/storage.objectViewer", ["allUsers"])),
+        ),
+        p,
+    )
+    fake.add_asset(
+        sql_instance(
+            p,
+            "reporting-db",
+            number=n,
+            databaseVersion="MYSQL_8_0",
+            settings={
+                "availabilityType": "ZONAL",
+                "ipConfiguration": {
+                    "ipv4Enabled": True,
+                    "sslMode": "ALLOW_UNENCRYPTED_AND_ENCRYPTED",
+                    "requireSsl": False,
+                    "authorizedNetworks": [{"value": "0.0.0.0/0", "name": "anywhere"}],
+                },
+                "backupConfiguration": {
+                    "enabled": True,
+                    "binaryLogEnabled": False,
+                    "pointInTimeRecoveryEnabled": False,
+                },
+            },
+        ),
+        p,
+    )
+    fake.add_asset(
+        firewall(
+            p,
+            "allow-ssh-anywhere",
+            number=n,
+            allowed=[{"IPProtocol": "tcp", "ports": ["22"]}],
+            sourceRanges=["0.0.0.0/0"],
+            logConfig={"enable": False},
+        ),
+        p,
+    )
+    fake.add_asset(
+        subnetwork(
+            p, "analytics-eu", region="europe-west1", number=n, enableFlowLogs=False, logConfig={"enable": False}
+        ),
+        p,
+    )
     fake.add_asset(crypto_key(p, "analytics", "bq", number=n, rotationPeriod="31536000s"), p)
     fake.add_asset(sa_key(p, f"loader@{p}.iam.gserviceaccount.com", "9a2e", created=ago(400), number=n), p)
     fake.add_asset(dataset(p, "marketing", number=n), p)
-    fake.add_asset(gke_cluster(p, "batch-gke", number=n, pools=[{"name": "spot", "management": {"autoRepair": True}}]), p)
+    fake.add_asset(
+        gke_cluster(p, "batch-gke", number=n, pools=[{"name": "spot", "management": {"autoRepair": True}}]), p
+    )
     fake.add_finding(p, finding(p, "f-an-1", "CRITICAL", "SQL_PUBLIC_IP", days_open=12))
     fake.add_finding(p, finding(p, "f-an-2", "HIGH", "PUBLIC_BUCKET_ACL", days_open=5))
 
     p = "nw-sandbox"
     n = PROJECTS[p]
     fake.add_asset(bucket(p, "nw-sandbox-tmp", number=n), p)
-    fake.add_asset(firewall(p, "allow-rdp", number=n, allowed=[{"IPProtocol": "tcp", "ports": ["3000-4000"]}],
-                            sourceRanges=["0.0.0.0/0"]), p)
+    fake.add_asset(
+        firewall(
+            p,
+            "allow-rdp",
+            number=n,
+            allowed=[{"IPProtocol": "tcp", "ports": ["3000-4000"]}],
+            sourceRanges=["0.0.0.0/0"],
+        ),
+        p,
+    )
 
 
 @contextmanager
@@ -98,7 +167,7 @@ def demo_emulator(workdir: Path) -> Iterator[DemoEnv]:
             targets=sorted(PROJECTS),  # all of the scope's projects, named so the demo knows its own sweeps
             options={"scope": "organizations/4471"},
             description=f"fake Cloud Asset Inventory + Security Command Center at {fake.endpoint} "
-                        "serving Northwind Analytics (organizations/4471, 3 projects)",
+            "serving Northwind Analytics (organizations/4471, 3 projects)",
             requests=fake.operations,
             writes=fake.writes,
         )

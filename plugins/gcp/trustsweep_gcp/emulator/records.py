@@ -54,5 +54,3 @@ def project_of(asset_name: str) -> str | None:
     """The project id in a full resource name (``//x.googleapis.com/projects/P/...``), if any."""
     m = re.search(r"/projects/([^/]+)", asset_name)
     return m.group(1) if m else None
-
-

@@ -15,9 +15,6 @@ Point the plugin at it with ``TRUSTSWEEP_GCP_ENDPOINT=http://127.0.0.1:PORT``.
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import hashlib
 import re
 import socket
 import threading
@@ -32,15 +29,12 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 
 from .records import cai_record, project_of
+from .wire import error, now, operation_of, paginate, parse_filter
 
 CONTENT_RESOURCE, CONTENT_IAM_POLICY, CONTENT_ORG_POLICY = 1, 2, 4
 _CONTENT_NAMES = {"RESOURCE": 1, "IAM_POLICY": 2, "ORG_POLICY": 4, "CONTENT_TYPE_UNSPECIFIED": 0}
 _FINDING_STATES = {"STATE_UNSPECIFIED": 0, "ACTIVE": 1, "INACTIVE": 2}
 _SEVERITIES = {"SEVERITY_UNSPECIFIED": 0, "CRITICAL": 1, "HIGH": 2, "MEDIUM": 3, "LOW": 4}
-_STATUS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED",
-           500: "INTERNAL", 503: "UNAVAILABLE"}
-MAX_PAGE_SIZE = 1000
-DEFAULT_PAGE_SIZE = 100
 
 
 # ------------------------------------------------------------------------------------------
@@ -115,24 +109,41 @@ class FakeGcp:
 
     # -- seeding -----------------------------------------------------------------------------
 
-    def add_project(self, project_id: str, number: str, *, ancestors: Iterable[str] = (),
-                    state: str = "ACTIVE", labels: dict[str, str] | None = None,
-                    iam_policy: dict[str, Any] | None = None, org_policy: list[dict[str, Any]] | None = None) -> None:
+    def add_project(
+        self,
+        project_id: str,
+        number: str,
+        *,
+        ancestors: Iterable[str] = (),
+        state: str = "ACTIVE",
+        labels: dict[str, str] | None = None,
+        iam_policy: dict[str, Any] | None = None,
+        org_policy: list[dict[str, Any]] | None = None,
+    ) -> None:
         """A project: its Project asset (RESOURCE, optional IAM_POLICY and ORG_POLICY)."""
         chain = [f"projects/{number}", *ancestors]
         self._projects[project_id] = {"number": number, "ancestors": chain}
         parent = chain[1] if len(chain) > 1 else ""
         kind, _, pid = parent.partition("/")
-        data: dict[str, Any] = {"projectId": project_id, "projectNumber": number, "name": project_id,
-                                "lifecycleState": state, "createTime": "2021-03-01T09:00:00Z",
-                                "labels": labels or {}}
+        data: dict[str, Any] = {
+            "projectId": project_id,
+            "projectNumber": number,
+            "name": project_id,
+            "lifecycleState": state,
+            "createTime": "2021-03-01T09:00:00Z",
+            "labels": labels or {},
+        }
         if parent:
             data["parent"] = {"type": kind.rstrip("s"), "id": pid}
         asset: dict[str, Any] = {
             "name": f"//cloudresourcemanager.googleapis.com/projects/{number}",
             "assetType": "cloudresourcemanager.googleapis.com/Project",
-            "resource": {"version": "v1", "discoveryName": "Project", "data": data,
-                         "parent": f"//cloudresourcemanager.googleapis.com/{parent}" if parent else ""},
+            "resource": {
+                "version": "v1",
+                "discoveryName": "Project",
+                "data": data,
+                "parent": f"//cloudresourcemanager.googleapis.com/{parent}" if parent else "",
+            },
             "ancestors": chain,
         }
         if iam_policy is not None:
@@ -229,22 +240,27 @@ class FakeGcp:
         raw_ct = (query.get("contentType") or ["0"])[0]
         content = int(raw_ct) if raw_ct.isdigit() else _CONTENT_NAMES.get(raw_ct, -1)
         if content not in (0, 1, 2, 4):
-            return 400, _error(400, f"contentType {raw_ct} is not supported by this fake")
+            return 400, error(400, f"contentType {raw_ct} is not supported by this fake")
         types = set(query.get("assetTypes") or [])
         key = {1: "resource", 2: "iamPolicy", 4: "orgPolicy"}.get(content)
-        matched = [a for a in self._under(parent)
-                   if (not types or a["assetType"] in types) and (key is None or key in a)]
-        page, next_token, err = _page(matched, query, f"assets|{parent}|{content}|{sorted(types)}")
+        matched = [
+            a for a in self._under(parent) if (not types or a["assetType"] in types) and (key is None or key in a)
+        ]
+        page, next_token, err = paginate(matched, query, f"assets|{parent}|{content}|{sorted(types)}")
         if err:
             return 400, err
         out = []
         for asset in page:
-            item = {"name": asset["name"], "assetType": asset["assetType"], "ancestors": asset["ancestors"],
-                    "updateTime": asset.get("updateTime", "2026-01-05T10:00:00Z")}
+            item = {
+                "name": asset["name"],
+                "assetType": asset["assetType"],
+                "ancestors": asset["ancestors"],
+                "updateTime": asset.get("updateTime", "2026-01-05T10:00:00Z"),
+            }
             if key is not None:
                 item[key] = asset[key]
             out.append(item)
-        body: dict[str, Any] = {"assets": out, "readTime": _now()}
+        body: dict[str, Any] = {"assets": out, "readTime": now()}
         if next_token:
             body["nextPageToken"] = next_token
         return 200, body
@@ -252,14 +268,15 @@ class FakeGcp:
     def list_findings(self, parent: str, query: dict[str, list[str]], ints: bool) -> tuple[int, dict[str, Any]]:
         m = re.fullmatch(r"projects/([^/]+)/sources/([^/]+)", parent)
         if not m:
-            return 404, _error(404, f"unsupported parent {parent}")
+            return 404, error(404, f"unsupported parent {parent}")
         try:
-            clauses = _parse_filter((query.get("filter") or [""])[0])
+            clauses = parse_filter((query.get("filter") or [""])[0])
         except ValueError as exc:
-            return 400, _error(400, str(exc))
-        findings = [f for f in self.state.findings.get(m.group(1), [])
-                    if all(str(f.get(k, "")) == v for k, v in clauses)]
-        page, next_token, err = _page(findings, query, f"findings|{parent}|{clauses}")
+            return 400, error(400, str(exc))
+        findings = [
+            f for f in self.state.findings.get(m.group(1), []) if all(str(f.get(k, "")) == v for k, v in clauses)
+        ]
+        page, next_token, err = paginate(findings, query, f"findings|{parent}|{clauses}")
         if err:
             return 400, err
         results = []
@@ -269,51 +286,10 @@ class FakeGcp:
                 item["state"] = _FINDING_STATES[item.get("state", "STATE_UNSPECIFIED")]
                 item["severity"] = _SEVERITIES[item.get("severity", "SEVERITY_UNSPECIFIED")]
             results.append({"finding": item, "resource": {"name": finding.get("resourceName", "")}})
-        body: dict[str, Any] = {"listFindingsResults": results, "readTime": _now(), "totalSize": len(findings)}
+        body: dict[str, Any] = {"listFindingsResults": results, "readTime": now(), "totalSize": len(findings)}
         if next_token:
             body["nextPageToken"] = next_token
         return 200, body
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _error(code: int, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "status": _STATUS.get(code, "UNKNOWN")}}
-
-
-def _parse_filter(text: str) -> list[tuple[str, str]]:
-    """The subset of the SCC filter grammar the plugin uses: ``a="x" AND b="y"``."""
-    text = text.strip()
-    if not text:
-        return []
-    clauses = []
-    for part in re.split(r"\s+AND\s+", text):
-        m = re.fullmatch(r'\s*([A-Za-z_.]+)\s*=\s*"([^"]*)"\s*', part)
-        if not m:
-            raise ValueError(f"filter clause {part!r} is not supported by this fake")
-        clauses.append((m.group(1), m.group(2)))
-    return clauses
-
-
-def _page(items: list[Any], query: dict[str, list[str]], fingerprint: str) -> tuple[list[Any], str, dict[str, Any] | None]:
-    size = int((query.get("pageSize") or ["0"])[0] or 0) or DEFAULT_PAGE_SIZE
-    size = min(size, MAX_PAGE_SIZE)
-    digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
-    token = (query.get("pageToken") or [""])[0]
-    start = 0
-    if token:
-        try:
-            offset, _, tag = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
-            start = int(offset)
-        except Exception:
-            tag = ""
-        if tag != digest:
-            return [], "", _error(400, "invalid page token")
-    end = start + size
-    nxt = base64.urlsafe_b64encode(f"{end}:{digest}".encode()).decode() if end < len(items) else ""
-    return items[start:end], nxt, None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -324,7 +300,7 @@ class _Handler(BaseHTTPRequestHandler):
         # headers and body go out in separate writes: without NODELAY, Nagle + delayed ACK add 40 ms
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _send(self, status: int, body: dict[str, Any]) -> None:
@@ -347,7 +323,7 @@ class _Handler(BaseHTTPRequestHandler):
             fake.state.operations.append(f"{verb} {operation_of(url.path)}")
         return url.path, parse_qs(url.query, keep_blank_values=True)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         fake: FakeGcp = self.server.fake  # type: ignore[attr-defined]
         path, query = self._record("GET")
         if fake.latency:
@@ -357,7 +333,7 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.delay:
                 time.sleep(fault.delay)
             if fault.status:
-                return self._send(fault.status, _error(fault.status, f"injected fault {fault.status}"))
+                return self._send(fault.status, error(fault.status, f"injected fault {fault.status}"))
         ints = "enum-encoding=int" in (query.get("$alt") or [""])[0]
         m = re.fullmatch(r"/v1/([^/]+/[^/]+)/assets", path)
         if m:
@@ -365,7 +341,7 @@ class _Handler(BaseHTTPRequestHandler):
         m = re.fullmatch(r"/v1/(.+)/findings", path)
         if m:
             return self._send(*fake.list_findings(m.group(1), query, ints))
-        return self._send(404, _error(404, f"no such method: GET {path}"))
+        return self._send(404, error(404, f"no such method: GET {path}"))
 
     def _refuse(self) -> None:
         """Any verb but GET: recorded as a write, its body read and dropped, answered 405."""
@@ -374,22 +350,6 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        self._send(405, _error(405, f"this fake is read-only: {verb} {path}"))
+        self._send(405, error(405, f"this fake is read-only: {verb} {path}"))
 
-    do_POST = do_PUT = do_PATCH = do_DELETE = _refuse  # noqa: N815 - http.server naming
-
-
-_OPERATIONS = (
-    (r"/v1/[^/]+/[^/]+/assets", "ListAssets"),
-    (r"/v1/.+/findings", "ListFindings"),
-    (r"/v1/[^/]+/[^/]+:exportAssets", "ExportAssets"),
-    (r"/v1/.+/findings/[^/]+", "UpdateFinding"),
-)
-
-
-def operation_of(path: str) -> str:
-    """The API operation a request names (``ListAssets``), or its path when the fake does not know it."""
-    for pattern, name in _OPERATIONS:
-        if re.fullmatch(pattern, path):
-            return name
-    return path
+    do_POST = do_PUT = do_PATCH = do_DELETE = _refuse
