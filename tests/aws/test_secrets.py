@@ -12,7 +12,7 @@ from trustsweep.testing.cli import run_cli
 from trustsweep.testing.oscal import assert_valid_oscal
 from trustsweep_aws.emulator import ACCOUNT, AwsEmulator, FaultProxy, seed_estate
 
-from .conftest import SECRET, aws_sweep
+from .sweeping import SECRET, aws_sweep
 
 REGION = "us-east-1"
 

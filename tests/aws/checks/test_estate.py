@@ -15,7 +15,7 @@ from trustsweep.plugins import Registry
 from trustsweep.sweep import evaluate_inventory
 from trustsweep_aws.provider import SERVICES
 
-from ..conftest import SETTINGS, Swept
+from ..sweeping import SETTINGS, Swept
 
 P, F, E, N = Status.PASS, Status.FAIL, Status.ERROR, Status.NOT_APPLICABLE
 US, EU = "us-east-1", "eu-west-1"

@@ -11,7 +11,7 @@ import pytest
 from trustsweep.model import Status
 from trustsweep_aws.emulator import AwsEmulator, FaultProxy, Rule, ec2_error, json_error, query_error, seed_estate
 
-from ..conftest import aws_sweep
+from ..sweeping import aws_sweep
 
 REGION = "us-east-1"
 

@@ -11,7 +11,7 @@ import pytest
 from trustsweep_aws import session
 from trustsweep_aws.emulator import AwsEmulator, demo_emulator
 
-from ..conftest import aws_sweep
+from ..sweeping import aws_sweep
 
 REGION = "us-east-1"
 

@@ -16,7 +16,7 @@ from trustsweep.model import Status
 from trustsweep.sweep import Sweep
 from trustsweep_aws.emulator import ACCOUNT, REGIONS, AwsEmulator, seed_estate
 
-from ..conftest import aws_sweep, pointed_at
+from ..sweeping import aws_sweep, pointed_at
 
 P, F = Status.PASS, Status.FAIL
 US, EU = REGIONS
