@@ -52,6 +52,7 @@ class InventoryFile:
     sha256: str = ""  # of the lines as read (the seal excluded)
     integrity: str = UNSEALED  # sealed | edited | unsealed
     tool_version: str = ""
+    properties_version: int = 1  # the provider's shape of properties when it was collected
 
 
 def _filename(target: Target, gz: bool) -> str:
@@ -66,6 +67,7 @@ def save_target(
     collected_at: dt.datetime,
     *,
     gz: bool = True,
+    properties_version: int = 1,
 ) -> Path:
     """Write one target's inventory atomically (a temp file renamed into place)."""
     folder = directory / target.provider
@@ -86,6 +88,7 @@ def save_target(
         "target_name": target.name,
         "target_attrs": {k: v for k, v in target.public_attrs().items() if isinstance(v, (str, int, float, bool))},
         "collected_at": collected_at.isoformat(),
+        "properties_version": properties_version,
     }
     raw: IO[bytes] = gzip.open(tmp, "wb", compresslevel=5) if gz else open(tmp, "wb")  # noqa: SIM115 - closed by `with raw` below
     lines = chain([orjson.dumps(header) + b"\n"],
@@ -235,8 +238,12 @@ def _header(record: dict[str, Any], path: Path, line_no: int) -> InventoryFile:
         raise UserError(f"malformed header: {exc}", path=path, place=f"line {line_no}") from None
     if collected.tzinfo is None:
         collected = collected.replace(tzinfo=dt.UTC)
+    version = record.get("properties_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise UserError(f"malformed header: properties_version must be a whole number, not {version!r}",
+                        path=path, place=f"line {line_no}")
     return InventoryFile(target=target, collected_at=collected, path=path,
-                         tool_version=str(record.get("tool_version") or ""))
+                         tool_version=str(record.get("tool_version") or ""), properties_version=version)
 
 
 def inventory_files(directory: Path) -> list[Path]:

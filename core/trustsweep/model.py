@@ -308,7 +308,9 @@ class ProviderSpec:
     provider's check settings (collection options: timeouts, production accounts…).
     ``secret_fields`` are dotted paths inside ``Resource.properties`` whose values are secrets
     (``data.masterAuth.password``); they are redacted at collection, with the generic rules of
-    :mod:`trustsweep.redact`, before anything is written.
+    :mod:`trustsweep.redact`, before anything is written. ``properties_version`` names the shape of
+    what the collectors keep: raise it whenever properties are renamed or reshaped, so that saved
+    inventories of the old shape are refused offline instead of judged by checks that misread them.
     """
 
     name: str
@@ -318,6 +320,7 @@ class ProviderSpec:
     description: str = ""
     settings: tuple[SettingSpec, ...] | Mapping[str, SettingSpec] = ()  # a mapping: names from its keys
     secret_fields: tuple[str, ...] = ()
+    properties_version: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,9 +151,11 @@ NOTHING_SWEPT = "nothing-swept"
 class _Accumulator:
     """Evaluates each target as soon as all its units are in, then keeps the results."""
 
-    def __init__(self, evaluator: Evaluator, save_dir: Path | None, started: dt.datetime) -> None:
+    def __init__(self, evaluator: Evaluator, save_dir: Path | None, started: dt.datetime,
+                 versions: dict[str, int] | None = None) -> None:
         self.evaluator = evaluator
         self.save_dir = save_dir
+        self.versions = versions or {}
         self.started = started
         self.resources: list[Resource] = []
         self.results: list[CheckResult] = []
@@ -170,7 +172,8 @@ class _Accumulator:
         self.resources.extend(resources)
         self.errors.extend(errors)
         if self.save_dir is not None:
-            save_target(self.save_dir, target, resources, errors, self.started)
+            save_target(self.save_dir, target, resources, errors, self.started,
+                        properties_version=self.versions.get(target.provider, 1))
 
     def check_something_swept(self, providers: Iterable[str], checks: Iterable[CheckSpec],
                               what: dict[str, str]) -> None:
@@ -278,7 +281,8 @@ def run_sweep(
     attestations, waivers = _with_stored(attestations, waivers, evidence)
     all_waivers = [*config.waivers, *waivers]
     evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
-    acc = _Accumulator(evaluator, save_inventory, started)
+    acc = _Accumulator(evaluator, save_inventory, started,
+                       {p: registry.provider_spec(p).properties_version for p in providers})
     for target, error in failed:
         acc.add_target(target, [], [error])
     pending: dict[tuple[str, str], int] = defaultdict(int)
@@ -332,6 +336,13 @@ def evaluate_inventory(
         if name not in registry.providers:
             path = next(inv.path for inv in loaded if inv.target.provider == name)
             raise UserError(f"provider {name!r} is not installed (installed: {', '.join(sorted(registry.providers)) or 'none'})", path=path)
+    for inv in loaded:
+        wanted = registry.provider_spec(inv.target.provider).properties_version
+        if inv.properties_version != wanted:
+            raise UserError(
+                f"collected with {inv.target.provider} properties version {inv.properties_version}; this trustsweep's "
+                f"{inv.target.provider} plugin reads version {wanted}, and its checks would misread the older shape: "
+                "collect the inventory again", path=inv.path)
     checks = _checks_for(registry, providers, only_checks)
     prov.refuse_unsealed(loaded, accept_edited)
     started = now or dt.datetime.now(dt.UTC)

@@ -35,6 +35,32 @@ def test_offline_evaluation_gives_the_live_verdicts(tmp_path: Path) -> None:
            [(f.criterion_id, f.state, f.basis) for f in offline.findings]
     header = orjson.loads(gzip.open(next(inv.glob("synthetic/*.jsonl.gz"))).readline())
     assert header["format"] == "trustsweep-inventory" and header["version"] == 2 and header["provider"] == PROVIDER
+    assert header["properties_version"] == 1
+
+
+def test_an_inventory_of_an_older_shape_of_properties_is_refused_not_misread(tmp_path: Path) -> None:
+    """A plugin that renamed its properties (properties_version 2) must not judge version-1 evidence:
+    a check reading a property that is no longer there could pass what fails."""
+    from dataclasses import replace
+
+    registry, mapping = _setup(tmp_path)
+    inv = tmp_path / "inv"
+    with make_executor() as pool:
+        run_sweep(registry, mapping, providers=[PROVIDER], executor=pool, save_inventory=inv)
+    registry.providers[PROVIDER] = replace(registry.providers[PROVIDER], properties_version=2)
+    with pytest.raises(UserError, match="properties version 1; this trustsweep's synthetic plugin reads version 2"):
+        evaluate_inventory(registry, mapping, inv)
+    with make_executor() as pool:  # collected again under version 2, it evaluates
+        run_sweep(registry, mapping, providers=[PROVIDER], executor=pool, save_inventory=inv)
+    assert evaluate_inventory(registry, mapping, inv).results
+
+
+def test_the_built_in_clouds_refuse_inventories_saved_before_their_properties_changed() -> None:
+    from trustsweep.plugins import Registry
+
+    registry = Registry.load()
+    assert {p: registry.providers[p].properties_version for p in ("aws", "gcp", "azure")} == \
+        {"aws": 2, "gcp": 2, "azure": 2}
 
 
 def _write(tmp_path: Path, lines: list[bytes], gz: bool = False) -> Path:

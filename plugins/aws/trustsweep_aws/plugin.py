@@ -18,6 +18,7 @@ def trustsweep_providers() -> list[ProviderSpec]:
             "trustsweep_aws.provider:AwsProvider",
             description="Accounts (or a whole organisation) × enabled regions, through boto3; read-only.",
             settings=PROVIDER_SETTINGS,
+            properties_version=2,  # 2: collectors on the Collector context, one unread convention (issue 12)
         )
     ]
 

@@ -20,7 +20,8 @@ SECRET_FIELDS: tuple[str, ...] = ()
 def trustsweep_providers() -> list[ProviderSpec]:
     return [ProviderSpec("azure", "Microsoft Azure", "trustsweep_azure.provider:AzureProvider",
                          description="Subscriptions through Resource Graph, Resource Manager and Microsoft Graph",
-                         settings=PROVIDER_SETTINGS, secret_fields=SECRET_FIELDS)]
+                         settings=PROVIDER_SETTINGS, secret_fields=SECRET_FIELDS,
+                         properties_version=2)]  # 2: documented snake_case properties, not the raw ARM records
 
 
 @hookimpl

@@ -27,6 +27,7 @@ def trustsweep_providers() -> list[ProviderSpec]:
             description="Projects through Cloud Asset Inventory and Security Command Center",
             settings=PROVIDER_SETTINGS,
             secret_fields=SECRET_FIELDS,
+            properties_version=2,  # 2: documented snake_case properties, not the raw CAI `data`
         )
     ]
 
