@@ -144,3 +144,18 @@ def test_a_tampered_store_stops_the_sweep_with_one_line(reports: Path, tmp_path:
     proc = run_cli("sweep", "-p", "scanners", "-t", str(reports), "-q", "--store", f"sqlite:///{path}")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stderr.count("\n") == 1 and "evidence does not verify" in proc.stderr, proc.stderr
+
+
+def test_evaluate_re_judges_the_first_seen_times_the_inventory_holds(reports: Path, tmp_path: Path) -> None:
+    now = dt.datetime.now(dt.UTC)
+    store = f"sqlite:///{tmp_path / 'evidence.sqlite'}"
+    sweep_args = ("sweep", "-p", "scanners", "-t", str(reports), "-q")
+    write(reports / "api.json", trivy_report("registry.example/northwind/api:1.0", [OPENSSL], now - 8 * DAY))
+    assert run_cli(*sweep_args, "--store", store).returncode == 1  # 8 days: past the 7-day SLA
+    write(reports / "api.json", trivy_report("registry.example/northwind/api:1.1", [OPENSSL], now))
+    inventory = tmp_path / "inv"
+    assert run_cli(*sweep_args, "--store", store, "--save-inventory", str(inventory)).returncode == 1
+    assert run_cli(*sweep_args, "--no-store").returncode == 0  # today's report alone: first seen today
+    # offline, no store read: the first-seen time the inventory holds (8 days ago) is judged again
+    offline = run_cli("evaluate", "--inventory", str(inventory), "--no-store")
+    assert offline.returncode == 1, offline.stdout + offline.stderr
