@@ -25,13 +25,28 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake adds to every response")
-    parser.add_argument("--graph-batch", type=int, default=0, help="subscriptions per Graph query (0: the plugin default)")
+    parser.add_argument(
+        "--graph-batch", type=int, default=0, help="subscriptions per Graph query (0: the plugin default)"
+    )
     args = parser.parse_args()
 
-    server = subprocess.Popen([sys.executable, "-m", "trustsweep_azure.emulator", "--subscriptions",
-                               str(args.subscriptions), "--resources", str(args.resources),
-                               "--latency", str(args.latency)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "trustsweep_azure.emulator",
+            "--subscriptions",
+            str(args.subscriptions),
+            "--resources",
+            str(args.resources),
+            "--latency",
+            str(args.latency),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         url, ca_bundle = server.stdout.readline().split()
         os.environ.update({"TRUSTSWEEP_AZURE_ENDPOINT": url, "TRUSTSWEEP_AZURE_CA_BUNDLE": ca_bundle})
@@ -55,8 +70,14 @@ def main() -> None:
 
         start = time.perf_counter()
         with ThreadPoolExecutor(args.workers) as pool:
-            sweep = run_sweep(registry, mapping, providers=["azure"], executor=pool, progress=Progress(),
-                              provider_options={"azure": {"graph_batch": args.graph_batch}})
+            sweep = run_sweep(
+                registry,
+                mapping,
+                providers=["azure"],
+                executor=pool,
+                progress=Progress(),
+                provider_options={"azure": {"graph_batch": args.graph_batch}},
+            )
         wall = time.perf_counter() - start
     finally:
         server.stdin.close()
@@ -78,11 +99,17 @@ def main() -> None:
     print(f"results              {len(sweep.results)} {sweep.counts()}")
     print(f"collection errors    {len(sweep.collection_errors)}")
     print(f"wall time            {wall:.2f} s (last unit of collection done at {Progress.last_unit:.2f} s)")
-    print(f"HTTP requests        {sweep.stats['requests']} by the plugin's units (+1 subscription listing); "
-          f"server saw {server_requests}")
-    arm_minimum = args.subscriptions * 14 + 2  # per subscription: monitor 2, SQL 6, web 2, Key Vault 3, contacts 1; Entra 2
-    print(f"minimum              {min_graph + arm_minimum} ({min_graph} Resource Graph queries at 1000 rows a page "
-          f"+ {arm_minimum} Resource Manager / Microsoft Graph GETs)")
+    print(
+        f"HTTP requests        {sweep.stats['requests']} by the plugin's units (+1 subscription listing); "
+        f"server saw {server_requests}"
+    )
+    arm_minimum = (
+        args.subscriptions * 14 + 2
+    )  # per subscription: monitor 2, SQL 6, web 2, Key Vault 3, contacts 1; Entra 2
+    print(
+        f"minimum              {min_graph + arm_minimum} ({min_graph} Resource Graph queries at 1000 rows a page "
+        f"+ {arm_minimum} Resource Manager / Microsoft Graph GETs)"
+    )
     print(f"peak RSS             {rss_mb:.0f} MB")
 
 

@@ -16,8 +16,12 @@ EXE = str(Path(sys.executable).with_name("trustsweep"))
 
 
 def main() -> None:
-    for label, argv in [("--help", [EXE, "--help"]), ("checks list", [EXE, "checks", "list"]),
-                        ("plugins list", [EXE, "plugins", "list"]), ("controls", [EXE, "controls"])]:
+    for label, argv in [
+        ("--help", [EXE, "--help"]),
+        ("checks list", [EXE, "checks", "list"]),
+        ("plugins list", [EXE, "plugins", "list"]),
+        ("controls", [EXE, "controls"]),
+    ]:
         med, best = median_wall(argv)
         print(f"trustsweep {label:<13} median {med * 1000:6.0f} ms   min {best * 1000:6.0f} ms")
 

@@ -42,9 +42,13 @@ def run_one(size: int, mode: str) -> dict:
     else:
         name = mode
         run_exports(registry.exporters, parse_exports(registry.exporters, [name]), sweep, out)
-    figures.update(wall_s=round(time.perf_counter() - t0, 3), cpu_s=round(time.process_time() - c0, 3),
-                   peak_rss_mb=round(peak_mb()), extra_rss_mb=round(peak_mb() - base),
-                   mb=round(sum(p.stat().st_size for p in out.iterdir()) / 2**20, 1))
+    figures.update(
+        wall_s=round(time.perf_counter() - t0, 3),
+        cpu_s=round(time.process_time() - c0, 3),
+        peak_rss_mb=round(peak_mb()),
+        extra_rss_mb=round(peak_mb() - base),
+        mb=round(sum(p.stat().st_size for p in out.iterdir()) / 2**20, 1),
+    )
     for path in out.iterdir():
         path.unlink()
     out.rmdir()
@@ -61,23 +65,30 @@ def main() -> None:
         print(json.dumps(run_one(args.child, args.mode)))
         return
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'results':>8} {'format':>12} {'wall s':>7} {'CPU s':>6} {'peak RSS MB':>11} {'+RSS MB':>8} {'files MB':>8}")
+    print(
+        f"{'results':>8} {'format':>12} {'wall s':>7} {'CPU s':>6} {'peak RSS MB':>11} {'+RSS MB':>8} {'files MB':>8}"
+    )
     for size in args.sizes:
         cpu = {}
         for mode in ["oscal", *FORMATS, *EXTRA]:
-            proc = subprocess.run([sys.executable, __file__, "--child", str(size), "--mode", mode],
-                                  capture_output=True, text=True)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", str(size), "--mode", mode], capture_output=True, text=True
+            )
             if proc.returncode:
                 print(f"{size:>8} {mode:>12} failed: {proc.stderr.strip().splitlines()[-1:]}")
                 continue
             f = json.loads(proc.stdout.strip().splitlines()[-1])
             cpu[mode] = f["cpu_s"]
-            print(f"{f['results']:>8} {mode:>12} {f['wall_s']:>7} {f['cpu_s']:>6} {f['peak_rss_mb']:>11} "
-                  f"{f['extra_rss_mb']:>8} {f['mb']:>8}")
+            print(
+                f"{f['results']:>8} {mode:>12} {f['wall_s']:>7} {f['cpu_s']:>6} {f['peak_rss_mb']:>11} "
+                f"{f['extra_rss_mb']:>8} {f['mb']:>8}"
+            )
         if "oscal" in cpu and all(k in cpu for k in FORMATS):
             exports = sum(cpu[k] for k in FORMATS)
-            print(f"{size:>8} {'all formats':>12} CPU {exports:.2f} s = {exports / cpu['oscal']:.2f}x the OSCAL bundle "
-                  f"({cpu['oscal']:.2f} s)")
+            print(
+                f"{size:>8} {'all formats':>12} CPU {exports:.2f} s = {exports / cpu['oscal']:.2f}x the OSCAL bundle "
+                f"({cpu['oscal']:.2f} s)"
+            )
 
 
 if __name__ == "__main__":

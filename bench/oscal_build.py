@@ -57,8 +57,17 @@ def make_sweep(observations: int):
     checks = {}
     for n in range(CHECKS):
         cid = f"bench.service{n}.rule"
-        checks[cid] = CheckSpec(cid, f"Bench rule {n}", "bench", ("bench.thing",), Severity.MEDIUM,
-                                "Because.", "Fix it.", "bench:none", plugin="bench")
+        checks[cid] = CheckSpec(
+            cid,
+            f"Bench rule {n}",
+            "bench",
+            ("bench.thing",),
+            Severity.MEDIUM,
+            "Because.",
+            "Fix it.",
+            "bench:none",
+            plugin="bench",
+        )
         for criterion in (criteria[n % len(criteria)], criteria[(n * 7 + 3) % len(criteria)]):
             if cid not in mapping.entries[criterion].checks:
                 mapping.entries[criterion].checks.append(cid)
@@ -69,18 +78,40 @@ def make_sweep(observations: int):
         target = f"{100000000000 + i % 20}"
         region = ("us-east-1", "eu-west-1", "ap-south-1")[i % 3]
         rid = f"arn:aws:s3:{region}:{target}:bucket/bench-bucket-{i:07d}"
-        resources.append(Resource("bench", target, region, "bench.thing", rid, f"bench-bucket-{i:07d}",
-                                  {"encrypted": i % 2 == 0}))
+        resources.append(
+            Resource("bench", target, region, "bench.thing", rid, f"bench-bucket-{i:07d}", {"encrypted": i % 2 == 0})
+        )
         for n, cid in enumerate(checks):
             status = statuses[(i + n) % len(statuses)]
-            results.append(CheckResult(cid, "bench", target, region, rid, "bench.thing", status,
-                                       f"{cid} says {status.value} for bucket {i}", {"encrypted": i % 2 == 0, "n": n},
-                                       waiver if status is Status.FAIL and cid == waiver.check_id else None))
+            results.append(
+                CheckResult(
+                    cid,
+                    "bench",
+                    target,
+                    region,
+                    rid,
+                    "bench.thing",
+                    status,
+                    f"{cid} says {status.value} for bucket {i}",
+                    {"encrypted": i % 2 == 0, "n": n},
+                    waiver if status is Status.FAIL and cid == waiver.check_id else None,
+                )
+            )
     findings = aggregate(mapping, results, now=now, available_checks=set(checks))
-    return Sweep(id=str(uuid.uuid4()), started=now, finished=now, providers=["bench"],
-                 targets=[Target("bench", f"{100000000000 + t}") for t in range(20)], resources=resources,
-                 results=results, findings=findings, collection_errors=[], mapping=mapping, checks=checks,
-                 plugins=[PluginInfo("bench", "bench", "", "")])
+    return Sweep(
+        id=str(uuid.uuid4()),
+        started=now,
+        finished=now,
+        providers=["bench"],
+        targets=[Target("bench", f"{100000000000 + t}") for t in range(20)],
+        resources=resources,
+        results=results,
+        findings=findings,
+        collection_errors=[],
+        mapping=mapping,
+        checks=checks,
+        plugins=[PluginInfo("bench", "bench", "", "")],
+    )
 
 
 def run_one(observations: int, validate: bool, mode: str) -> dict:
@@ -103,10 +134,16 @@ def run_one(observations: int, validate: bool, mode: str) -> dict:
         t1 = time.perf_counter()
     t2 = time.perf_counter()
     cpu = time.process_time() - c0
-    figures = {"observations": len(sweep.results),
-               "build_s": round(t1 - t0, 3), "write_s": round(t2 - t1, 3), "total_s": round(t2 - t0, 3), "cpu_s": round(cpu, 3),
-               "peak_rss_mb": round(peak_mb()), "input_rss_mb": round(input_mb),
-               "file_mb": round(out.stat().st_size / 2**20, 1)}
+    figures = {
+        "observations": len(sweep.results),
+        "build_s": round(t1 - t0, 3),
+        "write_s": round(t2 - t1, 3),
+        "total_s": round(t2 - t0, 3),
+        "cpu_s": round(cpu, 3),
+        "peak_rss_mb": round(peak_mb()),
+        "input_rss_mb": round(input_mb),
+        "file_mb": round(out.stat().st_size / 2**20, 1),
+    }
     if validate:
         from trustsweep.oscal.validate import validate_file
 
@@ -125,8 +162,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--validate", action="store_true", help="also validate the file (schema + integrity)")
-    parser.add_argument("--modes", nargs="*", default=["dicts", "bundle"],
-                        help="dicts: build_result + dump (the store's path); bundle: write_bundle (sweep --out)")
+    parser.add_argument(
+        "--modes",
+        nargs="*",
+        default=["dicts", "bundle"],
+        help="dicts: build_result + dump (the store's path); bundle: write_bundle (sweep --out)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="dicts", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -134,17 +175,23 @@ def main() -> None:
         print(json.dumps(run_one(args.child, args.validate, args.mode)))
         return
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'mode':>6} {'observations':>12} {'build s':>8} {'write s':>8} {'total s':>8} {'CPU s':>6} {'peak RSS MB':>11} "
-          f"{'input MB':>9} {'file MB':>8}" + (f" {'validate s':>10}" if args.validate else ""))
+    print(
+        f"{'mode':>6} {'observations':>12} {'build s':>8} {'write s':>8} {'total s':>8} {'CPU s':>6} {'peak RSS MB':>11} "
+        f"{'input MB':>9} {'file MB':>8}" + (f" {'validate s':>10}" if args.validate else "")
+    )
     for size, mode in [(size, mode) for size in args.sizes for mode in args.modes]:
-        cmd = [sys.executable, __file__, "--child", str(size), "--mode", mode] + (["--validate"] if args.validate else [])
+        cmd = [sys.executable, __file__, "--child", str(size), "--mode", mode] + (
+            ["--validate"] if args.validate else []
+        )
         proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ)
         if proc.returncode:
             print(f"{mode:>6} {size:>12} failed: {proc.stderr.strip().splitlines()[-1:]}")
             continue
         f = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"{mode:>6} {f['observations']:>12} {f['build_s']:>8} {f['write_s']:>8} {f['total_s']:>8} {f['cpu_s']:>6} {f['peak_rss_mb']:>11} "
-              f"{f['input_rss_mb']:>9} {f['file_mb']:>8}" + (f" {f['validate_s']:>10}" if args.validate else ""))
+        print(
+            f"{mode:>6} {f['observations']:>12} {f['build_s']:>8} {f['write_s']:>8} {f['total_s']:>8} {f['cpu_s']:>6} {f['peak_rss_mb']:>11} "
+            f"{f['input_rss_mb']:>9} {f['file_mb']:>8}" + (f" {f['validate_s']:>10}" if args.validate else "")
+        )
 
 
 if __name__ == "__main__":

@@ -45,9 +45,11 @@ def pg_size(url: str) -> int:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        row = conn.execute("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-                           "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                           "WHERE n.nspname = current_schema() AND c.relkind = 'r'").fetchone()
+        row = conn.execute(
+            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+        ).fetchone()
     return int(row[0])
 
 
@@ -67,11 +69,15 @@ def run(name: str, url: str, sweep, sweeps: int, size) -> None:
                 store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             first = size() - base
     n = len(sweep.results)
-    print(f"store one {n:,}-observation sweep ({len(sweep.resources):,} resources): "
-          f"best {min(times):.2f} s, median {statistics.median(times):.2f} s over {sweeps} sweeps (target ≤ 1.5 s); "
-          f"this process's CPU {statistics.median(cpus):.2f} s (both threads)")
-    print(f"database growth: {first / MB:.1f} MB per {n:,} observations "
-          f"({first / n:.0f} bytes per observation, inventory and findings included)")
+    print(
+        f"store one {n:,}-observation sweep ({len(sweep.resources):,} resources): "
+        f"best {min(times):.2f} s, median {statistics.median(times):.2f} s over {sweeps} sweeps (target ≤ 1.5 s); "
+        f"this process's CPU {statistics.median(cpus):.2f} s (both threads)"
+    )
+    print(
+        f"database growth: {first / MB:.1f} MB per {n:,} observations "
+        f"({first / n:.0f} bytes per observation, inventory and findings included)"
+    )
     store.close()
     store = open_store(url)
     t, c = time.perf_counter(), time.process_time()
@@ -79,8 +85,10 @@ def run(name: str, url: str, sweep, sweeps: int, size) -> None:
     seconds, cpu = time.perf_counter() - t, time.process_time() - c
     store.close()
     assert report.ok, report.problems
-    print(f"verify {report.observations:,} observations in {report.sweeps} sweeps: {seconds:.2f} s "
-          f"(CPU {cpu:.2f} s; {report.observations / seconds / 1e6:.2f} M observations/s; target 1,000,000 ≤ 15 s)")
+    print(
+        f"verify {report.observations:,} observations in {report.sweeps} sweeps: {seconds:.2f} s "
+        f"(CPU {cpu:.2f} s; {report.observations / seconds / 1e6:.2f} M observations/s; target 1,000,000 ≤ 15 s)"
+    )
     print(f"store size: {size() / MB:.0f} MB")
 
 
@@ -94,8 +102,10 @@ def main() -> int:
         work = Path(tmp)
         t = time.perf_counter()
         sweep = make_sweep(work, args.observations)
-        print(f"(built a synthetic sweep in {time.perf_counter() - t:.1f} s; python {sys.version.split()[0]}, "
-              f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} — wall times suffer when it exceeds the cores)")
+        print(
+            f"(built a synthetic sweep in {time.perf_counter() - t:.1f} s; python {sys.version.split()[0]}, "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} — wall times suffer when it exceeds the cores)"
+        )
         path = work / "evidence.sqlite"
         run("SQLite (WAL, synchronous=FULL)", f"sqlite:///{path}", sweep, args.sweeps, lambda: sqlite_size(path))
         if args.postgres:

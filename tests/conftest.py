@@ -56,5 +56,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     skips = _skips(config)
     if in_ci() and skips:
-        terminalreporter.write_line(f"CI: {len(skips)} test(s) skipped; under CI=true a skip fails the run "
-                                    "(reasons in the short test summary)", red=True)
+        terminalreporter.write_line(
+            f"CI: {len(skips)} test(s) skipped; under CI=true a skip fails the run (reasons in the short test summary)",
+            red=True,
+        )

@@ -59,8 +59,21 @@ def test_demo_refuses_a_store_with_real_entries_and_leaves_it_unchanged(tmp_path
     store = f"sqlite:///{tmp_path / 'team.sqlite'}"
     review = tmp_path / "review.md"
     review.write_text("Q4 access review of production, signed.\n")
-    added = run_cli("attest", "add", "CC6.2", "--type", "access-review", "--file", str(review),
-                    "--expires", "2099-01-01", "--by", "IT lead", "--store", store)
+    added = run_cli(
+        "attest",
+        "add",
+        "CC6.2",
+        "--type",
+        "access-review",
+        "--file",
+        str(review),
+        "--expires",
+        "2099-01-01",
+        "--by",
+        "IT lead",
+        "--store",
+        store,
+    )
     assert added.returncode == 0, added.stderr
     before = run_cli("verify", "--store", store).stdout
     proc = run_cli("demo", "--out", str(tmp_path / "out"), "--store", store, "--quiet", timeout=600)

@@ -28,7 +28,9 @@ def _uv() -> str:
 
 def _run(args: list[str | Path], **kwargs) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=900, **kwargs)
-    assert proc.returncode == 0, f"{' '.join(map(str, args))} → {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    assert proc.returncode == 0, (
+        f"{' '.join(map(str, args))} → {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    )
     return proc
 
 
@@ -79,7 +81,8 @@ def test_installed_wheel_runs_demo_and_validates_with_packaged_schemas(wheel: Pa
     doc = orjson.loads((work / "demo-out" / "assessment-results.json").read_bytes())
     del doc["assessment-results"]["metadata"]["title"]
     (work / "broken.json").write_bytes(orjson.dumps(doc))
-    proc = subprocess.run([str(trustsweep), "validate", "broken.json"], cwd=work, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(trustsweep), "validate", "broken.json"], cwd=work, env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 2
     assert "$.assessment-results.metadata" in proc.stdout + proc.stderr

@@ -36,8 +36,12 @@ from trustsweep.oscal.constraints.metapath import Unsupported, parse
 TABLES = Path(__file__).resolve().parents[1] / "core" / "trustsweep" / "oscal" / "constraints"
 
 M = "{http://csrc.nist.gov/ns/oscal/metaschema/1.0}"
-ROOT_FILES = ("oscal_catalog_metaschema.xml", "oscal_component_metaschema.xml",
-              "oscal_assessment-plan_metaschema.xml", "oscal_assessment-results_metaschema.xml")
+ROOT_FILES = (
+    "oscal_catalog_metaschema.xml",
+    "oscal_component_metaschema.xml",
+    "oscal_assessment-plan_metaschema.xml",
+    "oscal_assessment-results_metaschema.xml",
+)
 ROOTS = ("catalog", "component-definition", "assessment-plan", "assessment-results")
 KINDS = ("allowed-values", "has-cardinality", "index", "index-has-key", "is-unique", "matches", "expect")
 _ENTITY = re.compile(r'<!ENTITY\s+([\w.-]+)\s+SYSTEM\s+"([^"]+)"\s*>')
@@ -224,8 +228,19 @@ class Deriver:
         return ""
 
 
-DATATYPES = ("integer", "uuid", "date", "date-time", "date-time-with-timezone", "uri", "uri-reference",
-             "ip-v4-address", "ip-v6-address", "token", "string")
+DATATYPES = (
+    "integer",
+    "uuid",
+    "date",
+    "date-time",
+    "date-time-with-timezone",
+    "uri",
+    "uri-reference",
+    "ip-v4-address",
+    "ip-v6-address",
+    "token",
+    "string",
+)
 
 
 def derive(folder: Path, version: str) -> dict[str, Any]:
@@ -263,6 +278,7 @@ def derive(folder: Path, version: str) -> dict[str, Any]:
 
 def dumps(table: dict[str, Any]) -> str:
     """Compact JSON that still reviews well in a diff: one definition or constraint per line."""
+
     def one(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 

@@ -20,10 +20,10 @@ from .model import Attestation, CheckResult, Status
 
 
 class Basis(StrEnum):
-    ASSESSED = "assessed"          # automated checks decided it
-    ATTESTED = "attested"          # only manual attestations decided it
+    ASSESSED = "assessed"  # automated checks decided it
+    ATTESTED = "attested"  # only manual attestations decided it
     NOT_ASSESSED = "not-assessed"  # nothing mapped applied, or no evidence at all
-    INCOMPLETE = "incomplete"      # some mapped check could not run
+    INCOMPLETE = "incomplete"  # some mapped check could not run
 
 
 SATISFIED = "satisfied"
@@ -68,8 +68,10 @@ def capped(att: Attestation, validity_days: int | None) -> tuple[Attestation, st
     limit = att.created + dt.timedelta(days=validity_days)
     if limit >= att.expires:
         return att, ""
-    note = (f"valid until {limit.date().isoformat()}, not {att.expires.date().isoformat()}: type {att.type} counts "
-            f"for at most {validity_days} days after the evidence date {att.created.date().isoformat()}")
+    note = (
+        f"valid until {limit.date().isoformat()}, not {att.expires.date().isoformat()}: type {att.type} counts "
+        f"for at most {validity_days} days after the evidence date {att.created.date().isoformat()}"
+    )
     return replace(att, expires=limit), note
 
 
@@ -79,8 +81,11 @@ def _attestation_states(
     states: list[AttestationState] = []
     for type_id in types:
         spec = mapping.attestation_types.get(type_id)
-        mine = [capped(a, spec.validity_days if spec else None) for a in attestations
-                if a.criterion == criterion_id and a.type == type_id and a.created <= now]
+        mine = [
+            capped(a, spec.validity_days if spec else None)
+            for a in attestations
+            if a.criterion == criterion_id and a.type == type_id and a.created <= now
+        ]
         valid = [m for m in mine if m[0].valid(now)]
         if valid or mine:
             att, note = max(valid or mine, key=lambda m: m[0].expires)
@@ -95,7 +100,9 @@ def _attestation_reason(a: AttestationState) -> str:
     assert a.attestation is not None
     if a.state == "revoked" and a.attestation.revocation is not None:
         return f"attestation {a.type} {a.attestation.revocation.describe()}"
-    return f"attestation {a.type} expired on {a.attestation.expires.date().isoformat()}" + (f" ({a.note})" if a.note else "")
+    return f"attestation {a.type} expired on {a.attestation.expires.date().isoformat()}" + (
+        f" ({a.note})" if a.note else ""
+    )
 
 
 def aggregate(
@@ -123,7 +130,9 @@ def aggregate(
         counts = Counter(results[i].status.value for i in indices)
         waived = sum(1 for i in indices if results[i].status is Status.FAIL and results[i].waiver is not None)
         att = _attestation_states(entry.attestations, cid, attestations, now, mapping)
-        finding = CriterionFinding(cid, NOT_SATISFIED, Basis.NOT_ASSESSED, "", checks, dict(counts), indices, att, waived)
+        finding = CriterionFinding(
+            cid, NOT_SATISFIED, Basis.NOT_ASSESSED, "", checks, dict(counts), indices, att, waived
+        )
         errors = counts.get(Status.ERROR.value, 0)
         fails = counts.get(Status.FAIL.value, 0) - waived
         passes = counts.get(Status.PASS.value, 0)
@@ -136,9 +145,13 @@ def aggregate(
         elif fails:
             first = next(results[i] for i in indices if results[i].blocking)
             finding.basis = Basis.ASSESSED
-            finding.reason = f"{fails} failing check result(s), e.g. {first.check_id} on {first.resource_id}: {first.reason}"
+            finding.reason = (
+                f"{fails} failing check result(s), e.g. {first.check_id} on {first.resource_id}: {first.reason}"
+            )
         elif expired or missing:
-            finding.basis = Basis.ASSESSED if passes else (Basis.ATTESTED if len(missing) < len(att) else Basis.NOT_ASSESSED)
+            finding.basis = (
+                Basis.ASSESSED if passes else (Basis.ATTESTED if len(missing) < len(att) else Basis.NOT_ASSESSED)
+            )
             parts = [_attestation_reason(a) for a in expired]
             parts += [f"no attestation of type {t} on record" for t in missing]
             finding.reason = "; ".join(parts)

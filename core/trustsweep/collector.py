@@ -112,8 +112,9 @@ class Collector:
             try:
                 function(self)
             except Exception as exc:
-                error = CollectionError(unit.provider, unit.target.id, unit.region, unit.service,
-                                        unit.resource_types, self.describe(exc))
+                error = CollectionError(
+                    unit.provider, unit.target.id, unit.region, unit.service, unit.resource_types, self.describe(exc)
+                )
                 return Collected(unit, errors=[error], requests=self.counter.requests)
         resources = sorted(self.resources, key=lambda r: (r.type, r.id))  # stable order despite fan-out
         return Collected(unit, resources=resources, errors=list(self.errors), requests=self.counter.requests)
@@ -159,8 +160,11 @@ class Collector:
     def fail(self, types: Sequence[str], error: BaseException | str, service: str | None = None) -> None:
         """Record that part of this unit could not be collected: checks on ``types`` report ``error``."""
         reason = error if isinstance(error, str) else self.describe(error)
-        self.errors.append(CollectionError(self.unit.provider, self.target.id, self.region,
-                                           service or self.unit.service, tuple(types), reason))
+        self.errors.append(
+            CollectionError(
+                self.unit.provider, self.target.id, self.region, service or self.unit.service, tuple(types), reason
+            )
+        )
 
     def count(self, n: int = 1) -> None:
         """Count requests made outside an SDK hook (a raw HTTP call)."""
@@ -179,8 +183,12 @@ class Collector:
             return contextvars.copy_context().run(fn, item)
 
         parent = contextvars.copy_context()
-        with ThreadPoolExecutor(min(workers, len(items)), thread_name_prefix=f"trustsweep-{self.unit.provider}",
-                                initializer=_adopt, initargs=(parent,)) as pool:
+        with ThreadPoolExecutor(
+            min(workers, len(items)),
+            thread_name_prefix=f"trustsweep-{self.unit.provider}",
+            initializer=_adopt,
+            initargs=(parent,),
+        ) as pool:
             return list(pool.map(run, items))
 
 

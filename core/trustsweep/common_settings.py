@@ -12,10 +12,12 @@ from typing import Any
 from .declare import setting
 
 PRODUCTION = {
-    "production_tag_keys": setting("list[str]", ("environment", "env"),
-                                   "tag (GCP: label) keys that mark production resources (case-insensitive)"),
-    "production_tag_values": setting("list[str]", ("production", "prod"),
-                                     "values of that tag that mean production (case-insensitive)"),
+    "production_tag_keys": setting(
+        "list[str]", ("environment", "env"), "tag (GCP: label) keys that mark production resources (case-insensitive)"
+    ),
+    "production_tag_values": setting(
+        "list[str]", ("production", "prod"), "values of that tag that mean production (case-insensitive)"
+    ),
 }
 
 

@@ -82,8 +82,9 @@ def _checked(doc: yamlfile.Located, where: str, specs: list[SettingSpec], values
     return out
 
 
-def _checked_all(doc: yamlfile.Located, where: str, declared: dict[str, list[SettingSpec]],
-                 values: dict[str, Any]) -> dict[str, Any]:
+def _checked_all(
+    doc: yamlfile.Located, where: str, declared: dict[str, list[SettingSpec]], values: dict[str, Any]
+) -> dict[str, Any]:
     """Every entry of ``values`` validated; a name nothing declares is refused, with a suggestion."""
     for name in values:
         if name not in declared:
@@ -118,7 +119,9 @@ def _check_settings(doc: yamlfile.Located, data: dict[str, Any], registry: Regis
         if current is None:
             raise doc.error(f"unknown check id {check_id!r}{suggestion(check_id, registry.checks)}", checks, check_id)
         if current in out:
-            raise doc.error(f"{check_id}: settings of check {current!r} are given twice (id and alias)", checks, check_id)
+            raise doc.error(
+                f"{check_id}: settings of check {current!r} are given twice (id and alias)", checks, check_id
+            )
         if not isinstance(values, dict):
             raise doc.error(f"{check_id}: settings must be a mapping", checks, check_id)
         out[current] = _checked_all(doc, check_id, {s.name: [s] for s in registry.checks[current].settings}, values)
@@ -141,8 +144,9 @@ def load_config(path: Path | None, registry: Registry) -> Config:
     if unknown:
         key = sorted(unknown)[0]
         raise doc.error(f"unknown key {key!r} (expected settings, checks, waivers, max_waiver_days)", data, key)
-    config = Config(path=path, settings=_provider_settings(doc, data, registry),
-                    checks=_check_settings(doc, data, registry))
+    config = Config(
+        path=path, settings=_provider_settings(doc, data, registry), checks=_check_settings(doc, data, registry)
+    )
     resolve_check = registry.resolve_check_id
     try:
         max_days = waiver_bounds.max_days_setting(data.get("max_waiver_days", waiver_bounds.DEFAULT_MAX_DAYS))
@@ -169,7 +173,13 @@ def load_config(path: Path | None, registry: Registry) -> Config:
         if refused:
             raise doc.error(refused[0], item, refused[1])
         config.waivers.append(
-            Waiver(current, str(item["resource"]), str(item["reason"]), expires, str(item["approved_by"]),
-                   id=f"config:{path.name}:{index + 1}")
+            Waiver(
+                current,
+                str(item["resource"]),
+                str(item["reason"]),
+                expires,
+                str(item["approved_by"]),
+                id=f"config:{path.name}:{index + 1}",
+            )
         )
     return config

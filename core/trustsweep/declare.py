@@ -34,8 +34,15 @@ class DeclarationError(TypeError):
     """A check or setting declared inconsistently (a bug in the plugin, found at registration)."""
 
 
-def setting(type: str, default: Any, help: str = "", *, min: float | None = None, max: float | None = None,
-            choices: Sequence[str] = ()) -> SettingSpec:
+def setting(
+    type: str,
+    default: Any,
+    help: str = "",
+    *,
+    min: float | None = None,
+    max: float | None = None,
+    choices: Sequence[str] = (),
+) -> SettingSpec:
     """A setting of a check or provider; its name is the key it is declared under."""
     if isinstance(default, list):
         default = tuple(default)
@@ -82,8 +89,18 @@ def check(
         expected = function_name(id)
         if fn.__name__ != expected:
             raise DeclarationError(f"check {id!r} is declared on {fn.__module__}.{fn.__name__}; name it {expected}")
-        spec = CheckSpec(id, title, id.split(".", 1)[0], resource_types, level, rationale, remediation,
-                         f"{fn.__module__}:{fn.__name__}", tuple(aliases), settings=named(settings))
+        spec = CheckSpec(
+            id,
+            title,
+            id.split(".", 1)[0],
+            resource_types,
+            level,
+            rationale,
+            remediation,
+            f"{fn.__module__}:{fn.__name__}",
+            tuple(aliases),
+            settings=named(settings),
+        )
         setattr(fn, ATTRIBUTE, spec)
         return fn
 

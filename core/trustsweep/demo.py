@@ -45,8 +45,9 @@ def patched_env(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = old
 
 
-def run_demo(registry: Registry, mapping: Mapping, out: Path, *, store_url: str | None = None,
-             quiet: bool = False) -> Sweep:
+def run_demo(
+    registry: Registry, mapping: Mapping, out: Path, *, store_url: str | None = None, quiet: bool = False
+) -> Sweep:
     from .report.progress import CliProgress
     from .store.sightings import StoreSightings
 
@@ -73,20 +74,57 @@ def run_demo(registry: Registry, mapping: Mapping, out: Path, *, store_url: str 
         attestations = demo_attestations(store_url, {(p, t) for p, e in envs.items() for t in e.targets})
         history = StoreSightings(store_url) if store_url is not None else None  # first seen across demo runs
         with CliProgress(enabled=not quiet) as progress, make_executor("threads") as pool:
-            return run_sweep(registry, mapping, providers=providers, targets=targets, provider_options=options,
-                             executor=pool, progress=progress, attestations=attestations, history=history)
+            return run_sweep(
+                registry,
+                mapping,
+                providers=providers,
+                targets=targets,
+                provider_options=options,
+                executor=pool,
+                progress=progress,
+                attestations=attestations,
+                history=history,
+            )
 
 
 # criterion, type, file name, text, attested by, created and expiry (days from now)
 SEEDS = (
-    ("CC6.2", "access-review", "q3-access-review.md", "Demo Corp Q3 access review: 41 accounts reviewed, "
-     "3 removed (ex-contractors), signed off by the IT lead.\n", "Dana Reviewer", -20, 70),
-    ("CC9.2", "vendor-review", "vendor-review-2026.md", "Demo Corp vendor review 2026: 12 sub-processors, "
-     "SOC 2 reports on file for all, 1 replaced.\n", "Sam Security", -60, 305),
-    ("CC6.4", "subservice-soc-report", "cloud-soc2-bridge-letter.txt", "Cloud providers' SOC 2 Type II "
-     "reports and bridge letters covering data-centre controls, reviewed.\n", "Sam Security", -30, 335),
-    ("P6.6", "incident-response-plan", "ir-plan-v1.md", "Demo Corp incident response plan v1: roles, "
-     "severity levels, contact tree, breach notification steps.\n", "Chris CISO", -400, -35),
+    (
+        "CC6.2",
+        "access-review",
+        "q3-access-review.md",
+        "Demo Corp Q3 access review: 41 accounts reviewed, 3 removed (ex-contractors), signed off by the IT lead.\n",
+        "Dana Reviewer",
+        -20,
+        70,
+    ),
+    (
+        "CC9.2",
+        "vendor-review",
+        "vendor-review-2026.md",
+        "Demo Corp vendor review 2026: 12 sub-processors, SOC 2 reports on file for all, 1 replaced.\n",
+        "Sam Security",
+        -60,
+        305,
+    ),
+    (
+        "CC6.4",
+        "subservice-soc-report",
+        "cloud-soc2-bridge-letter.txt",
+        "Cloud providers' SOC 2 Type II reports and bridge letters covering data-centre controls, reviewed.\n",
+        "Sam Security",
+        -30,
+        335,
+    ),
+    (
+        "P6.6",
+        "incident-response-plan",
+        "ir-plan-v1.md",
+        "Demo Corp incident response plan v1: roles, severity levels, contact tree, breach notification steps.\n",
+        "Chris CISO",
+        -400,
+        -35,
+    ),
 )
 
 
@@ -109,14 +147,23 @@ def demo_attestations(store_url: str | None, targets: set[tuple[str, str]]) -> l
         foreign = foreign_entries(store, targets)
         if foreign:
             count = f"{len(foreign)} entr{'y' if len(foreign) == 1 else 'ies'}"
-            raise UserError(f"{store.where} holds {count} the demo did not write (first: "
-                            f"{foreign[0]}); the demo adds fictional evidence, so it only uses a store of its "
-                            "own: pass another --store, or none for OUT/evidence.sqlite")
+            raise UserError(
+                f"{store.where} holds {count} the demo did not write (first: "
+                f"{foreign[0]}); the demo adds fictional evidence, so it only uses a store of its "
+                "own: pass another --store, or none for OUT/evidence.sqlite"
+            )
         if not store.attestations():
             for criterion, type_, filename, text, by, created, expires in SEEDS:
-                store.add_attestation(criterion=criterion, type_=type_, data=text.encode(), filename=filename,
-                                      attested_by=by, created=now + created * day, expires=now + expires * day,
-                                      keep_file=True)
+                store.add_attestation(
+                    criterion=criterion,
+                    type_=type_,
+                    data=text.encode(),
+                    filename=filename,
+                    attested_by=by,
+                    created=now + created * day,
+                    expires=now + expires * day,
+                    keep_file=True,
+                )
         return store.attestations()
 
 

@@ -87,7 +87,9 @@ class Evaluator:
             outcome = Outcome(Status.ERROR, f"check raised {type(exc).__name__}: {exc}")
         return outcome
 
-    def run_one(self, spec: CheckSpec, resource: Resource, ctx: CheckContext, partial: bool | None = None) -> CheckResult:
+    def run_one(
+        self, spec: CheckSpec, resource: Resource, ctx: CheckContext, partial: bool | None = None
+    ) -> CheckResult:
         """One check on one resource; a partially read or vanished resource is guarded (:mod:`.unread`)."""
         if partial is None:
             partial = is_partial(resource)
@@ -95,8 +97,17 @@ class Evaluator:
             outcome = guard(resource, lambda: self._judge(spec, resource, ctx))
         else:
             outcome = self._judge(spec, resource, ctx)
-        result = CheckResult(spec.id, resource.provider, resource.target, resource.region, resource.id,
-                             resource.type, outcome.status, outcome.reason, _small(outcome.evidence))
+        result = CheckResult(
+            spec.id,
+            resource.provider,
+            resource.target,
+            resource.region,
+            resource.id,
+            resource.type,
+            outcome.status,
+            outcome.reason,
+            _small(outcome.evidence),
+        )
         if result.status is _FAIL and self.waivers:
             result.waiver = self._waiver(spec.id, resource.id)
         return result

@@ -91,9 +91,11 @@ def save_target(
         "properties_version": properties_version,
     }
     raw: IO[bytes] = gzip.open(tmp, "wb", compresslevel=5) if gz else open(tmp, "wb")  # noqa: SIM115 - closed by `with raw` below
-    lines = chain([orjson.dumps(header) + b"\n"],
-                  (orjson.dumps({"resource": r.to_dict()}, default=str) + b"\n" for r in resources),
-                  (orjson.dumps({"error": e.to_dict()}) + b"\n" for e in errors))
+    lines = chain(
+        [orjson.dumps(header) + b"\n"],
+        (orjson.dumps({"resource": r.to_dict()}, default=str) + b"\n" for r in resources),
+        (orjson.dumps({"error": e.to_dict()}) + b"\n" for e in errors),
+    )
     digest, count = hashlib.sha256(), 0
     with raw as out:
         while batch := list(islice(lines, 4096)):
@@ -118,14 +120,14 @@ def _open_lines(path: Path) -> Iterator[bytes]:
 _STR = (str,)
 _RESOURCE = {"provider": _STR, "target": _STR, "region": _STR, "type": _STR, "id": _STR}
 _RESOURCE_OPTIONAL = {"name": (str, type(None)), "properties": (dict, type(None))}
-_ERROR = {"provider": _STR, "target": _STR, "region": _STR, "service": _STR, "resource_types": (list,),
-          "reason": _STR}
+_ERROR = {"provider": _STR, "target": _STR, "region": _STR, "service": _STR, "resource_types": (list,), "reason": _STR}
 _HEADER = {"provider": _STR, "target": _STR, "collected_at": _STR}
 _HEADER_OPTIONAL = {"target_name": (str, type(None)), "target_attrs": (dict, type(None))}
 
 
-def _typed(value: Any, what: str, required: dict[str, tuple[type, ...]],
-           optional: dict[str, tuple[type, ...]] | None = None) -> dict[str, Any]:
+def _typed(
+    value: Any, what: str, required: dict[str, tuple[type, ...]], optional: dict[str, tuple[type, ...]] | None = None
+) -> dict[str, Any]:
     """``value`` as a dict whose fields have the JSON types the format says; else a ValueError naming the field."""
     if not isinstance(value, dict):
         raise ValueError(f"{what} must be a JSON object, not {_json_type(value)}")
@@ -139,8 +141,15 @@ def _typed(value: Any, what: str, required: dict[str, tuple[type, ...]],
 
 
 def _json_type(value: Any) -> str:
-    for kind, name in ((bool, "a boolean"), (str, "a string"), (int, "a number"), (float, "a number"),
-                       (dict, "an object"), (list, "an array"), (type(None), "null")):
+    for kind, name in (
+        (bool, "a boolean"),
+        (str, "a string"),
+        (int, "a number"),
+        (float, "a number"),
+        (dict, "an object"),
+        (list, "an array"),
+        (type(None), "null"),
+    ):
         if isinstance(value, kind):
             return name
     return type(value).__name__
@@ -177,8 +186,7 @@ class SealCheck:
         digest = self._digest.hexdigest()
         if self._seal is None:
             return UNSEALED, digest
-        intact = (not self._after_seal and self._seal.get("sha256") == digest
-                  and self._seal.get("lines") == self._count)
+        intact = not self._after_seal and self._seal.get("sha256") == digest and self._seal.get("lines") == self._count
         return (SEALED if intact else EDITED), digest
 
 
@@ -214,8 +222,11 @@ def load_file(path: Path) -> InventoryFile:
             except ValueError as exc:
                 raise UserError(f"malformed record: {exc}", path=path, place=f"line {line_no}") from None
     except (OSError, EOFError, zlib.error) as exc:
-        raise UserError(f"cannot read inventory ({type(exc).__name__}: {exc}); the file may be truncated",
-                        path=path, place=f"line {line_no + 1}") from None
+        raise UserError(
+            f"cannot read inventory ({type(exc).__name__}: {exc}); the file may be truncated",
+            path=path,
+            place=f"line {line_no + 1}",
+        ) from None
     if inv is None:
         raise UserError("empty inventory file (no header)", path=path)
     inv.integrity, inv.sha256 = seal.verdict()
@@ -224,26 +235,43 @@ def load_file(path: Path) -> InventoryFile:
 
 def _header(record: dict[str, Any], path: Path, line_no: int) -> InventoryFile:
     if record.get("format") != FORMAT:
-        raise UserError(f"not a trustsweep inventory (format {record.get('format')!r})", path=path, place=f"line {line_no}")
+        raise UserError(
+            f"not a trustsweep inventory (format {record.get('format')!r})", path=path, place=f"line {line_no}"
+        )
     if record.get("version") not in READABLE_VERSIONS:
-        raise UserError(f"unsupported inventory version {record.get('version')!r} (this trustsweep reads "
-                        f"{', '.join(map(str, READABLE_VERSIONS))})",
-                        path=path, place=f"line {line_no}")
+        raise UserError(
+            f"unsupported inventory version {record.get('version')!r} (this trustsweep reads "
+            f"{', '.join(map(str, READABLE_VERSIONS))})",
+            path=path,
+            place=f"line {line_no}",
+        )
     try:
         _typed(record, "header", _HEADER, _HEADER_OPTIONAL)
         collected = dt.datetime.fromisoformat(record["collected_at"])
-        target = Target(record["provider"], record["target"], record.get("target_name") or "",
-                        dict(record.get("target_attrs") or {}))
+        target = Target(
+            record["provider"],
+            record["target"],
+            record.get("target_name") or "",
+            dict(record.get("target_attrs") or {}),
+        )
     except ValueError as exc:
         raise UserError(f"malformed header: {exc}", path=path, place=f"line {line_no}") from None
     if collected.tzinfo is None:
         collected = collected.replace(tzinfo=dt.UTC)
     version = record.get("properties_version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise UserError(f"malformed header: properties_version must be a whole number, not {version!r}",
-                        path=path, place=f"line {line_no}")
-    return InventoryFile(target=target, collected_at=collected, path=path,
-                         tool_version=str(record.get("tool_version") or ""), properties_version=version)
+        raise UserError(
+            f"malformed header: properties_version must be a whole number, not {version!r}",
+            path=path,
+            place=f"line {line_no}",
+        )
+    return InventoryFile(
+        target=target,
+        collected_at=collected,
+        path=path,
+        tool_version=str(record.get("tool_version") or ""),
+        properties_version=version,
+    )
 
 
 def inventory_files(directory: Path) -> list[Path]:

@@ -105,7 +105,9 @@ def _load_catalog(path: Path) -> tuple[str, str, dict[str, Criterion]]:
     framework = data.get("framework") or {}
     criteria: dict[str, Criterion] = {}
     for item in data["criteria"]:
-        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item.get(k) for k in ("id", "category", "title")):
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) and item.get(k) for k in ("id", "category", "title")
+        ):
             raise doc.error("each criterion needs non-empty 'id', 'category' and 'title'", item)
         if item["id"] in criteria:
             raise doc.error(f"duplicate criterion {item['id']!r}", item)
@@ -191,7 +193,9 @@ class MappingBuilder:
                 if type_id not in self.mapping.attestation_types:
                     raise UserError(f"{cid}: unknown attestation type {type_id!r}", path=path, place=f"line {line}")
                 if type_id in target.attestations:
-                    raise UserError(f"{cid}: attestation type {type_id!r} is already mapped", path=path, place=f"line {line}")
+                    raise UserError(
+                        f"{cid}: attestation type {type_id!r} is already mapped", path=path, place=f"line {line}"
+                    )
                 target.attestations.append(type_id)
         self.mapping.sources.append((str(path), _sha256(path)))
 
@@ -205,7 +209,9 @@ class MappingBuilder:
                 raise doc.error(f"attestation type {type_id!r} needs a 'title'", types, type_id)
             days = spec.get("validity_days")
             if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
-                raise doc.error(f"attestation type {type_id!r}: 'validity_days' must be a positive integer", spec, "validity_days")
+                raise doc.error(
+                    f"attestation type {type_id!r}: 'validity_days' must be a positive integer", spec, "validity_days"
+                )
             if type_id in self.mapping.attestation_types:
                 raise doc.error(f"duplicate attestation type {type_id!r}", types, type_id)
             self.mapping.attestation_types[type_id] = AttestationType(

@@ -342,7 +342,7 @@ class OptionSpec:
     def key(self) -> str:
         """The key under which the value reaches the provider: ``aws-organization`` → ``organization``."""
         prefix = self.provider + "-"
-        bare = self.name[len(prefix):] if self.name.startswith(prefix) else self.name
+        bare = self.name[len(prefix) :] if self.name.startswith(prefix) else self.name
         return bare.replace("-", "_")
 
 

@@ -84,9 +84,15 @@ class Staged:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def write_outputs(sweep: Sweep, out: Path, *, oscal_version: str, fmt: str,
-                  history: Callable[[], str] = lambda: "",
-                  extra: Callable[[Path], object] | None = None) -> Staged:
+def write_outputs(
+    sweep: Sweep,
+    out: Path,
+    *,
+    oscal_version: str,
+    fmt: str,
+    history: Callable[[], str] = lambda: "",
+    extra: Callable[[Path], object] | None = None,
+) -> Staged:
     """Write the bundle and ``summary.md`` into ``out`` all at once; the caller then calls
     :meth:`Staged.finish` (or :meth:`Staged.undo` to take them back). ``history``: Markdown
     appended to the summary (from the evidence store); ``extra``: writes more files (the

@@ -121,11 +121,7 @@ class Registry:
 
     @classmethod
     def load(
-        cls,
-        *,
-        entry_points: bool = True,
-        extra_plugins: Iterable[tuple[str, Any]] = (),
-        disable: Sequence[str] = (),
+        cls, *, entry_points: bool = True, extra_plugins: Iterable[tuple[str, Any]] = (), disable: Sequence[str] = ()
     ) -> Registry:
         """Discover plugins through entry points (plus ``extra_plugins``) and collect declarations."""
         pm = new_plugin_manager()
@@ -153,7 +149,9 @@ class Registry:
             if name in disabled:
                 continue
             pm.register(plugin, name=name)
-            infos.append(PluginInfo(name=name, module=getattr(plugin, "__name__", repr(plugin)), distribution="", version=""))
+            infos.append(
+                PluginInfo(name=name, module=getattr(plugin, "__name__", repr(plugin)), distribution="", version="")
+            )
         try:
             pm.check_pending()
         except pluggy.PluginValidationError as exc:
@@ -183,7 +181,9 @@ class Registry:
         for plugin_name, checks in hooks.checks():
             for check in checks:
                 settings = named(check.settings)
-                check = replace(check, plugin=plugin_name, resource_types=tuple(check.resource_types), settings=settings)
+                check = replace(
+                    check, plugin=plugin_name, resource_types=tuple(check.resource_types), settings=settings
+                )
                 _check_declarations(f"plugin {plugin_name!r}: check {check.id!r}", settings)
                 for ident in (check.id, *check.aliases):
                     if ident in owner:
@@ -205,7 +205,9 @@ class Registry:
             for exporter in exporters:
                 if exporter.name in self.exporters:
                     other = self.exporters[exporter.name].plugin
-                    raise UserError(f"export format {exporter.name!r} is declared by both plugin {other!r} and plugin {plugin_name!r}")
+                    raise UserError(
+                        f"export format {exporter.name!r} is declared by both plugin {other!r} and plugin {plugin_name!r}"
+                    )
                 self.exporters[exporter.name] = replace(exporter, plugin=plugin_name)
 
     # -- lookups -------------------------------------------------------------------------------
@@ -218,8 +220,7 @@ class Registry:
 
     def checks_for(self, provider: str | None = None) -> list[CheckSpec]:
         return sorted(
-            (c for c in self.checks.values() if provider is None or c.provider == provider),
-            key=lambda c: c.id,
+            (c for c in self.checks.values() if provider is None or c.provider == provider), key=lambda c: c.id
         )
 
     def provider_spec(self, name: str) -> ProviderSpec:
@@ -242,8 +243,13 @@ class Registry:
         from .mappings import load_mapping
 
         known = {cid: cid for cid in self.checks} | dict(self.aliases)
-        return load_mapping(known_checks=known, installed_providers=self.providers,
-                            plugin_files=self.mapping_files, user_files=user_files, base_dir=base_dir)
+        return load_mapping(
+            known_checks=known,
+            installed_providers=self.providers,
+            plugin_files=self.mapping_files,
+            user_files=user_files,
+            base_dir=base_dir,
+        )
 
     def options_for(self, provider: str) -> list[OptionSpec]:
         return [o for o in self.options if o.provider == provider]

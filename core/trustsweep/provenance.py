@@ -33,17 +33,28 @@ def offline(directory: Path, loaded: Sequence[InventoryFile]) -> dict[str, Any]:
     files = []
     for inv in loaded:
         path = inv.path.relative_to(directory).as_posix() if inv.path else inv.target.id
-        files.append({"path": path, "provider": inv.target.provider, "target": inv.target.id,
-                      "sha256": inv.sha256, "collected_at": inv.collected_at.isoformat(), "integrity": inv.integrity,
-                      "tool_version": inv.tool_version})
+        files.append(
+            {
+                "path": path,
+                "provider": inv.target.provider,
+                "target": inv.target.id,
+                "sha256": inv.sha256,
+                "collected_at": inv.collected_at.isoformat(),
+                "integrity": inv.integrity,
+                "tool_version": inv.tool_version,
+            }
+        )
     files.sort(key=lambda f: f["path"])
     digest = hashlib.sha256("".join(f"{f['path']}\t{f['sha256']}\n" for f in files).encode()).hexdigest()
-    return {"mode": OFFLINE, "inventory": {
-        "sha256": digest,
-        "collected_at": min((f["collected_at"] for f in files), default=""),
-        "integrity": max((f["integrity"] for f in files), key=_WORST.__getitem__, default=SEALED),
-        "files": files,
-    }}
+    return {
+        "mode": OFFLINE,
+        "inventory": {
+            "sha256": digest,
+            "collected_at": min((f["collected_at"] for f in files), default=""),
+            "integrity": max((f["integrity"] for f in files), key=_WORST.__getitem__, default=SEALED),
+            "files": files,
+        },
+    }
 
 
 def refuse_unsealed(loaded: Sequence[InventoryFile], accept_edited: bool) -> None:
@@ -52,20 +63,29 @@ def refuse_unsealed(loaded: Sequence[InventoryFile], accept_edited: bool) -> Non
         return
     for inv in loaded:
         if inv.integrity == EDITED:
-            raise UserError("the inventory was changed after it was saved (its content does not match its seal); "
-                            "--accept-edited evaluates it anyway, marked as edited", path=inv.path)
+            raise UserError(
+                "the inventory was changed after it was saved (its content does not match its seal); "
+                "--accept-edited evaluates it anyway, marked as edited",
+                path=inv.path,
+            )
         if inv.integrity == UNSEALED:
-            raise UserError("the inventory has no seal (saved by an older trustsweep, or cut short), so an edit "
-                            "cannot be detected; --accept-edited evaluates it anyway, marked as unsealed", path=inv.path)
+            raise UserError(
+                "the inventory has no seal (saved by an older trustsweep, or cut short), so an edit "
+                "cannot be detected; --accept-edited evaluates it anyway, marked as unsealed",
+                path=inv.path,
+            )
 
 
 def warnings(provenance: dict[str, Any], directory: Path | None = None) -> list[str]:
     """One line per inventory file evaluated although edited or unsealed."""
     inventory = provenance.get("inventory") or {}
     base = directory or Path()
-    return [f"{base / f['path']}: evaluated although {f['integrity']} "
-            f"({'changed after it was saved' if f['integrity'] == EDITED else 'no seal to check it against'})"
-            for f in inventory.get("files", ()) if f.get("integrity") != SEALED]
+    return [
+        f"{base / f['path']}: evaluated although {f['integrity']} "
+        f"({'changed after it was saved' if f['integrity'] == EDITED else 'no seal to check it against'})"
+        for f in inventory.get("files", ())
+        if f.get("integrity") != SEALED
+    ]
 
 
 def describe(provenance: dict[str, Any]) -> str:
@@ -73,10 +93,15 @@ def describe(provenance: dict[str, Any]) -> str:
     if provenance.get("mode") != OFFLINE:
         return "Automated read-only sweep"
     inv = provenance.get("inventory") or {}
-    state = {SEALED: "every file matches its seal", EDITED: "EDITED after it was saved",
-             UNSEALED: "UNSEALED, edits cannot be detected"}.get(inv.get("integrity", ""), "integrity unknown")
-    return (f"Offline evaluation, without calling any cloud API, of an inventory saved at {inv.get('collected_at')} "
-            f"(SHA-256 {inv.get('sha256')}; {state}),")
+    state = {
+        SEALED: "every file matches its seal",
+        EDITED: "EDITED after it was saved",
+        UNSEALED: "UNSEALED, edits cannot be detected",
+    }.get(inv.get("integrity", ""), "integrity unknown")
+    return (
+        f"Offline evaluation, without calling any cloud API, of an inventory saved at {inv.get('collected_at')} "
+        f"(SHA-256 {inv.get('sha256')}; {state}),"
+    )
 
 
 def props(provenance: dict[str, Any]) -> list[tuple[str, str]]:
@@ -84,7 +109,9 @@ def props(provenance: dict[str, Any]) -> list[tuple[str, str]]:
     out = [("evidence-mode", str(provenance.get("mode") or LIVE))]
     inv = provenance.get("inventory")
     if provenance.get("mode") == OFFLINE and inv:
-        out += [("inventory-sha256", inv["sha256"]), ("inventory-collected", inv["collected_at"]),
-                ("inventory-integrity", inv["integrity"])]
+        out += [
+            ("inventory-sha256", inv["sha256"]),
+            ("inventory-collected", inv["collected_at"]),
+            ("inventory-integrity", inv["integrity"]),
+        ]
     return out
-

@@ -61,8 +61,9 @@ class Provider(abc.ABC):
     ) -> WorkUnit:
         """One unit of work: ``collect`` (a function or its ``"module:name"``) over ``types``."""
         path = collect if isinstance(collect, str) else f"{collect.__module__}:{collect.__qualname__}"
-        return WorkUnit(self.name, target, region, service, path, tuple(types), dict(options or {}),
-                        context=self.context)
+        return WorkUnit(
+            self.name, target, region, service, path, tuple(types), dict(options or {}), context=self.context
+        )
 
 
 def load_object(dotted: str) -> Any:

@@ -49,7 +49,8 @@ _SECRET_KEY = re.compile(
     r"(?:password|passwords|passwd|passphrase|pwd|secret|secrets|secretkey|secretaccesskey|token|tokens|"
     r"apikey|apikeys|privatekey|privatekeys|clientkey|accountkey|masterkey|sharedkey|sharedaccesskey|"
     r"primarykey|secondarykey|storagekey|signingkey|connectionstring|connectionstrings|connstr|sastoken|"
-    r"sasurl|sasuri|credential|credentials|customdata|userdata)$")
+    r"sasurl|sasuri|credential|credentials|customdata|userdata)$"
+)
 _SECRET_VALUE = re.compile(
     r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----"
     r"|\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"  # JWT
@@ -57,7 +58,8 @@ _SECRET_VALUE = re.compile(
     r"|[?&]sig=[A-Za-z0-9%+/=_-]{10,}"  # SAS signature
     r"|\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"  # URL with a password
     r"|\b(?:gh[opsu]|github_pat)_[A-Za-z0-9_]{20,}|\bxox[abprs]-[A-Za-z0-9-]{10,}"
-    r"|\bAIza[0-9A-Za-z_-]{35}\b|\b[rs]k_live_[0-9A-Za-z]{10,}")
+    r"|\bAIza[0-9A-Za-z_-]{35}\b|\b[rs]k_live_[0-9A-Za-z]{10,}"
+)
 # every pattern above needs one of these: most strings are cleared by this cheap search alone
 _HINTS = re.compile("PRIVATE KEY|eyJ|=|@|gh|xox|AIza|k_live_")
 _AWS_SECRET_KEY = re.compile(r"[A-Za-z0-9/+]{40}")
@@ -73,8 +75,13 @@ def secret_value(text: str) -> bool:
     """Whether a string looks like a secret whatever its key (a PEM private key, a JWT…)."""
     if _HINTS.search(text) and _SECRET_VALUE.search(text):
         return True
-    return (len(text) == 40 and _AWS_SECRET_KEY.fullmatch(text) is not None
-            and any(c.isupper() for c in text) and any(c.islower() for c in text) and any(c.isdigit() for c in text))
+    return (
+        len(text) == 40
+        and _AWS_SECRET_KEY.fullmatch(text) is not None
+        and any(c.isupper() for c in text)
+        and any(c.islower() for c in text)
+        and any(c.isdigit() for c in text)
+    )
 
 
 def is_marker(value: Any) -> bool:

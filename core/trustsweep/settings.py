@@ -85,7 +85,12 @@ def _scalar(spec: SettingSpec, kind: str, value: Any) -> Any:
                 raise SettingError(f"{_show(value)} is out of range: expected {expected(spec, item=True)}")
             return float(value) if kind == "float" else value
     elif kind == "str":
-        if spec.choices and isinstance(value, (int, float)) and not isinstance(value, bool) and str(value) in spec.choices:
+        if (
+            spec.choices
+            and isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and str(value) in spec.choices
+        ):
             return str(value)  # min_tls: 1.2 (a YAML number) names the choice "1.2"
         if isinstance(value, str):
             if spec.choices and value not in spec.choices:
@@ -170,7 +175,9 @@ def resolve(check: CheckSpec, provider_values: Mapping[str, Any], check_values: 
     return out
 
 
-def resolve_all(checks: Iterable[CheckSpec], config: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+def resolve_all(
+    checks: Iterable[CheckSpec], config: Mapping[str, Any]
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Each check's settings from a config mapping (check ids and provider names to values),
     and the reason for each check whose settings are invalid (those checks report ``error``)."""
     resolved: dict[str, dict[str, Any]] = {}
@@ -201,5 +208,12 @@ def show_default(spec: SettingSpec, short: bool = False) -> str:
 def spec_dict(spec: SettingSpec) -> dict[str, Any]:
     """A declaration as JSON data (``checks list --format json``)."""
     default = list(spec.default) if isinstance(spec.default, tuple) else spec.default
-    return {"name": spec.name, "type": spec.type, "default": default, "min": spec.min, "max": spec.max,
-            "choices": list(spec.choices), "help": spec.help}
+    return {
+        "name": spec.name,
+        "type": spec.type,
+        "default": default,
+        "min": spec.min,
+        "max": spec.max,
+        "choices": list(spec.choices),
+        "help": spec.help,
+    }

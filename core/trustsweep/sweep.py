@@ -16,12 +16,13 @@ from typing import Any, Protocol
 
 from . import __version__
 from . import provenance as prov
+from .accumulate import NOTHING_SWEPT, Accumulator, provider_types
 from .aggregate import CriterionFinding, aggregate
 from .collect import collect
 from .config import Config
 from .errors import UserError
-from .evaluate import COLLECTION_UNIT_TYPE, Evaluator
-from .inventory import inventory_files, load_file, save_target
+from .evaluate import Evaluator
+from .inventory import inventory_files, load_file
 from .mappings import Mapping
 from .model import (
     Attestation,
@@ -36,7 +37,6 @@ from .model import (
     WorkUnit,
 )
 from .plugins import PluginInfo, Registry
-from .provider import TargetInventory
 from .redact import redactor
 from .sightings import Sightings
 
@@ -140,68 +140,17 @@ def _checks_for(registry: Registry, providers: Iterable[str], only: Sequence[str
     return {c.id: c for c in registry.checks.values() if c.provider in wanted}
 
 
-def _provider_types(checks: Iterable[CheckSpec], provider: str) -> tuple[str, ...]:
-    return tuple(sorted({t for c in checks if c.provider == provider for t in c.resource_types}))
-
-
-#: The service of the :class:`CollectionError` a provider gets when no resource of it was assessed.
-NOTHING_SWEPT = "nothing-swept"
-
-
-class _Accumulator:
-    """Evaluates each target as soon as all its units are in, then keeps the results."""
-
-    def __init__(self, evaluator: Evaluator, save_dir: Path | None, started: dt.datetime,
-                 versions: dict[str, int] | None = None) -> None:
-        self.evaluator = evaluator
-        self.save_dir = save_dir
-        self.versions = versions or {}
-        self.started = started
-        self.resources: list[Resource] = []
-        self.results: list[CheckResult] = []
-        self.errors: list[CollectionError] = []
-        self.requests = 0
-        self.assessed: dict[str, int] = defaultdict(int)  # provider → results on collected resources
-
-    def add_target(self, target: Target, resources: list[Resource], errors: list[CollectionError]) -> None:
-        inventory = TargetInventory(target.provider, target.id, resources)
-        start = len(self.results)
-        self.results.extend(self.evaluator.evaluate_target(inventory, errors))
-        self.assessed[target.provider] += sum(
-            1 for r in self.results[start:] if r.resource_type != COLLECTION_UNIT_TYPE)
-        self.resources.extend(resources)
-        self.errors.extend(errors)
-        if self.save_dir is not None:
-            save_target(self.save_dir, target, resources, errors, self.started,
-                        properties_version=self.versions.get(target.provider, 1))
-
-    def check_something_swept(self, providers: Iterable[str], checks: Iterable[CheckSpec],
-                              what: dict[str, str]) -> None:
-        """A provider none of whose resources was assessed gets a ``nothing-swept`` error.
-
-        Its checks then report ``error``, the criteria they evidence are incomplete and the exit
-        code is 3: an empty sweep (a wrong scope, a credential that sees nothing, an empty
-        inventory) is never a pass. ``what`` says, per provider, what was found.
-        """
-        specs = list(checks)
-        for name in providers:
-            # a provider whose targets could not be listed already has its error (target "*")
-            already = any(e.provider == name and e.target == "*" for e in self.errors)
-            if self.assessed[name] or already:
-                continue
-            reason = f"no resource was assessed ({what.get(name) or 'nothing found'})"
-            self.add_target(Target(name, "*"), [], [
-                CollectionError(name, "*", "global", NOTHING_SWEPT, _provider_types(specs, name), reason)])
-
-
 def _found(targets: Sequence[Target], resources: Sequence[Resource], provider: str, *, inventory: bool = False) -> str:
     """What was found for a provider, in words ('0 targets found: …', 'empty inventory: …')."""
     n_targets = sum(1 for t in targets if t.provider == provider)
     n_resources = sum(1 for r in resources if r.provider == provider)
     if inventory:
         found = f"{n_targets} inventory file(s)"
-        return f"empty inventory: {found} with 0 resources" if not n_resources else \
-            f"{found}, {n_resources} resource(s), none a selected check applies to"
+        return (
+            f"empty inventory: {found} with 0 resources"
+            if not n_resources
+            else f"{found}, {n_resources} resource(s), none a selected check applies to"
+        )
     if not n_targets:
         return "0 targets found: check the scope, the --target ids and what the credential can see"
     if not n_resources:
@@ -255,7 +204,7 @@ def run_sweep(
     failed: list[tuple[Target, CollectionError]] = []  # targets (or their listing) that could not be planned
     for name in providers:
         options = {**config.settings.get(name, {}), **(provider_options or {}).get(name, {})}
-        types = _provider_types(checks.values(), name)
+        types = provider_types(checks.values(), name)
         try:
             provider = registry.make_provider(name, options)
             if history is not None:
@@ -265,7 +214,12 @@ def run_sweep(
             raise
         except Exception as exc:
             progress.message(f"{name}: could not list targets: {exc}")
-            failed.append((Target(name, "*"), CollectionError(name, "*", "global", "targets", types, f"{type(exc).__name__}: {exc}")))
+            failed.append(
+                (
+                    Target(name, "*"),
+                    CollectionError(name, "*", "global", "targets", types, f"{type(exc).__name__}: {exc}"),
+                )
+            )
             continue
         provider_units: list[WorkUnit] = []
         redaction = redactor(registry.provider_spec(name).secret_fields)
@@ -274,15 +228,18 @@ def run_sweep(
             try:
                 provider_units.extend(replace(u, redaction=redaction) for u in provider.work(target, regions))
             except Exception as exc:
-                failed.append((target, CollectionError(name, target.id, "global", "plan", types, f"{type(exc).__name__}: {exc}")))
+                failed.append(
+                    (target, CollectionError(name, target.id, "global", "plan", types, f"{type(exc).__name__}: {exc}"))
+                )
         progress.planned(name, len(provider_units))
         units.extend(provider_units)
 
     attestations, waivers = _with_stored(attestations, waivers, evidence)
     all_waivers = [*config.waivers, *waivers]
     evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
-    acc = _Accumulator(evaluator, save_inventory, started,
-                       {p: registry.provider_spec(p).properties_version for p in providers})
+    acc = Accumulator(
+        evaluator, save_inventory, started, {p: registry.provider_spec(p).properties_version for p in providers}
+    )
     for target, error in failed:
         acc.add_target(target, [], [error])
     pending: dict[tuple[str, str], int] = defaultdict(int)
@@ -302,11 +259,23 @@ def run_sweep(
         if pending[key] == 0:
             resources, errors = gathered.pop(key)
             acc.add_target(target_of[key], resources, errors)
-    acc.check_something_swept(providers, checks.values(),
-                              {p: _found(swept_targets, acc.resources, p) for p in providers})
+    acc.check_something_swept(
+        providers, checks.values(), {p: _found(swept_targets, acc.resources, p) for p in providers}
+    )
 
-    return _finish(registry, mapping, started, list(providers), swept_targets, acc, checks, attestations,
-                   all_waivers, {"units": len(units), "requests": acc.requests}, sweep_id=sweep_id)
+    return _finish(
+        registry,
+        mapping,
+        started,
+        list(providers),
+        swept_targets,
+        acc,
+        checks,
+        attestations,
+        all_waivers,
+        {"units": len(units), "requests": acc.requests},
+        sweep_id=sweep_id,
+    )
 
 
 def evaluate_inventory(
@@ -335,37 +304,54 @@ def evaluate_inventory(
     for name in providers:
         if name not in registry.providers:
             path = next(inv.path for inv in loaded if inv.target.provider == name)
-            raise UserError(f"provider {name!r} is not installed (installed: {', '.join(sorted(registry.providers)) or 'none'})", path=path)
+            raise UserError(
+                f"provider {name!r} is not installed (installed: {', '.join(sorted(registry.providers)) or 'none'})",
+                path=path,
+            )
     for inv in loaded:
         wanted = registry.provider_spec(inv.target.provider).properties_version
         if inv.properties_version != wanted:
             raise UserError(
                 f"collected with {inv.target.provider} properties version {inv.properties_version}; this trustsweep's "
                 f"{inv.target.provider} plugin reads version {wanted}, and its checks would misread the older shape: "
-                "collect the inventory again", path=inv.path)
+                "collect the inventory again",
+                path=inv.path,
+            )
     checks = _checks_for(registry, providers, only_checks)
     prov.refuse_unsealed(loaded, accept_edited)
     started = now or dt.datetime.now(dt.UTC)
     attestations, waivers = _with_stored(attestations, waivers, evidence)
     all_waivers = [*config.waivers, *waivers]
     evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
-    acc = _Accumulator(evaluator, None, started)
+    acc = Accumulator(evaluator, None, started)
     redactions = {name: redactor(registry.provider_spec(name).secret_fields) for name in providers}
     for inv in loaded:  # an inventory saved before redaction existed must not carry secrets further
         redaction = redactions[inv.target.provider]
         acc.add_target(inv.target, [redaction.resource(r) for r in inv.resources], inv.errors)
     targets = [inv.target for inv in loaded]
-    acc.check_something_swept(providers, checks.values(),
-                              {p: _found(targets, acc.resources, p, inventory=True) for p in providers})
+    acc.check_something_swept(
+        providers, checks.values(), {p: _found(targets, acc.resources, p, inventory=True) for p in providers}
+    )
     collected_at = min(inv.collected_at for inv in loaded)
-    sweep = _finish(registry, mapping, started, providers, [inv.target for inv in loaded], acc, checks,
-                    attestations, all_waivers, {"inventory": str(directory), "collected_at": collected_at.isoformat()})
+    sweep = _finish(
+        registry,
+        mapping,
+        started,
+        providers,
+        [inv.target for inv in loaded],
+        acc,
+        checks,
+        attestations,
+        all_waivers,
+        {"inventory": str(directory), "collected_at": collected_at.isoformat()},
+    )
     sweep.provenance = prov.offline(directory, loaded)
     return sweep
 
 
-def _with_stored(attestations: Sequence[Attestation], waivers: Sequence[Waiver],
-                 evidence: EvidenceReader | None) -> tuple[list[Attestation], list[Waiver]]:
+def _with_stored(
+    attestations: Sequence[Attestation], waivers: Sequence[Waiver], evidence: EvidenceReader | None
+) -> tuple[list[Attestation], list[Waiver]]:
     stored_attestations, stored_waivers = evidence() if evidence is not None else ((), ())
     return [*attestations, *stored_attestations], [*waivers, *stored_waivers]
 
@@ -376,7 +362,7 @@ def _finish(
     started: dt.datetime,
     providers: list[str],
     targets: list[Target],
-    acc: _Accumulator,
+    acc: Accumulator,
     checks: dict[str, CheckSpec],
     attestations: Sequence[Attestation],
     waivers: list[Waiver],
@@ -385,8 +371,12 @@ def _finish(
 ) -> Sweep:
     findings = aggregate(mapping, acc.results, attestations=attestations, now=started, available_checks=set(checks))
     finished = dt.datetime.now(dt.UTC)
-    stats = {**stats, "resources": len(acc.resources), "results": len(acc.results),
-             "seconds": round((finished - started).total_seconds(), 3)}
+    stats = {
+        **stats,
+        "resources": len(acc.resources),
+        "results": len(acc.results),
+        "seconds": round((finished - started).total_seconds(), 3),
+    }
     return Sweep(
         id=sweep_id or str(uuid.uuid4()),
         started=started,

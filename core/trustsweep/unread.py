@@ -60,8 +60,9 @@ def unread(resource: Resource, *fields: str) -> Outcome | None:
     missing = unread_fields(resource)
     for field in (*fields, WHOLE):
         if field in missing:
-            return errored(f"could not read {'the resource' if field == WHOLE else field}: {missing[field]}",
-                           unread=field)
+            return errored(
+                f"could not read {'the resource' if field == WHOLE else field}: {missing[field]}", unread=field
+            )
     return None
 
 

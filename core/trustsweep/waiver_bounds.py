@@ -28,8 +28,9 @@ def exceeded(resource: str, expires: dt.datetime, start: dt.datetime, max_days: 
     return out
 
 
-def refused(resource: str, expires: dt.datetime, start: dt.datetime, max_days: int,
-            allowed: Collection[str]) -> tuple[str, str] | None:
+def refused(
+    resource: str, expires: dt.datetime, start: dt.datetime, max_days: int, allowed: Collection[str]
+) -> tuple[str, str] | None:
     """``(bound, why)`` of the first bound exceeded and not allowed, or None."""
     for bound, why in exceeded(resource, expires, start, max_days).items():
         if bound not in allowed:
@@ -44,8 +45,9 @@ def max_days_setting(value: Any) -> int:
     return value
 
 
-def config_waiver_problem(item: dict[str, Any], expires: dt.datetime, max_days: int,
-                          now: dt.datetime) -> tuple[str, str] | None:
+def config_waiver_problem(
+    item: dict[str, Any], expires: dt.datetime, max_days: int, now: dt.datetime
+) -> tuple[str, str] | None:
     """For a waiver of a config file: ``(message, key)`` when it goes past a bound it does not allow."""
     for key in ("allow_wildcard", "allow_long"):
         if key in item and not isinstance(item[key], bool):

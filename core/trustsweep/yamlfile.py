@@ -66,14 +66,20 @@ def check_expansion(node: yaml.Node, path: Path, limit: int = MAX_NODES) -> None
         stack.append((current, True))
         for child in children:
             if id(child) in ancestors:
-                raise UserError("recursive alias (a value that contains itself)", path=path,
-                                place=f"line {child.start_mark.line + 1}")
+                raise UserError(
+                    "recursive alias (a value that contains itself)",
+                    path=path,
+                    place=f"line {child.start_mark.line + 1}",
+                )
             if id(child) not in sizes:
                 stack.append((child, False))
     total = sizes[id(node)]
     if total > max(limit, 2 * len(sizes)):
-        raise UserError(f"too many values once aliases are expanded ({total:,} from {len(sizes):,} nodes)",
-                        path=path, place=f"line {node.start_mark.line + 1}")
+        raise UserError(
+            f"too many values once aliases are expanded ({total:,} from {len(sizes):,} nodes)",
+            path=path,
+            place=f"line {node.start_mark.line + 1}",
+        )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

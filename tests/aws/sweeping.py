@@ -20,10 +20,7 @@ from trustsweep.sweep import Sweep, run_sweep
 from trustsweep_aws import session
 from trustsweep_aws.emulator import CLEARED_ENV, AwsEmulator, Estate, write_profiles
 
-SETTINGS = {
-    "admin_roles": ["PlatformAdmin"],
-    "access_logging_buckets": ["nw-audit-logs", "nw-public-assets"],
-}
+SETTINGS = {"admin_roles": ["PlatformAdmin"], "access_logging_buckets": ["nw-audit-logs", "nw-public-assets"]}
 SECRET = "S3CR3T-nw-7f3a9c21e5"
 
 

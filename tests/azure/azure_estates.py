@@ -31,8 +31,16 @@ def checks_estate() -> AzureEstate:
     e.conditional_access("Admins need MFA", roles=["62e90394-69f5-4237-9190-012177145e10"])
     # storage
     e.storage_account(good, "goodstore", tags={"environment": "production"})
-    e.storage_account(bad, "badstore", https_only=False, min_tls="TLS1_0", public_blob=True, default_action="Allow",
-                      sku="Standard_LRS", tags={"Environment": "Production"})
+    e.storage_account(
+        bad,
+        "badstore",
+        https_only=False,
+        min_tls="TLS1_0",
+        public_blob=True,
+        default_action="Allow",
+        sku="Standard_LRS",
+        tags={"Environment": "Production"},
+    )
     e.storage_account(bad, "devstore", min_tls=None, public_blob=None, tags={"environment": "dev"})
     # compute and backup
     e.disk(good, "disk-cmk", encryption="EncryptionAtRestWithCustomerKey")
@@ -41,16 +49,37 @@ def checks_estate() -> AzureEstate:
     e.vm(bad, "vm-unprotected", backed_up=False)
     # network
     vnet = f"/subscriptions/{good}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-a"
-    ok = e.nsg(good, "nsg-ok", [{"name": "https", "destinationPortRange": "443", "sourceAddressPrefix": "Internet"},
-                               {"name": "ssh-deny", "destinationPortRange": "22", "access": "Deny"}])
+    ok = e.nsg(
+        good,
+        "nsg-ok",
+        [
+            {"name": "https", "destinationPortRange": "443", "sourceAddressPrefix": "Internet"},
+            {"name": "ssh-deny", "destinationPortRange": "22", "access": "Deny"},
+        ],
+    )
     e.flow_log(good, ok)
-    e.nsg(good, "nsg-vnet", [{"name": "rdp-internal", "destinationPortRange": "3389",
-                              "sourceAddressPrefix": "10.0.0.0/8"}], subnets=[f"{vnet}/subnets/app"])
+    e.nsg(
+        good,
+        "nsg-vnet",
+        [{"name": "rdp-internal", "destinationPortRange": "3389", "sourceAddressPrefix": "10.0.0.0/8"}],
+        subnets=[f"{vnet}/subnets/app"],
+    )
     e.flow_log(good, vnet)
     off = e.nsg(bad, "nsg-open", [{"name": "ssh", "destinationPortRange": "20-25", "sourceAddressPrefix": "*"}])
     e.flow_log(bad, off, enabled=False)
-    e.nsg(bad, "nsg-all", [{"name": "all", "destinationPortRange": None, "destinationPortRanges": ["0-65535"],
-                            "sourceAddressPrefix": None, "sourceAddressPrefixes": ["0.0.0.0/0"]}])
+    e.nsg(
+        bad,
+        "nsg-all",
+        [
+            {
+                "name": "all",
+                "destinationPortRange": None,
+                "destinationPortRanges": ["0-65535"],
+                "sourceAddressPrefix": None,
+                "sourceAddressPrefixes": ["0.0.0.0/0"],
+            }
+        ],
+    )
     # logging
     law = e.workspace(good, "law-365", retention_days=365)
     e.activity_log_export(good, "to-workspace", workspace_id=law)
@@ -67,8 +96,13 @@ def checks_estate() -> AzureEstate:
     sgood = e.sql_server(good, "sql-good", audit_days=400, firewall=[("office", "203.0.113.0", "203.0.113.255")])
     e.sql_database(sgood, "db-good")
     e.sql_database(sgood, "db-ltr", redundancy="Local", ltr={"monthlyRetention": "P12M"})
-    sbad = e.sql_server(bad, "sql-bad", min_tls="1.0", audit_days=30,
-                        firewall=[("azure", "0.0.0.0", "0.0.0.0"), ("world", "0.0.0.0", "255.255.255.255")])
+    sbad = e.sql_server(
+        bad,
+        "sql-bad",
+        min_tls="1.0",
+        audit_days=30,
+        firewall=[("azure", "0.0.0.0", "0.0.0.0"), ("world", "0.0.0.0", "255.255.255.255")],
+    )
     e.sql_database(sbad, "db-bad", tde="Disabled", redundancy="Local")
     e.sql_server(bad, "sql-noaudit", auditing="Disabled")
     # App Service

@@ -15,16 +15,30 @@ from trustsweep_azure.emulator import AzureEstate, FakeAzure
 FAST = {"retry_base_seconds": 0.01, "read_timeout_seconds": 1.0, "max_attempts": 4}
 
 
-def sweep(fake: FakeAzure, registry_mapping: tuple[Registry, Any], estate: AzureEstate | None = None, *,
-          targets: list[str] = (), checks: dict[str, dict[str, Any]] | None = None,
-          now: dt.datetime | None = None, **options: Any) -> Sweep:
+def sweep(
+    fake: FakeAzure,
+    registry_mapping: tuple[Registry, Any],
+    estate: AzureEstate | None = None,
+    *,
+    targets: list[str] = (),
+    checks: dict[str, dict[str, Any]] | None = None,
+    now: dt.datetime | None = None,
+    **options: Any,
+) -> Sweep:
     if estate is not None:
         fake.reset(estate)
     registry, mapping = registry_mapping
     with ThreadPoolExecutor(6) as pool:
-        return run_sweep(registry, mapping, providers=["azure"], targets=list(targets),
-                         provider_options={"azure": {**FAST, **options}}, config=Config(checks=checks or {}),
-                         executor=pool, now=now)
+        return run_sweep(
+            registry,
+            mapping,
+            providers=["azure"],
+            targets=list(targets),
+            provider_options={"azure": {**FAST, **options}},
+            config=Config(checks=checks or {}),
+            executor=pool,
+            now=now,
+        )
 
 
 def by_name(s: Sweep) -> dict[tuple[str, str], CheckResult]:

@@ -22,8 +22,7 @@ def azure_fake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeAzure]:
 
     Serves an empty estate until reset. ``arm_page_size=2`` so that ``nextLink`` paging runs.
     """
-    with FakeAzure(AzureEstate(), tmp_path_factory.mktemp("azure-fake"), arm_page_size=2,
-                   timeout_delay=2.5) as fake:
+    with FakeAzure(AzureEstate(), tmp_path_factory.mktemp("azure-fake"), arm_page_size=2, timeout_delay=2.5) as fake:
         yield fake
 
 
@@ -45,8 +44,13 @@ def checks_sweep(azure_fake: FakeAzure, azure_registry: tuple[Registry, Any]) ->
         for key, value in azure_fake.env().items():
             patch.setenv(key, value)
         try:
-            s = sweep(azure_fake, azure_registry, checks_estate(), now=NOW,
-                      checks={"azure.compute.disk_encryption": {"require_cmk": True}})
+            s = sweep(
+                azure_fake,
+                azure_registry,
+                checks_estate(),
+                now=NOW,
+                checks={"azure.compute.disk_encryption": {"require_cmk": True}},
+            )
         finally:
             azure_fake.reset()
     assert not s.collection_errors, s.collection_errors

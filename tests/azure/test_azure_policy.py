@@ -21,7 +21,7 @@ def action_of(line: str) -> str:
     if "providers" not in [p.lower() for p in parts]:
         return "microsoft.resources/subscriptions/read"
     index = max(i for i, p in enumerate(parts) if p.lower() == "providers")
-    namespace, rest = parts[index + 1], parts[index + 2:]
+    namespace, rest = parts[index + 1], parts[index + 2 :]
     types = rest[0::2]
     assert method == "GET", line
     return "/".join([namespace, *types, "read"]).lower()
@@ -36,12 +36,17 @@ def test_role_covers_every_request_and_nothing_more(fake, azure_registry) -> Non
     assert used <= granted, sorted(used - granted)
     # the rest is needed by Resource Graph, which returns only the resources the caller may read
     through_graph = {
-        "microsoft.management/managementgroups/read", "microsoft.authorization/roleassignments/read",
-        "microsoft.authorization/roledefinitions/read", "microsoft.compute/disks/read",
-        "microsoft.compute/virtualmachines/read", "microsoft.network/networksecuritygroups/read",
-        "microsoft.network/networkwatchers/flowlogs/read", "microsoft.recoveryservices/vaults/read",
+        "microsoft.management/managementgroups/read",
+        "microsoft.authorization/roleassignments/read",
+        "microsoft.authorization/roledefinitions/read",
+        "microsoft.compute/disks/read",
+        "microsoft.compute/virtualmachines/read",
+        "microsoft.network/networksecuritygroups/read",
+        "microsoft.network/networkwatchers/flowlogs/read",
+        "microsoft.recoveryservices/vaults/read",
         "microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems/read",
-        "microsoft.security/pricings/read", "microsoft.security/assessments/read",
+        "microsoft.security/pricings/read",
+        "microsoft.security/assessments/read",
         "microsoft.security/assessments/subassessments/read",
     }
     assert granted - used == through_graph - used, sorted((granted - used) ^ (through_graph - used))

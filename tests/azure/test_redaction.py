@@ -32,13 +32,26 @@ def test_planted_secrets_are_redacted_everywhere_a_sweep_writes(fake: FakeAzure,
     site = estate.web_app(sub, "nw-web")
     sites = estate.arm[f"/subscriptions/{sub}/providers/Microsoft.Web/sites".lower()]
     next(s for s in sites if s["id"] == site)["properties"]["siteConfig"]["connectionStrings"] = [
-        {"name": "db", "connectionString": CONN, "type": "SQLAzure"}]
+        {"name": "db", "connectionString": CONN, "type": "SQLAzure"}
+    ]
     fake.reset(estate)
     config = tmp_path / "trustsweep.yaml"
     config.write_text("settings:\n  azure:\n    retry_base_seconds: 0.01\n    max_attempts: 3\n", encoding="utf-8")
     inv, out, store = tmp_path / "inv", tmp_path / "out", tmp_path / "evidence.sqlite"
-    proc = run_cli("sweep", "--provider", "azure", "--config", str(config), "--save-inventory", str(inv),
-                   "--out", str(out), "--store", f"sqlite:///{store}", env=fake.env())
+    proc = run_cli(
+        "sweep",
+        "--provider",
+        "azure",
+        "--config",
+        str(config),
+        "--save-inventory",
+        str(inv),
+        "--out",
+        str(out),
+        "--store",
+        f"sqlite:///{store}",
+        env=fake.env(),
+    )
     assert proc.returncode in (0, 1, 3), proc.stderr
     written = written_bytes(tmp_path, proc.stdout, proc.stderr)
     for secret in (ADMIN, CUSTOM, SQL_ADMIN, "sasSig0123456789abcdefXYZ", "conn-pw-70b2", "tag-token-3e3e"):

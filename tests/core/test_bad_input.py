@@ -46,17 +46,23 @@ def one_error_line(result, *parts: str, code: int = 2) -> str:
 # YAML: config and mapping files
 
 
-BOMB = "\n".join(["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
-                 + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)])
+BOMB = "\n".join(
+    ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+)
 
 YAML_CASES = {
     "recursive-alias": ("settings: &s\n  aws: *s\n", "line 1: recursive alias"),
     "alias-bomb": (BOMB + "\n", "too many values"),
-    "impossible-date": ("waivers:\n  - check: aws.s3.bucket_tls_only\n    resource: x\n    reason: y\n"
-                        "    expires: 2027-02-30\n    approved_by: me\n", "line 5: invalid value '2027-02-30'"),
+    "impossible-date": (
+        "waivers:\n  - check: aws.s3.bucket_tls_only\n    resource: x\n    reason: y\n"
+        "    expires: 2027-02-30\n    approved_by: me\n",
+        "line 5: invalid value '2027-02-30'",
+    ),
     "deep-nesting": ("a: " + "[" * 3000 + "]" * 3000 + "\n", "line 1"),
-    "deep-mapping": ("a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(300)) + "  " * 300 + "v\n",
-                     "nested more than"),
+    "deep-mapping": (
+        "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(300)) + "  " * 300 + "v\n",
+        "nested more than",
+    ),
 }
 
 
@@ -66,8 +72,10 @@ def test_hostile_yaml_is_one_line(tmp_path: Path, case: str) -> None:
     path = tmp_path / f"{case}.yaml"
     path.write_text(text)
     started = time.perf_counter()
-    for argv in (["sweep", "-p", "aws", "--config", str(path), "--no-store", "-q"],
-                 ["controls", "--mapping", str(path)]):
+    for argv in (
+        ["sweep", "-p", "aws", "--config", str(path), "--no-store", "-q"],
+        ["controls", "--mapping", str(path)],
+    ):
         one_error_line(invoke(*argv), str(path))
     assert expected in one_error_line(invoke("sweep", "-p", "aws", "--config", str(path), "--no-store"))
     assert time.perf_counter() - started < 60  # an alias bomb is refused, not expanded
@@ -75,8 +83,23 @@ def test_hostile_yaml_is_one_line(tmp_path: Path, case: str) -> None:
 
 def test_impossible_dates_on_the_command_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'e.sqlite'}"
-    one_error_line(invoke("waive", "aws.s3.bucket_tls_only", "--resource", "x", "--reason", "y",
-                          "--expires", "2027-02-30", "--approved-by", "me", "--store", url), "--expires")
+    one_error_line(
+        invoke(
+            "waive",
+            "aws.s3.bucket_tls_only",
+            "--resource",
+            "x",
+            "--reason",
+            "y",
+            "--expires",
+            "2027-02-30",
+            "--approved-by",
+            "me",
+            "--store",
+            url,
+        ),
+        "--expires",
+    )
     one_error_line(invoke("history", "--from", "2027-02-30", "--store", url), "--from")
 
 
@@ -86,8 +109,17 @@ def test_impossible_dates_on_the_command_line(tmp_path: Path) -> None:
 
 def _inventory(tmp_path: Path, **header_changes) -> Path:
     target = Target("aws", "111122223333", "prod")
-    resources = [Resource("aws", "111122223333", "eu-west-1", "aws.s3.bucket", f"arn:aws:s3:::b{i}",
-                          properties={"blob": os.urandom(64).hex()}) for i in range(400)]
+    resources = [
+        Resource(
+            "aws",
+            "111122223333",
+            "eu-west-1",
+            "aws.s3.bucket",
+            f"arn:aws:s3:::b{i}",
+            properties={"blob": os.urandom(64).hex()},
+        )
+        for i in range(400)
+    ]
     return save_target(tmp_path / "inv", target, resources, [], dt.datetime.now(UTC))
 
 
@@ -106,6 +138,7 @@ def _set(index: int, *keys_and_value):
             node = node[key]
         node[keys[-1]] = value
         return records
+
     return edit
 
 
@@ -116,9 +149,23 @@ WRONG_TYPES = {
     "header-provider-bool": (_set(0, "provider", True), "line 1", "header.provider must be a string, not a boolean"),
     "header-attrs-list": (_set(0, "target_attrs", ["x"]), "line 1", "header.target_attrs must be an object"),
     "collected-at-date": (_set(0, "collected_at", "2027-02-30"), "line 1", "malformed header"),
-    "error-types-string": (lambda r: [*r, {"error": {"provider": "aws", "target": "1", "region": "x", "service": "s",
-                                                     "resource_types": "aws.s3.bucket", "reason": "r"}}],
-                           "line 402", "error.resource_types must be an array"),
+    "error-types-string": (
+        lambda r: [
+            *r,
+            {
+                "error": {
+                    "provider": "aws",
+                    "target": "1",
+                    "region": "x",
+                    "service": "s",
+                    "resource_types": "aws.s3.bucket",
+                    "reason": "r",
+                }
+            },
+        ],
+        "line 402",
+        "error.resource_types must be an array",
+    ),
 }
 
 
@@ -136,7 +183,7 @@ def test_corrupted_gzip_blocks(tmp_path: Path, where: float) -> None:
     path = _inventory(tmp_path)
     data = bytearray(path.read_bytes())
     at = int(len(data) * where)
-    data[at:at + 16] = bytes(b ^ 0x5A for b in data[at:at + 16])
+    data[at : at + 16] = bytes(b ^ 0x5A for b in data[at : at + 16])
     path.write_bytes(bytes(data))
     one_error_line(invoke("evaluate", "--inventory", str(tmp_path / "inv"), "--no-store"), str(path))
 
@@ -152,12 +199,15 @@ def test_workers_must_be_positive() -> None:
 
 def test_save_inventory_clashing_with_a_file(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
-    one_error_line(invoke("sweep", "-p", "aws", "--save-inventory", str(tmp_path / "file"), "--no-store", "-q"),
-                   "not a directory")
+    one_error_line(
+        invoke("sweep", "-p", "aws", "--save-inventory", str(tmp_path / "file"), "--no-store", "-q"), "not a directory"
+    )
     (tmp_path / "inv").mkdir()
     (tmp_path / "inv" / "aws").write_text("mine")
-    one_error_line(invoke("sweep", "-p", "aws", "--save-inventory", str(tmp_path / "inv"), "--no-store", "-q"),
-                   str(tmp_path / "inv" / "aws"))
+    one_error_line(
+        invoke("sweep", "-p", "aws", "--save-inventory", str(tmp_path / "inv"), "--no-store", "-q"),
+        str(tmp_path / "inv" / "aws"),
+    )
     assert (tmp_path / "inv" / "aws").read_text() == "mine"
     folder = tmp_path / "inv2" / "aws" / "111122223333.jsonl.gz"
     folder.mkdir(parents=True)
@@ -169,8 +219,24 @@ def test_save_inventory_clashing_with_a_file(tmp_path: Path) -> None:
 
 def test_history_out_into_a_missing_folder(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'e.sqlite'}"
-    assert invoke("waive", "aws.s3.bucket_tls_only", "--resource", "x", "--reason", "y", "--expires", "2999-01-01",
-                  "--approved-by", "me", "--allow-long", "--store", url).exit_code == 0
+    assert (
+        invoke(
+            "waive",
+            "aws.s3.bucket_tls_only",
+            "--resource",
+            "x",
+            "--reason",
+            "y",
+            "--expires",
+            "2999-01-01",
+            "--approved-by",
+            "me",
+            "--allow-long",
+            "--store",
+            url,
+        ).exit_code
+        == 0
+    )
     for out in (tmp_path / "missing" / "chart.html", tmp_path):
         one_error_line(invoke("history", "--out", str(out), "--store", url), str(out))
     assert invoke("history", "--out", str(tmp_path / "chart.md"), "--store", url).exit_code == 0
@@ -190,12 +256,27 @@ def test_a_fifo_or_device_given_as_a_file_is_refused_without_blocking(tmp_path: 
     else:
         (inv / "111122223333.jsonl").symlink_to("/dev/zero")
     url = f"sqlite:///{tmp_path / 'e.sqlite'}"
-    for argv in (["sweep", "-p", "aws", "--config", str(special), "--no-store", "-q"],
-                 ["controls", "--mapping", str(special)],
-                 ["evaluate", "--inventory", str(tmp_path / "inv"), "--no-store"],
-                 ["validate", str(special)],
-                 ["attest", "add", "CC6.2", "--type", "access-review", "--file", str(special), "--expires",
-                  "2999-01-01", "--by", "me", "--store", url]):
+    for argv in (
+        ["sweep", "-p", "aws", "--config", str(special), "--no-store", "-q"],
+        ["controls", "--mapping", str(special)],
+        ["evaluate", "--inventory", str(tmp_path / "inv"), "--no-store"],
+        ["validate", str(special)],
+        [
+            "attest",
+            "add",
+            "CC6.2",
+            "--type",
+            "access-review",
+            "--file",
+            str(special),
+            "--expires",
+            "2999-01-01",
+            "--by",
+            "me",
+            "--store",
+            url,
+        ],
+    ):
         one_error_line(invoke(*argv), "not a regular file")
 
 
@@ -206,8 +287,22 @@ def test_a_fifo_or_device_given_as_a_file_is_refused_without_blocking(tmp_path: 
 def test_a_terminal_that_cannot_encode_the_data(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'e.sqlite'}"
     ascii_env = {"PYTHONIOENCODING": "ascii", "LANG": "C", "LC_ALL": "C", "COLUMNS": "80"}
-    added = run_cli("waive", "aws.s3.bucket_tls_only", "--resource", "arn:aws:s3:::grüße-✅", "--reason", "漢字 😀",
-                    "--expires", "2999-01-01", "--approved-by", "Zoë", "--allow-long", "--store", url, env=ascii_env)
+    added = run_cli(
+        "waive",
+        "aws.s3.bucket_tls_only",
+        "--resource",
+        "arn:aws:s3:::grüße-✅",
+        "--reason",
+        "漢字 😀",
+        "--expires",
+        "2999-01-01",
+        "--approved-by",
+        "Zoë",
+        "--allow-long",
+        "--store",
+        url,
+        env=ascii_env,
+    )
     assert added.returncode == 0 and "Traceback" not in added.stderr, added.stderr
     listed = run_cli("waivers", "list", "--store", url, env=ascii_env)
     assert listed.returncode == 0 and "Traceback" not in listed.stderr, listed.stderr
@@ -221,8 +316,13 @@ def test_ctrl_c_while_a_worker_hangs_is_one_line_and_exit_130(trivy_site: Path, 
     fifo = tmp_path / "report.json"
     os.mkfifo(fifo)
     exe = Path(sys.executable).with_name("trustsweep")
-    proc = subprocess.Popen([str(exe), "sweep", "-p", "trivy", "--target", str(fifo), "--no-store", "-q"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(exe), "sweep", "-p", "trivy", "--target", str(fifo), "--no-store", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     writer = None
     try:
         deadline = time.monotonic() + 60
@@ -251,13 +351,20 @@ def test_ctrl_c_while_a_worker_hangs_is_one_line_and_exit_130(trivy_site: Path, 
 
 def test_ctrl_c_while_the_interpreter_shuts_down(tmp_path: Path) -> None:
     """After the command finished, Python waits for a non-daemon thread: Ctrl-C there is one line, exit 130."""
-    code = ("import sys, threading, time\n"
-            "from trustsweep.cli import main\n"
-            "threading.Thread(target=time.sleep, args=(60,)).start()\n"
-            "sys.argv = ['trustsweep', 'plugins', 'list', '--format', 'json']\n"
-            "main()\n")
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            stdin=subprocess.DEVNULL)
+    code = (
+        "import sys, threading, time\n"
+        "from trustsweep.cli import main\n"
+        "threading.Thread(target=time.sleep, args=(60,)).start()\n"
+        "sys.argv = ['trustsweep', 'plugins', 'list', '--format', 'json']\n"
+        "main()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     try:
         assert proc.stdout is not None
         assert proc.stdout.readline().startswith("[")  # the command is running; it ends within a moment
@@ -277,8 +384,11 @@ def test_ctrl_c_while_the_interpreter_shuts_down(tmp_path: Path) -> None:
 def test_oscal_yaml_with_hostile_aliases_is_refused_not_walked(tmp_path: Path, case: str) -> None:
     """``validate`` of an OSCAL YAML file: a recursive alias crashed the schema walk, a bomb hung it."""
     path = tmp_path / "assessment-results.yaml"
-    body = ("  metadata: &m\n    remarks: *m\n" if case == "recursive"
-            else "".join(f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9) if i else 'x'}]\n" for i in range(10)))
+    body = (
+        "  metadata: &m\n    remarks: *m\n"
+        if case == "recursive"
+        else "".join(f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9) if i else 'x'}]\n" for i in range(10))
+    )
     path.write_text("assessment-results:\n" + body)
     line = one_error_line(invoke("validate", str(path), "--oscal-version", "1.2.1"), str(path))
     assert ("recursive alias" if case == "recursive" else "too many values") in line

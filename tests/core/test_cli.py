@@ -12,7 +12,17 @@ import pytest
 
 from trustsweep.testing.cli import run_cli
 
-SDK_PREFIXES = ("boto3", "botocore", "google.cloud", "google.api_core", "azure.", "moto", "trestle", "psycopg", "distributed")
+SDK_PREFIXES = (
+    "boto3",
+    "botocore",
+    "google.cloud",
+    "google.api_core",
+    "azure.",
+    "moto",
+    "trestle",
+    "psycopg",
+    "distributed",
+)
 
 
 def trivy_report(path: Path, *, critical_age_days: int, high_age_days: int = 1) -> Path:
@@ -22,28 +32,46 @@ def trivy_report(path: Path, *, critical_age_days: int, high_age_days: int = 1) 
         "CreatedAt": now.isoformat(),
         "ArtifactName": "registry.example/northwind/api:1.4.2",
         "ArtifactType": "container_image",
-        "Results": [{
-            "Target": "registry.example/northwind/api:1.4.2 (debian 12.5)",
-            "Class": "os-pkgs",
-            "Vulnerabilities": [
-                {"VulnerabilityID": "CVE-2024-0001", "PkgName": "openssl", "InstalledVersion": "3.0.11",
-                 "FixedVersion": "3.0.13", "Severity": "CRITICAL",
-                 "PublishedDate": (now - dt.timedelta(days=critical_age_days)).isoformat()},
-                {"VulnerabilityID": "CVE-2024-0002", "PkgName": "zlib", "InstalledVersion": "1.2.13",
-                 "FixedVersion": "1.3.1", "Severity": "HIGH",
-                 "PublishedDate": (now - dt.timedelta(days=high_age_days)).isoformat()},
-                {"VulnerabilityID": "CVE-2024-0003", "PkgName": "tar", "InstalledVersion": "1.34",
-                 "FixedVersion": "", "Severity": "CRITICAL",
-                 "PublishedDate": (now - dt.timedelta(days=400)).isoformat()},
-            ],
-        }],
+        "Results": [
+            {
+                "Target": "registry.example/northwind/api:1.4.2 (debian 12.5)",
+                "Class": "os-pkgs",
+                "Vulnerabilities": [
+                    {
+                        "VulnerabilityID": "CVE-2024-0001",
+                        "PkgName": "openssl",
+                        "InstalledVersion": "3.0.11",
+                        "FixedVersion": "3.0.13",
+                        "Severity": "CRITICAL",
+                        "PublishedDate": (now - dt.timedelta(days=critical_age_days)).isoformat(),
+                    },
+                    {
+                        "VulnerabilityID": "CVE-2024-0002",
+                        "PkgName": "zlib",
+                        "InstalledVersion": "1.2.13",
+                        "FixedVersion": "1.3.1",
+                        "Severity": "HIGH",
+                        "PublishedDate": (now - dt.timedelta(days=high_age_days)).isoformat(),
+                    },
+                    {
+                        "VulnerabilityID": "CVE-2024-0003",
+                        "PkgName": "tar",
+                        "InstalledVersion": "1.34",
+                        "FixedVersion": "",
+                        "Severity": "CRITICAL",
+                        "PublishedDate": (now - dt.timedelta(days=400)).isoformat(),
+                    },
+                ],
+            }
+        ],
     }
     path.write_text(json.dumps(report))
     return path
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["plugins", "list"], ["checks", "list"], ["controls"],
-                                  ["sweep", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["--version"], ["plugins", "list"], ["checks", "list"], ["controls"], ["sweep", "--help"]]
+)
 def test_listing_commands_import_no_cloud_sdk(argv: list[str]) -> None:
     code = (
         "import sys\n"
@@ -77,7 +105,8 @@ def test_third_party_checks_show_up_in_checks_list(trivy_site: Path) -> None:
     assert rows["trivy.vuln.critical_sla"]["criteria"] == ["CC4.1", "CC7.1"]
     plugins = json.loads(run_cli("plugins", "list", "--format", "json").stdout)
     assert {"name": "trivy", "distribution": "trustsweep-trivy", "version": "0.1.0"}.items() <= next(
-        p for p in plugins if p["name"] == "trivy").items()
+        p for p in plugins if p["name"] == "trivy"
+    ).items()
 
 
 def test_sweep_exit_codes_follow_the_results(trivy_site: Path, tmp_path: Path) -> None:
@@ -116,7 +145,10 @@ def test_save_inventory_then_evaluate_offline(trivy_site: Path, tmp_path: Path) 
         (["sweep", "--no-store"], "name at least one --provider"),
         (["sweep", "-p", "trivy", "--check", "trivy.nope", "--no-store"], "unknown check id 'trivy.nope'"),
         (["sweep", "-p", "trivy", "--aws-nonsense", "x", "--no-store"], "no such option: --aws-nonsense"),
-        (["sweep", "-p", "trivy", "--oscal-version", "1.0.0", "--no-store"], "invalid value for --oscal-version: '1.0.0'"),
+        (
+            ["sweep", "-p", "trivy", "--oscal-version", "1.0.0", "--no-store"],
+            "invalid value for --oscal-version: '1.0.0'",
+        ),
         (["evaluate", "--inventory", "/nonexistent/inv", "--no-store"], "inventory directory not found"),
         (["checks", "list", "--format", "xml"], "invalid value for --format: 'xml'"),
     ],
@@ -138,8 +170,10 @@ def test_unwritable_output_dir_is_refused_before_any_work(trivy_site: Path, tmp_
 
 def test_bad_config_names_file_and_line(trivy_site: Path, tmp_path: Path) -> None:
     config = tmp_path / "c.yaml"
-    config.write_text("checks:\n  trivy.vuln.high_sla: {max_days: 3}\nwaivers:\n  - check: trivy.nope\n"
-                      "    resource: '*'\n    reason: r\n    expires: 2030-01-01\n    approved_by: me\n")
+    config.write_text(
+        "checks:\n  trivy.vuln.high_sla: {max_days: 3}\nwaivers:\n  - check: trivy.nope\n"
+        "    resource: '*'\n    reason: r\n    expires: 2030-01-01\n    approved_by: me\n"
+    )
     proc = run_cli("sweep", "-p", "trivy", "-t", "x.json", "--config", str(config), "--no-store")
     assert proc.returncode == 2
     assert f"{config}:line 4: waiver for unknown check id 'trivy.nope'" in proc.stderr

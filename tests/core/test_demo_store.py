@@ -20,7 +20,9 @@ LATER = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
 
 
 def _demo(tmp_path: Path, store_url: str) -> object:
-    registry = Registry.load(entry_points=False, extra_plugins=[("synthetic", SyntheticPlugin(tmp_path, emulator=True))])
+    registry = Registry.load(
+        entry_points=False, extra_plugins=[("synthetic", SyntheticPlugin(tmp_path, emulator=True))]
+    )
     mapping = registry.mapping()
     sweep = run_demo(registry, mapping, tmp_path / "out", store_url=store_url, quiet=True)
     record_sweep(sweep, store_url)  # as the demo command does after the sweep
@@ -47,14 +49,25 @@ def _real_sweep(tmp_path: Path, url: str) -> None:
 
 def _real_attestation(tmp_path: Path, url: str) -> None:
     with open_store(url) as store:
-        store.add_attestation(criterion="CC6.2", type_="access-review", data=b"our real Q4 review\n",
-                              filename="q4.md", attested_by="Dana Reviewer", expires=LATER)
+        store.add_attestation(
+            criterion="CC6.2",
+            type_="access-review",
+            data=b"our real Q4 review\n",
+            filename="q4.md",
+            attested_by="Dana Reviewer",
+            expires=LATER,
+        )
 
 
 def _waiver(tmp_path: Path, url: str) -> None:
     with open_store(url) as store:
-        store.add_waiver(check_id="synthetic.storage.encrypted", resource="acct-0/north-1/bucket-0",
-                         reason="accepted", expires=LATER, approved_by="CISO")
+        store.add_waiver(
+            check_id="synthetic.storage.encrypted",
+            resource="acct-0/north-1/bucket-0",
+            reason="accepted",
+            expires=LATER,
+            approved_by="CISO",
+        )
 
 
 @pytest.mark.parametrize("add_real", [_real_sweep, _real_attestation, _waiver])

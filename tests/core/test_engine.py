@@ -41,8 +41,11 @@ def test_a_failed_unit_turns_its_checks_into_errors(tmp_path: Path) -> None:
     sweep = synthetic_sweep(tmp_path, resources_per_unit=4, targets=2, fail_units=["acct-1/south-1"])
     assert len(sweep.collection_errors) == 1
     unit_errors = [r for r in sweep.results if r.resource_type == "trustsweep.collection-unit"]
-    assert sorted(r.check_id for r in unit_errors) == ["synthetic.keys.rotation", "synthetic.storage.encrypted",
-                                                       "synthetic.tags.env"]
+    assert sorted(r.check_id for r in unit_errors) == [
+        "synthetic.keys.rotation",
+        "synthetic.storage.encrypted",
+        "synthetic.tags.env",
+    ]
     assert all(r.status is Status.ERROR and "synthetic outage" in r.reason for r in unit_errors)
     assert sweep.exit_code == 3
     cc21 = next(f for f in sweep.findings if f.criterion_id == "CC2.1")
@@ -53,8 +56,13 @@ def test_a_provider_that_cannot_list_targets_gives_errors_not_passes(tmp_path: P
     registry = synthetic_registry(tmp_path)
     mapping = registry.mapping()
     with ThreadPoolExecutor(2) as pool:
-        sweep = run_sweep(registry, mapping, providers=[PROVIDER], executor=pool,
-                          provider_options={PROVIDER: {"targets": "not-a-number"}})
+        sweep = run_sweep(
+            registry,
+            mapping,
+            providers=[PROVIDER],
+            executor=pool,
+            provider_options={PROVIDER: {"targets": "not-a-number"}},
+        )
     assert sweep.results and all(r.status is Status.ERROR for r in sweep.results)
     assert sweep.exit_code == 3
     assert not any(f.state == "satisfied" and f.checks for f in sweep.findings)
@@ -64,8 +72,10 @@ def test_waived_failures_stop_blocking_until_the_waiver_expires(tmp_path: Path) 
     base = synthetic_sweep(tmp_path, resources_per_unit=4, targets=1)
     failing = [r for r in base.results if r.status is Status.FAIL]
     assert failing and all(r.check_id == "synthetic.keys.rotation" for r in failing)
-    waivers = [Waiver("synthetic.keys.rotation", r.resource_id, "accepted", NOW + dt.timedelta(days=30), "CISO")
-               for r in failing]
+    waivers = [
+        Waiver("synthetic.keys.rotation", r.resource_id, "accepted", NOW + dt.timedelta(days=30), "CISO")
+        for r in failing
+    ]
     waived = synthetic_sweep(tmp_path, resources_per_unit=4, targets=1, waivers=waivers)
     assert all(r.waiver is not None for r in waived.results if r.status is Status.FAIL)
     assert [r.status for r in waived.results] == [r.status for r in base.results]  # still reported as fail
@@ -73,18 +83,33 @@ def test_waived_failures_stop_blocking_until_the_waiver_expires(tmp_path: Path) 
     again = synthetic_sweep(tmp_path, resources_per_unit=4, targets=1, waivers=expired)
     assert all(r.waiver is None for r in again.results)
     wildcard = [Waiver("synthetic.keys.rotation", "*", "all", NOW + dt.timedelta(days=1), "CISO")]
-    assert all(r.waiver for r in synthetic_sweep(tmp_path, resources_per_unit=4, targets=1, waivers=wildcard).results
-               if r.status is Status.FAIL)
+    assert all(
+        r.waiver
+        for r in synthetic_sweep(tmp_path, resources_per_unit=4, targets=1, waivers=wildcard).results
+        if r.status is Status.FAIL
+    )
 
 
 def _attestation(criterion: str, type_: str, days_left: int) -> Attestation:
-    return Attestation("a-" + type_, criterion, type_, "0" * 64, "doc.pdf", "Alex Auditor",
-                       NOW - dt.timedelta(days=10), NOW + dt.timedelta(days=days_left))
+    return Attestation(
+        "a-" + type_,
+        criterion,
+        type_,
+        "0" * 64,
+        "doc.pdf",
+        "Alex Auditor",
+        NOW - dt.timedelta(days=10),
+        NOW + dt.timedelta(days=days_left),
+    )
 
 
 def test_attestations_decide_manual_criteria(tmp_path: Path) -> None:
-    sweep = synthetic_sweep(tmp_path, resources_per_unit=2, targets=1, attestations=[
-        _attestation("CC9.2", "vendor-review", 30), _attestation("CC1.2", "governance-charter", -1)])
+    sweep = synthetic_sweep(
+        tmp_path,
+        resources_per_unit=2,
+        targets=1,
+        attestations=[_attestation("CC9.2", "vendor-review", 30), _attestation("CC1.2", "governance-charter", -1)],
+    )
     by_id = {f.criterion_id: f for f in sweep.findings}
     assert (by_id["CC9.2"].state, by_id["CC9.2"].basis) == ("satisfied", Basis.ATTESTED)
     assert by_id["CC1.2"].state == "not-satisfied" and "expired" in by_id["CC1.2"].reason

@@ -35,8 +35,10 @@ def test_hook_is_exercised_by_a_test(hook: str) -> None:
     """A hook counts as tested when a test (other than this file) implements or names it."""
     me = Path(__file__).resolve()
     sources = [p.read_text(encoding="utf-8") for p in (REPO / "tests").rglob("test_*.py") if p.resolve() != me]
-    sources += [(REPO / "core/trustsweep/testing/synthetic.py").read_text(encoding="utf-8"),
-                (REPO / "docs/examples/trustsweep-trivy/trustsweep_trivy/plugin.py").read_text(encoding="utf-8")]
+    sources += [
+        (REPO / "core/trustsweep/testing/synthetic.py").read_text(encoding="utf-8"),
+        (REPO / "docs/examples/trustsweep-trivy/trustsweep_trivy/plugin.py").read_text(encoding="utf-8"),
+    ]
     assert any(hook in s for s in sources) or hook in EXERCISED_HERE, f"no test exercises {hook}"
 
 
@@ -59,12 +61,15 @@ class Broken:
 
 
 def _registry(tmp_path: Path, name: str, plugin: object, *, entry_points: bool = False) -> Registry:
-    return Registry.load(entry_points=entry_points, extra_plugins=[
-        ("synthetic", SyntheticPlugin(tmp_path, emulator=True)), (name, plugin)])
+    return Registry.load(
+        entry_points=entry_points,
+        extra_plugins=[("synthetic", SyntheticPlugin(tmp_path, emulator=True)), (name, plugin)],
+    )
 
 
-def test_trustsweep_sweep_finished_is_called_and_cannot_break_the_sweep(tmp_path: Path,
-                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_trustsweep_sweep_finished_is_called_and_cannot_break_the_sweep(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     listener = Listener()
     registry = _registry(tmp_path, "listener", listener)
     sweep = run_demo(registry, registry.mapping(), tmp_path / "out", store_url=None, quiet=True)
@@ -91,7 +96,9 @@ def test_the_library_pipeline_writes_records_and_fires_sweep_finished(tmp_path: 
         assert [e.id for e in store.entries("sweep")] == [sweep.id]
 
 
-def test_the_cli_fires_sweep_finished_through_the_same_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_fires_sweep_finished_through_the_same_pipeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from typer.testing import CliRunner
 
     from trustsweep.cli import app, common
@@ -106,7 +113,9 @@ def test_the_cli_fires_sweep_finished_through_the_same_pipeline(tmp_path: Path, 
 
 
 def test_trustsweep_emulators_drive_the_demo(tmp_path: Path) -> None:
-    registry = Registry.load(entry_points=False, extra_plugins=[("synthetic", SyntheticPlugin(tmp_path, emulator=True))])
+    registry = Registry.load(
+        entry_points=False, extra_plugins=[("synthetic", SyntheticPlugin(tmp_path, emulator=True))]
+    )
     assert set(registry.emulators) == {"synthetic"}
     sweep = run_demo(registry, registry.mapping(), tmp_path / "out", store_url=None, quiet=True)
     assert sorted(t.id for t in sweep.targets) == ["acct-0", "acct-1", "acct-2"]

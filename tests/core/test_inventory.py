@@ -26,13 +26,20 @@ def test_offline_evaluation_gives_the_live_verdicts(tmp_path: Path) -> None:
     registry, mapping = _setup(tmp_path)
     inv = tmp_path / "inv"
     with make_executor() as pool:
-        live = run_sweep(registry, mapping, providers=[PROVIDER], executor=pool, save_inventory=inv,
-                         provider_options={PROVIDER: {"resources_per_unit": 9, "fail_units": ["acct-0/north-1"]}})
+        live = run_sweep(
+            registry,
+            mapping,
+            providers=[PROVIDER],
+            executor=pool,
+            save_inventory=inv,
+            provider_options={PROVIDER: {"resources_per_unit": 9, "fail_units": ["acct-0/north-1"]}},
+        )
     offline = evaluate_inventory(registry, mapping, inv)
     key = lambda r: (r.check_id, r.resource_id, r.status, r.reason)  # noqa: E731
     assert sorted(map(key, live.results)) == sorted(map(key, offline.results))
-    assert [(f.criterion_id, f.state, f.basis) for f in live.findings] == \
-           [(f.criterion_id, f.state, f.basis) for f in offline.findings]
+    assert [(f.criterion_id, f.state, f.basis) for f in live.findings] == [
+        (f.criterion_id, f.state, f.basis) for f in offline.findings
+    ]
     header = orjson.loads(gzip.open(next(inv.glob("synthetic/*.jsonl.gz"))).readline())
     assert header["format"] == "trustsweep-inventory" and header["version"] == 2 and header["provider"] == PROVIDER
     assert header["properties_version"] == 1
@@ -59,8 +66,11 @@ def test_the_built_in_clouds_refuse_inventories_saved_before_their_properties_ch
     from trustsweep.plugins import Registry
 
     registry = Registry.load()
-    assert {p: registry.providers[p].properties_version for p in ("aws", "gcp", "azure")} == \
-        {"aws": 2, "gcp": 2, "azure": 2}
+    assert {p: registry.providers[p].properties_version for p in ("aws", "gcp", "azure")} == {
+        "aws": 2,
+        "gcp": 2,
+        "azure": 2,
+    }
 
 
 def _write(tmp_path: Path, lines: list[bytes], gz: bool = False) -> Path:
@@ -72,8 +82,15 @@ def _write(tmp_path: Path, lines: list[bytes], gz: bool = False) -> Path:
     return path
 
 
-HEADER = orjson.dumps({"format": "trustsweep-inventory", "version": 1, "provider": "synthetic", "target": "t",
-                       "collected_at": "2026-01-01T00:00:00+00:00"})
+HEADER = orjson.dumps(
+    {
+        "format": "trustsweep-inventory",
+        "version": 1,
+        "provider": "synthetic",
+        "target": "t",
+        "collected_at": "2026-01-01T00:00:00+00:00",
+    }
+)
 RES = orjson.dumps({"resource": Resource("synthetic", "t", "r", "synthetic.key", "k1").to_dict()})
 
 
@@ -96,9 +113,13 @@ def test_bad_inventory_files_name_file_and_line(tmp_path: Path, lines: list[byte
 
 
 def test_truncated_gzip_is_refused(tmp_path: Path) -> None:
-    path = save_target(tmp_path / "inv", Target("synthetic", "t"),
-                       [Resource("synthetic", "t", "r", "synthetic.key", f"k{i}", properties={"pad": "x" * 200})
-                        for i in range(500)], [], __import__("datetime").datetime.now().astimezone())
+    path = save_target(
+        tmp_path / "inv",
+        Target("synthetic", "t"),
+        [Resource("synthetic", "t", "r", "synthetic.key", f"k{i}", properties={"pad": "x" * 200}) for i in range(500)],
+        [],
+        __import__("datetime").datetime.now().astimezone(),
+    )
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(UserError, match="truncated"):

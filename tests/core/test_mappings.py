@@ -55,8 +55,10 @@ def test_every_criterion_is_evidenced_by_checks_or_attestations(registry: Regist
 
 def test_user_mapping_adds_and_replaces(registry: Registry, tmp_path: Path) -> None:
     extra = tmp_path / "mine.yaml"
-    extra.write_text("criteria:\n  CC9.2:\n    checks: [synthetic.tags.env]\n"
-                     "  CC6.1:\n    replace: true\n    checks: [synthetic.keys.rotation]\n")
+    extra.write_text(
+        "criteria:\n  CC9.2:\n    checks: [synthetic.tags.env]\n"
+        "  CC6.1:\n    replace: true\n    checks: [synthetic.keys.rotation]\n"
+    )
     mapping = registry.mapping([extra])
     assert "synthetic.tags.env" in mapping.checks_of("CC9.2")
     assert mapping.checks_of("CC6.1") == ["synthetic.keys.rotation"]
@@ -75,8 +77,16 @@ def test_alias_in_a_mapping_resolves_to_the_current_id(registry: Registry, tmp_p
     [
         ("criteria:\n  CC6.1:\n    checks: [synthetic.tags.env\n", 4, "invalid YAML"),
         ("criteria:\n  CC6.1:\n    checks: []\n  XX9.9:\n    checks: []\n", 4, "unknown criterion 'XX9.9'"),
-        ("criteria:\n  CC9.2:\n    checks:\n      - synthetic.tags.env\n      - synthetic.nope\n", 5, "unknown check id 'synthetic.nope'"),
-        ("criteria:\n  CC9.2:\n    checks:\n      - synthetic.tags.env\n      - synthetic.tags.env\n", 5, "duplicate entry"),
+        (
+            "criteria:\n  CC9.2:\n    checks:\n      - synthetic.tags.env\n      - synthetic.nope\n",
+            5,
+            "unknown check id 'synthetic.nope'",
+        ),
+        (
+            "criteria:\n  CC9.2:\n    checks:\n      - synthetic.tags.env\n      - synthetic.tags.env\n",
+            5,
+            "duplicate entry",
+        ),
         ("criteria:\n  CC9.2: {checks: []}\n  CC9.2: {checks: []}\n", 3, "duplicate key 'CC9.2'"),
         ("criteria:\n  CC9.2:\n    attestations: [no-such-type]\n", 3, "unknown attestation type"),
         ("criteria:\n  CC9.2:\n    chekcs: [synthetic.tags.env]\n", 3, "unknown key 'chekcs'"),
@@ -84,7 +94,9 @@ def test_alias_in_a_mapping_resolves_to_the_current_id(registry: Registry, tmp_p
         ("criterias: {}\n", 1, "unknown top-level key"),
     ],
 )
-def test_bad_mapping_names_file_and_line(registry: Registry, tmp_path: Path, text: str, line: int, message: str) -> None:
+def test_bad_mapping_names_file_and_line(
+    registry: Registry, tmp_path: Path, text: str, line: int, message: str
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(text)
     with pytest.raises(UserError) as info:
@@ -96,7 +108,9 @@ def test_bad_mapping_names_file_and_line(registry: Registry, tmp_path: Path, tex
 def test_checks_of_uninstalled_providers_are_set_aside(tmp_path: Path) -> None:
     registry = Registry.load(entry_points=False, extra_plugins=[("synthetic", SyntheticPlugin(tmp_path))])
     mapping = registry.mapping()
-    shipped = [p for p in (builtin_dir() / "soc2").glob("*.yaml") if p.name not in ("criteria.yaml", "attestations.yaml")]
+    shipped = [
+        p for p in (builtin_dir() / "soc2").glob("*.yaml") if p.name not in ("criteria.yaml", "attestations.yaml")
+    ]
     if shipped:
         assert mapping.unavailable_checks, "built-in provider mappings should be set aside, not rejected"
     assert all(c.startswith("synthetic.") for e in mapping.entries.values() for c in e.checks)

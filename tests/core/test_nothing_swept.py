@@ -17,9 +17,12 @@ def _states(out: Path) -> dict[str, int]:
     result = json.loads((out / "assessment-results.json").read_text())["assessment-results"]["results"][0]
     props = {p["name"]: p["value"] for p in result["props"]}
     basis = [next(p["value"] for p in f["props"] if p["name"] == "basis") for f in result["findings"]]
-    return {"satisfied": sum(f["target"]["status"]["state"] == "satisfied" for f in result["findings"]),
-            "incomplete": basis.count("incomplete"), "flag": props["incomplete"] == "true",
-            "nothing-swept": "nothing-swept" in json.dumps(result)}
+    return {
+        "satisfied": sum(f["target"]["status"]["state"] == "satisfied" for f in result["findings"]),
+        "incomplete": basis.count("incomplete"),
+        "flag": props["incomplete"] == "true",
+        "nothing-swept": "nothing-swept" in json.dumps(result),
+    }
 
 
 def _assert_incomplete(proc, out: Path, provider: str, needle: str) -> None:
@@ -37,8 +40,21 @@ def _assert_incomplete(proc, out: Path, provider: str, needle: str) -> None:
 def test_wrong_gcp_scope_finds_no_project_and_exits_3(gcp_fake: FakeGcp, tmp_path: Path) -> None:
     seed_northwind(gcp_fake)  # organizations/4471 has projects; organizations/999 has none
     inv, out, again = tmp_path / "inv", tmp_path / "out", tmp_path / "again"
-    proc = run_cli("sweep", "--provider", "gcp", "--gcp-scope", "organizations/999", "--gcp-endpoint",
-                   gcp_fake.endpoint, "--save-inventory", str(inv), "--out", str(out), "--no-store", "--quiet")
+    proc = run_cli(
+        "sweep",
+        "--provider",
+        "gcp",
+        "--gcp-scope",
+        "organizations/999",
+        "--gcp-endpoint",
+        gcp_fake.endpoint,
+        "--save-inventory",
+        str(inv),
+        "--out",
+        str(out),
+        "--no-store",
+        "--quiet",
+    )
     _assert_incomplete(proc, out, "gcp", "0 targets found")
     # the saved inventory says so too: evaluating it is not a pass either
     offline = run_cli("evaluate", "--inventory", str(inv), "--out", str(again), "--no-store")
@@ -66,10 +82,16 @@ def test_targets_without_resources_and_zero_targets_are_incomplete(tmp_path: Pat
     mapping = registry.mapping()
     with make_executor() as pool:
         some = run_sweep(registry, mapping, providers=[PROVIDER], executor=pool)
-        empty = run_sweep(registry, mapping, providers=[PROVIDER], executor=pool,
-                          provider_options={PROVIDER: {"resources_per_unit": 0}})
-        none = run_sweep(registry, mapping, providers=[PROVIDER], executor=pool,
-                         provider_options={PROVIDER: {"targets": 0}})
+        empty = run_sweep(
+            registry,
+            mapping,
+            providers=[PROVIDER],
+            executor=pool,
+            provider_options={PROVIDER: {"resources_per_unit": 0}},
+        )
+        none = run_sweep(
+            registry, mapping, providers=[PROVIDER], executor=pool, provider_options={PROVIDER: {"targets": 0}}
+        )
     assert nothing_swept(some) == [] and not any(e.service == "nothing-swept" for e in some.collection_errors)
     assert nothing_swept(empty) == [f"{PROVIDER}: no resource was assessed (2 target(s) found, 0 resources collected)"]
     assert nothing_swept(none)[0].startswith(f"{PROVIDER}: no resource was assessed (0 targets found")

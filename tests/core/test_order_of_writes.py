@@ -66,12 +66,31 @@ def test_a_sweep_replaces_the_bundle_and_leaves_no_temporary_files(gcp_fake: Fak
     seed_northwind(gcp_fake)
     out, url = tmp_path / "out", f"sqlite:///{tmp_path / 'evidence.sqlite'}"
     _previous_bundle(out)
-    proc = run_cli("sweep", "--provider", "gcp", "--gcp-scope", "organizations/4471", "--gcp-endpoint",
-                   gcp_fake.endpoint, "--out", str(out), "--store", url, "--quiet")
+    proc = run_cli(
+        "sweep",
+        "--provider",
+        "gcp",
+        "--gcp-scope",
+        "organizations/4471",
+        "--gcp-endpoint",
+        gcp_fake.endpoint,
+        "--out",
+        str(out),
+        "--store",
+        url,
+        "--quiet",
+    )
     assert proc.returncode == 1, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["assessment-plan.json", "assessment-results.json", "catalog.json", "component-definition.json",
-         "notes.txt", "summary.md"])
+        [
+            "assessment-plan.json",
+            "assessment-results.json",
+            "catalog.json",
+            "component-definition.json",
+            "notes.txt",
+            "summary.md",
+        ]
+    )
     with open_store(url, create=False) as store:
         head = store.head()
     doc = json.loads((out / "assessment-results.json").read_text())["assessment-results"]
@@ -90,10 +109,28 @@ def test_a_file_too_large_leaves_no_partial_bundle_and_exit_2(gcp_fake: FakeGcp,
     out = tmp_path / "out"
     _previous_bundle(out)
     exe = Path(sys.executable).with_name("trustsweep")
-    proc = subprocess.run([str(exe), "sweep", "--provider", "gcp", "--gcp-scope", "organizations/4471",
-                           "--gcp-endpoint", gcp_fake.endpoint, "--out", str(out), "--no-store", "--quiet"],
-                          capture_output=True, text=True, preexec_fn=_limit_file_size, timeout=300,
-                          env={**os.environ}, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [
+            str(exe),
+            "sweep",
+            "--provider",
+            "gcp",
+            "--gcp-scope",
+            "organizations/4471",
+            "--gcp-endpoint",
+            gcp_fake.endpoint,
+            "--out",
+            str(out),
+            "--no-store",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_file_size,
+        timeout=300,
+        env={**os.environ},
+        stdin=subprocess.DEVNULL,
+    )
     assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert proc.stderr.count("\n") == 1 and "cannot write the outputs" in proc.stderr
     assert "File too large" in proc.stderr and "Traceback" not in proc.stderr
@@ -116,8 +153,9 @@ def synthetic_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return inventory
 
 
-def test_disk_full_while_writing_outputs_stores_nothing(synthetic_cli: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_while_writing_outputs_stores_nothing(
+    synthetic_cli: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The disk fills up after the four documents, while summary.md is written: exit 2, one line,
     --out as it was, and the store holds no sweep (its transaction was rolled back)."""
     from trustsweep import cli
@@ -130,8 +168,9 @@ def test_disk_full_while_writing_outputs_stores_nothing(synthetic_cli: Path, tmp
     monkeypatch.setattr(summary, "write_summary", disk_full)
     out, url = tmp_path / "out", f"sqlite:///{tmp_path / 'evidence.sqlite'}"
     _previous_bundle(out)
-    result = CliRunner().invoke(cli.app, ["evaluate", "--inventory", str(synthetic_cli), "--out", str(out),
-                                          "--store", url])
+    result = CliRunner().invoke(
+        cli.app, ["evaluate", "--inventory", str(synthetic_cli), "--out", str(out), "--store", url]
+    )
     assert result.exit_code == 2, result.output
     assert "cannot write the outputs (summary.md: No space left on device)" in result.output
     _assert_untouched(out)

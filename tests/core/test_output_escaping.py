@@ -37,8 +37,12 @@ UTC = dt.UTC
 MD = MarkdownIt("commonmark").enable("table")
 OUR_TAGS = {"html", "head", "meta", "title", "style", "body", "h2", "p", "span", "table", "tr", "th", "td"}
 OUR_ATTRS = {"charset", "style", "title"}
-SLOW = settings(deadline=None, max_examples=budget(5), phases=(Phase.explicit, Phase.reuse, Phase.generate),
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SLOW = settings(
+    deadline=None,
+    max_examples=budget(5),
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def assert_terminal_safe(output: str, width: int = 80) -> None:
@@ -123,8 +127,12 @@ def test_tables_never_parse_markup_and_fit_80_columns(rows: list[tuple[str, str,
     from rich.console import Console
 
     buf = StringIO()
-    print_table("Hostile [bold]title[/x]", ["resource", "reason", "by"], rows,
-                out=Console(file=buf, width=80, markup=False, emoji=False, highlight=False))
+    print_table(
+        "Hostile [bold]title[/x]",
+        ["resource", "reason", "by"],
+        rows,
+        out=Console(file=buf, width=80, markup=False, emoji=False, highlight=False),
+    )
     assert_terminal_safe(buf.getvalue())
 
 
@@ -148,21 +156,33 @@ def hostile_sweep(sweep: Any, rid: str, reason: str) -> Any:
     """A copy of ``sweep`` where one resource (and its results) carries ``rid`` and every reason is ``reason``."""
     victim = sweep.resources[0]
     resources = [dataclasses.replace(r, id=rid, name=reason) if r is victim else r for r in sweep.resources]
-    results = [dataclasses.replace(r, resource_id=rid if r.resource_id == victim.id else r.resource_id,
-                                   status=Status.FAIL if r.resource_id == victim.id else r.status, reason=reason)
-               for r in sweep.results]
+    results = [
+        dataclasses.replace(
+            r,
+            resource_id=rid if r.resource_id == victim.id else r.resource_id,
+            status=Status.FAIL if r.resource_id == victim.id else r.status,
+            reason=reason,
+        )
+        for r in sweep.results
+    ]
     findings = [dataclasses.replace(f, reason=reason) for f in sweep.findings]
     errors = [dataclasses.replace(e, reason=reason) for e in sweep.collection_errors]
-    fresh = dataclasses.replace(sweep, resources=resources, results=results, findings=findings,
-                                collection_errors=errors, chain_head="")
+    fresh = dataclasses.replace(
+        sweep, resources=resources, results=results, findings=findings, collection_errors=errors, chain_head=""
+    )
     return fresh
 
 
 @SLOW
 @given(rid=hostile_text(min_size=1), reason=hostile_text(min_size=1), who=hostile_text(min_size=1))
-def test_hostile_data_through_every_output_path(base_sweeps: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str], rid: str, reason: str,
-                                                who: str) -> None:
+def test_hostile_data_through_every_output_path(
+    base_sweeps: tuple[Any, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    rid: str,
+    reason: str,
+    who: str,
+) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     runner = CliRunner()
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,15 +193,26 @@ def test_hostile_data_through_every_output_path(base_sweeps: tuple[Any, Any], mo
         until = dt.datetime.now(UTC) + dt.timedelta(days=30)
         with open_store(url) as store:
             store.add_waiver(check_id="synthetic.tags.env", resource=rid, reason=reason, expires=until, approved_by=who)
-            store.add_attestation(criterion="CC6.2", type_="access-review", data=b"x", filename=who.replace("/", "_"),
-                                  attested_by=who, expires=until)
+            store.add_attestation(
+                criterion="CC6.2",
+                type_="access-review",
+                data=b"x",
+                filename=who.replace("/", "_"),
+                attested_by=who,
+                expires=until,
+            )
             hist = load_history(store, None, None)
 
         # the terminal: summary, diff, waivers, attestations, history
         print_summary(b, Path(tmp) / f"out{rid[:3]}")
         assert_terminal_safe(capsys.readouterr().out)
-        for argv in (["diff", a.id, b.id], ["waivers", "list"], ["attest", "list"], ["history"],
-                     ["history", "--criterion", "CC6.1"]):
+        for argv in (
+            ["diff", a.id, b.id],
+            ["waivers", "list"],
+            ["attest", "list"],
+            ["history"],
+            ["history", "--criterion", "CC6.1"],
+        ):
             result = runner.invoke(app, [*argv, "--store", url], catch_exceptions=False)
             assert result.exit_code == 0, (argv, result.output)
             assert_terminal_safe(result.output)
@@ -197,8 +228,9 @@ def test_hostile_data_through_every_output_path(base_sweeps: tuple[Any, Any], mo
         assert any(t.endswith(f": {plain(reason)}") for t in parser.titles)
 
 
-def test_markup_in_a_role_path_does_not_crash_diff_or_waivers(base_sweeps: tuple[Any, Any], tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_markup_in_a_role_path_does_not_crash_diff_or_waivers(
+    base_sweeps: tuple[Any, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The two crashes of the issue, as a user meets them (today: rich.errors.MarkupError)."""
     monkeypatch.setenv("COLUMNS", "80")
     url = f"sqlite:///{tmp_path / 'evidence.sqlite'}"
@@ -207,9 +239,24 @@ def test_markup_in_a_role_path_does_not_crash_diff_or_waivers(base_sweeps: tuple
     record_sweep(dataclasses.replace(a, chain_head=""), url)
     record_sweep(b, url)
     runner = CliRunner()
-    waived = runner.invoke(app, ["waive", "aws.s3.bucket_tls_only", "--resource", rid, "--reason", "[/x] until Q3",
-                                 "--expires", "2999-01-01", "--approved-by", "[red]CISO", "--allow-long",
-                                 "--store", url])
+    waived = runner.invoke(
+        app,
+        [
+            "waive",
+            "aws.s3.bucket_tls_only",
+            "--resource",
+            rid,
+            "--reason",
+            "[/x] until Q3",
+            "--expires",
+            "2999-01-01",
+            "--approved-by",
+            "[red]CISO",
+            "--allow-long",
+            "--store",
+            url,
+        ],
+    )
     assert waived.exit_code == 0, waived.output
     for argv in (["diff", a.id, b.id], ["waivers", "list"]):
         result = runner.invoke(app, [*argv, "--store", url], catch_exceptions=False)

@@ -37,9 +37,11 @@ def test_check_builds_its_spec_from_the_function() -> None:
 
 def test_a_function_named_unlike_its_id_is_refused() -> None:
     with pytest.raises(DeclarationError, match="name it kms_key_rotation"):
+
         @check("x.kms.key_rotation", title="t", types="x.key", severity="low", rationale="r", remediation="m")
         def rotation(r: Resource, ctx: object) -> object:  # pragma: no cover - never called
             return passed("ok")
+
     with pytest.raises(DeclarationError, match="unknown severity"):
         check("x.a.b", title="t", types="x", severity="urgent", rationale="r", remediation="m")
 
@@ -96,12 +98,15 @@ def test_run_check_uses_declared_settings_and_validates_them(tmp_path: Path) -> 
     assert run_check("synthetic.keys.rotation", partial, registry=registry).status is Status.ERROR
 
 
-@pytest.mark.parametrize("text,iso", [
-    ("2024-01-02T03:04:05.123456789Z", "2024-01-02T03:04:05.123456+00:00"),  # GCP: nanoseconds
-    ("2024-01-02T03:04:05.1234567+01:00", "2024-01-02T03:04:05.123456+01:00"),  # Azure: 7 digits
-    ("2024-01-02", "2024-01-02T00:00:00+00:00"),
-    ("2024-01-02 03:04:05+0000", "2024-01-02T03:04:05+00:00"),
-])
+@pytest.mark.parametrize(
+    "text,iso",
+    [
+        ("2024-01-02T03:04:05.123456789Z", "2024-01-02T03:04:05.123456+00:00"),  # GCP: nanoseconds
+        ("2024-01-02T03:04:05.1234567+01:00", "2024-01-02T03:04:05.123456+01:00"),  # Azure: 7 digits
+        ("2024-01-02", "2024-01-02T00:00:00+00:00"),
+        ("2024-01-02 03:04:05+0000", "2024-01-02T03:04:05+00:00"),
+    ],
+)
 def test_one_time_parser_reads_every_clouds_timestamps(text: str, iso: str) -> None:
     parsed = parse_time(text)
     assert parsed is not None and parsed.isoformat() == iso
@@ -117,9 +122,11 @@ class TestSyntheticConformance(PluginConformance):
 
     plugin = "synthetic"
     demo_error_budget = 10**6  # the synthetic estate breaks one check in seven on purpose
-    registration = ("from pathlib import Path\nimport tempfile\nfrom trustsweep.plugins import Registry\n"
-                    "from trustsweep.testing.synthetic import SyntheticPlugin\n"
-                    "reg = Registry.load(extra_plugins=[('synthetic', SyntheticPlugin(Path(tempfile.mkdtemp()), emulator=True))])")
+    registration = (
+        "from pathlib import Path\nimport tempfile\nfrom trustsweep.plugins import Registry\n"
+        "from trustsweep.testing.synthetic import SyntheticPlugin\n"
+        "reg = Registry.load(extra_plugins=[('synthetic', SyntheticPlugin(Path(tempfile.mkdtemp()), emulator=True))])"
+    )
     cases: ClassVar[list[Case]] = [
         Case("synthetic.storage.encrypted", "pass", {"encrypted": True}),
         Case("synthetic.storage.encrypted", "fail", {"encrypted": False}),
@@ -135,8 +142,9 @@ class TestSyntheticConformance(PluginConformance):
     def registry(cls) -> Registry:
         import tempfile
 
-        return Registry.load(extra_plugins=[("synthetic", synthetic.SyntheticPlugin(Path(tempfile.mkdtemp()),
-                                                                                    emulator=True))])
+        return Registry.load(
+            extra_plugins=[("synthetic", synthetic.SyntheticPlugin(Path(tempfile.mkdtemp()), emulator=True))]
+        )
 
 
 def test_the_suite_catches_a_missing_case_and_a_wrong_status() -> None:
@@ -149,12 +157,21 @@ def test_the_suite_catches_a_missing_case_and_a_wrong_status() -> None:
         Incomplete().test_cases_give_their_status()
 
 
-@pytest.mark.parametrize("tags,production", [
-    ({"environment": "Production"}, True), ({"env": "prod"}, True), ({"Env": "PROD"}, True),
-    ({"environment": "staging"}, False), ({"tier": "prod"}, False), ({}, False), (None, False),
-])
-def test_production_by_default_is_environment_or_env_tagged_production_or_prod(tags: dict[str, str] | None,
-                                                                                production: bool) -> None:
+@pytest.mark.parametrize(
+    "tags,production",
+    [
+        ({"environment": "Production"}, True),
+        ({"env": "prod"}, True),
+        ({"Env": "PROD"}, True),
+        ({"environment": "staging"}, False),
+        ({"tier": "prod"}, False),
+        ({}, False),
+        (None, False),
+    ],
+)
+def test_production_by_default_is_environment_or_env_tagged_production_or_prod(
+    tags: dict[str, str] | None, production: bool
+) -> None:
     from trustsweep.plugin import PRODUCTION, is_production
 
     defaults = {name: spec.default for name, spec in PRODUCTION.items()}

@@ -45,8 +45,19 @@ def _expected_digest(inv: Path) -> str:
 
 def _sweep_saving(gcp_fake: FakeGcp, inv: Path, *extra: str):
     seed_northwind(gcp_fake)
-    return run_cli("sweep", "--provider", "gcp", "--gcp-scope", "organizations/4471", "--gcp-endpoint",
-                   gcp_fake.endpoint, "--save-inventory", str(inv), "--quiet", *extra)
+    return run_cli(
+        "sweep",
+        "--provider",
+        "gcp",
+        "--gcp-scope",
+        "organizations/4471",
+        "--gcp-endpoint",
+        gcp_fake.endpoint,
+        "--save-inventory",
+        str(inv),
+        "--quiet",
+        *extra,
+    )
 
 
 def test_offline_evaluation_is_marked_in_oscal_and_in_the_store(gcp_fake: FakeGcp, tmp_path: Path) -> None:
@@ -76,8 +87,9 @@ def test_offline_evaluation_is_marked_in_oscal_and_in_the_store(gcp_fake: FakeGc
     assert result["description"].startswith("Offline evaluation, without calling any cloud API")
     assert digest in result["description"]
     tests = [o for o in result["observations"] if o["methods"] == ["TEST"]]
-    assert tests and {dt.datetime.fromisoformat(o["collected"]) for o in tests} == {collected.replace(
-        microsecond=collected.microsecond // 1000 * 1000)}  # when the evidence was collected, not evaluated
+    assert tests and {dt.datetime.fromisoformat(o["collected"]) for o in tests} == {
+        collected.replace(microsecond=collected.microsecond // 1000 * 1000)
+    }  # when the evidence was collected, not evaluated
 
     with open_store(url, create=False) as store:
         first, second = store.entries("sweep")
@@ -108,7 +120,8 @@ def test_an_edited_inventory_is_refused_then_marked_when_accepted(gcp_fake: Fake
     assert refused.returncode == 2, refused.stderr
     assert refused.stderr.strip().splitlines() == [
         f"trustsweep: error: {path}: the inventory was changed after it was saved (its content does not match "
-        "its seal); --accept-edited evaluates it anyway, marked as edited"]
+        "its seal); --accept-edited evaluates it anyway, marked as edited"
+    ]
     assert not store.exists()
 
     out = tmp_path / "out"
@@ -129,10 +142,10 @@ def test_the_seal_tells_sealed_edited_and_unsealed_apart(tmp_path: Path) -> None
     assert len(sealed.resources) == 3
 
     cases = {
-        "unsealed": (lines[:-1], UNSEALED),                                 # seal removed (or a v1 file)
+        "unsealed": (lines[:-1], UNSEALED),  # seal removed (or a v1 file)
         "reordered": ([lines[0], lines[2], lines[1], lines[3], lines[4]], EDITED),
-        "appended": ([*lines, lines[1]], EDITED),                           # a record after the seal
-        "dropped": ([lines[0], lines[1], lines[2], lines[4]], EDITED),      # a resource removed
+        "appended": ([*lines, lines[1]], EDITED),  # a record after the seal
+        "dropped": ([lines[0], lines[1], lines[2], lines[4]], EDITED),  # a resource removed
     }
     for name, (changed, expected) in cases.items():
         path.write_bytes(gzip.compress(b"".join(changed)))

@@ -18,21 +18,56 @@ from trustsweep.plugin import Collector
 from trustsweep.redact import SALT_ENV, Redactor, is_marker, load_salt, redactor, secret_key, secret_value
 
 R = Redactor(b"test-salt", ("data.masterAuth.password", "data.items.value"))
-SECRET_KEYS = ["password", "db_password", "DB-PASSWORD", "apiKey", "api_key", "clientSecret", "auth_token",
-               "private_key", "clientKey", "connectionString", "AccountKey", "sas_token", "credentials",
-               "adminPassword", "SecretAccessKey", "customData"]
-PLAIN_KEYS = ["name", "kms_key", "kmsKeyName", "password_enabled", "password_last_used", "MinimumPasswordLength",
-              "bypass", "secretArn", "tokenExpiry", "keyId", "encryption", "tags", "labels", "env"]
+SECRET_KEYS = [
+    "password",
+    "db_password",
+    "DB-PASSWORD",
+    "apiKey",
+    "api_key",
+    "clientSecret",
+    "auth_token",
+    "private_key",
+    "clientKey",
+    "connectionString",
+    "AccountKey",
+    "sas_token",
+    "credentials",
+    "adminPassword",
+    "SecretAccessKey",
+    "customData",
+]
+PLAIN_KEYS = [
+    "name",
+    "kms_key",
+    "kmsKeyName",
+    "password_enabled",
+    "password_last_used",
+    "MinimumPasswordLength",
+    "bypass",
+    "secretArn",
+    "tokenExpiry",
+    "keyId",
+    "encryption",
+    "tags",
+    "labels",
+    "env",
+]
 # a secret value no heuristic would recognise: only its key gives it away
 secret_text = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789!#%", min_size=6, max_size=30).map(
-    lambda s: "ZZSECRET" + s)
+    lambda s: "ZZSECRET" + s
+)
 plain_text = st.text(alphabet="abcdefghijklmnopqrstuvwxyz -.", max_size=20)
-scalars = st.one_of(plain_text, st.integers(-2**53, 2**53), st.booleans(), st.none())
+scalars = st.one_of(plain_text, st.integers(-(2**53), 2**53), st.booleans(), st.none())
 
 
 def _plain_tree() -> st.SearchStrategy[Any]:
-    return st.recursive(scalars, lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(PLAIN_KEYS), inner, max_size=4)), max_leaves=20)
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(PLAIN_KEYS), inner, max_size=4)
+        ),
+        max_leaves=20,
+    )
 
 
 @st.composite
@@ -74,28 +109,40 @@ def test_data_without_secrets_is_unchanged(tree: Any) -> None:
     assert R.tree(tree) is tree
 
 
-@pytest.mark.parametrize("value", [
-    "-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----",
-    "x -----BEGIN OPENSSH PRIVATE KEY----- y",
-    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
-    "DefaultEndpointsProtocol=https;AccountName=nw;AccountKey=abc123==;EndpointSuffix=core.windows.net",
-    "Server=tcp:db.example.net;Database=app;User ID=app;Password=hunter2;",
-    "https://nw.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig=AbCdEf0123456789%2B%3D",
-    "postgresql://app:hunter2@db.internal:5432/app",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    "ghp_0123456789abcdefghijABCDEFGHIJ012345",
-    "AIzaSyA1234567890abcdefghijklmnopqrstuv",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----",
+        "x -----BEGIN OPENSSH PRIVATE KEY----- y",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        "DefaultEndpointsProtocol=https;AccountName=nw;AccountKey=abc123==;EndpointSuffix=core.windows.net",
+        "Server=tcp:db.example.net;Database=app;User ID=app;Password=hunter2;",
+        "https://nw.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig=AbCdEf0123456789%2B%3D",
+        "postgresql://app:hunter2@db.internal:5432/app",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "ghp_0123456789abcdefghijABCDEFGHIJ012345",
+        "AIzaSyA1234567890abcdefghijklmnopqrstuv",
+    ],
+)
 def test_secret_looking_values_are_redacted_under_any_key(value: str) -> None:
     assert secret_value(value)
     out = R.tree({"description": value, "list": [value]})
     assert value not in orjson.dumps(out).decode()
 
 
-@pytest.mark.parametrize("value", [
-    "arn:aws:s3:::nw-audit-logs", "projects/nw-prod/locations/global", "AES256", "2026-11-29T10:00:00+00:00",
-    "0123456789abcdef0123456789abcdef01234567", "https://nw.blob.core.windows.net/", "TLS1_2", "password=",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "arn:aws:s3:::nw-audit-logs",
+        "projects/nw-prod/locations/global",
+        "AES256",
+        "2026-11-29T10:00:00+00:00",
+        "0123456789abcdef0123456789abcdef01234567",
+        "https://nw.blob.core.windows.net/",
+        "TLS1_2",
+        "password=",
+    ],
+)
 def test_ordinary_values_are_kept(value: str) -> None:
     assert not secret_value(value)
 
@@ -111,8 +158,12 @@ def test_plain_key_names(key: str) -> None:
 
 
 def test_declared_fields_cross_lists_and_keep_unset_values() -> None:
-    props = {"data": {"masterAuth": {"password": "hunter2", "username": "admin"},
-                      "items": [{"key": "startup-script", "value": "echo x"}, {"key": "k", "value": ""}]}}
+    props = {
+        "data": {
+            "masterAuth": {"password": "hunter2", "username": "admin"},
+            "items": [{"key": "startup-script", "value": "echo x"}, {"key": "k", "value": ""}],
+        }
+    }
     out = R.properties(props)
     assert is_marker(out["data"]["masterAuth"]["password"]) and out["data"]["masterAuth"]["username"] == "admin"
     assert is_marker(out["data"]["items"][0]["value"]) and out["data"]["items"][1]["value"] == ""
@@ -143,13 +194,19 @@ def test_salt_file_is_created_private_once_and_env_wins(tmp_path: Path, monkeypa
 
 
 def _collector_with_secrets(ctx: Collector) -> None:
-    ctx.add("x.thing", "id-1", "thing", tags={"db_password": "hunter2-planted", "team": "core"},
-            data={"items": [{"key": "startup-script", "value": "pw-planted"}]})
+    ctx.add(
+        "x.thing",
+        "id-1",
+        "thing",
+        tags={"db_password": "hunter2-planted", "team": "core"},
+        data={"items": [{"key": "startup-script", "value": "pw-planted"}]},
+    )
 
 
 def test_run_unit_redacts_every_resource_with_the_units_declared_fields() -> None:
-    unit = WorkUnit("x", Target("x", "t"), "global", "svc", f"{__name__}:_collector_with_secrets", ("x.thing",),
-                    redaction=R)
+    unit = WorkUnit(
+        "x", Target("x", "t"), "global", "svc", f"{__name__}:_collector_with_secrets", ("x.thing",), redaction=R
+    )
     text = orjson.dumps(run_unit(unit).resources[0].properties)
     assert b"hunter2-planted" not in text and b"pw-planted" not in text and b"core" in text
     assert b"test-salt" not in orjson.dumps(repr(unit))

@@ -53,8 +53,19 @@ def test_alias_collision_is_a_duplicate_too() -> None:
     class AliasClash:
         @hookimpl
         def trustsweep_checks(self) -> list[CheckSpec]:
-            return [CheckSpec("other.check", "t", "other", ("x",), Severity.LOW, "r", "m", "m:f",
-                              aliases=("synthetic.key.rotation",))]
+            return [
+                CheckSpec(
+                    "other.check",
+                    "t",
+                    "other",
+                    ("x",),
+                    Severity.LOW,
+                    "r",
+                    "m",
+                    "m:f",
+                    aliases=("synthetic.key.rotation",),
+                )
+            ]
 
     with pytest.raises(UserError, match="synthetic.key.rotation"):
         Registry.load(entry_points=False, extra_plugins=[("synthetic", SyntheticPlugin()), ("clash", AliasClash())])

@@ -70,11 +70,14 @@ def _evaluate(tmp_path: Path, inventory: Path, config: Path | None, check: str) 
 def test_a_string_where_ports_are_expected_is_refused_not_iterated(tmp_path: Path) -> None:
     """``admin_ports: "22"`` used to be read as ports 2 and 2: SSH open to the world then passed."""
     inventory = _inventory(tmp_path, _aws(SG, "sg-ssh", **SSH_OPEN))
-    config = _write(tmp_path, """\
+    config = _write(
+        tmp_path,
+        """\
         checks:
           aws.ec2.security_group_ingress:
             admin_ports: "22"
-        """)
+        """,
+    )
     assert _evaluate(tmp_path / "good", inventory, None, "aws.ec2.security_group_ingress")[0] == 1
     code, err = _evaluate(tmp_path, inventory, config, "aws.ec2.security_group_ingress")
     assert code == 2, err
@@ -84,13 +87,16 @@ def test_a_string_where_ports_are_expected_is_refused_not_iterated(tmp_path: Pat
 
 
 def test_a_list_item_of_the_wrong_type_names_its_own_line(tmp_path: Path, registry: Registry) -> None:
-    config = _write(tmp_path, """\
+    config = _write(
+        tmp_path,
+        """\
         checks:
           aws.ec2.security_group_ingress:
             admin_ports:
               - 22
               - "3389"
-        """)
+        """,
+    )
     with pytest.raises(UserError) as info:
         load_config(config, registry)
     assert "line 5" in str(info.value) and "item 2" in str(info.value)
@@ -99,10 +105,13 @@ def test_a_list_item_of_the_wrong_type_names_its_own_line(tmp_path: Path, regist
 def test_a_negative_threshold_is_refused(tmp_path: Path) -> None:
     """``min_days: -5`` used to turn every short retention into a pass."""
     inventory = _inventory(tmp_path, _aws("aws.logs.log-group", "short", retention_days=30))
-    config = _write(tmp_path, """\
+    config = _write(
+        tmp_path,
+        """\
         checks:
           aws.logs.retention: {min_days: -5}
-        """)
+        """,
+    )
     code, err = _evaluate(tmp_path, inventory, config, "aws.logs.retention")
     assert code == 2, err
     assert f"{config}:line 2:" in err and "min_days" in err and "out of range" in err
@@ -111,11 +120,14 @@ def test_a_negative_threshold_is_refused(tmp_path: Path) -> None:
 def test_a_misspelt_setting_is_refused_with_a_suggestion(tmp_path: Path) -> None:
     """``min_dayz`` used to be ignored silently (the default applied)."""
     inventory = _inventory(tmp_path, _aws("aws.logs.log-group", "short", retention_days=30))
-    config = _write(tmp_path, """\
+    config = _write(
+        tmp_path,
+        """\
         checks:
           aws.logs.retention:
             min_dayz: 400
-        """)
+        """,
+    )
     code, err = _evaluate(tmp_path, inventory, config, "aws.logs.retention")
     assert code == 2, err
     assert f"{config}:line 3:" in err and "unknown setting 'min_dayz'" in err and "did you mean 'min_days'?" in err
@@ -125,21 +137,28 @@ def test_a_valid_threshold_changes_the_verdict(tmp_path: Path) -> None:
     """The threshold is honoured: 365 days pass by default and fail with min_days: 400."""
     inventory = _inventory(tmp_path, _aws("aws.logs.log-group", "year", retention_days=365))
     assert _evaluate(tmp_path, inventory, None, "aws.logs.retention") == (0, "")
-    strict = _write(tmp_path, """\
+    strict = _write(
+        tmp_path,
+        """\
         checks:
           aws.logs.retention: {min_days: 400}
-        """)
+        """,
+    )
     assert _evaluate(tmp_path / "strict", inventory, strict, "aws.logs.retention") == (1, "")
 
 
 def test_provider_wide_ports_are_typed_and_honoured(tmp_path: Path) -> None:
-    inventory = _inventory(tmp_path, _aws(SG, "sg-pg", open_ingress=[
-        {"protocol": "tcp", "from": 5432, "to": 5432, "cidr": "0.0.0.0/0"}]))
-    config = _write(tmp_path, """\
+    inventory = _inventory(
+        tmp_path, _aws(SG, "sg-pg", open_ingress=[{"protocol": "tcp", "from": 5432, "to": 5432, "cidr": "0.0.0.0/0"}])
+    )
+    config = _write(
+        tmp_path,
+        """\
         settings:
           aws:
             admin_ports: [22, 3389, 5432]
-        """)
+        """,
+    )
     assert _evaluate(tmp_path, inventory, None, "aws.ec2.security_group_ingress") == (0, "")
     assert _evaluate(tmp_path / "b", inventory, config, "aws.ec2.security_group_ingress") == (1, "")
 
@@ -147,27 +166,35 @@ def test_provider_wide_ports_are_typed_and_honoured(tmp_path: Path) -> None:
 # -- the loader: providers, checks, names ---------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "line", "message"), [
-    ("settings:\n  awz: {admin_roles: [x]}\n", 2, "unknown provider 'awz' (did you mean 'aws'?)"),
-    ("settings:\n  nimbus: {}\n", 2, "unknown provider 'nimbus' (installed: "),
-    ("settings:\n  aws:\n    admin_role: [x]\n", 3, "unknown setting 'admin_role' (did you mean 'admin_roles'?)"),
-    ("settings:\n  aws:\n    admin_roles: PlatformAdmin\n", 3, "expected a list, each item text"),
-    ("settings:\n  aws:\n    max_attempts: '8'\n", 3, "expected a whole number"),
-    ("settings:\n  aws:\n    retry_mode: turbo\n", 3, "'turbo' is not allowed: expected one of standard | adaptive | legacy"),
-    ("settings:\n  aws:\n    organization: 'yes please'\n", 3, "expected true or false"),
-    ("settings:\n  gcp:\n    read_timeout_seconds: .nan\n", 3, "expected a number"),
-    ("settings:\n  azure:\n    regions: westeurope\n", 3, "expected a list, each item text"),
-    ("settings:\n  aws: [admin_roles]\n", 2, "settings.aws must be a mapping"),
-    ("checks:\n  aws.logs.retention: {min_days: 365.5}\n", 2, "expected a whole number"),
-    ("checks:\n  aws.logs.retention: {min_days: true}\n", 2, "expected a whole number"),
-    ("checks:\n  aws.logs.retention: {min_days: 100000}\n", 2, "out of range"),
-    ("checks:\n  aws.logs.retenton: {min_days: 400}\n", 2, "did you mean 'aws.logs.retention'?"),
-    ("checks:\n  aws.iam.root_mfa: {max_days: 4}\n", 2, "(this check has no settings)"),
-    ("checks:\n  azure.storage.min_tls: {min_tls: '1.5'}\n", 2, "'1.5' is not allowed"),
-    ("checks:\n  gcp.encryption.cmek: {require_cmk: 'true'}\n", 2, "expected true or false"),
-])
-def test_bad_settings_name_the_file_and_line(tmp_path: Path, registry: Registry, text: str, line: int,
-                                              message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("settings:\n  awz: {admin_roles: [x]}\n", 2, "unknown provider 'awz' (did you mean 'aws'?)"),
+        ("settings:\n  nimbus: {}\n", 2, "unknown provider 'nimbus' (installed: "),
+        ("settings:\n  aws:\n    admin_role: [x]\n", 3, "unknown setting 'admin_role' (did you mean 'admin_roles'?)"),
+        ("settings:\n  aws:\n    admin_roles: PlatformAdmin\n", 3, "expected a list, each item text"),
+        ("settings:\n  aws:\n    max_attempts: '8'\n", 3, "expected a whole number"),
+        (
+            "settings:\n  aws:\n    retry_mode: turbo\n",
+            3,
+            "'turbo' is not allowed: expected one of standard | adaptive | legacy",
+        ),
+        ("settings:\n  aws:\n    organization: 'yes please'\n", 3, "expected true or false"),
+        ("settings:\n  gcp:\n    read_timeout_seconds: .nan\n", 3, "expected a number"),
+        ("settings:\n  azure:\n    regions: westeurope\n", 3, "expected a list, each item text"),
+        ("settings:\n  aws: [admin_roles]\n", 2, "settings.aws must be a mapping"),
+        ("checks:\n  aws.logs.retention: {min_days: 365.5}\n", 2, "expected a whole number"),
+        ("checks:\n  aws.logs.retention: {min_days: true}\n", 2, "expected a whole number"),
+        ("checks:\n  aws.logs.retention: {min_days: 100000}\n", 2, "out of range"),
+        ("checks:\n  aws.logs.retenton: {min_days: 400}\n", 2, "did you mean 'aws.logs.retention'?"),
+        ("checks:\n  aws.iam.root_mfa: {max_days: 4}\n", 2, "(this check has no settings)"),
+        ("checks:\n  azure.storage.min_tls: {min_tls: '1.5'}\n", 2, "'1.5' is not allowed"),
+        ("checks:\n  gcp.encryption.cmek: {require_cmk: 'true'}\n", 2, "expected true or false"),
+    ],
+)
+def test_bad_settings_name_the_file_and_line(
+    tmp_path: Path, registry: Registry, text: str, line: int, message: str
+) -> None:
     path = _write(tmp_path, text)
     with pytest.raises(UserError) as info:
         load_config(path, registry)
@@ -177,14 +204,17 @@ def test_bad_settings_name_the_file_and_line(tmp_path: Path, registry: Registry,
 
 def test_an_alias_and_its_check_cannot_both_be_set(tmp_path: Path) -> None:
     registry = Registry.load(extra_plugins=[("synthetic", _synthetic())])
-    path = _write(tmp_path, "checks:\n  synthetic.keys.rotation: {max_days: 30}\n"
-                            "  synthetic.key.rotation: {max_days: 365}\n")
+    path = _write(
+        tmp_path, "checks:\n  synthetic.keys.rotation: {max_days: 30}\n  synthetic.key.rotation: {max_days: 365}\n"
+    )
     with pytest.raises(UserError, match="given twice"):
         load_config(path, registry)
 
 
 def test_good_settings_load_typed(tmp_path: Path, registry: Registry) -> None:
-    path = _write(tmp_path, """\
+    path = _write(
+        tmp_path,
+        """\
         settings:
           aws: {admin_roles: [PlatformAdmin], production_accounts: ["111122223333"], max_attempts: 8}
           azure: {min_tls: 1.2}
@@ -194,10 +224,14 @@ def test_good_settings_load_typed(tmp_path: Path, registry: Registry) -> None:
         waivers:
           - {check: aws.s3.bucket_tls_only, resource: "*", reason: r, expires: 2099-01-01, approved_by: CISO,
              allow_wildcard: true, allow_long: true}
-        """)
+        """,
+    )
     config = load_config(path, registry)
-    assert config.settings["aws"] == {"admin_roles": ("PlatformAdmin",), "production_accounts": ("111122223333",),
-                                      "max_attempts": 8}
+    assert config.settings["aws"] == {
+        "admin_roles": ("PlatformAdmin",),
+        "production_accounts": ("111122223333",),
+        "max_attempts": 8,
+    }
     assert config.settings["azure"] == {"min_tls": "1.2"}  # a YAML number naming a choice is that choice
     assert config.checks["aws.ec2.security_group_ingress"] == {"admin_ports": (22, 3389, 5432)}
     assert len(config.waivers) == 1
@@ -214,9 +248,17 @@ def _synthetic() -> Any:
 
 def _rotation_results(config: dict[str, Any], read: str = "max_days") -> list[Status]:
     """Evaluate a check reading ``read`` over one key rotating every 120 days."""
-    spec = CheckSpec("synthetic.keys.rotation", "t", "synthetic", ("synthetic.key",), Severity.LOW, "r", "f",
-                     "trustsweep.testing.synthetic:keys_rotation",
-                     settings=(SettingSpec(read, "int", 90, min=1, max=3653),))
+    spec = CheckSpec(
+        "synthetic.keys.rotation",
+        "t",
+        "synthetic",
+        ("synthetic.key",),
+        Severity.LOW,
+        "r",
+        "f",
+        "trustsweep.testing.synthetic:keys_rotation",
+        settings=(SettingSpec(read, "int", 90, min=1, max=3653),),
+    )
     key = Resource("synthetic", "a", "r", "synthetic.key", "k", "k", {"rotation_days": 120})
     evaluator = Evaluator([spec], config=config)
     return [r.status for r in evaluator.evaluate_target(TargetInventory("synthetic", "a", [key]))]
@@ -226,24 +268,34 @@ def test_defaults_apply_and_values_are_read() -> None:
     assert _rotation_results({}) == [Status.FAIL]
     assert _rotation_results({"synthetic.keys.rotation": {"max_days": 180}}) == [Status.PASS]
     assert _rotation_results({"synthetic": {"max_days": 180}}) == [Status.PASS]  # provider-wide
-    assert _rotation_results({"synthetic": {"max_days": 180}, "synthetic.keys.rotation": {"max_days": 30}}) == [Status.FAIL]
+    assert _rotation_results({"synthetic": {"max_days": 180}, "synthetic.keys.rotation": {"max_days": 30}}) == [
+        Status.FAIL
+    ]
 
 
 def test_a_check_reading_an_undeclared_setting_errors() -> None:
     statuses = _rotation_results({}, read="max_age")
     assert statuses == [Status.ERROR]
-    spec = CheckSpec("x.y", "t", "x", ("synthetic.key",), Severity.LOW, "r", "f",
-                     "trustsweep.testing.synthetic:keys_rotation")
+    spec = CheckSpec(
+        "x.y", "t", "x", ("synthetic.key",), Severity.LOW, "r", "f", "trustsweep.testing.synthetic:keys_rotation"
+    )
     key = Resource("x", "a", "r", "synthetic.key", "k", "k", {"rotation_days": 1})
     [result] = Evaluator([spec]).evaluate_target(TargetInventory("x", "a", [key]))
     assert result.status is Status.ERROR and "'max_days' is not declared by check 'x.y'" in result.reason
 
 
-@pytest.mark.parametrize("declaration", [
-    SettingSpec("n", "integer", 1), SettingSpec("n", "int", "90"), SettingSpec("n", "int", 0, min=1),
-    SettingSpec("n", "str", "x", min=1), SettingSpec("n", "int", 1, choices=("1",)),
-    SettingSpec("n", "list[str]", ["a"]), SettingSpec("n", "str", "c", choices=("a", "b")),
-])
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        SettingSpec("n", "integer", 1),
+        SettingSpec("n", "int", "90"),
+        SettingSpec("n", "int", 0, min=1),
+        SettingSpec("n", "str", "x", min=1),
+        SettingSpec("n", "int", 1, choices=("1",)),
+        SettingSpec("n", "list[str]", ["a"]),
+        SettingSpec("n", "str", "c", choices=("a", "b")),
+    ],
+)
 def test_a_plugin_declaring_an_unusable_setting_fails_at_start_up(declaration: SettingSpec) -> None:
     assert declaration_problem(declaration)
     bad = CheckSpec("bad.check", "t", "bad", ("t",), Severity.LOW, "r", "f", "m:f", settings=(declaration,))
@@ -273,8 +325,14 @@ DECLARED = _declared(Registry.load())
 
 def _invalid_for(spec: SettingSpec) -> st.SearchStrategy[Any]:
     """Values that must be refused: another type, or out of bounds, or not one of the choices."""
-    scalars = st.one_of(st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-                        st.text(max_size=8), st.none(), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+    scalars = st.one_of(
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=8),
+        st.none(),
+        st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    )
 
     def wrong(kind: str, value: Any) -> bool:
         try:
@@ -286,8 +344,12 @@ def _invalid_for(spec: SettingSpec) -> st.SearchStrategy[Any]:
     if spec.type.startswith("list["):
         item = spec.type[5:-1]
         bad_item = scalars.filter(lambda v: wrong(item, v))
-        return st.one_of(scalars, st.lists(bad_item, min_size=1, max_size=3).flatmap(
-            lambda bad: st.lists(st.just(_sample(item)), max_size=2).map(lambda good: good + bad)))
+        return st.one_of(
+            scalars,
+            st.lists(bad_item, min_size=1, max_size=3).flatmap(
+                lambda bad: st.lists(st.just(_sample(item)), max_size=2).map(lambda good: good + bad)
+            ),
+        )
     return scalars.filter(lambda v: wrong(spec.type, v))
 
 
@@ -297,11 +359,16 @@ def _sample(kind: str) -> Any:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(data=st.data())
-def test_any_wrong_value_of_any_declared_setting_is_refused_with_its_line(data: st.DataObject, tmp_path_factory: Any) -> None:
+def test_any_wrong_value_of_any_declared_setting_is_refused_with_its_line(
+    data: st.DataObject, tmp_path_factory: Any
+) -> None:
     owner, spec = data.draw(st.sampled_from(DECLARED))
     value = data.draw(_invalid_for(spec))
-    document = ({"settings": {owner.split(".", 1)[1]: {spec.name: value}}} if owner.startswith("settings.")
-                else {"checks": {owner: {spec.name: value}}})
+    document = (
+        {"settings": {owner.split(".", 1)[1]: {spec.name: value}}}
+        if owner.startswith("settings.")
+        else {"checks": {owner: {spec.name: value}}}
+    )
     path = tmp_path_factory.mktemp("cfg") / "c.yaml"
     path.write_text(yaml.safe_dump(document), encoding="utf-8")
     with pytest.raises(UserError) as info:
@@ -313,8 +380,16 @@ _REGISTRY = Registry.load()
 
 
 @settings(max_examples=200, deadline=None)
-@given(value=st.one_of(st.booleans(), st.integers(), st.floats(), st.text(max_size=6), st.none(),
-                       st.lists(st.one_of(st.integers(), st.text(max_size=3)), max_size=3)))
+@given(
+    value=st.one_of(
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=6),
+        st.none(),
+        st.lists(st.one_of(st.integers(), st.text(max_size=3)), max_size=3),
+    )
+)
 def test_a_wrong_value_handed_to_the_engine_never_turns_a_fail_into_a_pass(value: Any) -> None:
     """Settings given in code (not through the loader) are validated too: never a pass by accident."""
     spec = SettingSpec("max_days", "int", 90, min=1, max=3653)
@@ -339,7 +414,9 @@ def test_valid_values_round_trip(data: st.DataObject) -> None:
     if spec.choices:
         one = st.sampled_from(spec.choices)
     elif item == "int":
-        one = st.integers(int(spec.min if spec.min is not None else -10**6), int(spec.max if spec.max is not None else 10**6))
+        one = st.integers(
+            int(spec.min if spec.min is not None else -(10**6)), int(spec.max if spec.max is not None else 10**6)
+        )
     elif item == "float":
         one = st.floats(spec.min if spec.min is not None else -1e6, spec.max if spec.max is not None else 1e6)
     elif item == "bool":
@@ -372,8 +449,10 @@ def _names_read(function: Any, seen: set[Any]) -> set[str]:
         elif isinstance(node.func, ast.Name):
             helper = function.__globals__.get(node.func.id)
             # helpers of the check's own package, and the plugin API's (is_production reads PRODUCTION)
-            if inspect.isfunction(helper) and helper.__module__.split(".")[0] in (function.__module__.split(".")[0],
-                                                                                   "trustsweep"):
+            if inspect.isfunction(helper) and helper.__module__.split(".")[0] in (
+                function.__module__.split(".")[0],
+                "trustsweep",
+            ):
                 names |= _names_read(helper, seen)
     return names
 
@@ -386,8 +465,16 @@ def test_a_check_declares_exactly_the_settings_it_reads(check_id: str) -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=st.one_of(st.text(max_size=6), st.integers(), st.booleans(), st.floats(allow_nan=True), st.none(),
-                       st.lists(st.one_of(st.integers(-70000, 70000), st.text(max_size=3)), min_size=1, max_size=3)))
+@given(
+    value=st.one_of(
+        st.text(max_size=6),
+        st.integers(),
+        st.booleans(),
+        st.floats(allow_nan=True),
+        st.none(),
+        st.lists(st.one_of(st.integers(-70000, 70000), st.text(max_size=3)), min_size=1, max_size=3),
+    )
+)
 def test_through_the_cli_a_wrong_ports_value_is_exit_2_never_a_pass(value: Any, tmp_path: Path) -> None:
     """SSH open to the world fails by default; no config value turns it into a pass: each value
     either still fails (a valid port list containing 22) or is refused with exit 2."""
@@ -400,8 +487,19 @@ def test_through_the_cli_a_wrong_ports_value_is_exit_2_never_a_pass(value: Any, 
         _inventory(tmp_path, _aws(SG, "sg-ssh", **SSH_OPEN))
     path = tmp_path / "c.yaml"
     path.write_text(yaml.safe_dump({"checks": {"aws.ec2.security_group_ingress": {"admin_ports": value}}}))
-    result = CliRunner().invoke(cli.app, ["evaluate", "--inventory", str(inventory), "--no-store",
-                                          "--check", "aws.ec2.security_group_ingress", "--config", str(path)])
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "evaluate",
+            "--inventory",
+            str(inventory),
+            "--no-store",
+            "--check",
+            "aws.ec2.security_group_ingress",
+            "--config",
+            str(path),
+        ],
+    )
     spec = _REGISTRY.checks["aws.ec2.security_group_ingress"].settings[0]
     try:
         ports = validate(spec, value)
@@ -416,8 +514,16 @@ def test_checks_list_show_and_settings_show_declared_settings() -> None:
     assert listed.returncode == 0, listed.stderr
     by_id = {c["id"]: c for c in json.loads(listed.stdout)}
     assert by_id["aws.ec2.security_group_ingress"]["settings"] == [
-        {"name": "admin_ports", "type": "list[int]", "default": [22, 3389], "min": 1, "max": 65535, "choices": [],
-         "help": "TCP ports that must not be open to the internet"}]
+        {
+            "name": "admin_ports",
+            "type": "list[int]",
+            "default": [22, 3389],
+            "min": 1,
+            "max": 65535,
+            "choices": [],
+            "help": "TCP ports that must not be open to the internet",
+        }
+    ]
     table = run_cli("checks", "list", "--provider", "aws", env={"COLUMNS": "250"})  # wide: cells unwrapped
     assert "min_days=365" in table.stdout and "admin_ports=22,3389" in table.stdout
     shown = run_cli("checks", "show", "aws.logs.retention", env={"COLUMNS": "250"})

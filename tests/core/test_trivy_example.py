@@ -10,7 +10,11 @@ TESTS = Path(__file__).resolve().parents[2] / "docs" / "examples" / "trustsweep-
 
 
 def test_the_trivy_example_passes_the_conformance_suite(trivy_site: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", str(TESTS)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", str(TESTS)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "6 passed" in proc.stdout, proc.stdout[-500:]

@@ -28,9 +28,12 @@ def _evaluate(resource: Resource) -> Outcome:
     return Outcome(result.status, result.reason)
 
 
-@given(unread_fields=st.sets(st.sampled_from(FIELDS)), gone=st.booleans(),
-       asks=st.none() | st.lists(st.sampled_from(FIELDS[:3]), max_size=3),
-       verdict=st.sampled_from(["pass", "fail", "not_applicable"]))
+@given(
+    unread_fields=st.sets(st.sampled_from(FIELDS)),
+    gone=st.booleans(),
+    asks=st.none() | st.lists(st.sampled_from(FIELDS[:3]), max_size=3),
+    verdict=st.sampled_from(["pass", "fail", "not_applicable"]),
+)
 @settings(max_examples=300, deadline=None)
 def test_guard(unread_fields: set[str], gone: bool, asks: list[str] | None, verdict: str) -> None:
     props: dict = {"behaviour": {"asks": asks, "verdict": verdict}}
@@ -48,8 +51,9 @@ def test_guard(unread_fields: set[str], gone: bool, asks: list[str] | None, verd
     else:  # the check asked, and needs none of what is unread: its verdict stands
         assert outcome.status is Status(verdict)
     if unread_fields and not gone:
-        assert outcome.status is not Status.PASS or (asks is not None and WHOLE not in unread_fields
-                                                     and not set(asks) & unread_fields)
+        assert outcome.status is not Status.PASS or (
+            asks is not None and WHOLE not in unread_fields and not set(asks) & unread_fields
+        )
 
 
 def test_markers_and_legacy_key() -> None:
@@ -57,6 +61,13 @@ def test_markers_and_legacy_key() -> None:
     mark(props, "policy", "AccessDenied")
     assert props == {UNREAD: {"policy": "AccessDenied"}}
     assert vanished({}, "gone") == {VANISHED: "gone"}
-    legacy = Resource("x", "t", "global", "x.thing", "id", "n", {"errors": {"policy": "AccessDenied"},
-                                                                 "behaviour": {"asks": ["policy"], "verdict": "pass"}})
+    legacy = Resource(
+        "x",
+        "t",
+        "global",
+        "x.thing",
+        "id",
+        "n",
+        {"errors": {"policy": "AccessDenied"}, "behaviour": {"asks": ["policy"], "verdict": "pass"}},
+    )
     assert _evaluate(legacy).status is Status.ERROR  # inventories saved before the convention still count

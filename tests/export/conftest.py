@@ -11,9 +11,16 @@ from trustsweep.model import Attestation, Waiver
 
 NOW = dt.datetime.now(dt.UTC)
 HOSTILE = [
-    "=HYPERLINK(\"http://evil.example/x\",\"click\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
-    "<img src=x onerror=alert(1)>", "</td></tr><script>alert(2)</script>", "a\"b'c,d\r\ne", "`[/x]` | pipe",
-    "\x1b[2J\x00bell\x07", "\u202eevil",
+    '=HYPERLINK("http://evil.example/x","click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1)",
+    "<img src=x onerror=alert(1)>",
+    "</td></tr><script>alert(2)</script>",
+    "a\"b'c,d\r\ne",
+    "`[/x]` | pipe",
+    "\x1b[2J\x00bell\x07",
+    "\u202eevil",
 ]
 
 
@@ -22,12 +29,25 @@ def sweep(tmp_path_factory: pytest.TempPathFactory):
     from trustsweep.testing.synthetic import synthetic_sweep
 
     attestations = [
-        Attestation("att-1", "CC6.1", "mfa-enforcement", "a" * 64, "<b>idp</b> report.pdf", "Ada <Auditor>",
-                    NOW - dt.timedelta(days=10), NOW + dt.timedelta(days=80)),
+        Attestation(
+            "att-1",
+            "CC6.1",
+            "mfa-enforcement",
+            "a" * 64,
+            "<b>idp</b> report.pdf",
+            "Ada <Auditor>",
+            NOW - dt.timedelta(days=10),
+            NOW + dt.timedelta(days=80),
+        )
     ]
     waivers = [Waiver("synthetic.keys.rotation", "*", "legacy <HSM>", NOW + dt.timedelta(days=30), "Carol", id="W-1")]
-    s = synthetic_sweep(tmp_path_factory.mktemp("synthetic"), resources_per_unit=30, fail_units=["acct-1/south-1"],
-                        attestations=attestations, waivers=waivers)
+    s = synthetic_sweep(
+        tmp_path_factory.mktemp("synthetic"),
+        resources_per_unit=30,
+        fail_units=["acct-1/south-1"],
+        attestations=attestations,
+        waivers=waivers,
+    )
     # hostile resource ids, names and reasons on a few failing results (resource names come from clouds)
     failing = [r for r in s.results if r.status.value == "fail"]
     for result, text in zip(failing, HOSTILE):

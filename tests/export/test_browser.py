@@ -14,10 +14,20 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium: apt-get install chromium "
-                                "(make test installs it where it runs as root)")
-SECTIONS = ["Summary", "Criteria", "Passing population", "Attestations", "Waivers", "Collection errors", "Scope",
-            "Versions and evidence"]
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="needs Debian's chromium: apt-get install chromium (make test installs it where it runs as root)",
+)
+SECTIONS = [
+    "Summary",
+    "Criteria",
+    "Passing population",
+    "Attestations",
+    "Waivers",
+    "Collection errors",
+    "Scope",
+    "Versions and evidence",
+]
 
 
 def _oscal_results(ar: Path) -> Counter[str]:
@@ -37,8 +47,21 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from trustsweep.testing.cli import run_cli
 
     out = tmp_path_factory.mktemp("demo") / "demo-out"
-    proc = run_cli("demo", "--out", str(out), "--quiet", "--export", "html", "--export", "csv", "--export", "ocsf",
-                   "--export", "junit", timeout=600)
+    proc = run_cli(
+        "demo",
+        "--out",
+        str(out),
+        "--quiet",
+        "--export",
+        "html",
+        "--export",
+        "csv",
+        "--export",
+        "ocsf",
+        "--export",
+        "junit",
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out
 
@@ -79,8 +102,13 @@ def _check_in_chromium(out: Path, tmp_path: Path, errors_expected: bool = False)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-            context.route("**/*", lambda route: (requests.append(route.request.url),
-                                                 route.continue_() if route.request.url == page_url else route.abort()))
+            context.route(
+                "**/*",
+                lambda route: (
+                    requests.append(route.request.url),
+                    route.continue_() if route.request.url == page_url else route.abort(),
+                ),
+            )
             page = context.new_page()
             page.goto(page_url)
             headings = page.locator("h2").all_inner_texts()

@@ -39,7 +39,7 @@ def test_formula_cells_are_neutralised(export) -> None:
     rows = _read(export("csv") / "results.csv")
     cells = [v for row in rows for v in row.values()]
     assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or (c[:1] == "-" and c != "-")]
-    assert "'=HYPERLINK(\"http://evil.example/x\",\"click\")" in cells
+    assert '\'=HYPERLINK("http://evil.example/x","click")' in cells
     assert "'+cmd|' /C calc'!A0" in cells and "'-2+3" in cells and "'@SUM(A1)" in cells
 
 

@@ -36,7 +36,9 @@ def test_third_party_format(sweep, tmp_path: Path) -> None:
     registry = Registry.load(extra_plugins=[("ids", IdsPlugin())])
     assert {"csv", "ocsf", "junit", "html", "ids"} <= set(registry.exporters)
     assert registry.exporters["ids"].plugin == "ids" and registry.exporters["csv"].plugin == "exports"
-    written = run_exports(registry.exporters, parse_exports(registry.exporters, ["ids:failing", "csv"]), sweep, tmp_path)
+    written = run_exports(
+        registry.exporters, parse_exports(registry.exporters, ["ids:failing", "csv"]), sweep, tmp_path
+    )
     assert [p.name for p in written] == ["ids.txt", "results.csv", "criteria.csv"]
     failing = [r.resource_id for r in sweep.results if r.status.value == "fail"]
     assert json.loads((tmp_path / "ids.txt").read_text(encoding="utf-8")) == failing

@@ -8,11 +8,51 @@ from html.parser import HTMLParser
 
 from trustsweep.export.html import label
 
-SECTIONS = ["summary", "criteria", "failures", "passing", "attestations", "waivers", "collection-errors", "scope",
-            "versions"]
-OUR_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "section", "div", "table",
-            "thead", "tbody", "tr", "th", "td", "span", "code", "b", "br", "figure", "figcaption", "svg", "rect",
-            "label", "select", "option", "details", "summary", "script"}
+SECTIONS = [
+    "summary",
+    "criteria",
+    "failures",
+    "passing",
+    "attestations",
+    "waivers",
+    "collection-errors",
+    "scope",
+    "versions",
+]
+OUR_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "header",
+    "h1",
+    "h2",
+    "p",
+    "section",
+    "div",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "span",
+    "code",
+    "b",
+    "br",
+    "figure",
+    "figcaption",
+    "svg",
+    "rect",
+    "label",
+    "select",
+    "option",
+    "details",
+    "summary",
+    "script",
+}
 
 
 class _Collect(HTMLParser):

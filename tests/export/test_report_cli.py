@@ -62,16 +62,26 @@ def _entry(seq: int, at: dt.datetime) -> Entry:
 def test_days_not_satisfied_run_until_the_next_observation() -> None:
     t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     entries = [_entry(1, t0), _entry(2, t0 + dt.timedelta(days=10)), _entry(3, t0 + dt.timedelta(days=15))]
-    hist = History(sweeps=entries, criteria=["CC6.1", "CC7.2", "CC1.1"], points={
-        "CC6.1": {1: Point("satisfied", "assessed", ""), 2: Point("not-satisfied", "assessed", ""),
-                  3: Point("satisfied", "assessed", "")},
-        "CC7.2": {1: Point("not-satisfied", "incomplete", ""), 2: Point("satisfied", "assessed", ""),
-                  3: Point("not-satisfied", "assessed", "")},
-        "CC1.1": {1: Point("not-satisfied", "not-assessed", "")},
-    })
+    hist = History(
+        sweeps=entries,
+        criteria=["CC6.1", "CC7.2", "CC1.1"],
+        points={
+            "CC6.1": {
+                1: Point("satisfied", "assessed", ""),
+                2: Point("not-satisfied", "assessed", ""),
+                3: Point("satisfied", "assessed", ""),
+            },
+            "CC7.2": {
+                1: Point("not-satisfied", "incomplete", ""),
+                2: Point("satisfied", "assessed", ""),
+                3: Point("not-satisfied", "assessed", ""),
+            },
+            "CC1.1": {1: Point("not-satisfied", "not-assessed", "")},
+        },
+    )
     window = build_window(hist, t0, t0 + dt.timedelta(days=20))
     days = {row.criterion: (row.days_not_satisfied, row.assessed) for row in window.criteria}
-    assert days["CC6.1"] == (5.0, True)            # not satisfied from day 10 to day 15
-    assert days["CC7.2"] == (15.0, True)           # incomplete days 0–10, then failing from 15 to the end (20)
-    assert days["CC1.1"] == (0.0, False)           # never assessed: no days counted, shown as not assessed
+    assert days["CC6.1"] == (5.0, True)  # not satisfied from day 10 to day 15
+    assert days["CC7.2"] == (15.0, True)  # incomplete days 0–10, then failing from 15 to the end (20)
+    assert days["CC1.1"] == (0.0, False)  # never assessed: no days counted, shown as not assessed
     assert [row.labels for row in window.criteria][2] == ["not-assessed", "", ""]

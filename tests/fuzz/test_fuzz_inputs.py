@@ -33,14 +33,26 @@ def fuzz(examples: int) -> settings:
     """``examples`` in ``make test`` (seconds per property), many more under ``make fuzz``."""
     return settings(deadline=None, max_examples=budget(examples), suppress_health_check=[HealthCheck.too_slow])
 
+
 CONFIG = {
     "settings": {"aws": {"admin_roles": ["OrganizationAccountAccessRole"], "production_accounts": ["111122223333"]}},
     "checks": {"aws.logs.retention": {"min_days": 400}},
-    "waivers": [{"check": "aws.s3.bucket_tls_only", "resource": "arn:aws:s3:::legacy", "reason": "partner needs HTTP",
-                 "expires": "2027-03-31", "approved_by": "CISO"}],
+    "waivers": [
+        {
+            "check": "aws.s3.bucket_tls_only",
+            "resource": "arn:aws:s3:::legacy",
+            "reason": "partner needs HTTP",
+            "expires": "2027-03-31",
+            "approved_by": "CISO",
+        }
+    ],
 }
-MAPPING = {"criteria": {"CC6.1": {"checks": ["aws.s3.bucket_tls_only"]},
-                        "CC7.2": {"checks": ["aws.cloudtrail.multi_region_trail"], "replace": True}}}
+MAPPING = {
+    "criteria": {
+        "CC6.1": {"checks": ["aws.s3.bucket_tls_only"]},
+        "CC7.2": {"checks": ["aws.cloudtrail.multi_region_trail"], "replace": True},
+    }
+}
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +112,21 @@ def test_mapping_files(registry: Registry, data: bytes) -> None:
 
 def _records() -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
-        resources = [Resource("aws", "111122223333", "eu-west-1", "aws.s3.bucket", f"arn:aws:s3:::b{i}", f"b{i}",
-                              {"encryption": {"rules": [{"algorithm": "aws:kms"}]}, "public": i % 2 == 0})
-                     for i in range(6)]
-        path = save_target(Path(tmp), Target("aws", "111122223333", "prod"), resources, [],
-                           dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
+        resources = [
+            Resource(
+                "aws",
+                "111122223333",
+                "eu-west-1",
+                "aws.s3.bucket",
+                f"arn:aws:s3:::b{i}",
+                f"b{i}",
+                {"encryption": {"rules": [{"algorithm": "aws:kms"}]}, "public": i % 2 == 0},
+            )
+            for i in range(6)
+        ]
+        path = save_target(
+            Path(tmp), Target("aws", "111122223333", "prod"), resources, [], dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+        )
         return [orjson.loads(line) for line in gzip.decompress(path.read_bytes()).splitlines()]
 
 
@@ -192,13 +214,19 @@ def _validate(text: bytes, schemas: Path) -> list[Any] | None:
 
 @fuzz(8)
 @given(data=st.data())
-def test_oscal_with_a_string_swapped_for_another_type_never_validates(oscal_doc: tuple[dict[str, Any], Path],
-                                                                       data: st.DataObject) -> None:
+def test_oscal_with_a_string_swapped_for_another_type_never_validates(
+    oscal_doc: tuple[dict[str, Any], Path], data: st.DataObject
+) -> None:
     doc, schemas = oscal_doc
     path = data.draw(st.sampled_from(_strings(doc)))
     number = st.integers(-(2**63), 2**63 - 1)
-    new = data.draw(st.none() | st.booleans() | number | st.lists(number, max_size=2)
-                    | st.dictionaries(st.text(max_size=3), number, max_size=2))
+    new = data.draw(
+        st.none()
+        | st.booleans()
+        | number
+        | st.lists(number, max_size=2)
+        | st.dictionaries(st.text(max_size=3), number, max_size=2)
+    )
     node = broken = orjson.loads(orjson.dumps(doc))
     for key in path[:-1]:
         node = node[key]
@@ -209,7 +237,9 @@ def test_oscal_with_a_string_swapped_for_another_type_never_validates(oscal_doc:
 
 @fuzz(8)
 @given(data=st.data())
-def test_oscal_bytes_mutated_are_refused_or_reported(oscal_doc: tuple[dict[str, Any], Path], data: st.DataObject) -> None:
+def test_oscal_bytes_mutated_are_refused_or_reported(
+    oscal_doc: tuple[dict[str, Any], Path], data: st.DataObject
+) -> None:
     doc, schemas = oscal_doc
     text = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
     payload = data.draw(mutated_bytes(text) | st.just(orjson.dumps(data.draw(json_values()))))

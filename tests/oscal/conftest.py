@@ -13,13 +13,37 @@ from trustsweep.model import Attestation, Waiver
 NOW = dt.datetime.now(dt.UTC)
 
 ATTESTATIONS = [
-    Attestation("att-mfa", "CC6.1", "mfa-enforcement", "a" * 64, "idp report 2026.pdf", "Ada Auditor",
-                NOW - dt.timedelta(days=10), NOW + dt.timedelta(days=80)),
-    Attestation("att-irp", "CC7.3", "incident-response-plan", "b" * 64, "ir-plan.docx", "Bob Lead",
-                NOW - dt.timedelta(days=400), NOW - dt.timedelta(days=35)),
+    Attestation(
+        "att-mfa",
+        "CC6.1",
+        "mfa-enforcement",
+        "a" * 64,
+        "idp report 2026.pdf",
+        "Ada Auditor",
+        NOW - dt.timedelta(days=10),
+        NOW + dt.timedelta(days=80),
+    ),
+    Attestation(
+        "att-irp",
+        "CC7.3",
+        "incident-response-plan",
+        "b" * 64,
+        "ir-plan.docx",
+        "Bob Lead",
+        NOW - dt.timedelta(days=400),
+        NOW - dt.timedelta(days=35),
+    ),
 ]
-WAIVERS = [Waiver("synthetic.keys.rotation", "*", "Legacy HSM keys,\nreplacement planned", NOW + dt.timedelta(days=30),
-                  "Carol CISO", id="W-7")]
+WAIVERS = [
+    Waiver(
+        "synthetic.keys.rotation",
+        "*",
+        "Legacy HSM keys,\nreplacement planned",
+        NOW + dt.timedelta(days=30),
+        "Carol CISO",
+        id="W-7",
+    )
+]
 
 
 @pytest.fixture(scope="session")
@@ -31,8 +55,13 @@ def attestations() -> list[Attestation]:
 def sweep(tmp_path_factory: pytest.TempPathFactory):
     from trustsweep.testing.synthetic import synthetic_sweep
 
-    return synthetic_sweep(tmp_path_factory.mktemp("synthetic"), resources_per_unit=12,
-                           fail_units=["acct-1/south-1"], attestations=ATTESTATIONS, waivers=WAIVERS)
+    return synthetic_sweep(
+        tmp_path_factory.mktemp("synthetic"),
+        resources_per_unit=12,
+        fail_units=["acct-1/south-1"],
+        attestations=ATTESTATIONS,
+        waivers=WAIVERS,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,8 @@ def _ours(props, name):
 def test_bundle_is_schema_and_integrity_valid(bundles, version, fmt):
     files = assert_valid_oscal(bundles[(version, fmt)], oscal_version=None)
     assert sorted(f.name for f in files) == sorted(
-        f"{n}.{fmt}" for n in ("catalog", "assessment-plan", "component-definition", "assessment-results"))
+        f"{n}.{fmt}" for n in ("catalog", "assessment-plan", "component-definition", "assessment-results")
+    )
     for f in files:
         doc = load_document(f)
         assert next(iter(doc.values()))["metadata"]["oscal-version"] == version
@@ -105,7 +106,9 @@ def test_attestations_are_examine_observations_with_hash_in_back_matter(bundles)
     hrefs = sorted(r["rlinks"][0]["href"] for r in resources.values())
     assert hrefs == ["idp%20report%202026.pdf", "ir-plan.docx"]
     cc73 = next(f for f in result["findings"] if f["target"]["target-id"] == "CC7.3")
-    assert any(obs_uuid["observation-uuid"] in {o["uuid"] for o in examine} for obs_uuid in cc73["related-observations"])
+    assert any(
+        obs_uuid["observation-uuid"] in {o["uuid"] for o in examine} for obs_uuid in cc73["related-observations"]
+    )
 
 
 def test_catalog_plan_and_component_definition(sweep, bundles):
@@ -121,7 +124,9 @@ def test_catalog_plan_and_component_definition(sweep, bundles):
     assert {g["title"] for g in catalog["groups"]} >= {"Security", "Availability", "Privacy"}
 
     plan = load_document(d / "assessment-plan.json")["assessment-plan"]
-    assert [c["control-id"] for c in plan["reviewed-controls"]["control-selections"][0]["include-controls"]] == list(sweep.mapping.criteria)
+    assert [c["control-id"] for c in plan["reviewed-controls"]["control-selections"][0]["include-controls"]] == list(
+        sweep.mapping.criteria
+    )
     assert plan["tasks"] and plan["assessment-subjects"]
     activities = plan["local-definitions"]["activities"]
     tests = [a for a in activities if {"name": "method", "value": "TEST"} in a["props"]]
@@ -146,7 +151,9 @@ def test_build_result_is_deterministic_and_uuids_are_v5_of_natural_keys(sweep):
     a, b = build_result(sweep), build_result(sweep)
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
     first = sweep.results[0]
-    expected = str(uuid.uuid5(UUID_NAMESPACE, "|".join([sweep.id, "observation", f"{first.check_id}|{first.resource_key}"])))
+    expected = str(
+        uuid.uuid5(UUID_NAMESPACE, "|".join([sweep.id, "observation", f"{first.check_id}|{first.resource_key}"]))
+    )
     assert a["observations"][0]["uuid"] == expected
     assert uuid5("x", "y") == str(uuid.uuid5(UUID_NAMESPACE, "x|y"))
     assert uuid.UUID(a["uuid"]).version == 4
@@ -166,7 +173,11 @@ def test_documents_get_fresh_v4_uuids(sweep, tmp_path):
 def test_timestamps_are_timezone_aware(bundles):
     text = (bundles[("1.2.1", "json")] / "assessment-results.json").read_text()
     doc = json.loads(text)["assessment-results"]
-    for value in (doc["metadata"]["last-modified"], doc["results"][0]["start"], doc["results"][0]["observations"][0]["collected"]):
+    for value in (
+        doc["metadata"]["last-modified"],
+        doc["results"][0]["start"],
+        doc["results"][0]["observations"][0]["collected"],
+    ):
         assert value.endswith("+00:00")
     assert text.startswith('{\n  "assessment-results": {\n')  # small documents are indented
 
@@ -214,10 +225,18 @@ def test_bad_version_or_format_is_a_user_error(sweep, tmp_path):
 def test_no_secret_reaches_the_results():
     from trustsweep.oscal.evidence import evidence_text
 
-    evidence = {"user": "alice", "password": "hunter2", "nested": {"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG"},
-                "keys": [{"client_secret": "s3cr3t"}], "cert": "-----BEGIN RSA PRIVATE KEY-----\nMIIE...",
-                "password_last_used": "2026-01-02", "password_enabled": True, "session_duration": 3600,
-                "secret_arn": "arn:aws:secretsmanager:eu-west-1:1:secret:db", "kms_key_id": "k-1"}
+    evidence = {
+        "user": "alice",
+        "password": "hunter2",
+        "nested": {"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG"},
+        "keys": [{"client_secret": "s3cr3t"}],
+        "cert": "-----BEGIN RSA PRIVATE KEY-----\nMIIE...",
+        "password_last_used": "2026-01-02",
+        "password_enabled": True,
+        "session_duration": 3600,
+        "secret_arn": "arn:aws:secretsmanager:eu-west-1:1:secret:db",
+        "kms_key_id": "k-1",
+    }
     text = evidence_text(evidence)
     for secret in ("hunter2", "wJalrXUtnFEMI", "s3cr3t", "MIIE"):
         assert secret not in text
@@ -259,6 +278,14 @@ def test_stream_writes_items_then_tail(tmp_path, items, tail):
 def test_several_streams_in_one_document(tmp_path):
     from trustsweep.oscal.io import Stream, dump_streaming
 
-    doc = {"a": Stream(iter(range(5)), [9]), "b": [{"c": Stream(iter(["x"] * 3))}, {"d": Stream(iter([]), ["t"])}], "e": 1}
+    doc = {
+        "a": Stream(iter(range(5)), [9]),
+        "b": [{"c": Stream(iter(["x"] * 3))}, {"d": Stream(iter([]), ["t"])}],
+        "e": 1,
+    }
     path = dump_streaming(doc, tmp_path / "s.json", chunk_size=2)
-    assert json.loads(path.read_text()) == {"a": [0, 1, 2, 3, 4, 9], "b": [{"c": ["x", "x", "x"]}, {"d": ["t"]}], "e": 1}
+    assert json.loads(path.read_text()) == {
+        "a": [0, 1, 2, 3, 4, 9],
+        "b": [{"c": ["x", "x", "x"]}, {"d": ["t"]}],
+        "e": 1,
+    }

@@ -23,8 +23,11 @@ def _doc(bundles, version: str, model: str) -> dict:
 
 def _id(version: str, kind: str, context: str, text: str = "") -> str:
     """The id of a constraint in a version's table (1.1.3 names most of them by place)."""
-    (found,) = [c["id"] for c in table(version).data["constraints"]
-                if c["kind"] == kind and c["context"] == context and text in c["target"] + c.get("test", "")]
+    (found,) = [
+        c["id"]
+        for c in table(version).data["constraints"]
+        if c["kind"] == kind and c["context"] == context and text in c["target"] + c.get("test", "")
+    ]
     return found
 
 
@@ -43,8 +46,15 @@ def test_tables_are_shipped_with_provenance_and_coverage():
         assert all(len(digest) == 64 for digest in files.values())
         cov = coverage(version)
         assert cov["derived"] == cov["checked"] + cov["skipped"] > 200
-        assert cov["by-kind"].keys() >= {"allowed-values", "has-cardinality", "index", "index-has-key", "is-unique",
-                                         "matches", "expect"}
+        assert cov["by-kind"].keys() >= {
+            "allowed-values",
+            "has-cardinality",
+            "index",
+            "index-has-key",
+            "is-unique",
+            "matches",
+            "expect",
+        }
     ids = {c["id"] for c in table("1.2.1").data["constraints"]}
     assert {"oscal-activity-type-cardinality", "oscal-activity-type-values", "oscal-catalog-controls"} <= ids
 
@@ -62,14 +72,16 @@ def _activity(doc: dict) -> dict:
 
 def _break_method_value(doc):
     next(p for p in _activity(doc)["props"] if p["name"] == "method")["value"] = "GUESS"
-    return ("allowed-values", "activity", "@value"), \
-        "$.assessment-plan.local-definitions.activities[0].props[0].value", "'GUESS' is not an allowed value"
+    return (
+        ("allowed-values", "activity", "@value"),
+        "$.assessment-plan.local-definitions.activities[0].props[0].value",
+        "'GUESS' is not an allowed value",
+    )
 
 
 def _drop_method(doc):
     _activity(doc)["props"] = [p for p in _activity(doc)["props"] if p["name"] != "method"]
-    return ("has-cardinality", "activity", "method"), \
-        "$.assessment-plan.local-definitions.activities[0]", "0 of prop"
+    return ("has-cardinality", "activity", "method"), "$.assessment-plan.local-definitions.activities[0]", "0 of prop"
 
 
 def _control(doc):
@@ -87,8 +99,11 @@ def _duplicate_control(doc):
 
 def _unknown_reference(doc):
     doc["catalog"]["metadata"]["links"] = [{"href": "#0b7d4a8e-6a35-4c6e-9a55-3b1f8d2c9e10", "rel": "reference"}]
-    return ("index-has-key", "link", "@rel=('reference') and starts-with"), \
-        "$.catalog.metadata.links[0]", "is not a key of index"
+    return (
+        ("index-has-key", "link", "@rel=('reference') and starts-with"),
+        "$.catalog.metadata.links[0]",
+        "is not a key of index",
+    )
 
 
 def _duplicate_metadata_prop(doc):
@@ -100,8 +115,11 @@ def _duplicate_metadata_prop(doc):
 def _short_hash(doc):
     resource = doc["assessment-results"]["back-matter"]["resources"][0]
     resource["rlinks"][0]["hashes"][0]["value"] = "abc123"
-    return ("matches", "hash", "SHA-256"), \
-        "$.assessment-results.back-matter.resources[0].rlinks[0].hashes[0]", "does not match"
+    return (
+        ("matches", "hash", "SHA-256"),
+        "$.assessment-results.back-matter.resources[0].rlinks[0].hashes[0]",
+        "does not match",
+    )
 
 
 def _control_without_statement(doc):
@@ -110,8 +128,12 @@ def _control_without_statement(doc):
 
 
 BREAKERS = {  # one per constraint kind (allowed-values, has-cardinality, index, index-has-key, ...)
-    _break_method_value: "assessment-plan", _drop_method: "assessment-plan", _duplicate_control: "catalog",
-    _unknown_reference: "catalog", _duplicate_metadata_prop: "catalog", _short_hash: "assessment-results",
+    _break_method_value: "assessment-plan",
+    _drop_method: "assessment-plan",
+    _duplicate_control: "catalog",
+    _unknown_reference: "catalog",
+    _duplicate_metadata_prop: "catalog",
+    _short_hash: "assessment-results",
     _control_without_statement: "catalog",
 }
 
@@ -182,6 +204,8 @@ def test_validate_cli_reports_constraint_ids_and_exits_2(bundles, schemas, tmp_p
     path.write_text(json.dumps(doc))
     proc = run_cli("validate", str(path), "--schema-dir", str(schemas))
     assert proc.returncode == 2
-    assert ("$.assessment-plan.local-definitions.activities[0]: [oscal-activity-type-cardinality] "
-            in proc.stdout + proc.stderr)
+    assert (
+        "$.assessment-plan.local-definitions.activities[0]: [oscal-activity-type-cardinality] "
+        in proc.stdout + proc.stderr
+    )
     assert "Traceback" not in proc.stderr

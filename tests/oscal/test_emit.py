@@ -26,12 +26,31 @@ def test_cli_evaluate_writes_a_valid_bundle(tmp_path, monkeypatch, version, fmt)
     mapping = synthetic_mapping(registry)
     inventory = tmp_path / "inventory"
     with ThreadPoolExecutor(2) as pool:
-        run_sweep(registry, mapping, providers=["synthetic"], executor=pool, save_inventory=inventory,
-                  provider_options={"synthetic": {"fail_units": ["acct-0/north-1"]}})
+        run_sweep(
+            registry,
+            mapping,
+            providers=["synthetic"],
+            executor=pool,
+            save_inventory=inventory,
+            provider_options={"synthetic": {"fail_units": ["acct-0/north-1"]}},
+        )
     monkeypatch.setattr(common, "load_registry", lambda: synthetic_registry(tmp_path))
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli.app, ["evaluate", "--inventory", str(inventory), "--out", str(out), "--no-store",
-                                          "--oscal-version", version, "--format", fmt])
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "evaluate",
+            "--inventory",
+            str(inventory),
+            "--out",
+            str(out),
+            "--no-store",
+            "--oscal-version",
+            version,
+            "--format",
+            fmt,
+        ],
+    )
     assert result.exit_code == 3, result.output  # a unit failed to collect: incomplete
     files = assert_valid_oscal(out)
     assert {f.suffix for f in files} == {f".{fmt}"}
@@ -69,7 +88,9 @@ def test_assert_valid_oscal_reports_problems_and_missing_documents(bundles, tmp_
     doc = json.loads((copy / "assessment-results.json").read_text())
     doc["assessment-results"]["results"][0]["findings"][0]["target"]["status"]["state"] = "fine"
     (copy / "assessment-results.json").write_text(json.dumps(doc))
-    with pytest.raises(AssertionError, match=r"assessment-results.json: \$\.assessment-results\.results\[0\]\.findings\[0\]"):
+    with pytest.raises(
+        AssertionError, match=r"assessment-results.json: \$\.assessment-results\.results\[0\]\.findings\[0\]"
+    ):
         assert_valid_oscal(copy)
     (copy / "assessment-results.json").unlink()
     with pytest.raises(AssertionError, match="lacks assessment-results"):

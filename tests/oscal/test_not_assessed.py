@@ -57,9 +57,14 @@ def test_plan_names_the_attestation_that_would_cover_each_criterion(sweep, bundl
     activities = plan["local-definitions"]["activities"]
     for activity in activities:  # NIST: exactly one method prop per activity
         assert [p["value"] for p in activity["props"] if p["name"] == NIST_METHOD and "ns" not in p] in (
-            ["TEST"], ["EXAMINE"])
-    examine = {next(p["value"] for p in a["props"] if p["name"] == "attestation-type"): _selected(a["related-controls"])
-               for a in activities if {"name": NIST_METHOD, "value": "EXAMINE"} in a["props"]}
+            ["TEST"],
+            ["EXAMINE"],
+        )
+    examine = {
+        next(p["value"] for p in a["props"] if p["name"] == "attestation-type"): _selected(a["related-controls"])
+        for a in activities
+        if {"name": NIST_METHOD, "value": "EXAMINE"} in a["props"]
+    }
     for cid, entry in sweep.mapping.entries.items():
         for type_id in entry.attestations:
             assert cid in examine[type_id], (cid, type_id)
@@ -78,5 +83,7 @@ def test_import_ssp_resolves_to_a_resource_describing_the_system(sweep, bundles)
     (resource,) = [r for r in plan["back-matter"]["resources"] if r["uuid"] == href[1:]]
     assert resource["base64"]["media-type"] == "application/json"
     described = json.loads(base64.b64decode(resource["base64"]["value"]))
-    assert described == {"providers": sweep.providers,
-                         "targets": [{"provider": t.provider, "id": t.id} for t in sweep.targets]}
+    assert described == {
+        "providers": sweep.providers,
+        "targets": [{"provider": t.provider, "id": t.id} for t in sweep.targets],
+    }

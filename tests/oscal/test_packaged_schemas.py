@@ -19,8 +19,10 @@ def test_provenance_lists_every_shipped_schema_with_its_sha256() -> None:
     listed = {}
     for note in sorted(PACKAGED.glob("v*/PROVENANCE.md")):  # a provenance note beside each version's files
         text = note.read_text(encoding="utf-8")
-        listed |= {f"{note.parent.name}/{file}": (tag, digest) for tag, file, digest in
-                   re.findall(r"^\| `(v[\d.]+)` \| `([^`]+)` \| `([0-9a-f]{64})` \|$", text, re.M)}
+        listed |= {
+            f"{note.parent.name}/{file}": (tag, digest)
+            for tag, file, digest in re.findall(r"^\| `(v[\d.]+)` \| `([^`]+)` \| `([0-9a-f]{64})` \|$", text, re.M)
+        }
     shipped = {p.relative_to(PACKAGED).as_posix(): p for p in PACKAGED.rglob("*.json")}
     assert set(listed) == set(shipped)
     for name, path in shipped.items():
@@ -48,6 +50,11 @@ def test_validate_without_schema_dir_from_anywhere(bundles, version: str, tmp_pa
     bundle = bundles[(version, "json")]
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}  # no TRUSTSWEEP_OSCAL_SCHEMA_DIR
     for name in ("assessment-results", "assessment-plan", "catalog", "component-definition"):
-        proc = subprocess.run([sys.executable, "-m", "trustsweep.cli", "validate", str(bundle / f"{name}.json")],
-                              capture_output=True, text=True, cwd=tmp_path, env=env)
+        proc = subprocess.run(
+            [sys.executable, "-m", "trustsweep.cli", "validate", str(bundle / f"{name}.json")],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+        )
         assert proc.returncode == 0, proc.stdout + proc.stderr

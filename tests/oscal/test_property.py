@@ -24,10 +24,19 @@ COLLECTION_UNIT_TYPE = "trustsweep.collection-unit"
 
 text = st.text(max_size=40)  # any unicode (no surrogates): whitespace, newlines, control characters
 ids = st.one_of(st.sampled_from(["a", "b", "arn:aws:s3:::x", " pad ", "x\ny"]), st.text(min_size=0, max_size=60))
-offsets = st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=-11)), dt.timezone(dt.timedelta(hours=5, minutes=30))])
+offsets = st.sampled_from(
+    [dt.UTC, dt.timezone(dt.timedelta(hours=-11)), dt.timezone(dt.timedelta(hours=5, minutes=30))]
+)
 moments = st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=offsets)
-evidence = st.dictionaries(text, st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), text),
-                                              lambda inner: st.lists(inner, max_size=3), max_leaves=5), max_size=3)
+evidence = st.dictionaries(
+    text,
+    st.recursive(
+        st.one_of(st.none(), st.booleans(), st.integers(), text),
+        lambda inner: st.lists(inner, max_size=3),
+        max_leaves=5,
+    ),
+    max_size=3,
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +62,10 @@ def sweeps(draw, base):
     specs = {cid: replace(checks[cid], title=draw(text), rationale=draw(text)) for cid in check_ids}
     started = draw(moments)
     targets = draw(st.lists(ids, min_size=1, max_size=3))
-    resources = [Resource("synthetic", draw(st.sampled_from(targets)), draw(text), draw(text), draw(ids), draw(text))
-                 for _ in range(draw(st.integers(0, 8)))]
+    resources = [
+        Resource("synthetic", draw(st.sampled_from(targets)), draw(text), draw(text), draw(ids), draw(text))
+        for _ in range(draw(st.integers(0, 8)))
+    ]
     results: list[CheckResult] = []
     for res in resources:
         for cid in draw(st.lists(st.sampled_from(check_ids), max_size=4)):  # duplicates allowed
@@ -62,32 +73,74 @@ def sweeps(draw, base):
             waiver = None
             if status is Status.FAIL and draw(st.booleans()):
                 waiver = Waiver(cid, "*", draw(text), draw(moments), draw(text), id=draw(text))
-            results.append(CheckResult(cid, res.provider, res.target, res.region, res.id, res.type, status,
-                                       draw(text), draw(evidence), waiver))
+            results.append(
+                CheckResult(
+                    cid,
+                    res.provider,
+                    res.target,
+                    res.region,
+                    res.id,
+                    res.type,
+                    status,
+                    draw(text),
+                    draw(evidence),
+                    waiver,
+                )
+            )
     errors = []
     for _ in range(draw(st.integers(0, 2))):
-        err = CollectionError("synthetic", draw(st.sampled_from(targets)), draw(text), draw(text), ("synthetic.key",), draw(text))
+        err = CollectionError(
+            "synthetic", draw(st.sampled_from(targets)), draw(text), draw(text), ("synthetic.key",), draw(text)
+        )
         errors.append(err)
         for cid in draw(st.lists(st.sampled_from(check_ids), min_size=1, max_size=3, unique=True)):
-            results.append(CheckResult(cid, "synthetic", err.target, err.region, err.subject_id, COLLECTION_UNIT_TYPE,
-                                       Status.ERROR, draw(text)))
+            results.append(
+                CheckResult(
+                    cid,
+                    "synthetic",
+                    err.target,
+                    err.region,
+                    err.subject_id,
+                    COLLECTION_UNIT_TYPE,
+                    Status.ERROR,
+                    draw(text),
+                )
+            )
     criteria = list(mapping.criteria)
     attestations = []
     for n in range(draw(st.integers(0, 3))):
         cid = draw(st.sampled_from(criteria))
         types = mapping.entries[cid].attestations or ["pentest-report"]
         created = draw(moments)
-        attestations.append(Attestation(f"att-{n}-{draw(text)}", cid, draw(st.sampled_from(types)),
-                                        draw(st.text("0123456789abcdef", min_size=64, max_size=64)), draw(text),
-                                        draw(text), created, created + dt.timedelta(days=draw(st.integers(1, 400)))))
+        attestations.append(
+            Attestation(
+                f"att-{n}-{draw(text)}",
+                cid,
+                draw(st.sampled_from(types)),
+                draw(st.text("0123456789abcdef", min_size=64, max_size=64)),
+                draw(text),
+                draw(text),
+                created,
+                created + dt.timedelta(days=draw(st.integers(1, 400))),
+            )
+        )
     findings = aggregate(mapping, results, attestations=attestations, now=started, available_checks=set(specs))
     finished = started + dt.timedelta(seconds=draw(st.integers(0, 10**6)))
     return Sweep(
         id=draw(st.one_of(st.uuids(version=4).map(str), st.text(max_size=10))),
-        started=started, finished=finished, providers=["synthetic"],
-        targets=[Target("synthetic", t) for t in targets], resources=resources, results=results,
-        findings=findings, collection_errors=errors, mapping=mapping, checks=specs, plugins=registry.plugins,
-        attestations=attestations, chain_head=draw(st.one_of(st.just(""), text)),
+        started=started,
+        finished=finished,
+        providers=["synthetic"],
+        targets=[Target("synthetic", t) for t in targets],
+        resources=resources,
+        results=results,
+        findings=findings,
+        collection_errors=errors,
+        mapping=mapping,
+        checks=specs,
+        plugins=registry.plugins,
+        attestations=attestations,
+        chain_head=draw(st.one_of(st.just(""), text)),
     )
 
 
@@ -112,8 +165,9 @@ def test_any_sweep_gives_valid_documents(base, schemas, data):
     from trustsweep.oscal import streamed_results_document
     from trustsweep.oscal.io import _pieces
 
-    streamed = orjson.loads(b"".join(_pieces(streamed_results_document(
-        sweep, oscal_version=version, chain_head=sweep.chain_head), 3)))
+    streamed = orjson.loads(
+        b"".join(_pieces(streamed_results_document(sweep, oscal_version=version, chain_head=sweep.chain_head), 3))
+    )
     whole = docs[0]
     for doc in (streamed, whole):
         doc["assessment-results"].pop("uuid")

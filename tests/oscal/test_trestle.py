@@ -65,8 +65,9 @@ def test_datetimes_keep_their_exact_text_through_trestle(sweep, tmp_path):
 
     whole = dt.datetime(2026, 11, 26, 10, 57, 21, tzinfo=dt.UTC)
     stats = {**sweep.stats, "collected_at": (whole + dt.timedelta(microseconds=400)).isoformat()}
-    s = dataclasses.replace(sweep, started=whole, finished=whole + dt.timedelta(seconds=4, microseconds=651_900),
-                            stats=stats)
+    s = dataclasses.replace(
+        sweep, started=whole, finished=whole + dt.timedelta(seconds=4, microseconds=651_900), stats=stats
+    )
     write_bundle(s, tmp_path)
     path = tmp_path / "assessment-results.json"
     ours = json.loads(path.read_text())["assessment-results"]
@@ -75,9 +76,16 @@ def test_datetimes_keep_their_exact_text_through_trestle(sweep, tmp_path):
     assert result["observations"][0]["collected"] == "2026-11-26T10:57:21+00:00"
     back = json.loads(AssessmentResults.oscal_read(path).oscal_serialize_json(pretty=False))
     assert back == json.loads(path.read_text())
-    for value in (whole, whole.replace(microsecond=500), whole.replace(microsecond=100_000),
-                  dt.datetime(1900, 1, 1), dt.datetime(2999, 12, 31, 23, 59, 59, 999_999)):
+    for value in (
+        whole,
+        whole.replace(microsecond=500),
+        whole.replace(microsecond=100_000),
+        dt.datetime(1900, 1, 1),
+        dt.datetime(2999, 12, 31, 23, 59, 59, 999_999),
+    ):
         text = timestamp(value)
         round_trip = AssessmentResults(**{**ours, "metadata": {**ours["metadata"], "last-modified": text}})
-        assert json.loads(round_trip.oscal_serialize_json(pretty=False))["assessment-results"]["metadata"][
-            "last-modified"] == text
+        assert (
+            json.loads(round_trip.oscal_serialize_json(pretty=False))["assessment-results"]["metadata"]["last-modified"]
+            == text
+        )

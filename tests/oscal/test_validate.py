@@ -46,35 +46,44 @@ def _res(*path):
 BROKEN = {
     "wrong enum value": (
         lambda d: _set(d, _res("findings", 0, "target", "status", "state"), "mostly-satisfied"),
-        f"{R}.findings[0].target.status.state", "mostly-satisfied"),
+        f"{R}.findings[0].target.status.state",
+        "mostly-satisfied",
+    ),
     "uuid v1": (
         lambda d: _set(d, _res("local-definitions", "components", 0, "uuid"), str(uuid.uuid1())),
-        f"{R}.local-definitions.components[0].uuid", "does not match"),
-    "naive datetime": (
-        lambda d: _set(d, _res("start"), "2026-03-01T12:00:00"),
-        f"{R}.start", "2026-03-01T12:00:00"),
-    "year 3000": (
-        lambda d: _set(d, _res("end"), "3000-01-01T00:00:00+00:00"),
-        f"{R}.end", "3000-01-01"),
-    "empty array": (
-        lambda d: _set(d, _res("observations", 0, "props"), []),
-        f"{R}.observations[0].props", ""),
+        f"{R}.local-definitions.components[0].uuid",
+        "does not match",
+    ),
+    "naive datetime": (lambda d: _set(d, _res("start"), "2026-03-01T12:00:00"), f"{R}.start", "2026-03-01T12:00:00"),
+    "year 3000": (lambda d: _set(d, _res("end"), "3000-01-01T00:00:00+00:00"), f"{R}.end", "3000-01-01"),
+    "empty array": (lambda d: _set(d, _res("observations", 0, "props"), []), f"{R}.observations[0].props", ""),
     "dangling related-observation": (
-        lambda d: _set(d, _res("findings", _first_related(d), "related-observations", 0, "observation-uuid"),
-                       "0b7c2c1e-6d5e-4f3a-9b8c-7d6e5f4a3b2c"),
-        ".related-observations[0].observation-uuid", "0b7c2c1e-6d5e-4f3a-9b8c-7d6e5f4a3b2c, which is not defined"),
+        lambda d: _set(
+            d,
+            _res("findings", _first_related(d), "related-observations", 0, "observation-uuid"),
+            "0b7c2c1e-6d5e-4f3a-9b8c-7d6e5f4a3b2c",
+        ),
+        ".related-observations[0].observation-uuid",
+        "0b7c2c1e-6d5e-4f3a-9b8c-7d6e5f4a3b2c, which is not defined",
+    ),
     "token ending in a newline": (
         lambda d: _set(d, _res("observations", 0, "props", 0, "name"), "check-id\n"),
-        f"{R}.observations[0].props[0].name", "does not match"),
+        f"{R}.observations[0].props[0].name",
+        "does not match",
+    ),
     "duplicate uuid": (
-        lambda d: _set(d, _res("observations", 1, "uuid"), d["assessment-results"]["results"][0]["observations"][0]["uuid"]),
-        f"{R}.observations[1].uuid", "duplicate uuid"),
+        lambda d: _set(
+            d, _res("observations", 1, "uuid"), d["assessment-results"]["results"][0]["observations"][0]["uuid"]
+        ),
+        f"{R}.observations[1].uuid",
+        "duplicate uuid",
+    ),
     "empty string": (
         lambda d: _set(d, ["assessment-results", "metadata", "version"], ""),
-        "$.assessment-results.metadata.version", ""),
-    "multi-line title": (
-        lambda d: _set(d, _res("title"), "two\nlines"),
-        f"{R}.title", "does not match"),
+        "$.assessment-results.metadata.version",
+        "",
+    ),
+    "multi-line title": (lambda d: _set(d, _res("title"), "two\nlines"), f"{R}.title", "does not match"),
 }
 
 
@@ -129,16 +138,22 @@ def test_cli_validate_exit_codes_and_paths(good, schemas, tmp_path):
     assert any(line.startswith(f"{R}.observations[1].uuid: duplicate uuid") for line in lines)
 
 
-@pytest.mark.parametrize("content,message", [
-    ("{not json", "malformed JSON"),
-    ('{"something": {}}', "not an OSCAL document"),
-    ("[1, 2]", "not an OSCAL document"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("{not json", "malformed JSON"),
+        ('{"something": {}}', "not an OSCAL document"),
+        ("[1, 2]", "not an OSCAL document"),
+    ],
+)
 def test_cli_validate_bad_file_is_one_line_exit_2(tmp_path, schemas, content, message):
     path = tmp_path / "x.json"
     path.write_text(content)
-    proc = subprocess.run([sys.executable, "-m", "trustsweep.cli", "validate", str(path), "--schema-dir", str(schemas)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "trustsweep.cli", "validate", str(path), "--schema-dir", str(schemas)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     (line,) = proc.stderr.strip().splitlines()
@@ -177,8 +192,16 @@ def test_references_into_an_imported_document_resolve(sweep, schemas, tmp_path):
     task_uuid = ap["tasks"][0]["uuid"]
     doc = json.loads(ar_path.read_text())
     doc["assessment-results"]["results"][0]["observations"][0]["origins"] = [
-        {"actors": [{"type": "tool", "actor-uuid": doc["assessment-results"]["results"][0]["local-definitions"]["components"][0]["uuid"]}],
-         "related-tasks": [{"task-uuid": task_uuid}]}]
+        {
+            "actors": [
+                {
+                    "type": "tool",
+                    "actor-uuid": doc["assessment-results"]["results"][0]["local-definitions"]["components"][0]["uuid"],
+                }
+            ],
+            "related-tasks": [{"task-uuid": task_uuid}],
+        }
+    ]
     ar_path.write_text(json.dumps(doc))
     assert validate_file(ar_path, schema_dir=schemas) == []
     (tmp_path / "assessment-plan.json").unlink()
@@ -190,11 +213,18 @@ def test_references_into_an_imported_document_resolve(sweep, schemas, tmp_path):
 @pytest.mark.parametrize("version", ["1.1.3", "1.2.1"])
 def test_documents_of_other_models_validate_against_the_complete_schema(schemas, tmp_path, version):
     """Not ours: a profile (no dedicated schema file here) is checked against its branch of the complete schema."""
-    profile = {"profile": {
-        "uuid": str(uuid.uuid4()),
-        "metadata": {"title": "Baseline", "last-modified": "2026-01-01T00:00:00Z", "version": "1", "oscal-version": version},
-        "imports": [{"href": "catalog.json", "include-all": {}}],
-    }}
+    profile = {
+        "profile": {
+            "uuid": str(uuid.uuid4()),
+            "metadata": {
+                "title": "Baseline",
+                "last-modified": "2026-01-01T00:00:00Z",
+                "version": "1",
+                "oscal-version": version,
+            },
+            "imports": [{"href": "catalog.json", "include-all": {}}],
+        }
+    }
     assert validate_file(_write(tmp_path, profile, "profile.json"), schema_dir=schemas) == []
     profile["profile"]["imports"][0]["include-all"] = []
     problems = validate_file(_write(tmp_path, profile, "profile.yaml"), schema_dir=schemas)

@@ -29,8 +29,10 @@ def _in_ci() -> bool:
 def postgres_base() -> str:
     url = os.environ.get(PG_ENV, "")
     if not url:
-        message = (f"no PostgreSQL server (${PG_ENV}): `make test` starts a throwaway one where PostgreSQL's "
-                   "initdb and pg_ctl are installed (Debian/Ubuntu: apt-get install postgresql)")
+        message = (
+            f"no PostgreSQL server (${PG_ENV}): `make test` starts a throwaway one where PostgreSQL's "
+            "initdb and pg_ctl are installed (Debian/Ubuntu: apt-get install postgresql)"
+        )
         if _in_ci():
             pytest.fail(message + "; it must be present under CI")
         pytest.skip(message)
@@ -75,7 +77,7 @@ class Attacker:
 
     def _connect(self) -> Any:
         if self.sqlite:
-            return sqlite3.connect(self.url[len("sqlite:///"):], isolation_level=None)
+            return sqlite3.connect(self.url[len("sqlite:///") :], isolation_level=None)
         import psycopg
 
         return psycopg.connect(self.url, autocommit=True)

@@ -76,8 +76,14 @@ def test_history_table_chart_and_window(tmp_path: Path, sqlite_url: str, cli) ->
     data = json.loads(one.stdout)
     assert [d["sweep"] for d in data] == [s.id for s in sweeps]
     expected = next(f for f in sweeps[0].findings if f.criterion_id == "CC2.1")
-    assert data[0]["criteria"] == {"CC2.1": {"state": expected.state, "basis": expected.basis.value,
-                                             "label": "not-satisfied", "reason": expected.reason}}
+    assert data[0]["criteria"] == {
+        "CC2.1": {
+            "state": expected.state,
+            "basis": expected.basis.value,
+            "label": "not-satisfied",
+            "reason": expected.reason,
+        }
+    }
     md = tmp_path / "history.md"
     assert cli("history", "--store", sqlite_url, "--format", "markdown", "--out", str(md)).exit_code == 0
     text = md.read_text()
@@ -87,7 +93,9 @@ def test_history_table_chart_and_window(tmp_path: Path, sqlite_url: str, cli) ->
     yesterday = (dt.datetime.now(UTC) - dt.timedelta(days=1)).date().isoformat()
     assert "no sweep recorded" in cli("history", "--store", sqlite_url, "--to", yesterday).stdout
     today = dt.datetime.now(UTC).date().isoformat()
-    window = json.loads(cli("history", "--store", sqlite_url, "--from", today, "--to", today, "--format", "json").stdout)
+    window = json.loads(
+        cli("history", "--store", sqlite_url, "--from", today, "--to", today, "--format", "json").stdout
+    )
     assert len(window) == 3  # --to DATE includes that whole day
 
 
@@ -119,7 +127,9 @@ def test_export_in_oscal_1_1_3_yaml(tmp_path: Path, sqlite_url: str, cli) -> Non
 
 def test_export_of_tampered_evidence_fails_and_names_the_sweep(tmp_path: Path, sqlite_url: str, cli, Attacker) -> None:
     sweeps = _record(tmp_path, sqlite_url)
-    Attacker(sqlite_url).execute("UPDATE findings SET body = replace(body, 'not-satisfied', 'satisfied') WHERE entry = 3")
+    Attacker(sqlite_url).execute(
+        "UPDATE findings SET body = replace(body, 'not-satisfied', 'satisfied') WHERE entry = 3"
+    )
     result = cli("export", "--store", sqlite_url, "--out", str(tmp_path / "x"))
     assert result.exit_code == 1 and sweeps[2].id in result.stderr
 
@@ -129,7 +139,9 @@ def test_export_refuses_a_rehashed_entry_that_breaks_the_chain(tmp_path: Path, s
 
     sweeps = _record(tmp_path, sqlite_url)
     attacker = Attacker(sqlite_url)
-    attacker.execute("UPDATE entries SET content = replace(content, '\"exit_code\":3', '\"exit_code\":0') WHERE seq = 2")
+    attacker.execute(
+        "UPDATE entries SET content = replace(content, '\"exit_code\":3', '\"exit_code\":0') WHERE seq = 2"
+    )
     content = attacker.query("SELECT content FROM entries WHERE seq = 2")[0][0]
     attacker.execute(f"UPDATE entries SET hash = '{sha256_hex(content)}' WHERE seq = 2")
     result = cli("export", "--store", sqlite_url, "--out", str(tmp_path / "x"))
@@ -152,8 +164,9 @@ def test_diff_lists_new_failures_fixes_and_resource_changes(tmp_path: Path, sqli
         if r.resource_id != gone.id:
             results.append(r)
     added = dataclasses.replace(a.resources[0], id="syn:new/1")
-    b = dataclasses.replace(a, id=str(uuid.uuid4()), results=results,
-                            resources=[*[r for r in a.resources if r is not gone], added])
+    b = dataclasses.replace(
+        a, id=str(uuid.uuid4()), results=results, resources=[*[r for r in a.resources if r is not gone], added]
+    )
     record_sweep(b, sqlite_url)
     out = cli("diff", "--store", sqlite_url, a.id[:8], b.id, "--format", "json")
     assert out.exit_code == 0, out.output
@@ -170,11 +183,40 @@ def test_diff_lists_new_failures_fixes_and_resource_changes(tmp_path: Path, sqli
 def test_attest_add_list_and_its_effect_on_a_sweep(tmp_path: Path, sqlite_url: str, cli) -> None:
     review = tmp_path / "access-review.md"
     review.write_text("Q3 review: 12 accounts, 2 removed.\n")
-    ok = cli("attest", "add", "CC6.2", "--type", "access-review", "--file", str(review), "--expires", "2099-01-01",
-             "--by", "Ann Auditor", "--keep-file", "--store", sqlite_url)
+    ok = cli(
+        "attest",
+        "add",
+        "CC6.2",
+        "--type",
+        "access-review",
+        "--file",
+        str(review),
+        "--expires",
+        "2099-01-01",
+        "--by",
+        "Ann Auditor",
+        "--keep-file",
+        "--store",
+        sqlite_url,
+    )
     assert ok.exit_code == 0, ok.output
-    old = cli("attest", "add", "CC7.3", "--type", "incident-response-plan", "--file", str(review), "--date",
-              "2024-01-01", "--expires", "2025-01-01", "--by", "Bob", "--store", sqlite_url)
+    old = cli(
+        "attest",
+        "add",
+        "CC7.3",
+        "--type",
+        "incident-response-plan",
+        "--file",
+        str(review),
+        "--date",
+        "2024-01-01",
+        "--expires",
+        "2025-01-01",
+        "--by",
+        "Bob",
+        "--store",
+        sqlite_url,
+    )
     assert old.exit_code == 0 and "already expired" in old.stderr
     listed = json.loads(cli("attest", "list", "--store", sqlite_url, "--format", "json").stdout)
     assert [(r["criterion"], r["state"]) for r in listed] == [("CC6.2", "valid"), ("CC7.3", "expired")]
@@ -195,39 +237,157 @@ def test_attest_add_list_and_its_effect_on_a_sweep(tmp_path: Path, sqlite_url: s
 
 
 def test_waive_then_a_sweep_marks_the_failure_waived(tmp_path: Path, sqlite_url: str, cli) -> None:
-    ok = cli("waive", "aws.s3.bucket_encryption", "--resource", "arn:aws:s3:::legacy", "--reason", "partner needs it",
-             "--expires", "2099-12-31", "--approved-by", "CISO", "--allow-long", "--store", sqlite_url)
+    ok = cli(
+        "waive",
+        "aws.s3.bucket_encryption",
+        "--resource",
+        "arn:aws:s3:::legacy",
+        "--reason",
+        "partner needs it",
+        "--expires",
+        "2099-12-31",
+        "--approved-by",
+        "CISO",
+        "--allow-long",
+        "--store",
+        sqlite_url,
+    )
     assert ok.exit_code == 0, ok.output
     listed = json.loads(cli("waivers", "list", "--store", sqlite_url, "--format", "json").stdout)
     assert [(w["check_id"], w["resource"], w["approved_by"], w["state"]) for w in listed] == [
-        ("aws.s3.bucket_encryption", "arn:aws:s3:::legacy", "CISO", "active")]
+        ("aws.s3.bucket_encryption", "arn:aws:s3:::legacy", "CISO", "active")
+    ]
 
 
-@pytest.mark.parametrize("args,message", [
-    (["waive", "aws.nope.nothing", "--resource", "*", "--reason", "r", "--expires", "2099-01-01", "--approved-by", "x"],
-     "unknown check id"),
-    (["waive", "aws.s3.bucket_encryption", "--resource", "*", "--reason", "r", "--expires", "2001-01-01",
-      "--approved-by", "x"], "in the past"),
-    (["waive", "aws.s3.bucket_encryption", "--resource", "*", "--reason", "r", "--expires", "someday",
-      "--approved-by", "x"], "not an ISO date"),
-    (["attest", "add", "CC99.9", "--type", "access-review", "--file", "{file}", "--expires", "2099-01-01", "--by", "a"],
-     "unknown criterion"),
-    (["attest", "add", "CC6.2", "--type", "selfie", "--file", "{file}", "--expires", "2099-01-01", "--by", "a"],
-     "unknown attestation type"),
-    (["attest", "add", "CC6.2", "--type", "access-review", "--file", "/no/such/file", "--expires", "2099-01-01",
-      "--by", "a"], "cannot read"),
-    (["attest", "add", "CC6.2", "--type", "access-review", "--file", "{file}", "--date", "2999-01-01", "--expires",
-      "2999-06-01", "--by", "a"], "in the future"),
-    (["attest", "add", "CC6.2", "--type", "access-review", "--file", "{file}", "--date", "2025-01-01", "--expires",
-      "2024-06-01", "--by", "a"], "not after the evidence date"),
-    (["history", "--from", "2026-05-01", "--to", "2026-04-01"], "wrong way round"),
-    (["export", "--from", "2026-05-01", "--to", "2026-04-01", "--out", "{tmp}/x"], "wrong way round"),
-    (["history", "--format", "pdf"], "invalid value for --format: 'pdf'"),
-    (["export", "--from", "1999-01-01", "--to", "1999-01-02", "--out", "{tmp}/x"], "no sweep"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (
+            [
+                "waive",
+                "aws.nope.nothing",
+                "--resource",
+                "*",
+                "--reason",
+                "r",
+                "--expires",
+                "2099-01-01",
+                "--approved-by",
+                "x",
+            ],
+            "unknown check id",
+        ),
+        (
+            [
+                "waive",
+                "aws.s3.bucket_encryption",
+                "--resource",
+                "*",
+                "--reason",
+                "r",
+                "--expires",
+                "2001-01-01",
+                "--approved-by",
+                "x",
+            ],
+            "in the past",
+        ),
+        (
+            [
+                "waive",
+                "aws.s3.bucket_encryption",
+                "--resource",
+                "*",
+                "--reason",
+                "r",
+                "--expires",
+                "someday",
+                "--approved-by",
+                "x",
+            ],
+            "not an ISO date",
+        ),
+        (
+            [
+                "attest",
+                "add",
+                "CC99.9",
+                "--type",
+                "access-review",
+                "--file",
+                "{file}",
+                "--expires",
+                "2099-01-01",
+                "--by",
+                "a",
+            ],
+            "unknown criterion",
+        ),
+        (
+            ["attest", "add", "CC6.2", "--type", "selfie", "--file", "{file}", "--expires", "2099-01-01", "--by", "a"],
+            "unknown attestation type",
+        ),
+        (
+            [
+                "attest",
+                "add",
+                "CC6.2",
+                "--type",
+                "access-review",
+                "--file",
+                "/no/such/file",
+                "--expires",
+                "2099-01-01",
+                "--by",
+                "a",
+            ],
+            "cannot read",
+        ),
+        (
+            [
+                "attest",
+                "add",
+                "CC6.2",
+                "--type",
+                "access-review",
+                "--file",
+                "{file}",
+                "--date",
+                "2999-01-01",
+                "--expires",
+                "2999-06-01",
+                "--by",
+                "a",
+            ],
+            "in the future",
+        ),
+        (
+            [
+                "attest",
+                "add",
+                "CC6.2",
+                "--type",
+                "access-review",
+                "--file",
+                "{file}",
+                "--date",
+                "2025-01-01",
+                "--expires",
+                "2024-06-01",
+                "--by",
+                "a",
+            ],
+            "not after the evidence date",
+        ),
+        (["history", "--from", "2026-05-01", "--to", "2026-04-01"], "wrong way round"),
+        (["export", "--from", "2026-05-01", "--to", "2026-04-01", "--out", "{tmp}/x"], "wrong way round"),
+        (["history", "--format", "pdf"], "invalid value for --format: 'pdf'"),
+        (["export", "--from", "1999-01-01", "--to", "1999-01-02", "--out", "{tmp}/x"], "no sweep"),
+    ],
+)
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(tmp_path: Path, sqlite_url: str, cli, args, message) -> None:
     _record(tmp_path, sqlite_url, 1)
-    path = Path(sqlite_url[len("sqlite:///"):])
+    path = Path(sqlite_url[len("sqlite:///") :])
     before = _files_digest(path)
     evidence = tmp_path / "e.txt"
     evidence.write_text("x")
@@ -255,8 +415,22 @@ def test_unopenable_stores_are_exit_2(tmp_path: Path, cli) -> None:
         assert message in line, line
         assert "hunter2secret" not in result.output
     assert not_db.read_text().startswith("just some notes")
-    fresh = cli("waive", "aws.s3.bucket_encryption", "--resource", "*", "--reason", "r", "--expires", "2099-01-01",
-                "--approved-by", "x", "--allow-wildcard", "--allow-long", "--store", f"sqlite:///{tmp_path}/no-dir/e.sqlite")
+    fresh = cli(
+        "waive",
+        "aws.s3.bucket_encryption",
+        "--resource",
+        "*",
+        "--reason",
+        "r",
+        "--expires",
+        "2099-01-01",
+        "--approved-by",
+        "x",
+        "--allow-wildcard",
+        "--allow-long",
+        "--store",
+        f"sqlite:///{tmp_path}/no-dir/e.sqlite",
+    )
     assert fresh.exit_code == 2 and not (tmp_path / "no-dir").exists()
 
 
@@ -297,13 +471,27 @@ def test_a_read_only_copy_verifies_and_refuses_writes(tmp_path: Path, sqlite_url
         store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     copy = tmp_path / "auditor" / "evidence.sqlite"
     copy.parent.mkdir()
-    copy.write_bytes(Path(sqlite_url[len("sqlite:///"):]).read_bytes())
+    copy.write_bytes(Path(sqlite_url[len("sqlite:///") :]).read_bytes())
     ro = f"sqlite:///{copy}?mode=ro"
     before = _files_digest(copy)
     ok = cli("verify", "--store", ro)
     assert ok.exit_code == 0 and sweeps[-1].chain_head in ok.stdout, ok.output
     assert cli("history", "--store", ro, "--format", "json").exit_code == 0
-    refused = cli("waive", "aws.s3.bucket_encryption", "--resource", "*", "--reason", "r", "--expires", "2099-01-01",
-                  "--approved-by", "x", "--allow-wildcard", "--allow-long", "--store", ro)
+    refused = cli(
+        "waive",
+        "aws.s3.bucket_encryption",
+        "--resource",
+        "*",
+        "--reason",
+        "r",
+        "--expires",
+        "2099-01-01",
+        "--approved-by",
+        "x",
+        "--allow-wildcard",
+        "--allow-long",
+        "--store",
+        ro,
+    )
     assert refused.exit_code == 2 and "read-only" in _one_error_line(refused)
     assert _files_digest(copy) == before and sorted(p.name for p in copy.parent.iterdir()) == ["evidence.sqlite"]

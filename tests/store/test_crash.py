@@ -30,21 +30,28 @@ print("recorded", flush=True)
 def _writing(url: str, tmp_path: Path) -> bool:
     """True once the child's transaction has visibly started writing rows."""
     if url.startswith("sqlite:"):
-        wal = Path(url[len("sqlite:///"):] + "-wal")
+        wal = Path(url[len("sqlite:///") :] + "-wal")
         return wal.exists() and wal.stat().st_size > 2_000_000  # uncommitted pages spilled into the WAL
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %' AND state = 'active' "
-                            "AND pid <> pg_backend_pid()").fetchone()
+        rows = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %' AND state = 'active' "
+            "AND pid <> pg_backend_pid()"
+        ).fetchone()
     return bool(rows and rows[0])
 
 
 def test_sigkill_while_writing_leaves_earlier_sweeps_and_verify_intact(tmp_path: Path, store_url: str) -> None:
     earlier = [synthetic_sweep(tmp_path, resources_per_unit=5) for _ in range(2)]
     heads = [record_sweep(s, store_url) for s in earlier]
-    child = subprocess.Popen([sys.executable, "-c", CHILD, store_url, "12000"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env={**os.environ})
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, store_url, "12000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
     assert child.stdout is not None
     assert child.stdout.readline().startswith("recording")
     deadline = time.monotonic() + 60

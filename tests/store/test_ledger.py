@@ -102,7 +102,7 @@ def test_triggers_refuse_update_delete_and_replace(Attacker, tmp_path: Path, sto
                 # what the store's own connections do: recursive_triggers on
                 import sqlite3
 
-                conn = sqlite3.connect(store_url[len("sqlite:///"):], isolation_level=None)
+                conn = sqlite3.connect(store_url[len("sqlite:///") :], isolation_level=None)
                 conn.execute("PRAGMA recursive_triggers = ON")
                 try:
                     conn.execute(sql)
@@ -124,9 +124,11 @@ def _verify_fails_naming(url: str, sweep_id: str, why: str) -> None:
 
 def test_edited_observation_is_detected_and_the_sweep_named(Attacker, tmp_path: Path, store_url: str) -> None:
     sweeps = _three_sweeps(tmp_path, store_url)
-    Attacker(store_url).execute("UPDATE observations SET status = 'pass', "
-                                "body = replace(body, '\"status\":\"fail\"', '\"status\":\"pass\"') "
-                                "WHERE entry = 2 AND status = 'fail'")
+    Attacker(store_url).execute(
+        "UPDATE observations SET status = 'pass', "
+        'body = replace(body, \'"status":"fail"\', \'"status":"pass"\') '
+        "WHERE entry = 2 AND status = 'fail'"
+    )
     _verify_fails_naming(store_url, sweeps[1].id, "observations do not match")
 
 
@@ -139,7 +141,9 @@ def test_edited_index_column_alone_is_detected(Attacker, tmp_path: Path, store_u
 def test_edited_sweep_header_is_detected_even_when_rehashed(Attacker, tmp_path: Path, store_url: str) -> None:
     sweeps = _three_sweeps(tmp_path, store_url)
     attacker = Attacker(store_url)
-    attacker.execute("UPDATE entries SET content = replace(content, '\"exit_code\":3', '\"exit_code\":0') WHERE seq = 1")
+    attacker.execute(
+        "UPDATE entries SET content = replace(content, '\"exit_code\":3', '\"exit_code\":0') WHERE seq = 1"
+    )
     _verify_fails_naming(store_url, sweeps[0].id, "does not match its hash")
     # the attacker recomputes that entry's hash: now the next sweep no longer links to it
     content = attacker.query("SELECT content FROM entries WHERE seq = 1")[0][0]
@@ -149,8 +153,10 @@ def test_edited_sweep_header_is_detected_even_when_rehashed(Attacker, tmp_path: 
 
 def test_deleted_sweep_is_detected(Attacker, tmp_path: Path, store_url: str) -> None:
     sweeps = _three_sweeps(tmp_path, store_url)
-    Attacker(store_url).execute(*[f"DELETE FROM {t} WHERE entry = 2" for t in ("resources", "observations", "findings")],
-                                "DELETE FROM entries WHERE seq = 2")
+    Attacker(store_url).execute(
+        *[f"DELETE FROM {t} WHERE entry = 2" for t in ("resources", "observations", "findings")],
+        "DELETE FROM entries WHERE seq = 2",
+    )
     _verify_fails_naming(store_url, sweeps[2].id, "missing")
 
 
@@ -165,19 +171,30 @@ def test_deleted_and_renumbered_sweep_is_detected(Attacker, tmp_path: Path, stor
 
 def test_reordered_sweeps_are_detected(Attacker, tmp_path: Path, store_url: str) -> None:
     sweeps = _three_sweeps(tmp_path, store_url)
-    swap = [sql for t in ("resources", "observations", "findings")
-            for sql in (f"UPDATE {t} SET entry = -entry WHERE entry IN (1, 2)",
-                        f"UPDATE {t} SET entry = 2 WHERE entry = -1", f"UPDATE {t} SET entry = 1 WHERE entry = -2")]
-    Attacker(store_url).execute("UPDATE entries SET seq = -seq WHERE seq IN (1, 2)",
-                                "UPDATE entries SET seq = 2 WHERE seq = -1", "UPDATE entries SET seq = 1 WHERE seq = -2",
-                                *swap)
+    swap = [
+        sql
+        for t in ("resources", "observations", "findings")
+        for sql in (
+            f"UPDATE {t} SET entry = -entry WHERE entry IN (1, 2)",
+            f"UPDATE {t} SET entry = 2 WHERE entry = -1",
+            f"UPDATE {t} SET entry = 1 WHERE entry = -2",
+        )
+    ]
+    Attacker(store_url).execute(
+        "UPDATE entries SET seq = -seq WHERE seq IN (1, 2)",
+        "UPDATE entries SET seq = 2 WHERE seq = -1",
+        "UPDATE entries SET seq = 1 WHERE seq = -2",
+        *swap,
+    )
     _verify_fails_naming(store_url, sweeps[1].id, "reordered")
 
 
 def test_truncated_chain_is_caught_with_a_recorded_head(Attacker, tmp_path: Path, store_url: str) -> None:
     sweeps = _three_sweeps(tmp_path, store_url)
-    Attacker(store_url).execute(*[f"DELETE FROM {t} WHERE entry = 3" for t in ("resources", "observations", "findings")],
-                                "DELETE FROM entries WHERE seq = 3")
+    Attacker(store_url).execute(
+        *[f"DELETE FROM {t} WHERE entry = 3" for t in ("resources", "observations", "findings")],
+        "DELETE FROM entries WHERE seq = 3",
+    )
     with open_store(store_url) as store:
         assert verify(store).ok  # the chain alone cannot know its newest entry is gone …
         report = verify(store, expect_head=sweeps[2].chain_head)  # … the head in the OSCAL can
@@ -201,8 +218,15 @@ def test_export_refuses_tampered_evidence(Attacker, tmp_path: Path, sqlite_url: 
 
 def test_edited_attestation_and_stored_file_are_detected(Attacker, tmp_path: Path, store_url: str) -> None:
     with open_store(store_url) as store:
-        att = store.add_attestation(criterion="CC6.2", type_="access-review", data=b"reviewed", filename="r.md",
-                                    attested_by="Ann", expires=dt.datetime(2099, 1, 1, tzinfo=UTC), keep_file=True)
+        att = store.add_attestation(
+            criterion="CC6.2",
+            type_="access-review",
+            data=b"reviewed",
+            filename="r.md",
+            attested_by="Ann",
+            expires=dt.datetime(2099, 1, 1, tzinfo=UTC),
+            keep_file=True,
+        )
     attacker = Attacker(store_url)
     if attacker.sqlite:
         attacker.execute(f"UPDATE files SET data = X'00' WHERE sha256 = '{att.sha256}'")
@@ -217,10 +241,17 @@ def test_attestations_and_waivers_round_trip(tmp_path: Path, store_url: str) -> 
     assert current_attestations(store_url) == [] and current_waivers(store_url) == []
     expires = dt.datetime(2099, 1, 1, tzinfo=UTC)
     with open_store(store_url) as store:
-        att = store.add_attestation(criterion="CC7.3", type_="incident-response-plan", data=b"plan",
-                                    filename="/home/me/secret-path/plan.pdf", attested_by="CISO", expires=expires)
-        waiver = store.add_waiver(check_id="synthetic.storage.encrypted", resource="*", reason="legacy",
-                                  expires=expires, approved_by="CTO")
+        att = store.add_attestation(
+            criterion="CC7.3",
+            type_="incident-response-plan",
+            data=b"plan",
+            filename="/home/me/secret-path/plan.pdf",
+            attested_by="CISO",
+            expires=expires,
+        )
+        waiver = store.add_waiver(
+            check_id="synthetic.storage.encrypted", resource="*", reason="legacy", expires=expires, approved_by="CTO"
+        )
         assert store.file(att.sha256) is None  # only the hash unless asked to keep the file
     assert current_attestations(store_url) == [att]
     assert att.filename == "plan.pdf"  # no local path in the evidence
@@ -271,10 +302,12 @@ def test_waived_failures_keep_their_waiver_and_expired_ones_do_not_apply(tmp_pat
     past = dt.datetime.now(UTC) - dt.timedelta(days=1)
     future = dt.datetime.now(UTC) + dt.timedelta(days=30)
     with open_store(sqlite_url) as store:
-        store.add_waiver(check_id="synthetic.tags.env", resource="*", reason="expired already", expires=past,
-                         approved_by="CTO")
-        live = store.add_waiver(check_id="synthetic.keys.rotation", resource="*", reason="vendor keys",
-                                expires=future, approved_by="CISO")
+        store.add_waiver(
+            check_id="synthetic.tags.env", resource="*", reason="expired already", expires=past, approved_by="CTO"
+        )
+        live = store.add_waiver(
+            check_id="synthetic.keys.rotation", resource="*", reason="vendor keys", expires=future, approved_by="CISO"
+        )
     sweep = synthetic_sweep(tmp_path, resources_per_unit=10, waivers=current_waivers(sqlite_url))
     record_sweep(sweep, sqlite_url)
     rotation = [r for r in sweep.results if r.check_id == "synthetic.keys.rotation" and r.status is Status.FAIL]
@@ -290,7 +323,9 @@ def test_waived_failures_keep_their_waiver_and_expired_ones_do_not_apply(tmp_pat
     marked = [{p["name"]: p["value"] for p in o.get("props", [])} for o in observations]
     marked = [m for m in marked if m.get("waived") == "true"]
     assert len(marked) == len(waived)
-    assert {(m["result"], m["waiver-reason"], m["waiver-approved-by"]) for m in marked} == {("fail", "vendor keys", "CISO")}
+    assert {(m["result"], m["waiver-reason"], m["waiver-approved-by"]) for m in marked} == {
+        ("fail", "vendor keys", "CISO")
+    }
     assert all(m["waiver-expires"].startswith(future.date().isoformat()) for m in marked)
 
 
@@ -300,8 +335,11 @@ def test_secret_target_attrs_are_never_stored(tmp_path) -> None:  # type: ignore
     from trustsweep.testing.synthetic import synthetic_sweep
 
     sweep = synthetic_sweep(tmp_path, resources_per_unit=2, targets=1)
-    sweep.targets.append(Target("synthetic", "acct-x", attrs={"role_arn": "arn:aws:iam::1:role/R",
-                                                              "secret_external_id": "do-not-store-me"}))
+    sweep.targets.append(
+        Target(
+            "synthetic", "acct-x", attrs={"role_arn": "arn:aws:iam::1:role/R", "secret_external_id": "do-not-store-me"}
+        )
+    )
     url = f"sqlite:///{tmp_path / 'e.sqlite'}"
     record_sweep(sweep, url)
     raw = (tmp_path / "e.sqlite").read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("e.sqlite-*"))

@@ -15,7 +15,8 @@ from trustsweep.testing.synthetic import synthetic_sweep
 
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
 def test_writer_role_with_select_and_insert_records_and_verifies_but_cannot_change(
-        tmp_path: Path, store_url: str) -> None:
+    tmp_path: Path, store_url: str
+) -> None:
     import psycopg
 
     with open_store(store_url):  # the owner creates the schema
@@ -47,8 +48,13 @@ def test_writer_role_with_select_and_insert_records_and_verifies_but_cannot_chan
         with open_store(store_url) as store:
             assert verify(store).sweeps == 2
         with psycopg.connect(writer_url, autocommit=True) as conn:
-            for sql in ("UPDATE observations SET status = 'pass'", "DELETE FROM entries", "TRUNCATE findings",
-                        "DROP TRIGGER entries_append_only ON entries", "ALTER TABLE entries DISABLE TRIGGER ALL"):
+            for sql in (
+                "UPDATE observations SET status = 'pass'",
+                "DELETE FROM entries",
+                "TRUNCATE findings",
+                "DROP TRIGGER entries_append_only ON entries",
+                "ALTER TABLE entries DISABLE TRIGGER ALL",
+            ):
                 with pytest.raises(psycopg.Error, match="permission denied|must be owner"):
                     conn.execute(sql)
     finally:

@@ -26,13 +26,31 @@ def _add(cli, url: str, tmp_path: Path) -> tuple[str, str]:
     review = tmp_path / "review.md"
     review.write_text("Q3 access review\n")
     soon = (dt.datetime.now(UTC) + dt.timedelta(days=30)).date().isoformat()
-    att = cli("attest", "add", "CC6.2", "--type", "access-review", "--file", str(review), "--expires", soon,
-              "--by", "Ann", "--store", url)
+    att = cli(
+        "attest",
+        "add",
+        "CC6.2",
+        "--type",
+        "access-review",
+        "--file",
+        str(review),
+        "--expires",
+        soon,
+        "--by",
+        "Ann",
+        "--store",
+        url,
+    )
     assert att.exit_code == 0, att.output
     with open_store(url) as store:  # the CLI knows no synthetic checks
-        waiver = store.add_waiver(check_id="synthetic.keys.rotation", resource="*", reason="vendor keys",
-                                  expires=dt.datetime.now(UTC) + dt.timedelta(days=30), approved_by="CISO",
-                                  allowed=["wildcard"])
+        waiver = store.add_waiver(
+            check_id="synthetic.keys.rotation",
+            resource="*",
+            reason="vendor keys",
+            expires=dt.datetime.now(UTC) + dt.timedelta(days=30),
+            approved_by="CISO",
+            allowed=["wildcard"],
+        )
     return re.search(r"attestation (\S+):", att.stdout).group(1), waiver.id
 
 
@@ -40,15 +58,19 @@ def test_revoking_appends_and_the_lists_show_who_when_why(tmp_path: Path, store_
     att_id, waiver_id = _add(cli, store_url, tmp_path)
     before = current_attestations(store_url)
     assert before[0].valid(dt.datetime.now(UTC))
-    out = cli("attest", "revoke", att_id[:8], "--by", "Dana Lead", "--reason", "review was incomplete",
-              "--store", store_url)
+    out = cli(
+        "attest", "revoke", att_id[:8], "--by", "Dana Lead", "--reason", "review was incomplete", "--store", store_url
+    )
     assert out.exit_code == 0, out.output
     assert "revoked on" in out.stdout and "Dana Lead" in out.stdout
-    assert cli("waive", "revoke", waiver_id, "--by", "CISO", "--reason", "keys rotated",
-               "--store", store_url).exit_code == 0
+    assert (
+        cli("waive", "revoke", waiver_id, "--by", "CISO", "--reason", "keys rotated", "--store", store_url).exit_code
+        == 0
+    )
     listed = json.loads(cli("attest", "list", "--format", "json", "--store", store_url).stdout)
     assert [(a["id"], a["state"], a["revocation"]["by"], a["revocation"]["reason"]) for a in listed] == [
-        (att_id, "revoked", "Dana Lead", "review was incomplete")]
+        (att_id, "revoked", "Dana Lead", "review was incomplete")
+    ]
     assert "revoked" in cli("attest", "list", "--store", store_url).stdout
     waivers = json.loads(cli("waivers", "list", "--format", "json", "--store", store_url).stdout)
     assert [(w["id"], w["state"], w["revocation"]["by"]) for w in waivers] == [(waiver_id, "revoked", "CISO")]
@@ -61,14 +83,22 @@ def test_revoking_appends_and_the_lists_show_who_when_why(tmp_path: Path, store_
 
 def test_a_revoked_attestation_or_waiver_no_longer_counts(tmp_path: Path, sqlite_url: str, cli) -> None:
     att_id, waiver_id = _add(cli, sqlite_url, tmp_path)
-    live = synthetic_sweep(tmp_path, resources_per_unit=10, attestations=current_attestations(sqlite_url),
-                           waivers=current_waivers(sqlite_url))
+    live = synthetic_sweep(
+        tmp_path,
+        resources_per_unit=10,
+        attestations=current_attestations(sqlite_url),
+        waivers=current_waivers(sqlite_url),
+    )
     assert {f.criterion_id: f for f in live.findings}["CC6.2"].state == "satisfied"
     assert any(r.waiver is not None for r in live.results)
     cli("attest", "revoke", att_id, "--by", "Dana", "--reason", "wrong system", "--store", sqlite_url)
     cli("waive", "revoke", waiver_id, "--by", "CISO", "--reason", "keys rotated", "--store", sqlite_url)
-    after = synthetic_sweep(tmp_path, resources_per_unit=10, attestations=current_attestations(sqlite_url),
-                            waivers=current_waivers(sqlite_url))
+    after = synthetic_sweep(
+        tmp_path,
+        resources_per_unit=10,
+        attestations=current_attestations(sqlite_url),
+        waivers=current_waivers(sqlite_url),
+    )
     cc62 = {f.criterion_id: f for f in after.findings}["CC6.2"]
     assert cc62.state == "not-satisfied" and cc62.blocking
     assert cc62.attestations[0].state == "revoked"
@@ -89,9 +119,16 @@ def test_a_revoked_attestation_or_waiver_no_longer_counts(tmp_path: Path, sqlite
 
 def test_a_revocation_counts_from_its_time_on_not_before(tmp_path: Path, sqlite_url: str) -> None:
     with open_store(sqlite_url) as store:
-        store.add_attestation(criterion="CC6.2", type_="access-review", data=b"r", filename="r.md", attested_by="A",
-                              expires=dt.datetime.now(UTC) + dt.timedelta(days=30),
-                              created=dt.datetime.now(UTC) - dt.timedelta(days=10), ident="att-1")
+        store.add_attestation(
+            criterion="CC6.2",
+            type_="access-review",
+            data=b"r",
+            filename="r.md",
+            attested_by="A",
+            expires=dt.datetime.now(UTC) + dt.timedelta(days=30),
+            created=dt.datetime.now(UTC) - dt.timedelta(days=10),
+            ident="att-1",
+        )
         _, revocation = store.revoke("attestation", "att-1", by="B", reason="why")
     mapping = synthetic_sweep(tmp_path, resources_per_unit=1).mapping
     atts = current_attestations(sqlite_url)
@@ -104,15 +141,19 @@ def test_a_revocation_counts_from_its_time_on_not_before(tmp_path: Path, sqlite_
     assert state(revocation.at) == "revoked"
 
 
-@pytest.mark.parametrize("args,message", [
-    (["attest", "revoke", "no-such-id", "--by", "x", "--reason", "r"], "no attestation"),
-    (["waive", "revoke", "no-such-id", "--by", "x", "--reason", "r"], "no waiver"),
-    (["attest", "revoke", "{att}", "--by", " ", "--reason", "r"], "--by must not be empty"),
-    (["attest", "revoke", "{att}", "--by", "x", "--reason", ""], "--reason must not be empty"),
-    (["waivers", "revoke", "{att}", "--by", "x", "--reason", "r"], "no waiver"),  # an attestation's id
-])
-def test_bad_revocations_are_one_line_exit_2_and_change_nothing(tmp_path: Path, sqlite_url: str, cli,
-                                                                args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["attest", "revoke", "no-such-id", "--by", "x", "--reason", "r"], "no attestation"),
+        (["waive", "revoke", "no-such-id", "--by", "x", "--reason", "r"], "no waiver"),
+        (["attest", "revoke", "{att}", "--by", " ", "--reason", "r"], "--by must not be empty"),
+        (["attest", "revoke", "{att}", "--by", "x", "--reason", ""], "--reason must not be empty"),
+        (["waivers", "revoke", "{att}", "--by", "x", "--reason", "r"], "no waiver"),  # an attestation's id
+    ],
+)
+def test_bad_revocations_are_one_line_exit_2_and_change_nothing(
+    tmp_path: Path, sqlite_url: str, cli, args: list[str], message: str
+) -> None:
     att_id, _ = _add(cli, sqlite_url, tmp_path)
     with open_store(sqlite_url) as store:
         head = store.head()

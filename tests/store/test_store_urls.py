@@ -16,7 +16,8 @@ from trustsweep.store import open_store
 from trustsweep.store.urls import parse_url
 
 PASSWORDS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=16).map(
-    lambda s: "Pw9" + s + "#zq")
+    lambda s: "Pw9" + s + "#zq"
+)
 PLACES = st.sampled_from(["userinfo", "password", "sslpassword", "PASSWORD"])
 
 
@@ -58,7 +59,7 @@ def test_postgres_password_in_the_query_is_not_printed_by_a_real_server(store_ur
 
 def _foreign_table(url: str) -> None:
     if url.startswith("sqlite"):
-        conn = sqlite3.connect(url[len("sqlite:///"):])
+        conn = sqlite3.connect(url[len("sqlite:///") :])
         conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
         conn.execute("INSERT INTO invoices (total) VALUES (9.5)")
         conn.commit()
@@ -73,7 +74,7 @@ def _foreign_table(url: str) -> None:
 
 def _invoices(url: str) -> list:
     if url.startswith("sqlite"):
-        conn = sqlite3.connect(url[len("sqlite:///"):])
+        conn = sqlite3.connect(url[len("sqlite:///") :])
         try:
             return conn.execute("SELECT * FROM invoices").fetchall()
         finally:
@@ -85,14 +86,29 @@ def _invoices(url: str) -> list:
 
 
 @pytest.mark.parametrize("store_first", [False, True])
-def test_a_database_with_other_applications_tables_is_refused(tmp_path: Path, store_url: str, cli,
-                                                              store_first: bool) -> None:
+def test_a_database_with_other_applications_tables_is_refused(
+    tmp_path: Path, store_url: str, cli, store_first: bool
+) -> None:
     if store_first:  # the store exists; another application then adds its tables beside it
         open_store(store_url).close()
     _foreign_table(store_url)
-    for args in (["verify"], ["waivers", "list"],
-                 ["waive", "aws.s3.bucket_encryption", "--resource", "arn:aws:s3:::b", "--reason", "r",
-                  "--expires", "2099-01-01", "--approved-by", "x", "--allow-long"]):
+    for args in (
+        ["verify"],
+        ["waivers", "list"],
+        [
+            "waive",
+            "aws.s3.bucket_encryption",
+            "--resource",
+            "arn:aws:s3:::b",
+            "--reason",
+            "r",
+            "--expires",
+            "2099-01-01",
+            "--approved-by",
+            "x",
+            "--allow-long",
+        ],
+    ):
         result = cli(*args, "--store", store_url)
         assert result.exit_code == 2, (args, result.output)
         lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -107,7 +123,7 @@ def test_a_database_with_other_applications_tables_is_refused(tmp_path: Path, st
 
 def _tables(url: str) -> set[str]:
     if url.startswith("sqlite"):
-        conn = sqlite3.connect(url[len("sqlite:///"):])
+        conn = sqlite3.connect(url[len("sqlite:///") :])
         try:
             return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
@@ -120,7 +136,7 @@ def _tables(url: str) -> set[str]:
 
 def test_sqlite_internal_tables_are_not_foreign(tmp_path: Path, sqlite_url: str) -> None:
     open_store(sqlite_url).close()
-    conn = sqlite3.connect(sqlite_url[len("sqlite:///"):])
+    conn = sqlite3.connect(sqlite_url[len("sqlite:///") :])
     conn.execute("ANALYZE")  # creates sqlite_stat1
     conn.close()
     open_store(sqlite_url).close()

@@ -30,10 +30,18 @@ def _store_with_every_kind(tmp_path: Path, url: str) -> list:
     first = synthetic_sweep(tmp_path, resources_per_unit=3, targets=1)
     record_sweep(first, url)
     with open_store(url) as store:
-        store.add_attestation(criterion="CC6.2", type_="access-review", data=b"review", filename="r.md",
-                              attested_by="Ann", expires=FUTURE, keep_file=True)
-        waiver = store.add_waiver(check_id="synthetic.keys.rotation", resource="*", reason="legacy", expires=FUTURE,
-                                  approved_by="CISO")
+        store.add_attestation(
+            criterion="CC6.2",
+            type_="access-review",
+            data=b"review",
+            filename="r.md",
+            attested_by="Ann",
+            expires=FUTURE,
+            keep_file=True,
+        )
+        waiver = store.add_waiver(
+            check_id="synthetic.keys.rotation", resource="*", reason="legacy", expires=FUTURE, approved_by="CISO"
+        )
         store.revoke("waiver", waiver.id, by="Dana", reason="HSM replaced")
     second = synthetic_sweep(tmp_path, resources_per_unit=4, targets=1)
     record_sweep(second, url)
@@ -54,8 +62,9 @@ def rechain(attacker: Any, seq: int, edit: Callable[[dict[str, Any]], None]) -> 
         text = dumps(data)
         new_hash = sha256_hex(text)
         quoted = text.replace("'", "''")
-        statements.append(f"UPDATE entries SET content = '{quoted}', prev = '{prev_hash}', hash = '{new_hash}' "
-                          f"WHERE seq = {number}")
+        statements.append(
+            f"UPDATE entries SET content = '{quoted}', prev = '{prev_hash}', hash = '{new_hash}' WHERE seq = {number}"
+        )
         prev_hash = new_hash
     # hashes and prevs are UNIQUE: move them out of the way first
     attacker.execute(f"UPDATE entries SET prev = 'x' || prev, hash = 'x' || hash WHERE seq >= {seq}", *statements)
@@ -81,10 +90,13 @@ def test_head_is_case_insensitive_and_an_empty_head_is_a_usage_error(tmp_path: P
         assert verify(store, expect_head=f" {head.upper()} ").ok
 
 
-@pytest.mark.parametrize("seq,part", [(1, "tables"), (1, "mapping_sha256"), (2, "expires"), (3, "approved_by"),
-                                      (4, "target"), (2, "created")])
-def test_an_entry_missing_a_part_is_reported_not_a_crash(tmp_path: Path, store_url: str, Attacker, cli,
-                                                         seq: int, part: str) -> None:
+@pytest.mark.parametrize(
+    "seq,part",
+    [(1, "tables"), (1, "mapping_sha256"), (2, "expires"), (3, "approved_by"), (4, "target"), (2, "created")],
+)
+def test_an_entry_missing_a_part_is_reported_not_a_crash(
+    tmp_path: Path, store_url: str, Attacker, cli, seq: int, part: str
+) -> None:
     _store_with_every_kind(tmp_path, store_url)
     rechain(Attacker(store_url), seq, lambda data: data.pop(part))
     problem = _problem(store_url)
@@ -119,8 +131,10 @@ def test_rows_added_to_an_attestation_or_waiver_entry_are_detected(tmp_path: Pat
     _store_with_every_kind(tmp_path, store_url)
     for seq, kind in ((2, "attestation"), (3, "waiver")):
         attacker = Attacker(store_url)
-        attacker.execute(f"INSERT INTO observations (entry, idx, check_id, resource_key, status, body) "
-                         f"VALUES ({seq}, 0, 'c', 'r', 'pass', '{{}}')")
+        attacker.execute(
+            f"INSERT INTO observations (entry, idx, check_id, resource_key, status, body) "
+            f"VALUES ({seq}, 0, 'c', 'r', 'pass', '{{}}')"
+        )
         problem = _problem(store_url)
         assert problem.startswith(f"{kind} ") and f"#{seq}" in problem and "observations rows were added" in problem
         attacker.execute(f"DELETE FROM observations WHERE entry = {seq}")
@@ -162,15 +176,21 @@ def _mutate(value: Any, how: int) -> Any:
     text = str(value)
     if how % 3 == 0 and text:
         i = how % len(text)
-        return text[:i] + ("A" if text[i] != "A" else "B") + text[i + 1:]
+        return text[:i] + ("A" if text[i] != "A" else "B") + text[i + 1 :]
     return text + " " if how % 3 == 1 else text[:-1]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(table=st.sampled_from(sorted(TAMPERABLE)), row=st.integers(0, 10_000), column=st.integers(0, 10),
-       how=st.integers(0, 10_000), delete=st.booleans())
-def test_any_tampering_with_any_row_is_detected(tmp_path: Path, template: tuple[Path, str], Attacker,
-                                                table: str, row: int, column: int, how: int, delete: bool) -> None:
+@given(
+    table=st.sampled_from(sorted(TAMPERABLE)),
+    row=st.integers(0, 10_000),
+    column=st.integers(0, 10),
+    how=st.integers(0, 10_000),
+    delete=st.booleans(),
+)
+def test_any_tampering_with_any_row_is_detected(
+    tmp_path: Path, template: tuple[Path, str], Attacker, table: str, row: int, column: int, how: int, delete: bool
+) -> None:
     path = tmp_path / f"t{table}{row}{column}{how}{delete}.sqlite"
     shutil.copy(template[0], path)
     url = f"sqlite:///{path}"
@@ -204,14 +224,14 @@ def test_any_tampering_with_any_row_is_detected(tmp_path: Path, template: tuple[
 # history and diff read only verified evidence
 
 
-def test_history_and_diff_refuse_unverified_evidence_unless_told(tmp_path: Path, store_url: str, Attacker,
-                                                                 cli) -> None:
+def test_history_and_diff_refuse_unverified_evidence_unless_told(tmp_path: Path, store_url: str, Attacker, cli) -> None:
     sweeps = _store_with_every_kind(tmp_path, store_url)
     a, b = sweeps[0].id, sweeps[1].id
     assert cli("history", "--store", store_url).exit_code == 0
     assert cli("diff", a, b, "--store", store_url).exit_code == 0
-    Attacker(store_url).execute("UPDATE findings SET body = replace(body, 'not-satisfied', 'satisfied') "
-                                "WHERE entry = 1")
+    Attacker(store_url).execute(
+        "UPDATE findings SET body = replace(body, 'not-satisfied', 'satisfied') WHERE entry = 1"
+    )
     for args in (["history"], ["history", "--format", "json"], ["diff", a, b]):
         result = cli(*args, "--store", store_url)
         assert result.exit_code == 1, (args, result.output)
@@ -233,8 +253,9 @@ def test_diff_checks_the_observations_it_reads(tmp_path: Path, sqlite_url: str, 
     assert sweeps[1].id in _problem(sqlite_url) or "#5" in _problem(sqlite_url)
 
 
-def test_the_summary_chart_is_withheld_when_the_store_does_not_verify(tmp_path: Path, sqlite_url: str,
-                                                                       Attacker) -> None:
+def test_the_summary_chart_is_withheld_when_the_store_does_not_verify(
+    tmp_path: Path, sqlite_url: str, Attacker
+) -> None:
     from trustsweep.store import recent_history_markdown
 
     _store_with_every_kind(tmp_path, sqlite_url)

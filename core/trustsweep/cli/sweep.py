@@ -119,9 +119,12 @@ def sweep(
     workers: Annotated[int, typer.Option("--workers", help="Concurrent units of collection work.")] = 16,
     unit_timeout: Annotated[
         float | None,
-        typer.Option("--unit-timeout", metavar="SECONDS",
-                     help="Seconds a unit of work may take before it becomes an error result "
-                          "(default $TRUSTSWEEP_UNIT_TIMEOUT or 3600)."),
+        typer.Option(
+            "--unit-timeout",
+            metavar="SECONDS",
+            help="Seconds a unit of work may take before it becomes an error result "
+            "(default $TRUSTSWEEP_UNIT_TIMEOUT or 3600).",
+        ),
     ] = None,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,

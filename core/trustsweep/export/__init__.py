@@ -71,8 +71,13 @@ def parse_exports(exporters: Mapping[str, ExporterSpec], requested: Sequence[str
     return out
 
 
-def run_exports(exporters: Mapping[str, ExporterSpec], requested: Mapping[str, frozenset[str]], sweep: Sweep,
-                out_dir: Path, window: Window | None = None) -> list[Path]:
+def run_exports(
+    exporters: Mapping[str, ExporterSpec],
+    requested: Mapping[str, frozenset[str]],
+    sweep: Sweep,
+    out_dir: Path,
+    window: Window | None = None,
+) -> list[Path]:
     """Write each requested format (from :func:`parse_exports`) into ``out_dir``; every file written."""
     written: list[Path] = []
     for name, options in requested.items():

@@ -19,13 +19,39 @@ if TYPE_CHECKING:
     from ..sweep import Sweep
 
 RESULT_COLUMNS = (
-    "sweep_id", "sweep_started", "provider", "target", "region", "resource_type", "resource_id",
-    "resource_name", "check_id", "check_title", "criteria", "status", "severity", "reason",
-    "waiver_approved_by", "waiver_expires", "waiver_reason",
+    "sweep_id",
+    "sweep_started",
+    "provider",
+    "target",
+    "region",
+    "resource_type",
+    "resource_id",
+    "resource_name",
+    "check_id",
+    "check_title",
+    "criteria",
+    "status",
+    "severity",
+    "reason",
+    "waiver_approved_by",
+    "waiver_expires",
+    "waiver_reason",
 )
 CRITERION_COLUMNS = (
-    "sweep_id", "sweep_started", "criterion", "title", "state", "basis", "pass", "fail", "error",
-    "not_applicable", "waived", "checks", "attestations", "reason",
+    "sweep_id",
+    "sweep_started",
+    "criterion",
+    "title",
+    "state",
+    "basis",
+    "pass",
+    "fail",
+    "error",
+    "not_applicable",
+    "waived",
+    "checks",
+    "attestations",
+    "reason",
 )
 _FORMULA_START = "=+-@\t\r"
 
@@ -62,26 +88,55 @@ def write(sweep: Sweep, out_dir: Path, ctx: ExportContext | None = None) -> list
             where = places.get((r.provider, r.target, r.region, r.resource_type))
             if where is None:
                 where = places[(r.provider, r.target, r.region, r.resource_type)] = (
-                    *sweep_cells, *(neutralise(v) for v in (r.provider, r.target, r.region, r.resource_type)))
+                    *sweep_cells,
+                    *(neutralise(v) for v in (r.provider, r.target, r.region, r.resource_type)),
+                )
             check = checks.get(r.check_id)
             if check is None:
                 title, severity = meta.get(r.check_id, (r.check_id, ""))
                 check = checks[r.check_id] = (
                     tuple(neutralise(v) for v in (r.check_id, title, " ".join(index.get(r.check_id, ())))),
-                    neutralise(severity))
+                    neutralise(severity),
+                )
             name = names.get(r.resource_key)
             w = r.waiver
-            yield [*where, neutralise(r.resource_id), neutralise(name) if name else "", *check[0], r.status.value,
-                   check[1], neutralise(r.reason), neutralise(w.approved_by) if w else "",
-                   w.expires.isoformat() if w else "", neutralise(w.reason) if w else ""]
+            yield [
+                *where,
+                neutralise(r.resource_id),
+                neutralise(name) if name else "",
+                *check[0],
+                r.status.value,
+                check[1],
+                neutralise(r.reason),
+                neutralise(w.approved_by) if w else "",
+                w.expires.isoformat() if w else "",
+                neutralise(w.reason) if w else "",
+            ]
 
     def criteria() -> Iterable[list[str]]:
         for f in sweep.findings:
             c = f.counts
-            yield [neutralise(v) for v in (
-                sweep.id, started, f.criterion_id, criterion_title(sweep, f), f.state, f.basis.value,
-                c.get("pass", 0), c.get("fail", 0), c.get("error", 0), c.get("not_applicable", 0), f.waived,
-                " ".join(f.checks), attestation_summary(f), f.reason)]
+            yield [
+                neutralise(v)
+                for v in (
+                    sweep.id,
+                    started,
+                    f.criterion_id,
+                    criterion_title(sweep, f),
+                    f.state,
+                    f.basis.value,
+                    c.get("pass", 0),
+                    c.get("fail", 0),
+                    c.get("error", 0),
+                    c.get("not_applicable", 0),
+                    f.waived,
+                    " ".join(f.checks),
+                    attestation_summary(f),
+                    f.reason,
+                )
+            ]
 
-    return [_write(out_dir / "results.csv", RESULT_COLUMNS, results()),
-            _write(out_dir / "criteria.csv", CRITERION_COLUMNS, criteria())]
+    return [
+        _write(out_dir / "results.csv", RESULT_COLUMNS, results()),
+        _write(out_dir / "criteria.csv", CRITERION_COLUMNS, criteria()),
+    ]

@@ -27,8 +27,16 @@ if TYPE_CHECKING:
 MAX_PROBLEMS = 5000
 MAX_PASSING_PER_CHECK = 500
 LABELS = ("satisfied", "not-satisfied", "incomplete", "not-assessed")
-COLOUR = {"satisfied": "#2e7d32", "not-satisfied": "#c62828", "incomplete": "#ef6c00", "not-assessed": "#9e9e9e",
-          "pass": "#2e7d32", "fail": "#c62828", "error": "#ef6c00", "not_applicable": "#9e9e9e"}
+COLOUR = {
+    "satisfied": "#2e7d32",
+    "not-satisfied": "#c62828",
+    "incomplete": "#ef6c00",
+    "not-assessed": "#9e9e9e",
+    "pass": "#2e7d32",
+    "fail": "#c62828",
+    "error": "#ef6c00",
+    "not_applicable": "#9e9e9e",
+}
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1em;color:#222}
@@ -85,28 +93,36 @@ def _bar(counts: Counter[str], keys: Iterable[str], title: str) -> str:
     for key in keys:
         width = 600 * counts[key] / total
         if width:
-            parts.append(f"<rect x='{x:.1f}' y='0' width='{width:.1f}' height='24' fill='{COLOUR[key]}'>"
-                         f"<title>{esc(key)}: {counts[key]}</title></rect>")
+            parts.append(
+                f"<rect x='{x:.1f}' y='0' width='{width:.1f}' height='24' fill='{COLOUR[key]}'>"
+                f"<title>{esc(key)}: {counts[key]}</title></rect>"
+            )
         x += width
         legend.append(f"{_tag(key)} {counts[key]}")
-    return (f"<figure><figcaption>{esc(title)}</figcaption><svg role='img' aria-label='{esc(title)}' "
-            f"viewBox='0 0 600 24' width='100%' height='24' preserveAspectRatio='none'>{''.join(parts)}</svg>"
-            f"<div>{' '.join(legend)}</div></figure>")
+    return (
+        f"<figure><figcaption>{esc(title)}</figcaption><svg role='img' aria-label='{esc(title)}' "
+        f"viewBox='0 0 600 24' width='100%' height='24' preserveAspectRatio='none'>{''.join(parts)}</svg>"
+        f"<div>{' '.join(legend)}</div></figure>"
+    )
 
 
 def _summary(sweep: Sweep) -> Iterator[str]:
     labels = Counter(label(f) for f in sweep.findings)
     results = Counter(sweep.counts())
     yield "<section id='summary'><h2>Summary</h2>"
-    yield (f"<p>{len(sweep.findings)} criteria: {labels['satisfied']} satisfied, {labels['not-satisfied']} not "
-           f"satisfied, {labels['incomplete']} incomplete, {labels['not-assessed']} not assessed. "
-           f"{sum(results.values())} check results on {len(sweep.resources)} resources in "
-           f"{len(sweep.targets)} targets.</p>")
+    yield (
+        f"<p>{len(sweep.findings)} criteria: {labels['satisfied']} satisfied, {labels['not-satisfied']} not "
+        f"satisfied, {labels['incomplete']} incomplete, {labels['not-assessed']} not assessed. "
+        f"{sum(results.values())} check results on {len(sweep.resources)} resources in "
+        f"{len(sweep.targets)} targets.</p>"
+    )
     yield _bar(labels, LABELS, "SOC 2 criteria")
     yield _bar(results, ("pass", "fail", "error", "not_applicable"), "Check results")
     basis = Counter((label(f), f.basis.value) for f in sweep.findings)
-    rows = [[esc(b), *[f"<span class='num'>{basis[(lab, b)]}</span>" for lab in LABELS]]
-            for b in ("assessed", "attested", "incomplete", "not-assessed")]
+    rows = [
+        [esc(b), *[f"<span class='num'>{basis[(lab, b)]}</span>" for lab in LABELS]]
+        for b in ("assessed", "attested", "incomplete", "not-assessed")
+    ]
     yield from _table(["basis", *LABELS], rows, " id='by-basis'")
     yield "</section>"
 
@@ -116,11 +132,20 @@ def _criteria(sweep: Sweep) -> Iterator[str]:
     rows = []
     for f in sweep.findings:
         att = attestation_summary(f)
-        rows.append([f"<b>{esc(f.criterion_id)}</b>", esc(criterion_title(sweep, f)), _tag(label(f)),
-                     esc(f.basis.value), "<br>".join(f"<code>{esc(c)}</code>" for c in f.checks),
-                     esc(att), esc(f.reason)])
-    yield from _table(["criterion", "title", "state", "basis", "checks", "attestations", "reason"], rows,
-                      " id='criteria-table'")
+        rows.append(
+            [
+                f"<b>{esc(f.criterion_id)}</b>",
+                esc(criterion_title(sweep, f)),
+                _tag(label(f)),
+                esc(f.basis.value),
+                "<br>".join(f"<code>{esc(c)}</code>" for c in f.checks),
+                esc(att),
+                esc(f.reason),
+            ]
+        )
+    yield from _table(
+        ["criterion", "title", "state", "basis", "checks", "attestations", "reason"], rows, " id='criteria-table'"
+    )
     yield "</section>"
 
 
@@ -133,12 +158,22 @@ def _problem_row(row: ResultRow) -> str:
     r = row.result
     status = r.status.value + (" (waived)" if r.waiver else "")
     name = f"<br><span class='muted'>{esc(row.resource_name)}</span>" if row.resource_name else ""
-    cells = [_tag(r.status.value) + ("<br>waived" if r.waiver else ""), esc(row.severity),
-             f"<code>{esc(r.check_id)}</code><br>{esc(row.title)}", f"<code>{esc(r.resource_id)}</code>{name}",
-             esc(r.provider), esc(r.target), esc(r.region), esc(" ".join(row.criteria)), esc(r.reason),
-             esc(row.remediation)]
-    data = (f" data-provider='{esc(r.provider)}' data-severity='{esc(row.severity)}' data-status='{esc(status)}'"
-            f" data-criterion='{esc(' '.join(row.criteria))}'")
+    cells = [
+        _tag(r.status.value) + ("<br>waived" if r.waiver else ""),
+        esc(row.severity),
+        f"<code>{esc(r.check_id)}</code><br>{esc(row.title)}",
+        f"<code>{esc(r.resource_id)}</code>{name}",
+        esc(r.provider),
+        esc(r.target),
+        esc(r.region),
+        esc(" ".join(row.criteria)),
+        esc(r.reason),
+        esc(row.remediation),
+    ]
+    data = (
+        f" data-provider='{esc(r.provider)}' data-severity='{esc(row.severity)}' data-status='{esc(status)}'"
+        f" data-criterion='{esc(' '.join(row.criteria))}'"
+    )
     return f"<tr{data}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n"
 
 
@@ -151,8 +186,18 @@ def _problems(problems: list[ResultRow]) -> Iterator[str]:
     yield _options("criterion", (c for p in shown for c in p.criteria))
     yield _options("status", (p.result.status.value + (" (waived)" if p.result.waiver else "") for p in shown))
     yield f"<span class='muted'>showing <b id='shown'>{len(shown)}</b></span></p>"
-    head = ["status", "severity", "check", "resource", "provider", "target", "region", "criteria", "reason",
-            "remediation"]
+    head = [
+        "status",
+        "severity",
+        "check",
+        "resource",
+        "provider",
+        "target",
+        "region",
+        "criteria",
+        "reason",
+        "remediation",
+    ]
     yield "<div class='wrap'><table id='problems'><thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
     yield "</tr></thead><tbody>"
     yield from (_problem_row(p) for p in shown)
@@ -167,11 +212,21 @@ def _passing(passing: dict[str, list[ResultRow]], counts: Counter[str]) -> Itera
     yield "<p>What passed, per check: the population an auditor samples from (complete in results.csv).</p>"
     for check_id in sorted(passing):
         rows = passing[check_id]
-        yield (f"<details><summary><code>{esc(check_id)}</code> {esc(rows[0].title)}: {counts[check_id]} passing"
-               "</summary>")
-        yield from _table(["resource", "target", "region", "reason"],
-                          ([f"<code>{esc(r.result.resource_id)}</code>", esc(r.result.target), esc(r.result.region),
-                            esc(r.result.reason)] for r in rows[:MAX_PASSING_PER_CHECK]))
+        yield (
+            f"<details><summary><code>{esc(check_id)}</code> {esc(rows[0].title)}: {counts[check_id]} passing</summary>"
+        )
+        yield from _table(
+            ["resource", "target", "region", "reason"],
+            (
+                [
+                    f"<code>{esc(r.result.resource_id)}</code>",
+                    esc(r.result.target),
+                    esc(r.result.region),
+                    esc(r.result.reason),
+                ]
+                for r in rows[:MAX_PASSING_PER_CHECK]
+            ),
+        )
         if counts[check_id] > len(rows):
             yield f"<p>{counts[check_id] - len(rows)} more in results.csv.</p>"
         yield "</details>"
@@ -183,27 +238,51 @@ def _passing(passing: dict[str, list[ResultRow]], counts: Counter[str]) -> Itera
 def _evidence(sweep: Sweep) -> Iterator[str]:
     yield "<section id='attestations'><h2>Attestations</h2>"
     states = {a.attestation.id: a.state for f in sweep.findings for a in f.attestations if a.attestation}
-    rows = [[esc(a.type), esc(a.criterion), esc(a.attested_by), esc(a.filename), f"<code>{esc(a.sha256)}</code>",
-             esc(a.created.date().isoformat()), esc(a.expires.date().isoformat()), esc(states.get(a.id, "on record"))]
-            for a in sweep.attestations]
-    yield from _table(["type", "criterion", "attested by", "file", "SHA-256", "date", "expires", "state"], rows,
-                      " id='attestations-table'")
+    rows = [
+        [
+            esc(a.type),
+            esc(a.criterion),
+            esc(a.attested_by),
+            esc(a.filename),
+            f"<code>{esc(a.sha256)}</code>",
+            esc(a.created.date().isoformat()),
+            esc(a.expires.date().isoformat()),
+            esc(states.get(a.id, "on record")),
+        ]
+        for a in sweep.attestations
+    ]
+    yield from _table(
+        ["type", "criterion", "attested by", "file", "SHA-256", "date", "expires", "state"],
+        rows,
+        " id='attestations-table'",
+    )
     yield "</section><section id='waivers'><h2>Waivers</h2>"
-    rows = [[f"<code>{esc(w.check_id)}</code>", f"<code>{esc(w.resource)}</code>", esc(w.approved_by), esc(w.reason),
-             esc(w.expires.date().isoformat())] for w in sweep.waivers]
+    rows = [
+        [
+            f"<code>{esc(w.check_id)}</code>",
+            f"<code>{esc(w.resource)}</code>",
+            esc(w.approved_by),
+            esc(w.reason),
+            esc(w.expires.date().isoformat()),
+        ]
+        for w in sweep.waivers
+    ]
     yield from _table(["check", "resource", "approved by", "reason", "expires"], rows, " id='waivers-table'")
     yield "</section><section id='collection-errors'><h2>Collection errors</h2>"
-    rows = [[esc(e.provider), esc(e.target), esc(e.region), esc(e.service), esc(e.reason)]
-            for e in sweep.collection_errors]
+    rows = [
+        [esc(e.provider), esc(e.target), esc(e.region), esc(e.service), esc(e.reason)] for e in sweep.collection_errors
+    ]
     yield from _table(["provider", "target", "region", "service", "reason"], rows, " id='errors-table'")
     yield "</section>"
 
 
 def _scope(sweep: Sweep) -> Iterator[str]:
     yield "<section id='scope'><h2>Scope</h2>"
-    yield from _table(["provider", "target", "name"],
-                      ([esc(t.provider), f"<code>{esc(t.id)}</code>", esc(t.name)] for t in sweep.targets),
-                      " id='targets-table'")
+    yield from _table(
+        ["provider", "target", "name"],
+        ([esc(t.provider), f"<code>{esc(t.id)}</code>", esc(t.name)] for t in sweep.targets),
+        " id='targets-table'",
+    )
     yield "</section><section id='versions'><h2>Versions and evidence</h2>"
     rows = [["trustsweep", "", esc(sweep.tool_version)]]
     rows += [[esc(p.name), esc(p.distribution), esc(p.version)] for p in sweep.plugins]
@@ -219,8 +298,10 @@ def _window(window: Window) -> Iterator[str]:
     head = ["criterion", *[t.strftime("%m-%d %H:%M") for _, t in window.sweeps], "days not satisfied"]
     rows = []
     for row in window.criteria:
-        cells = [f"<span class='tag' style='background:{COLOUR[lab]}' title='{esc(lab)}'>&nbsp;</span>" if lab else ""
-                 for lab in row.labels]
+        cells = [
+            f"<span class='tag' style='background:{COLOUR[lab]}' title='{esc(lab)}'>&nbsp;</span>" if lab else ""
+            for lab in row.labels
+        ]
         days = f"{row.days_not_satisfied:.1f}" if row.assessed else "not assessed"
         rows.append([esc(row.criterion), *cells, days])
     yield from _table(head, rows, " id='window-table'")
@@ -243,13 +324,17 @@ def render(sweep: Sweep, window: Window | None = None) -> Iterator[str]:
         row = ResultRow(r, sweep.checks.get(r.check_id), index.get(r.check_id, ()), names.get(r.resource_key, ""))
         (passing[r.check_id] if r.status is Status.PASS else problems).append(row)
     title = f"trustsweep SOC 2 report, {sweep.started.date().isoformat()}"
-    yield (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-           f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
-           f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{esc(title)}</title>"
-           f"<style>{STYLE}</style></head><body><header><h1>{esc(title)}</h1>")
-    yield (f"<p class='muted'>Sweep <code>{esc(sweep.id)}</code>, {esc(sweep.started.isoformat())} to "
-           f"{esc(sweep.finished.isoformat())}; providers: {esc(', '.join(sweep.providers) or 'none')}; "
-           f"exit code {sweep.exit_code}.</p></header>")
+    yield (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
+        f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{esc(title)}</title>"
+        f"<style>{STYLE}</style></head><body><header><h1>{esc(title)}</h1>"
+    )
+    yield (
+        f"<p class='muted'>Sweep <code>{esc(sweep.id)}</code>, {esc(sweep.started.isoformat())} to "
+        f"{esc(sweep.finished.isoformat())}; providers: {esc(', '.join(sweep.providers) or 'none')}; "
+        f"exit code {sweep.exit_code}.</p></header>"
+    )
     yield from _summary(sweep)
     yield from _criteria(sweep)
     yield from _problems(problems)

@@ -40,11 +40,19 @@ def _lines(results: list[CheckResult]) -> str:
     return _text("\n".join(shown))
 
 
-def _case(suite: ET.Element, classname: str, sweep: Sweep, finding: CriterionFinding,
-          verdict: str, message: str, body: str = "") -> None:
+def _case(
+    suite: ET.Element,
+    classname: str,
+    sweep: Sweep,
+    finding: CriterionFinding,
+    verdict: str,
+    message: str,
+    body: str = "",
+) -> None:
     title = criterion_title(sweep, finding)
-    case = ET.SubElement(suite, "testcase", name=_text(f"{finding.criterion_id} {title}".strip()),
-                         classname=classname, time="0")
+    case = ET.SubElement(
+        suite, "testcase", name=_text(f"{finding.criterion_id} {title}".strip()), classname=classname, time="0"
+    )
     if verdict != "pass":
         child = ET.SubElement(case, verdict, message=_text(message), type=verdict)
         if body:
@@ -95,8 +103,9 @@ def build(sweep: Sweep) -> ET.Element:
     root = ET.Element("testsuites", name=_text(f"trustsweep SOC 2 sweep {sweep.id}"))
     total: Counter[str] = Counter()
     for provider in sorted(sweep.providers):
-        suite = ET.SubElement(root, "testsuite", name=provider, hostname=_text(socket.gethostname()),
-                              tests="0", failures="0", errors="0")
+        suite = ET.SubElement(
+            root, "testsuite", name=provider, hostname=_text(socket.gethostname()), tests="0", failures="0", errors="0"
+        )
         provider_checks = {c for c, spec in sweep.checks.items() if spec.provider == provider}
         for finding in sweep.findings:
             if not provider_checks & set(finding.checks):
@@ -107,8 +116,11 @@ def build(sweep: Sweep) -> ET.Element:
         total += _close(suite, started)
     overall = ET.SubElement(root, "testsuite", name="soc2", tests="0", failures="0", errors="0")
     props = ET.SubElement(overall, "properties")
-    for name, value in (("sweep-id", sweep.id), ("tool-version", sweep.tool_version),
-                        ("evidence-chain-head", sweep.chain_head)):
+    for name, value in (
+        ("sweep-id", sweep.id),
+        ("tool-version", sweep.tool_version),
+        ("evidence-chain-head", sweep.chain_head),
+    ):
         if value:
             ET.SubElement(props, "property", name=name, value=_text(value))
     for finding in sweep.findings:

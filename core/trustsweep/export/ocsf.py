@@ -59,9 +59,13 @@ def _template(spec: CheckSpec | None, check_id: str, sweep: Sweep) -> dict[str, 
             product=Product(name="trustsweep", vendor_name="trustsweep", version=sweep.tool_version),
             profiles=["cloud"],
         ),
-        finding_info=FindingInformation(uid="template", title=spec.title if spec else check_id,
-                                        desc=spec.rationale if spec else "", created_time=time_ms,
-                                        types=["SOC 2"]),
+        finding_info=FindingInformation(
+            uid="template",
+            title=spec.title if spec else check_id,
+            desc=spec.rationale if spec else "",
+            created_time=time_ms,
+            types=["SOC 2"],
+        ),
         compliance=Compliance(standards=[STANDARD], control=check_id),
         remediation=Remediation(desc=spec.remediation) if spec and spec.remediation else None,
     )
@@ -69,8 +73,9 @@ def _template(spec: CheckSpec | None, check_id: str, sweep: Sweep) -> dict[str, 
     data.pop("time_dt", None)
     data["class_name"] = "Compliance Finding"
     # the cloud profile's object; the library's ComplianceFinding has no field for it
-    data["cloud"] = orjson.loads(Cloud(provider=spec.provider if spec else check_id.split(".", 1)[0])
-                                 .model_dump_json(exclude_none=True))
+    data["cloud"] = orjson.loads(
+        Cloud(provider=spec.provider if spec else check_id.split(".", 1)[0]).model_dump_json(exclude_none=True)
+    )
     return data
 
 
@@ -87,11 +92,14 @@ def finding(row: ResultRow, template: dict[str, Any], sweep_id: str) -> dict[str
     """One result's finding: the check's template with this result's resource, status and reason."""
     r = row.result
     event = {**template}
-    event["finding_info"] = {**template["finding_info"],
-                             "uid": finding_uid(r.check_id, r.resource_key)}
+    event["finding_info"] = {**template["finding_info"], "uid": finding_uid(r.check_id, r.resource_key)}
     status_id, status_name = _COMPLIANCE_STATUS.get(r.status, (99, "Other"))
-    event["compliance"] = {**template["compliance"], "requirements": list(row.criteria) or ["unmapped"],
-                           "status_id": status_id, "status": status_name}
+    event["compliance"] = {
+        **template["compliance"],
+        "requirements": list(row.criteria) or ["unmapped"],
+        "status_id": status_id,
+        "status": status_name,
+    }
     cloud: dict[str, Any] = {**template["cloud"], "account": {"uid": r.target}}
     if r.region and r.region != "global":
         cloud["region"] = r.region
@@ -109,8 +117,11 @@ def finding(row: ResultRow, template: dict[str, Any], sweep_id: str) -> dict[str
     event["message"] = f"{r.check_id}: {r.status.value}: {r.reason}"
     unmapped: dict[str, Any] = {"sweep_id": sweep_id, "check_id": r.check_id, "result": r.status.value}
     if r.waiver is not None:
-        unmapped["waiver"] = {"approved_by": r.waiver.approved_by, "reason": r.waiver.reason,
-                              "expires": r.waiver.expires.isoformat()}
+        unmapped["waiver"] = {
+            "approved_by": r.waiver.approved_by,
+            "reason": r.waiver.reason,
+            "expires": r.waiver.expires.isoformat(),
+        }
     event["unmapped"] = unmapped
     return event
 

@@ -49,8 +49,12 @@ def result_rows(sweep: Sweep) -> Iterator[ResultRow]:
     index = criteria_index(sweep)
     names = resource_names(sweep)
     for result in sweep.results:
-        yield ResultRow(result, sweep.checks.get(result.check_id), index.get(result.check_id, ()),
-                        names.get(result.resource_key, ""))
+        yield ResultRow(
+            result,
+            sweep.checks.get(result.check_id),
+            index.get(result.check_id, ()),
+            names.get(result.resource_key, ""),
+        )
 
 
 def criterion_title(sweep: Sweep, finding: CriterionFinding) -> str:

@@ -28,8 +28,16 @@ if TYPE_CHECKING:
     from ..sweep import Sweep
 
 __all__ = [
-    "BUNDLE", "DEFAULT_VERSION", "NS", "SUPPORTED_VERSIONS", "TRESTLE_NS", "assessment_results_document",
-    "build_result", "dump", "stream_result", "write_bundle",
+    "BUNDLE",
+    "DEFAULT_VERSION",
+    "NS",
+    "SUPPORTED_VERSIONS",
+    "TRESTLE_NS",
+    "assessment_results_document",
+    "build_result",
+    "dump",
+    "stream_result",
+    "write_bundle",
 ]
 
 #: The documents of a bundle, in the order they are written (file stem).
@@ -61,18 +69,28 @@ def write_bundle(sweep: Sweep, out_dir: Path, *, oscal_version: str = DEFAULT_VE
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
-    common = {"oscal_version": oscal_version, "tool_version": sweep.tool_version, "chain_head": sweep.chain_head,
-              "now": now}
+    common = {
+        "oscal_version": oscal_version,
+        "tool_version": sweep.tool_version,
+        "chain_head": sweep.chain_head,
+        "now": now,
+    }
     plugins = [(p.name, p.version) for p in sweep.plugins]
     docs = {
         "catalog": catalog_document(sweep.mapping, **common),
-        "component-definition": component_definition(sweep.mapping, sweep.checks, plugins,
-                                                     catalog_href=f"catalog.{fmt}", **common),
+        "component-definition": component_definition(
+            sweep.mapping, sweep.checks, plugins, catalog_href=f"catalog.{fmt}", **common
+        ),
         "assessment-plan": assessment_plan(sweep.mapping, sweep.checks, sweep.providers, sweep.targets, **common),
     }
     paths = [dump(docs[name], out / f"{name}.{fmt}", fmt) for name in BUNDLE[:-1]]
-    results_options = {"oscal_version": oscal_version, "chain_head": sweep.chain_head,
-                       "import_ap": f"assessment-plan.{fmt}", "tool_version": sweep.tool_version, "last_modified": now}
+    results_options = {
+        "oscal_version": oscal_version,
+        "chain_head": sweep.chain_head,
+        "import_ap": f"assessment-plan.{fmt}",
+        "tool_version": sweep.tool_version,
+        "last_modified": now,
+    }
     path = out / f"assessment-results.{fmt}"
     if fmt == "json" and len(sweep.results) > INDENT_LIMIT:
         # large: compact JSON, observations built and written chunk by chunk (bounded memory)

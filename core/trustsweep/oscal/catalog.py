@@ -9,8 +9,14 @@ from ..mappings import Mapping
 from .common import DEFAULT_VERSION, line, metadata, prop, token, uuid4
 
 
-def catalog_document(mapping: Mapping, *, oscal_version: str = DEFAULT_VERSION, tool_version: str = "0",
-                     chain_head: str = "", now: dt.datetime | None = None) -> dict[str, Any]:
+def catalog_document(
+    mapping: Mapping,
+    *,
+    oscal_version: str = DEFAULT_VERSION,
+    tool_version: str = "0",
+    chain_head: str = "",
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     """The catalog of criteria; control ids are the criterion ids (``CC6.1``).
 
     A category ``Security / CC6 Logical access`` becomes group ``security`` with sub-group
@@ -30,20 +36,32 @@ def catalog_document(mapping: Mapping, *, oscal_version: str = DEFAULT_VERSION, 
         parts = [{"id": token(f"{criterion.id}_smt", "smt"), "name": "statement", "prose": line(criterion.title)}]
         if entry.attestations:
             titles = [mapping.attestation_types[t].title for t in entry.attestations if t in mapping.attestation_types]
-            parts.append({"id": token(f"{criterion.id}_gdn", "gdn"), "name": "guidance",
-                          "prose": "Manual evidence accepted: " + "; ".join(titles) + "."})
-        group.setdefault("controls", []).append({
-            "id": criterion.id,
-            "class": "soc2-criterion",
-            "title": line(criterion.title),
-            "props": [prop("label", criterion.id, ns=None), prop("category", criterion.category)],
-            "parts": parts,
-        })
+            parts.append(
+                {
+                    "id": token(f"{criterion.id}_gdn", "gdn"),
+                    "name": "guidance",
+                    "prose": "Manual evidence accepted: " + "; ".join(titles) + ".",
+                }
+            )
+        group.setdefault("controls", []).append(
+            {
+                "id": criterion.id,
+                "class": "soc2-criterion",
+                "title": line(criterion.title),
+                "props": [prop("label", criterion.id, ns=None), prop("category", criterion.category)],
+                "parts": parts,
+            }
+        )
     doc = {
         "uuid": uuid4(),
-        "metadata": metadata(f"{mapping.framework_title}: criteria catalog", oscal_version=oscal_version,
-                             tool_version=tool_version, last_modified=now, chain_head=chain_head,
-                             props=[prop("mapping-digest", mapping.digest)]),
+        "metadata": metadata(
+            f"{mapping.framework_title}: criteria catalog",
+            oscal_version=oscal_version,
+            tool_version=tool_version,
+            last_modified=now,
+            chain_head=chain_head,
+            props=[prop("mapping-digest", mapping.digest)],
+        ),
         "groups": [_finish(g) for g in top.values()],
     }
     return {"catalog": doc}

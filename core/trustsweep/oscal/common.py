@@ -120,8 +120,15 @@ def token(text: str, prefix: str = "x") -> str:
     return s
 
 
-def metadata(title: str, *, oscal_version: str, tool_version: str, last_modified: dt.datetime,
-             chain_head: str = "", props: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def metadata(
+    title: str,
+    *,
+    oscal_version: str,
+    tool_version: str,
+    last_modified: dt.datetime,
+    chain_head: str = "",
+    props: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Document metadata; ``chain_head`` (the evidence store's hash) goes into a prop."""
     out: dict[str, Any] = {
         "title": line(title),

@@ -30,14 +30,27 @@ def rule_props(checks: Iterable[CheckSpec]) -> list[dict[str, Any]]:
             prop("Rule_Id", spec.id, ns=TRESTLE_NS, remarks=rule_set),
             prop("Rule_Description", spec.title, ns=TRESTLE_NS, remarks=rule_set),
             prop("Check_Id", spec.id, ns=TRESTLE_NS, remarks=rule_set),
-            prop("Check_Description", f"{spec.title}. {spec.rationale}".replace("..", "."), ns=TRESTLE_NS, remarks=rule_set),
+            prop(
+                "Check_Description",
+                f"{spec.title}. {spec.rationale}".replace("..", "."),
+                ns=TRESTLE_NS,
+                remarks=rule_set,
+            ),
         ]
     return props
 
 
-def component_definition(mapping: Mapping, checks: dict[str, CheckSpec], plugins: Iterable[tuple[str, str]], *,
-                          oscal_version: str = DEFAULT_VERSION, tool_version: str = "0", chain_head: str = "",
-                          catalog_href: str = "catalog.json", now: dt.datetime | None = None) -> dict[str, Any]:
+def component_definition(
+    mapping: Mapping,
+    checks: dict[str, CheckSpec],
+    plugins: Iterable[tuple[str, str]],
+    *,
+    oscal_version: str = DEFAULT_VERSION,
+    tool_version: str = "0",
+    chain_head: str = "",
+    catalog_href: str = "catalog.json",
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     """``plugins``: (name, version) of every plugin; those declaring no check get no component."""
     now = now or dt.datetime.now(dt.UTC)
     index = mapping.check_index()
@@ -56,32 +69,41 @@ def component_definition(mapping: Mapping, checks: dict[str, CheckSpec], plugins
             "uuid": plugin_component_uuid(name),
             "type": "validation",
             "title": line(f"trustsweep plugin {name}"),
-            "description": prose(f"Checks of the trustsweep plugin {name!r}"
-                                 f"{' version ' + versions[name] if versions.get(name) else ''}: "
-                                 f"{len(specs)} check(s) over providers {', '.join(sorted({s.provider for s in specs}))}."),
+            "description": prose(
+                f"Checks of the trustsweep plugin {name!r}"
+                f"{' version ' + versions[name] if versions.get(name) else ''}: "
+                f"{len(specs)} check(s) over providers {', '.join(sorted({s.provider for s in specs}))}."
+            ),
             "props": rule_props(specs),
         }
         ordered = [c for c in mapping.criteria if c in requirements]
         if ordered:
-            component["control-implementations"] = [{
-                "uuid": uuid5("control-implementation", name, mapping.framework),
-                "source": catalog_href,
-                "description": f"SOC 2 criteria evidenced by the checks of plugin {name}.",
-                "implemented-requirements": [
-                    {
-                        "uuid": uuid5("implemented-requirement", name, cid),
-                        "control-id": cid,
-                        "description": prose(f"{cid} is evidenced by: {', '.join(requirements[cid])}."),
-                        "props": [prop("Rule_Id", c, ns=TRESTLE_NS) for c in requirements[cid]],
-                    }
-                    for cid in ordered
-                ],
-            }]
+            component["control-implementations"] = [
+                {
+                    "uuid": uuid5("control-implementation", name, mapping.framework),
+                    "source": catalog_href,
+                    "description": f"SOC 2 criteria evidenced by the checks of plugin {name}.",
+                    "implemented-requirements": [
+                        {
+                            "uuid": uuid5("implemented-requirement", name, cid),
+                            "control-id": cid,
+                            "description": prose(f"{cid} is evidenced by: {', '.join(requirements[cid])}."),
+                            "props": [prop("Rule_Id", c, ns=TRESTLE_NS) for c in requirements[cid]],
+                        }
+                        for cid in ordered
+                    ],
+                }
+            ]
         components.append(component)
     doc: dict[str, Any] = {
         "uuid": uuid4(),
-        "metadata": metadata(f"trustsweep checks as rules for {mapping.framework_title}", oscal_version=oscal_version,
-                             tool_version=tool_version, last_modified=now, chain_head=chain_head),
+        "metadata": metadata(
+            f"trustsweep checks as rules for {mapping.framework_title}",
+            oscal_version=oscal_version,
+            tool_version=tool_version,
+            last_modified=now,
+            chain_head=chain_head,
+        ),
     }
     if components:
         doc["components"] = components

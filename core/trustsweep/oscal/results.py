@@ -73,14 +73,18 @@ class _Builder:
 
     def components(self) -> list[dict[str, Any]]:
         s = self.sweep
-        out = [{
-            "uuid": self.tool_uuid,
-            "type": "software",
-            "title": "trustsweep",
-            "description": prose(f"trustsweep {s.tool_version}: sweeps clouds read-only and evaluates SOC 2 checks."),
-            "props": [prop("version", s.tool_version, ns=None)],
-            "status": {"state": "operational"},
-        }]
+        out = [
+            {
+                "uuid": self.tool_uuid,
+                "type": "software",
+                "title": "trustsweep",
+                "description": prose(
+                    f"trustsweep {s.tool_version}: sweeps clouds read-only and evaluates SOC 2 checks."
+                ),
+                "props": [prop("version", s.tool_version, ns=None)],
+                "status": {"state": "operational"},
+            }
+        ]
         for info in s.plugins:
             if info.name in self.plugin_uuid:  # one component per plugin name
                 continue
@@ -91,18 +95,21 @@ class _Builder:
                 props.append(prop("version", info.version, ns=None))
             if info.distribution:
                 props.append(prop("distribution", info.distribution))
-            out.append({
-                "uuid": cid,
-                "type": "software",
-                "title": line(f"trustsweep plugin {info.name}"),
-                "description": prose(f"Plugin {info.name} ({info.module})."),
-                "props": props,
-                "status": {"state": "operational"},
-            })
+            out.append(
+                {
+                    "uuid": cid,
+                    "type": "software",
+                    "title": line(f"trustsweep plugin {info.name}"),
+                    "description": prose(f"Plugin {info.name} ({info.module})."),
+                    "props": props,
+                    "status": {"state": "operational"},
+                }
+            )
         return out
 
-    def add_item(self, key: str, provider: str, target: str, region: str, type_: str, native_id: str,
-                 name: str) -> list[dict[str, Any]]:
+    def add_item(
+        self, key: str, provider: str, target: str, region: str, type_: str, native_id: str, name: str
+    ) -> list[dict[str, Any]]:
         item_uuid = self.item_uuid(key)
         props = [
             prop("asset-id", native_id, ns=None),
@@ -163,8 +170,9 @@ class _Builder:
 
     # -- findings -----------------------------------------------------------------------------
 
-    def findings(self, obs_uuids: list[str], attestation_obs: dict[str, list[str]],
-                 lazy: bool = False) -> list[dict[str, Any]]:
+    def findings(
+        self, obs_uuids: list[str], attestation_obs: dict[str, list[str]], lazy: bool = False
+    ) -> list[dict[str, Any]]:
         """One finding per criterion; ``lazy``: related-observations as :class:`Stream` objects."""
         s = self.sweep
         n = len(obs_uuids)
@@ -187,16 +195,14 @@ class _Builder:
                 "description": prose(f.reason or f"{f.criterion_id}: {f.basis.value}"),
                 "props": props,
                 "origins": origins,
-                "target": {
-                    "type": "objective-id",
-                    "target-id": f.criterion_id,
-                    "status": status,
-                },
+                "target": {"type": "objective-id", "target-id": f.criterion_id, "status": status},
             }
             indices = [i for i in f.results if 0 <= i < n]
             examined = [{"observation-uuid": u} for u in attestation_obs.get(f.criterion_id, [])]
             if lazy and indices:
-                finding["related-observations"] = Stream(({"observation-uuid": obs_uuids[i]} for i in indices), examined)
+                finding["related-observations"] = Stream(
+                    ({"observation-uuid": obs_uuids[i]} for i in indices), examined
+                )
             elif indices or examined:
                 finding["related-observations"] = [{"observation-uuid": obs_uuids[i]} for i in indices] + examined
             out.append(finding)
@@ -248,8 +254,12 @@ class _Builder:
         tally = Counter(map(attrgetter("status"), s.results))
         counts = {st.value: tally.get(st, 0) for st in Status}  # == s.counts(), without 100k .value
         targets = ", ".join(f"{t.provider}:{t.id}" for t in s.targets) or "none"
-        props = [prop("sweep-id", s.id), prop("exit-code", s.exit_code), prop("incomplete", str(s.incomplete).lower()),
-                 prop("mapping-digest", s.mapping.digest)]
+        props = [
+            prop("sweep-id", s.id),
+            prop("exit-code", s.exit_code),
+            prop("incomplete", str(s.incomplete).lower()),
+            prop("mapping-digest", s.mapping.digest),
+        ]
         props += [prop(name, value) for name, value in provenance.props(s.provenance)]
         props += [prop("provider", p) for p in s.providers]
         props += [prop(f"count-{k.replace('_', '-')}", v) for k, v in counts.items()]
@@ -282,8 +292,13 @@ class _Builder:
         if not_assessed:
             remarks.append(f"Not assessed (no evidence, hence no finding): {', '.join(not_assessed)}.")
         if s.collection_errors:
-            remarks.append("Collection errors (every check on what they hid is an error, never a pass):\n\n" + "\n".join(
-                f"- {e.provider} {e.target} {e.region} {e.service}: {' '.join(e.reason.split())}" for e in s.collection_errors))
+            remarks.append(
+                "Collection errors (every check on what they hid is an error, never a pass):\n\n"
+                + "\n".join(
+                    f"- {e.provider} {e.target} {e.region} {e.service}: {' '.join(e.reason.split())}"
+                    for e in s.collection_errors
+                )
+            )
         if remarks:
             result["remarks"] = "\n\n".join(remarks)
         return result, self.iter_observations(obs_uuids, subjects)

@@ -23,15 +23,20 @@ class CliProgress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._progress = Progress(
-                TextColumn("{task.description:<10}", markup=False), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[note]}", markup=False), TimeElapsedColumn(),
-                console=console(stderr=True), transient=False,
+                TextColumn("{task.description:<10}", markup=False),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[note]}", markup=False),
+                TimeElapsedColumn(),
+                console=console(stderr=True),
+                transient=False,
             )
             self._progress.__enter__()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self._progress is not None:
             self._progress.__exit__(exc_type, exc, tb)
 

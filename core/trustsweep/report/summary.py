@@ -65,9 +65,18 @@ def _criteria(sweep: Sweep) -> list[str]:
     lines = ["", "## Criteria", "", *_header("criterion", "title", "state", "basis", "pass", "fail", "error", "reason")]
     for f in sweep.findings:
         criterion = sweep.mapping.criteria.get(f.criterion_id)
-        lines.append(_row(md_text(f.criterion_id), md_text(criterion.title if criterion else ""), f.state,
-                          f.basis.value, f.counts.get("pass", 0), f.counts.get("fail", 0), f.counts.get("error", 0),
-                          md_text(f.reason)))
+        lines.append(
+            _row(
+                md_text(f.criterion_id),
+                md_text(criterion.title if criterion else ""),
+                f.state,
+                f.basis.value,
+                f.counts.get("pass", 0),
+                f.counts.get("fail", 0),
+                f.counts.get("error", 0),
+                md_text(f.reason),
+            )
+        )
     return lines
 
 
@@ -76,13 +85,26 @@ def _top_failures(sweep: Sweep) -> list[str]:
     failing = Counter(r.check_id for r in sweep.results if r.blocking)
     if not failing:
         return []
-    ranked = sorted(failing, key=lambda c: (_SEVERITY_RANK.get(sweep.checks[c].severity.value, 9)
-                                            if c in sweep.checks else 9, -failing[c], c))
+    ranked = sorted(
+        failing,
+        key=lambda c: (
+            _SEVERITY_RANK.get(sweep.checks[c].severity.value, 9) if c in sweep.checks else 9,
+            -failing[c],
+            c,
+        ),
+    )
     lines = ["", "## Top failures by severity", "", *_header("severity", "check", "failing", "title", "remediation")]
     for check_id in ranked[:_TOP_CHECKS]:
         spec = sweep.checks.get(check_id)
-        lines.append(_row(spec.severity.value if spec else "", md_code(check_id), failing[check_id],
-                          md_text(spec.title if spec else ""), md_text(spec.remediation if spec else "")))
+        lines.append(
+            _row(
+                spec.severity.value if spec else "",
+                md_code(check_id),
+                failing[check_id],
+                md_text(spec.title if spec else ""),
+                md_text(spec.remediation if spec else ""),
+            )
+        )
     if len(ranked) > _TOP_CHECKS:
         lines.append(_row("…", f"{len(ranked) - _TOP_CHECKS} more failing checks", "", "", ""))
     return lines
@@ -93,8 +115,10 @@ def _problems(sweep: Sweep) -> list[str]:
     if not problems:
         return []
     lines = ["", f"## Failures and errors ({len(problems)})", "", *_header("check", "resource", "status", "reason")]
-    for r in problems[:_MAX_LISTED * 4]:
-        status = r.status.value + (f" (waived until {r.waiver.expires.date()} by {r.waiver.approved_by})" if r.waiver else "")
+    for r in problems[: _MAX_LISTED * 4]:
+        status = r.status.value + (
+            f" (waived until {r.waiver.expires.date()} by {r.waiver.approved_by})" if r.waiver else ""
+        )
         lines.append(_row(md_text(r.check_id), md_code(r.resource_id), md_text(status), md_text(r.reason)))
     if len(problems) > _MAX_LISTED * 4:
         lines.append(_row("…", f"{len(problems) - _MAX_LISTED * 4} more in assessment-results.json", "", ""))
@@ -105,25 +129,51 @@ def _evidence(sweep: Sweep) -> list[str]:
     lines: list[str] = []
     states = {a.attestation.id: a.state for f in sweep.findings for a in f.attestations if a.attestation}
     if sweep.attestations:
-        lines += ["", "## Attestations", "",
-                  *_header("type", "criterion", "attested by", "file", "SHA-256", "date", "expires", "state")]
+        lines += [
+            "",
+            "## Attestations",
+            "",
+            *_header("type", "criterion", "attested by", "file", "SHA-256", "date", "expires", "state"),
+        ]
         for a in sweep.attestations:
-            lines.append(_row(md_text(a.type), md_text(a.criterion), md_text(a.attested_by), md_code(a.filename),
-                              f"`{a.sha256}`", a.created.date().isoformat(), a.expires.date().isoformat(),
-                              md_text(a.revocation.describe()) if a.revocation else states.get(a.id, "on record")))
+            lines.append(
+                _row(
+                    md_text(a.type),
+                    md_text(a.criterion),
+                    md_text(a.attested_by),
+                    md_code(a.filename),
+                    f"`{a.sha256}`",
+                    a.created.date().isoformat(),
+                    a.expires.date().isoformat(),
+                    md_text(a.revocation.describe()) if a.revocation else states.get(a.id, "on record"),
+                )
+            )
     if sweep.waivers:
         lines += ["", "## Waivers", "", *_header("check", "resource", "approved by", "reason", "expires", "state")]
         for w in sweep.waivers:
-            lines.append(_row(md_code(w.check_id), md_code(w.resource), md_text(w.approved_by), md_text(w.reason),
-                              w.expires.date().isoformat(),
-                              md_text(w.revocation.describe()) if w.revocation else "on record"))
+            lines.append(
+                _row(
+                    md_code(w.check_id),
+                    md_code(w.resource),
+                    md_text(w.approved_by),
+                    md_text(w.reason),
+                    w.expires.date().isoformat(),
+                    md_text(w.revocation.describe()) if w.revocation else "on record",
+                )
+            )
     return lines
 
 
 def render_markdown(sweep: Sweep) -> str:
     """``summary.md``: the report's contents in brief (``--export html`` has them in full)."""
-    lines = [*_overview(sweep), *_scope(sweep), *_criteria(sweep), *_top_failures(sweep), *_problems(sweep),
-             *_evidence(sweep)]
+    lines = [
+        *_overview(sweep),
+        *_scope(sweep),
+        *_criteria(sweep),
+        *_top_failures(sweep),
+        *_problems(sweep),
+        *_evidence(sweep),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -143,14 +193,30 @@ def print_summary(sweep: Sweep, out: Path | None) -> None:
     for r in sweep.results:
         by_provider.setdefault(r.provider, Counter())[r.status.value] += 1
     statuses = ("pass", "fail", "error", "not_applicable")
-    print_table("Check results by provider", ("provider", *statuses),
-                [[p, *(by_provider[p][s] for s in statuses)] for p in sorted(by_provider)], right=statuses, out=screen)
+    print_table(
+        "Check results by provider",
+        ("provider", *statuses),
+        [[p, *(by_provider[p][s] for s in statuses)] for p in sorted(by_provider)],
+        right=statuses,
+        out=screen,
+    )
     states = Counter((f.state, f.basis.value) for f in sweep.findings)
-    print_table("SOC 2 criteria", ("basis", "satisfied", "not satisfied"),
-                [[b, states[("satisfied", b)], states[("not-satisfied", b)]]
-                 for b in ("assessed", "attested", "incomplete", "not-assessed")], out=screen)
+    print_table(
+        "SOC 2 criteria",
+        ("basis", "satisfied", "not satisfied"),
+        [
+            [b, states[("satisfied", b)], states[("not-satisfied", b)]]
+            for b in ("assessed", "attested", "incomplete", "not-assessed")
+        ],
+        out=screen,
+    )
     for error in sweep.collection_errors[:10]:
-        screen.print(text("error", "red") + text(f" {error.provider} {error.target} {error.region} {error.service}: "
-                                                 f"{error.reason}", encoding=screen.encoding))
+        screen.print(
+            text("error", "red")
+            + text(
+                f" {error.provider} {error.target} {error.region} {error.service}: {error.reason}",
+                encoding=screen.encoding,
+            )
+        )
     if out is not None:
         screen.print(text(f"Wrote OSCAL bundle and summary.md to {out}", encoding=screen.encoding))

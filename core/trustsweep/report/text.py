@@ -96,22 +96,33 @@ def console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
     return Console(stderr=stderr, file=file, markup=False, emoji=False, highlight=False)
 
 
-def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-          right: Sequence[str] = (), encoding: str = "utf-8") -> Table:
+def table(
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    right: Sequence[str] = (),
+    encoding: str = "utf-8",
+) -> Table:
     """A table of data cells that folds long values to fit the console instead of overflowing."""
     from rich.table import Table
 
     out = Table(title=text(title, encoding=encoding) if title else None)
     for column in columns:
-        out.add_column(text(column, encoding=encoding), overflow="fold",
-                       justify="right" if column in right else "left")
+        out.add_column(text(column, encoding=encoding), overflow="fold", justify="right" if column in right else "left")
     for row in rows:
         out.add_row(*(text(cell, encoding=encoding) for cell in row))
     return out
 
 
-def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                right: Sequence[str] = (), out: Console | None = None) -> None:
+def print_table(
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    right: Sequence[str] = (),
+    out: Console | None = None,
+) -> None:
     """Print :func:`table` on ``out`` (default: a new :func:`console` on stdout)."""
     screen = out or console()
     screen.print(table(title, columns, rows, right=right, encoding=screen.encoding))

@@ -27,8 +27,7 @@ def open_store(url: str | None, *, create: bool = True) -> EvidenceStore:
     return EvidenceStore.open(url, create=create)
 
 
-def record_sweep(sweep: Sweep, url: str | None, *,
-                 before_commit: Callable[[EvidenceStore], None] | None = None) -> str:
+def record_sweep(sweep: Sweep, url: str | None, *, before_commit: Callable[[EvidenceStore], None] | None = None) -> str:
     """Append the sweep in one transaction; set ``sweep.chain_head`` to its hash and return it.
 
     ``before_commit(store)`` runs inside that transaction once the entry is written (with
@@ -85,7 +84,9 @@ def history_markdown(store: EvidenceStore, last: int = 14) -> str:
         sweeps = store.entries("sweep")[-last:]
         hist = load_history(store, dt.datetime.fromisoformat(sweeps[0].at) if sweeps else None, None)
     except TamperedError as exc:
-        return (f"## Criteria over the last stored sweeps\n\n**The evidence store does not verify**: {exc}. "
-                "Run `trustsweep verify`.\n")
+        return (
+            f"## Criteria over the last stored sweeps\n\n**The evidence store does not verify**: {exc}. "
+            "Run `trustsweep verify`.\n"
+        )
     hist.sweeps = hist.sweeps[-last:]
     return render_markdown(hist, title=f"Criteria over the last {len(hist.sweeps)} stored sweep(s)")

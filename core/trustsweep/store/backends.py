@@ -63,15 +63,19 @@ CREATE TRIGGER {t}_no_delete BEFORE DELETE ON {t} BEGIN SELECT RAISE(ABORT, '{AP
     for t in ALL_TABLES
 )
 
-_POSTGRES_SCHEMA = _tables_sql("BIGINT", "BYTEA") + f"""CREATE FUNCTION trustsweep_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+_POSTGRES_SCHEMA = (
+    _tables_sql("BIGINT", "BYTEA")
+    + f"""CREATE FUNCTION trustsweep_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION '{APPEND_ONLY} (% on %)', TG_OP, TG_TABLE_NAME;
 END $$;
-""" + "".join(
-    f"""
+"""
+    + "".join(
+        f"""
 CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW EXECUTE FUNCTION trustsweep_append_only();
 CREATE TRIGGER {t}_no_truncate BEFORE TRUNCATE ON {t} FOR EACH STATEMENT EXECUTE FUNCTION trustsweep_append_only();"""
-    for t in ALL_TABLES
+        for t in ALL_TABLES
+    )
 )
 
 
@@ -90,8 +94,7 @@ class Backend(abc.ABC):
         return self.url.scrub(" ".join(str(exc).split()))
 
     @abc.abstractmethod
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        ...
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
     @abc.abstractmethod
     def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
@@ -111,30 +114,25 @@ class Backend(abc.ABC):
         """A read transaction: every query inside sees the same state (inside an append: that one)."""
 
     @abc.abstractmethod
-    def insert(self, sql: str, params: Sequence[Any]) -> None:
-        ...
+    def insert(self, sql: str, params: Sequence[Any]) -> None: ...
 
     @abc.abstractmethod
     def insert_rows(self, table: str, entry: int, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Bulk-insert ``(idx, col..., body)`` rows of one entry."""
 
     @abc.abstractmethod
-    def insert_file(self, sha256: str, data: bytes) -> None:
-        ...
+    def insert_file(self, sha256: str, data: bytes) -> None: ...
 
     @abc.abstractmethod
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...
 
     # ----------------------------------------------------------------------------------------
 
     @abc.abstractmethod
-    def _tables(self) -> set[str]:
-        ...
+    def _tables(self) -> set[str]: ...
 
     @abc.abstractmethod
-    def _create_schema(self) -> None:
-        ...
+    def _create_schema(self) -> None: ...
 
     def prepare(self, create: bool) -> None:
         """Check the schema version; create the schema in an empty database when ``create``.
@@ -147,8 +145,10 @@ class Backend(abc.ABC):
         foreign = sorted(tables - set(ALL_TABLES))
         if foreign or (tables and "meta" not in tables):
             shown = f"{len(foreign)} other table(s), e.g. {foreign[0]!r}" if foreign else "an incomplete set of tables"
-            raise StoreError(f"{where}: not a trustsweep evidence store (it holds {shown}); "
-                             "use an empty database or schema for the store")
+            raise StoreError(
+                f"{where}: not a trustsweep evidence store (it holds {shown}); "
+                "use an empty database or schema for the store"
+            )
         if not tables:
             if not create:
                 raise StoreError(f"{where}: no evidence store here yet (record a sweep first)")
@@ -163,8 +163,10 @@ class Backend(abc.ABC):
         except ValueError:
             raise StoreError(f"{where}: the store has no readable schema version") from None
         if version > SCHEMA_VERSION:
-            raise StoreError(f"{where}: written by a newer trustsweep (store schema {version}; this version reads "
-                             f"up to {SCHEMA_VERSION}); upgrade trustsweep")
+            raise StoreError(
+                f"{where}: written by a newer trustsweep (store schema {version}; this version reads "
+                f"up to {SCHEMA_VERSION}); upgrade trustsweep"
+            )
 
 
 class SQLiteBackend(Backend):
@@ -182,14 +184,19 @@ class SQLiteBackend(Backend):
             if not create:
                 raise StoreError("no evidence store at this path" + hint, path=path)
             if not path.parent.is_dir():
-                raise StoreError(f"cannot create the evidence store: directory {path.parent} does not exist{hint}",
-                                 path=path)
+                raise StoreError(
+                    f"cannot create the evidence store: directory {path.parent} does not exist{hint}", path=path
+                )
         elif path.is_dir():
             raise StoreError("the evidence store path is a directory", path=path)
-        readonly = url.readonly or (path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)))
+        readonly = url.readonly or (
+            path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+        )
         if readonly and create:
-            raise StoreError("the evidence store is read-only here (?mode=ro or no write permission); "
-                             "cannot record into it", path=path)
+            raise StoreError(
+                "the evidence store is read-only here (?mode=ro or no write permission); cannot record into it",
+                path=path,
+            )
         try:
             if readonly:  # immutable (no locking, no -shm) unless a WAL may hold committed entries
                 wal = path.with_name(path.name + "-wal")
@@ -262,7 +269,9 @@ def _split(script: str) -> list[str]:
     for line in script.strip().splitlines():
         current.append(line)
         text = "\n".join(current).strip()
-        inner = text.upper().startswith("CREATE TRIGGER") and "BEGIN" in text.upper() and not text.upper().endswith("END;")
+        inner = (
+            text.upper().startswith("CREATE TRIGGER") and "BEGIN" in text.upper() and not text.upper().endswith("END;")
+        )
         in_function = "$$" in text and text.count("$$") % 2 == 1
         if text.endswith(";") and not inner and not in_function:
             out.append(text)
@@ -340,8 +349,9 @@ class PostgresBackend(Backend):
                 write((entry, *row))
 
     def insert_file(self, sha256: str, data: bytes) -> None:
-        self.conn.execute("INSERT INTO files (sha256, data) VALUES (%s, %s) ON CONFLICT (sha256) DO NOTHING",
-                          (sha256, data))
+        self.conn.execute(
+            "INSERT INTO files (sha256, data) VALUES (%s, %s) ON CONFLICT (sha256) DO NOTHING", (sha256, data)
+        )
 
     def close(self) -> None:
         self.conn.close()

@@ -129,24 +129,59 @@ def _revocation_of(d: dict[str, Any]) -> Revocation | None:
 
 
 def waiver_dict(w: Waiver) -> dict[str, Any]:
-    return _with_revocation({"id": w.id, "check_id": w.check_id, "resource": w.resource, "reason": w.reason,
-                             "expires": iso(w.expires), "approved_by": w.approved_by}, w.revocation)
+    return _with_revocation(
+        {
+            "id": w.id,
+            "check_id": w.check_id,
+            "resource": w.resource,
+            "reason": w.reason,
+            "expires": iso(w.expires),
+            "approved_by": w.approved_by,
+        },
+        w.revocation,
+    )
 
 
 def waiver_from(d: dict[str, Any]) -> Waiver:
-    return Waiver(d["check_id"], d["resource"], d["reason"], from_iso(d["expires"]), d["approved_by"], id=d["id"],
-                  revocation=_revocation_of(d))
+    return Waiver(
+        d["check_id"],
+        d["resource"],
+        d["reason"],
+        from_iso(d["expires"]),
+        d["approved_by"],
+        id=d["id"],
+        revocation=_revocation_of(d),
+    )
 
 
 def attestation_dict(a: Attestation) -> dict[str, Any]:
-    return _with_revocation({"id": a.id, "criterion": a.criterion, "type": a.type, "sha256": a.sha256,
-                             "filename": a.filename, "attested_by": a.attested_by, "created": iso(a.created),
-                             "expires": iso(a.expires)}, a.revocation)
+    return _with_revocation(
+        {
+            "id": a.id,
+            "criterion": a.criterion,
+            "type": a.type,
+            "sha256": a.sha256,
+            "filename": a.filename,
+            "attested_by": a.attested_by,
+            "created": iso(a.created),
+            "expires": iso(a.expires),
+        },
+        a.revocation,
+    )
 
 
 def attestation_from(d: dict[str, Any]) -> Attestation:
-    return Attestation(d["id"], d["criterion"], d["type"], d["sha256"], d["filename"], d["attested_by"],
-                       from_iso(d["created"]), from_iso(d["expires"]), _revocation_of(d))
+    return Attestation(
+        d["id"],
+        d["criterion"],
+        d["type"],
+        d["sha256"],
+        d["filename"],
+        d["attested_by"],
+        from_iso(d["created"]),
+        from_iso(d["expires"]),
+        _revocation_of(d),
+    )
 
 
 def _target_dict(t: Target) -> dict[str, Any]:
@@ -154,14 +189,33 @@ def _target_dict(t: Target) -> dict[str, Any]:
 
 
 def _check_dict(c: CheckSpec) -> dict[str, Any]:
-    return {"id": c.id, "title": c.title, "provider": c.provider, "resource_types": list(c.resource_types),
-            "severity": c.severity.value, "rationale": c.rationale, "remediation": c.remediation,
-            "function": c.function, "aliases": list(c.aliases), "plugin": c.plugin}
+    return {
+        "id": c.id,
+        "title": c.title,
+        "provider": c.provider,
+        "resource_types": list(c.resource_types),
+        "severity": c.severity.value,
+        "rationale": c.rationale,
+        "remediation": c.remediation,
+        "function": c.function,
+        "aliases": list(c.aliases),
+        "plugin": c.plugin,
+    }
 
 
 def _check_from(d: dict[str, Any]) -> CheckSpec:
-    return CheckSpec(d["id"], d["title"], d["provider"], tuple(d["resource_types"]), Severity(d["severity"]),
-                     d["rationale"], d["remediation"], d["function"], tuple(d["aliases"]), d["plugin"])
+    return CheckSpec(
+        d["id"],
+        d["title"],
+        d["provider"],
+        tuple(d["resource_types"]),
+        Severity(d["severity"]),
+        d["rationale"],
+        d["remediation"],
+        d["function"],
+        tuple(d["aliases"]),
+        d["plugin"],
+    )
 
 
 def _mapping_dict(m: Mapping) -> dict[str, Any]:
@@ -171,8 +225,10 @@ def _mapping_dict(m: Mapping) -> dict[str, Any]:
         "digest": m.digest,
         "sources": [list(s) for s in m.sources],
         "criteria": [{"id": c.id, "category": c.category, "title": c.title} for c in m.criteria.values()],
-        "attestation_types": [{"id": a.id, "title": a.title, "validity_days": a.validity_days,
-                               "description": a.description} for a in m.attestation_types.values()],
+        "attestation_types": [
+            {"id": a.id, "title": a.title, "validity_days": a.validity_days, "description": a.description}
+            for a in m.attestation_types.values()
+        ],
         "entries": {cid: {"checks": e.checks, "attestations": e.attestations} for cid, e in m.entries.items()},
         "unavailable_checks": sorted(m.unavailable_checks),
     }
@@ -185,8 +241,10 @@ def _mapping_from(d: dict[str, Any]) -> Mapping:
         framework=d["framework"],
         framework_title=d["framework_title"],
         criteria={c["id"]: Criterion(c["id"], c["category"], c["title"]) for c in d["criteria"]},
-        attestation_types={a["id"]: AttestationType(a["id"], a["title"], a["validity_days"], a["description"])
-                           for a in d["attestation_types"]},
+        attestation_types={
+            a["id"]: AttestationType(a["id"], a["title"], a["validity_days"], a["description"])
+            for a in d["attestation_types"]
+        },
         entries={cid: CriterionMapping(list(e["checks"]), list(e["attestations"])) for cid, e in d["entries"].items()},
         sources=[(s[0], s[1]) for s in d["sources"]],
         unavailable_checks=set(d["unavailable_checks"]),
@@ -195,26 +253,61 @@ def _mapping_from(d: dict[str, Any]) -> Mapping:
 
 def _finding_dict(f: CriterionFinding) -> dict[str, Any]:
     return {
-        "criterion_id": f.criterion_id, "state": f.state, "basis": f.basis.value, "reason": f.reason,
-        "checks": f.checks, "counts": f.counts, "results": f.results, "waived": f.waived,
-        "attestations": [{"type": a.type, "state": a.state, "note": a.note,
-                          "attestation": attestation_dict(a.attestation) if a.attestation else None}
-                         for a in f.attestations],
+        "criterion_id": f.criterion_id,
+        "state": f.state,
+        "basis": f.basis.value,
+        "reason": f.reason,
+        "checks": f.checks,
+        "counts": f.counts,
+        "results": f.results,
+        "waived": f.waived,
+        "attestations": [
+            {
+                "type": a.type,
+                "state": a.state,
+                "note": a.note,
+                "attestation": attestation_dict(a.attestation) if a.attestation else None,
+            }
+            for a in f.attestations
+        ],
     }
 
 
 def _finding_from(d: dict[str, Any]) -> CriterionFinding:
     from ..aggregate import AttestationState, Basis, CriterionFinding
 
-    states = [AttestationState(a["type"], a["state"], attestation_from(a["attestation"]) if a["attestation"] else None,
-                               a.get("note", "")) for a in d["attestations"]]
-    return CriterionFinding(d["criterion_id"], d["state"], Basis(d["basis"]), d["reason"], list(d["checks"]),
-                            dict(d["counts"]), list(d["results"]), states, d["waived"])
+    states = [
+        AttestationState(
+            a["type"], a["state"], attestation_from(a["attestation"]) if a["attestation"] else None, a.get("note", "")
+        )
+        for a in d["attestations"]
+    ]
+    return CriterionFinding(
+        d["criterion_id"],
+        d["state"],
+        Basis(d["basis"]),
+        d["reason"],
+        list(d["checks"]),
+        dict(d["counts"]),
+        list(d["results"]),
+        states,
+        d["waived"],
+    )
 
 
 def _result_from(d: dict[str, Any]) -> CheckResult:
-    return CheckResult(d["check_id"], d["provider"], d["target"], d["region"], d["resource_id"], d["resource_type"],
-                       Status(d["status"]), d["reason"], d["evidence"], waiver_from(d["waiver"]) if d["waiver"] else None)
+    return CheckResult(
+        d["check_id"],
+        d["provider"],
+        d["target"],
+        d["region"],
+        d["resource_id"],
+        d["resource_type"],
+        Status(d["status"]),
+        d["reason"],
+        d["evidence"],
+        waiver_from(d["waiver"]) if d["waiver"] else None,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,14 +334,18 @@ def encode_rows(sweep: Sweep) -> Iterator[tuple[str, Iterator[list[tuple[Any, ..
     def resources() -> Iterator[list[tuple[Any, ...]]]:
         items = sweep.resources
         for start in range(0, len(items), CHUNK):
-            yield [(i, f"{r.provider}|{r.target}|{r.id}", r.type, dumps(r))
-                   for i, r in enumerate(items[start:start + CHUNK], start)]
+            yield [
+                (i, f"{r.provider}|{r.target}|{r.id}", r.type, dumps(r))
+                for i, r in enumerate(items[start : start + CHUNK], start)
+            ]
 
     def observations() -> Iterator[list[tuple[Any, ...]]]:
         items = sweep.results
         for start in range(0, len(items), CHUNK):
-            yield [(i, r.check_id, f"{r.provider}|{r.target}|{r.resource_id}", r.status._value_, dumps(r))
-                   for i, r in enumerate(items[start:start + CHUNK], start)]
+            yield [
+                (i, r.check_id, f"{r.provider}|{r.target}|{r.resource_id}", r.status._value_, dumps(r))
+                for i, r in enumerate(items[start : start + CHUNK], start)
+            ]
 
     def findings() -> Iterator[list[tuple[Any, ...]]]:
         yield [(i, f.criterion_id, f.state, dumps(_finding_dict(f))) for i, f in enumerate(sweep.findings)]
@@ -269,8 +366,10 @@ def encode_header(sweep: Sweep, recorded: dt.datetime) -> dict[str, Any]:
         "finished": iso(sweep.finished),
         "recorded": iso(recorded),
         "tool": {"name": "trustsweep", "version": sweep.tool_version},
-        "plugins": [{"name": p.name, "module": p.module, "distribution": p.distribution, "version": p.version}
-                    for p in sweep.plugins],
+        "plugins": [
+            {"name": p.name, "module": p.module, "distribution": p.distribution, "version": p.version}
+            for p in sweep.plugins
+        ],
         "providers": list(sweep.providers),
         "targets": [_target_dict(t) for t in sweep.targets],
         "mapping": _mapping_dict(sweep.mapping),

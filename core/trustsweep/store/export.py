@@ -16,8 +16,16 @@ from pathlib import Path
 from .ledger import Entry, EvidenceStore
 
 
-def export_window(store: EvidenceStore, sweeps: Sequence[Entry], out: Path, *, oscal_version: str = "1.2.1",
-                  fmt: str = "json", start: dt.datetime | None = None, end: dt.datetime | None = None) -> list[Path]:
+def export_window(
+    store: EvidenceStore,
+    sweeps: Sequence[Entry],
+    out: Path,
+    *,
+    oscal_version: str = "1.2.1",
+    fmt: str = "json",
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> list[Path]:
     """Write the OSCAL bundle of a window into ``out``; return the paths written."""
     from ..oscal import assessment_results_document, build_result, dump, write_bundle
     from .history import load_history, render_html, render_markdown
@@ -33,11 +41,18 @@ def export_window(store: EvidenceStore, sweeps: Sequence[Entry], out: Path, *, o
     assert last is not None
     last.chain_head = head
     paths = write_bundle(last, out, oscal_version=oscal_version, fmt=fmt)
-    span = f"{(start or dt.datetime.fromisoformat(sweeps[0].at)).date()} to " \
-           f"{((end - dt.timedelta(microseconds=1)) if end else dt.datetime.fromisoformat(sweeps[-1].at)).date()}"
-    doc = assessment_results_document(results, oscal_version=oscal_version, chain_head=head,
-                                      title=f"trustsweep SOC 2 assessment results, {span} ({len(results)} sweeps)",
-                                      import_ap=f"assessment-plan.{fmt}", tool_version=last.tool_version)
+    span = (
+        f"{(start or dt.datetime.fromisoformat(sweeps[0].at)).date()} to "
+        f"{((end - dt.timedelta(microseconds=1)) if end else dt.datetime.fromisoformat(sweeps[-1].at)).date()}"
+    )
+    doc = assessment_results_document(
+        results,
+        oscal_version=oscal_version,
+        chain_head=head,
+        title=f"trustsweep SOC 2 assessment results, {span} ({len(results)} sweeps)",
+        import_ap=f"assessment-plan.{fmt}",
+        tool_version=last.tool_version,
+    )
     ar = out / f"assessment-results.{fmt}"
     dump(doc, ar, fmt)
     hist = load_history(store, start, end, verified=False)  # checked above and by load_sweep

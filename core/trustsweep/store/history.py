@@ -40,14 +40,30 @@ class History:
     points: dict[str, dict[int, Point]] = field(default_factory=dict)  # criterion → seq → point
 
     def to_json(self) -> list[dict[str, Any]]:
-        return [{"sweep": e.id, "seq": e.seq, "started": e.at, "hash": e.hash,
-                 "criteria": {cid: {"state": p.state, "basis": p.basis, "label": p.label, "reason": p.reason}
-                              for cid in self.criteria if (p := self.points[cid].get(e.seq))}}
-                for e in self.sweeps]
+        return [
+            {
+                "sweep": e.id,
+                "seq": e.seq,
+                "started": e.at,
+                "hash": e.hash,
+                "criteria": {
+                    cid: {"state": p.state, "basis": p.basis, "label": p.label, "reason": p.reason}
+                    for cid in self.criteria
+                    if (p := self.points[cid].get(e.seq))
+                },
+            }
+            for e in self.sweeps
+        ]
 
 
-def load_history(store: EvidenceStore, start: dt.datetime | None, end: dt.datetime | None,
-                 criteria: Sequence[str] = (), *, verified: bool = True) -> History:
+def load_history(
+    store: EvidenceStore,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    criteria: Sequence[str] = (),
+    *,
+    verified: bool = True,
+) -> History:
     """Criterion states of every sweep with ``start <= started < end``.
 
     With ``verified`` (the default) the chain of entries and the findings read are checked first:
@@ -58,8 +74,10 @@ def load_history(store: EvidenceStore, start: dt.datetime | None, end: dt.dateti
         require_verified(store, hist.sweeps, ["findings"])
     if not hist.sweeps:
         return hist
-    sql = ("SELECT f.entry, f.criterion_id, f.body FROM findings f JOIN entries e ON e.seq = f.entry "
-           "WHERE e.kind = 'sweep' AND e.seq >= ? AND e.seq <= ?")
+    sql = (
+        "SELECT f.entry, f.criterion_id, f.body FROM findings f JOIN entries e ON e.seq = f.entry "
+        "WHERE e.kind = 'sweep' AND e.seq >= ? AND e.seq <= ?"
+    )
     params: list[Any] = [hist.sweeps[0].seq, hist.sweeps[-1].seq]
     if criteria:
         sql += f" AND f.criterion_id IN ({', '.join('?' for _ in criteria)})"
@@ -116,12 +134,19 @@ def render_html(hist: History, title: str = "Criteria over the audit window") ->
             else:
                 cells.append(f"<td style='background:{_COLOUR[p.label]}' title='{esc(p.label)}: {esc(p.reason)}'></td>")
         rows.append(f"<tr><th>{esc(cid)}</th>{''.join(cells)}</tr>")
-    legend = " ".join(f"<span style='background:{c};color:#fff;padding:0 4px'>{esc(k)}</span>" for k, c in _COLOUR.items())
-    body = (f"<table><tr><th>criterion</th>{head}</tr>{''.join(rows)}</table>" if hist.sweeps
-            else "<p>No sweep was recorded in this window.</p>")
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(title)}</title><style>"
-            "table{border-collapse:collapse;font:12px sans-serif}td,th{border:1px solid #ddd;padding:2px 6px}"
-            f"td{{min-width:14px}}</style></head><body><h2>{esc(title)}</h2><p>{legend}</p>{body}</body></html>\n")
+    legend = " ".join(
+        f"<span style='background:{c};color:#fff;padding:0 4px'>{esc(k)}</span>" for k, c in _COLOUR.items()
+    )
+    body = (
+        f"<table><tr><th>criterion</th>{head}</tr>{''.join(rows)}</table>"
+        if hist.sweeps
+        else "<p>No sweep was recorded in this window.</p>"
+    )
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(title)}</title><style>"
+        "table{border-collapse:collapse;font:12px sans-serif}td,th{border:1px solid #ddd;padding:2px 6px}"
+        f"td{{min-width:14px}}</style></head><body><h2>{esc(title)}</h2><p>{legend}</p>{body}</body></html>\n"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,7 +166,8 @@ class Diff:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "a": {"sweep": self.a.id, "started": self.a.at}, "b": {"sweep": self.b.id, "started": self.b.at},
+            "a": {"sweep": self.a.id, "started": self.a.at},
+            "b": {"sweep": self.b.id, "started": self.b.at},
             "new_failures": [{"check": c, "resource": r, "before": s} for c, r, s in self.new_failures],
             "fixed": [{"check": c, "resource": r, "now": s} for c, r, s in self.fixed],
             "new_errors": [{"check": c, "resource": r} for c, r in self.new_errors],
@@ -169,8 +195,10 @@ def diff_sweeps(store: EvidenceStore, a: Entry, b: Entry, *, verified: bool = Tr
 
     def criteria(seq: int) -> dict[str, str]:
         rows = store.db.query("SELECT criterion_id, body FROM findings WHERE entry = ? ORDER BY idx", (seq,))
-        return {r[0]: Point(**{k: v for k, v in orjson.loads(r[1]).items() if k in ("state", "basis", "reason")}).label
-                for r in rows}
+        return {
+            r[0]: Point(**{k: v for k, v in orjson.loads(r[1]).items() if k in ("state", "basis", "reason")}).label
+            for r in rows
+        }
 
     before, after = statuses(a.seq), statuses(b.seq)
     for key, status in sorted(after.items()):

@@ -180,8 +180,10 @@ class EvidenceStore:
     def _insert_entry(self, seq: int, prev: str, kind: str, ident: str, content: dict[str, Any]) -> Entry:
         text = c.dumps({**content, "kind": kind, "id": ident, "seq": seq, "prev": prev})
         entry = Entry(seq, kind, ident, content[AT_FIELD[kind]], text, prev, c.sha256_hex(text))
-        self.db.insert(f"INSERT INTO entries ({ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (entry.seq, kind, ident, entry.at, text, prev, entry.hash))
+        self.db.insert(
+            f"INSERT INTO entries ({ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (entry.seq, kind, ident, entry.at, text, prev, entry.hash),
+        )
         return entry
 
     def append(self, kind: str, ident: str, content: dict[str, Any], *, files: dict[str, bytes] | None = None) -> Entry:
@@ -193,8 +195,13 @@ class EvidenceStore:
                 self.db.insert_file(digest, data)
             return self._insert_entry(seq, prev, kind, ident, content)
 
-    def record(self, sweep: Sweep, *, recorded: dt.datetime | None = None,
-               before_commit: Callable[[EvidenceStore], None] | None = None) -> str:
+    def record(
+        self,
+        sweep: Sweep,
+        *,
+        recorded: dt.datetime | None = None,
+        before_commit: Callable[[EvidenceStore], None] | None = None,
+    ) -> str:
         """Append a sweep in ONE transaction; set ``sweep.chain_head`` to its hash and return it.
 
         Rows are encoded and digested chunk by chunk while a writer thread inserts the previous
@@ -229,20 +236,46 @@ class EvidenceStore:
                 before_commit(self)
         return entry.hash
 
-    def add_attestation(self, *, criterion: str, type_: str, data: bytes, filename: str, attested_by: str,
-                        expires: dt.datetime, created: dt.datetime | None = None, keep_file: bool = False,
-                        ident: str | None = None) -> Attestation:
+    def add_attestation(
+        self,
+        *,
+        criterion: str,
+        type_: str,
+        data: bytes,
+        filename: str,
+        attested_by: str,
+        expires: dt.datetime,
+        created: dt.datetime | None = None,
+        keep_file: bool = False,
+        ident: str | None = None,
+    ) -> Attestation:
         created = created or _now()
-        att = Attestation(ident or str(uuid.uuid4()), criterion, type_, c.sha256_hex(data), Path(filename).name,
-                          attested_by, created, expires)
-        content = {**c.attestation_dict(att), "size": len(data), "file_stored": keep_file,
-                   "recorded": c.iso(_now())}
+        att = Attestation(
+            ident or str(uuid.uuid4()),
+            criterion,
+            type_,
+            c.sha256_hex(data),
+            Path(filename).name,
+            attested_by,
+            created,
+            expires,
+        )
+        content = {**c.attestation_dict(att), "size": len(data), "file_stored": keep_file, "recorded": c.iso(_now())}
         self.append("attestation", att.id, content, files={att.sha256: data} if keep_file else None)
         return att
 
-    def add_waiver(self, *, check_id: str, resource: str, reason: str, expires: dt.datetime,
-                   approved_by: str, ident: str | None = None, allowed: list[str] | None = None,
-                   recorded: dt.datetime | None = None) -> Waiver:
+    def add_waiver(
+        self,
+        *,
+        check_id: str,
+        resource: str,
+        reason: str,
+        expires: dt.datetime,
+        approved_by: str,
+        ident: str | None = None,
+        allowed: list[str] | None = None,
+        recorded: dt.datetime | None = None,
+    ) -> Waiver:
         """Append a waiver; ``allowed`` names the bounds it was explicitly let past (``wildcard``, ``long``)."""
         waiver = Waiver(check_id, resource, reason, expires, approved_by, id=ident or str(uuid.uuid4()))
         content = {**c.waiver_dict(waiver), "recorded": c.iso(recorded or _now())}
@@ -262,14 +295,20 @@ class EvidenceStore:
             if self.db.query("SELECT 1 FROM entries WHERE id = ?", (revocation.id,)):
                 raise UserError(f"{kind} {target.id} is already revoked")
             seq, prev = self._position()
-            self._insert_entry(seq, prev, "revocation", revocation.id,
-                               {**c.revocation_dict(revocation), "target_kind": kind, "recorded": c.iso(_now())})
+            self._insert_entry(
+                seq,
+                prev,
+                "revocation",
+                revocation.id,
+                {**c.revocation_dict(revocation), "target_kind": kind, "recorded": c.iso(_now())},
+            )
         return target, revocation
 
     # ----------------------------------------------------------------------------------- read
 
-    def entries(self, kind: str | None = None, start: dt.datetime | None = None,
-                end: dt.datetime | None = None) -> list[Entry]:
+    def entries(
+        self, kind: str | None = None, start: dt.datetime | None = None, end: dt.datetime | None = None
+    ) -> list[Entry]:
         """Entries in chain order, optionally of one kind with ``start <= at < end``."""
         sql = f"SELECT {ENTRY_COLUMNS} FROM entries WHERE 1 = 1"
         params: list[Any] = []

@@ -42,8 +42,7 @@ class StoreURL:
             return self.raw.split("://", 1)[0] + "://***"
         userinfo, at, host = parts.netloc.rpartition("@")
         netloc = f"{userinfo.split(':', 1)[0]}:***@{host}" if at and ":" in userinfo else parts.netloc
-        query = "&".join(f"{key}=***" if secret else param
-                         for param, key, secret in _query_params(parts.query))
+        query = "&".join(f"{key}=***" if secret else param for param, key, secret in _query_params(parts.query))
         return urlunsplit(parts._replace(netloc=netloc, query=query))
 
     def secrets(self) -> list[str]:
@@ -89,7 +88,7 @@ def parse_url(url: str | None) -> StoreURL:
         path = default_path()
         return StoreURL("sqlite", SQLITE_PREFIX + str(path), path, is_default=True)
     if url.startswith(SQLITE_PREFIX):
-        rest, _, query = url[len(SQLITE_PREFIX):].partition("?")
+        rest, _, query = url[len(SQLITE_PREFIX) :].partition("?")
         if not rest or rest.endswith("/"):
             raise UserError(f"store URL {url!r} names no file (sqlite:///relative/path or sqlite:////absolute/path)")
         if query not in ("", "mode=ro"):

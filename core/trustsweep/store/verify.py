@@ -74,8 +74,9 @@ def _file_problem(store: EvidenceStore, digest: str, walk: _Walk) -> bool:
     return False
 
 
-def _check_entry(store: EvidenceStore, entry: Entry, expected_seq: int, walk: _Walk, report: VerifyReport,
-                 rows: bool = True) -> str | None:
+def _check_entry(
+    store: EvidenceStore, entry: Entry, expected_seq: int, walk: _Walk, report: VerifyReport, rows: bool = True
+) -> str | None:
     """The reason this entry fails, or None."""
     if entry.seq != expected_seq:
         if entry.seq > expected_seq:
@@ -130,8 +131,13 @@ def normal_head(head: str) -> str:
     return head.strip().lower()
 
 
-def verify(store: EvidenceStore, *, expect_head: str | None = None, rows: bool = True,
-           progress: Callable[[Entry], None] | None = None) -> VerifyReport:
+def verify(
+    store: EvidenceStore,
+    *,
+    expect_head: str | None = None,
+    rows: bool = True,
+    progress: Callable[[Entry], None] | None = None,
+) -> VerifyReport:
     """Walk the whole chain in one read snapshot; stop at the first entry that does not match.
 
     ``rows=False`` checks only the chain of entries (fast), not the sweeps' bulk rows.
@@ -155,15 +161,19 @@ def verify(store: EvidenceStore, *, expect_head: str | None = None, rows: bool =
                 progress(entry)
         report.head = walk.prev if report.entries else ""
         for table in c.TABLES:
-            orphans = store.db.query(f"SELECT DISTINCT entry FROM {table} WHERE entry > ? OR entry < 1",
-                                     (report.entries,))
+            orphans = store.db.query(
+                f"SELECT DISTINCT entry FROM {table} WHERE entry > ? OR entry < 1", (report.entries,)
+            )
             if orphans:
-                report.problems.append(f"{table} rows belong to entry #{orphans[0][0]}, which is not in the chain "
-                                       "(an entry was deleted)")
+                report.problems.append(
+                    f"{table} rows belong to entry #{orphans[0][0]}, which is not in the chain (an entry was deleted)"
+                )
                 return report
     if expect_head is not None and normal_head(expect_head) not in heads:
-        report.problems.append(f"the chain does not contain the expected head {normal_head(expect_head)} "
-                               "(entries were removed from its end, or this is another store)")
+        report.problems.append(
+            f"the chain does not contain the expected head {normal_head(expect_head)} "
+            "(entries were removed from its end, or this is another store)"
+        )
     return report
 
 

@@ -20,14 +20,23 @@ def installed_registry() -> Registry:
     return Registry.load()
 
 
-def resource(check_id: str, properties: Mapping[str, Any] | None = None, *, type: str | None = None,
-             id: str = "", name: str = "", region: str = "global", target: str = "test-target",
-             registry: Registry | None = None) -> Resource:
+def resource(
+    check_id: str,
+    properties: Mapping[str, Any] | None = None,
+    *,
+    type: str | None = None,
+    id: str = "",
+    name: str = "",
+    region: str = "global",
+    target: str = "test-target",
+    registry: Registry | None = None,
+) -> Resource:
     """A resource for ``check_id``: of its first declared type unless ``type`` says otherwise."""
     spec = (registry or installed_registry()).checks[check_id]
     type_ = type or spec.resource_types[0]
-    return Resource(spec.provider, target, region, type_, id or f"{type_}/example", name or "example",
-                    dict(properties or {}))
+    return Resource(
+        spec.provider, target, region, type_, id or f"{type_}/example", name or "example", dict(properties or {})
+    )
 
 
 def run_check(

@@ -32,8 +32,20 @@ from ..plugins import Registry
 from .checks import installed_registry, resource, run_check
 
 #: Top-level modules of the cloud SDKs that registration must not import.
-SDK_MODULES = ("boto3", "botocore", "google.cloud", "google.api_core", "google.auth", "grpc", "azure", "msal",
-               "requests", "urllib3", "aiohttp", "moto")
+SDK_MODULES = (
+    "boto3",
+    "botocore",
+    "google.cloud",
+    "google.api_core",
+    "google.auth",
+    "grpc",
+    "azure",
+    "msal",
+    "requests",
+    "urllib3",
+    "aiohttp",
+    "moto",
+)
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,9 @@ class PluginConformance:
     def declared(cls) -> list[CheckSpec]:
         reg = cls.registry()
         found = [spec for spec in reg.checks.values() if spec.plugin == cls.plugin]
-        assert found, f"plugin {cls.plugin!r} declares no check (is it installed? entry points: {[p.name for p in reg.plugins]})"
+        assert found, (
+            f"plugin {cls.plugin!r} declares no check (is it installed? entry points: {[p.name for p in reg.plugins]})"
+        )
         return sorted(found, key=lambda s: s.id)
 
     # -- the suite -----------------------------------------------------------------------------
@@ -101,8 +115,11 @@ class PluginConformance:
         assert not unmapped, f"checks in no criterion's mapping: {unmapped}"
 
     def test_check_functions_are_named_for_their_ids(self) -> None:
-        wrong = [f"{spec.id} -> {spec.function}" for spec in self.declared()
-                 if spec.function.rpartition(":")[2] != function_name(spec.id)]
+        wrong = [
+            f"{spec.id} -> {spec.function}"
+            for spec in self.declared()
+            if spec.function.rpartition(":")[2] != function_name(spec.id)
+        ]
         assert not wrong, wrong
 
     def test_registration_imports_no_sdk(self) -> None:
@@ -135,11 +152,17 @@ class PluginConformance:
                 stack.enter_context(patched_env(env.env))
                 pool = stack.enter_context(make_executor("threads", 4))
                 options = {provider: {**env.options, **({"regions": env.regions} if env.regions else {})}}
-                sweep = run_sweep(reg, reg.mapping(), providers=[provider],
-                                  targets=[f"{provider}:{t}" for t in env.targets],
-                                  provider_options=options, executor=pool)
-                errors = [f"{r.check_id} on {r.resource_id}: {r.reason}" for r in sweep.results
-                          if r.status is Status.ERROR]
+                sweep = run_sweep(
+                    reg,
+                    reg.mapping(),
+                    providers=[provider],
+                    targets=[f"{provider}:{t}" for t in env.targets],
+                    provider_options=options,
+                    executor=pool,
+                )
+                errors = [
+                    f"{r.check_id} on {r.resource_id}: {r.reason}" for r in sweep.results if r.status is Status.ERROR
+                ]
                 assert len(errors) <= self.demo_error_budget, "\n".join(errors[:20])
                 statuses = {r.status for r in sweep.results}
                 assert {Status.PASS, Status.FAIL} <= statuses, f"the demo estate shows {sorted(statuses)} only"

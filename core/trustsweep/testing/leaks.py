@@ -16,8 +16,7 @@ def _file_bytes(path: Path) -> bytes:
             tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             for table in tables:
                 for row in db.execute(f'SELECT * FROM "{table}"'):
-                    data += repr(row).encode() + b"".join(
-                        v if isinstance(v, bytes) else str(v).encode() for v in row)
+                    data += repr(row).encode() + b"".join(v if isinstance(v, bytes) else str(v).encode() for v in row)
     return data
 
 

@@ -37,8 +37,9 @@ def oscal_files(directory: Path) -> list[Path]:
     return found
 
 
-def assert_valid_oscal(path_or_dir: str | Path, *, oscal_version: str | None = None,
-                       require_bundle: bool | None = None) -> list[Path]:
+def assert_valid_oscal(
+    path_or_dir: str | Path, *, oscal_version: str | None = None, require_bundle: bool | None = None
+) -> list[Path]:
     """Validate one OSCAL file, or every OSCAL file of a directory; raise AssertionError listing problems.
 
     For a directory, the four bundle documents (catalog, assessment-plan, component-definition,

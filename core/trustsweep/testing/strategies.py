@@ -15,10 +15,53 @@ FUZZ_FACTOR = 40
 
 #: strings that broke or could break an output path: Rich markup, Markdown, HTML, terminal controls
 NASTY = (
-    "[/x]", "[bold]", "[red]", "[/]", "[link=http://x]", ":warning:", "`", "``", "|", "\\", "\\|", "*", "_",
-    "<img src=x onerror=alert(1)>", "<script>", "&amp;", "'", '"', "\n", "\r", "\t", "\x1b[2J", "\x1b]8;;x\x07",
-    "\x00", "\x7f", "\x85", "\u202e", "\u2066", "\u200f", "\u2028", "\ufeff", "# ", "- ", "1. ", "> ", "---",
-    "[a](javascript:x)", "![i](x)", "~~", "{", "}", "%s", "{0}", "é", "漢字", "🙂", " ",
+    "[/x]",
+    "[bold]",
+    "[red]",
+    "[/]",
+    "[link=http://x]",
+    ":warning:",
+    "`",
+    "``",
+    "|",
+    "\\",
+    "\\|",
+    "*",
+    "_",
+    "<img src=x onerror=alert(1)>",
+    "<script>",
+    "&amp;",
+    "'",
+    '"',
+    "\n",
+    "\r",
+    "\t",
+    "\x1b[2J",
+    "\x1b]8;;x\x07",
+    "\x00",
+    "\x7f",
+    "\x85",
+    "\u202e",
+    "\u2066",
+    "\u200f",
+    "\u2028",
+    "\ufeff",
+    "# ",
+    "- ",
+    "1. ",
+    "> ",
+    "---",
+    "[a](javascript:x)",
+    "![i](x)",
+    "~~",
+    "{",
+    "}",
+    "%s",
+    "{0}",
+    "é",
+    "漢字",
+    "🙂",
+    " ",
 )
 
 
@@ -40,10 +83,18 @@ def hostile_text(min_size: int = 0, max_size: int = 6) -> st.SearchStrategy[str]
 
 def json_values(max_leaves: int = 8) -> st.SearchStrategy[object]:
     """Any JSON value (the type swaps a field can suffer), nested a little."""
-    scalars = (st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_infinity=False)
-               | hostile_text(max_size=3))
-    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
-                        | st.dictionaries(hostile_text(max_size=2), inner, max_size=3), max_leaves=max_leaves)
+    scalars = (
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**63), 2**63 - 1)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | hostile_text(max_size=3)
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(hostile_text(max_size=2), inner, max_size=3),
+        max_leaves=max_leaves,
+    )
 
 
 def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
@@ -91,7 +142,7 @@ def mutated_bytes(draw: st.DrawFn, data: bytes) -> bytes:
         return data[:at]
     if how == "flip":
         width = draw(st.integers(1, 16))
-        return data[:at] + bytes(b ^ draw(st.integers(1, 255)) for b in data[at:at + width]) + data[at + width:]
+        return data[:at] + bytes(b ^ draw(st.integers(1, 255)) for b in data[at : at + width]) + data[at + width :]
     if how == "insert":
         return data[:at] + draw(st.binary(min_size=1, max_size=16)) + data[at:]
-    return data[:at] + data[at + draw(st.integers(1, 64)):]
+    return data[:at] + data[at + draw(st.integers(1, 64)) :]

@@ -83,8 +83,12 @@ def make_resources(target: str, region: str, count: int, start: int = 0) -> Iter
             type=type_,
             id=f"syn:{target}:{region}:{type_.split('.')[1]}/{i}",
             name=f"{type_.split('.')[1]}-{i}",
-            properties={"encrypted": i % 5 != 0, "rotation_days": 30 if i % 3 else 400,
-                        "broken": i % 7 == 0, "tags": {"env": "prod" if i % 2 else "dev"}},
+            properties={
+                "encrypted": i % 5 != 0,
+                "rotation_days": 30 if i % 3 else 400,
+                "broken": i % 7 == 0,
+                "tags": {"env": "prod" if i % 2 else "dev"},
+            },
         )
 
 
@@ -96,8 +100,14 @@ def collect(ctx: Collector) -> None:
     ctx.resources.extend(make_resources(ctx.target.id, ctx.region, int(ctx.options.get("resources_per_unit", 10))))
 
 
-@check("synthetic.storage.encrypted", title="Storage is encrypted at rest", types=TYPES, severity="high",
-       rationale="Unencrypted data is exposed if media leak.", remediation="Turn on encryption.")
+@check(
+    "synthetic.storage.encrypted",
+    title="Storage is encrypted at rest",
+    types=TYPES,
+    severity="high",
+    rationale="Unencrypted data is exposed if media leak.",
+    remediation="Turn on encryption.",
+)
 def storage_encrypted(resource: Resource, ctx: CheckContext) -> Outcome:
     if resource.properties.get("broken"):
         raise ValueError("synthetic check failure")
@@ -106,10 +116,16 @@ def storage_encrypted(resource: Resource, ctx: CheckContext) -> Outcome:
     return failed("not encrypted at rest", encrypted=False)
 
 
-@check("synthetic.keys.rotation", title="Keys rotate at least every 90 days", types="synthetic.key",
-       severity="medium", rationale="Old keys widen the blast radius.", remediation="Enable rotation.",
-       aliases=("synthetic.key.rotation",),
-       settings={"max_days": setting("int", 90, "longest rotation period in days", min=1, max=3653)})
+@check(
+    "synthetic.keys.rotation",
+    title="Keys rotate at least every 90 days",
+    types="synthetic.key",
+    severity="medium",
+    rationale="Old keys widen the blast radius.",
+    remediation="Enable rotation.",
+    aliases=("synthetic.key.rotation",),
+    settings={"max_days": setting("int", 90, "longest rotation period in days", min=1, max=3653)},
+)
 def keys_rotation(resource: Resource, ctx: CheckContext) -> Outcome:
     if resource.type != "synthetic.key":
         return not_applicable("only keys rotate")
@@ -120,8 +136,14 @@ def keys_rotation(resource: Resource, ctx: CheckContext) -> Outcome:
     return failed(f"rotates every {days} days, more than {limit}", rotation_days=days)
 
 
-@check("synthetic.tags.env", title="Resources carry an env tag", types=TYPES, severity="low",
-       rationale="Ownership must be known.", remediation="Tag resources.")
+@check(
+    "synthetic.tags.env",
+    title="Resources carry an env tag",
+    types=TYPES,
+    severity="low",
+    rationale="Ownership must be known.",
+    remediation="Tag resources.",
+)
 def tags_env(resource: Resource, ctx: CheckContext) -> Outcome:
     env = resource.properties.get("tags", {}).get("env")
     return passed("tagged", env=env) if env else failed("no env tag")
@@ -134,8 +156,13 @@ CHECKS = checks_in(__name__)
 def synthetic_demo(workdir: Path) -> Iterator[DemoEnv]:
     """An "emulator" for the synthetic provider: nothing to start, three targets to sweep."""
     workdir.mkdir(parents=True, exist_ok=True)
-    yield DemoEnv(env={"TRUSTSWEEP_SYNTHETIC_DEMO": str(workdir)}, targets=["acct-0", "acct-1", "acct-2"],
-                  regions=["north-1"], options={"resources_per_unit": 6}, description="three synthetic accounts")
+    yield DemoEnv(
+        env={"TRUSTSWEEP_SYNTHETIC_DEMO": str(workdir)},
+        targets=["acct-0", "acct-1", "acct-2"],
+        regions=["north-1"],
+        options={"resources_per_unit": 6},
+        description="three synthetic accounts",
+    )
 
 
 class SyntheticPlugin:
@@ -180,9 +207,15 @@ def synthetic_mapping(registry: Any) -> Any:
     return registry.mapping()
 
 
-def synthetic_sweep(tmp_dir: Path, *, resources_per_unit: int = 10, targets: int = 2,
-                    fail_units: Sequence[str] = (), attestations: Sequence[Any] = (),
-                    waivers: Sequence[Any] = ()) -> Any:
+def synthetic_sweep(
+    tmp_dir: Path,
+    *,
+    resources_per_unit: int = 10,
+    targets: int = 2,
+    fail_units: Sequence[str] = (),
+    attestations: Sequence[Any] = (),
+    waivers: Sequence[Any] = (),
+) -> Any:
     """Run a whole sweep of the synthetic provider in threads and return the Sweep."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -190,11 +223,17 @@ def synthetic_sweep(tmp_dir: Path, *, resources_per_unit: int = 10, targets: int
 
     registry = synthetic_registry(tmp_dir)
     mapping = synthetic_mapping(registry)
-    options = {PROVIDER: {"resources_per_unit": resources_per_unit, "targets": targets,
-                          "fail_units": list(fail_units)}}
+    options = {PROVIDER: {"resources_per_unit": resources_per_unit, "targets": targets, "fail_units": list(fail_units)}}
     with ThreadPoolExecutor(4) as pool:
-        return run_sweep(registry, mapping, providers=[PROVIDER], provider_options=options, executor=pool,
-                         attestations=attestations, waivers=waivers)
+        return run_sweep(
+            registry,
+            mapping,
+            providers=[PROVIDER],
+            provider_options=options,
+            executor=pool,
+            attestations=attestations,
+            waivers=waivers,
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover - manual smoke run

@@ -18,10 +18,17 @@ SECRET_FIELDS: tuple[str, ...] = ()
 
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
-    return [ProviderSpec("azure", "Microsoft Azure", "trustsweep_azure.provider:AzureProvider",
-                         description="Subscriptions through Resource Graph, Resource Manager and Microsoft Graph",
-                         settings=PROVIDER_SETTINGS, secret_fields=SECRET_FIELDS,
-                         properties_version=2)]  # 2: documented snake_case properties, not the raw ARM records
+    return [
+        ProviderSpec(
+            "azure",
+            "Microsoft Azure",
+            "trustsweep_azure.provider:AzureProvider",
+            description="Subscriptions through Resource Graph, Resource Manager and Microsoft Graph",
+            settings=PROVIDER_SETTINGS,
+            secret_fields=SECRET_FIELDS,
+            properties_version=2,
+        )
+    ]  # 2: documented snake_case properties, not the raw ARM records
 
 
 @hookimpl
@@ -32,11 +39,22 @@ def trustsweep_checks() -> list[CheckSpec]:
 @hookimpl
 def trustsweep_options() -> list[OptionSpec]:
     return [
-        OptionSpec("azure-management-group", "azure", "Sweep every subscription under this management group.",
-                   env="TRUSTSWEEP_AZURE_MANAGEMENT_GROUP"),
-        OptionSpec("azure-cloud", "azure", "Azure cloud: public, usgov or china.", default="public",
-                   env="TRUSTSWEEP_AZURE_CLOUD"),
-        OptionSpec("azure-graph-batch", "azure", "Subscriptions per Resource Graph query (1-1000; default: a quarter of them)."),
+        OptionSpec(
+            "azure-management-group",
+            "azure",
+            "Sweep every subscription under this management group.",
+            env="TRUSTSWEEP_AZURE_MANAGEMENT_GROUP",
+        ),
+        OptionSpec(
+            "azure-cloud",
+            "azure",
+            "Azure cloud: public, usgov or china.",
+            default="public",
+            env="TRUSTSWEEP_AZURE_CLOUD",
+        ),
+        OptionSpec(
+            "azure-graph-batch", "azure", "Subscriptions per Resource Graph query (1-1000; default: a quarter of them)."
+        ),
     ]
 
 
@@ -47,5 +65,10 @@ def trustsweep_mapping_files() -> list[Path]:
 
 @hookimpl
 def trustsweep_emulators() -> list[EmulatorSpec]:
-    return [EmulatorSpec("azure", "trustsweep_azure.emulator:demo_emulator",
-                         "fake Azure Resource Manager + Resource Graph over HTTPS with the Northwind estate")]
+    return [
+        EmulatorSpec(
+            "azure",
+            "trustsweep_azure.emulator:demo_emulator",
+            "fake Azure Resource Manager + Resource Graph over HTTPS with the Northwind estate",
+        )
+    ]

@@ -71,12 +71,22 @@ class AzureProvider(Provider):
                 doc = sess.arm_get(f"/subscriptions/{sub}", "2022-12-01") or {}
                 found.append(self._target(doc))
         elif group:
-            rows = sess.graph_rows("resourcecontainers | where type in~ ('microsoft.resources/subscriptions') "
-                                   "| project id, name, subscriptionId, tenantId, properties | order by id asc",
-                                   management_groups=[str(group)])
-            found = [self._target({"subscriptionId": r["subscriptionId"], "displayName": r.get("name"),
-                                   "tenantId": r.get("tenantId"), "state": (r.get("properties") or {}).get("state")})
-                     for r in rows]
+            rows = sess.graph_rows(
+                "resourcecontainers | where type in~ ('microsoft.resources/subscriptions') "
+                "| project id, name, subscriptionId, tenantId, properties | order by id asc",
+                management_groups=[str(group)],
+            )
+            found = [
+                self._target(
+                    {
+                        "subscriptionId": r["subscriptionId"],
+                        "displayName": r.get("name"),
+                        "tenantId": r.get("tenantId"),
+                        "state": (r.get("properties") or {}).get("state"),
+                    }
+                )
+                for r in rows
+            ]
         else:
             found = [self._target(doc) for doc in sess.call("list subscriptions", self._list_subscriptions)]
         found = [t for t in found if t.attrs.get("state", "Enabled") in ("Enabled", "Warned", "PastDue", None)]
@@ -86,7 +96,7 @@ class AzureProvider(Provider):
         # at the cost of at most one extra query per table per batch
         size = self.batch_size or min(MAX_GRAPH_BATCH, max(1, -(-len(ids) // GRAPH_BATCHES)))
         for i in range(0, len(ids), size):
-            chunk = ids[i:i + size]
+            chunk = ids[i : i + size]
             for sub in chunk:
                 self._batches[sub] = chunk
         return found
@@ -95,21 +105,40 @@ class AzureProvider(Provider):
         from azure.mgmt.resource.subscriptions import SubscriptionClient
 
         client = SubscriptionClient(credential(self.settings), **client_kwargs(self.settings))
-        return [{"subscriptionId": s.subscription_id, "displayName": s.display_name, "tenantId": s.tenant_id,
-                 "state": getattr(s.state, "value", s.state) or "Enabled"} for s in client.subscriptions.list()]
+        return [
+            {
+                "subscriptionId": s.subscription_id,
+                "displayName": s.display_name,
+                "tenantId": s.tenant_id,
+                "state": getattr(s.state, "value", s.state) or "Enabled",
+            }
+            for s in client.subscriptions.list()
+        ]
 
     @staticmethod
     def _target(doc: dict[str, Any]) -> Target:
         sub = doc.get("subscriptionId") or doc.get("subscription_id") or str(doc.get("id", "")).rsplit("/", 1)[-1]
-        return Target(PROVIDER, sub, name=doc.get("displayName") or doc.get("display_name") or sub,
-                      attrs={"tenant_id": doc.get("tenantId") or doc.get("tenant_id") or "",
-                             "state": doc.get("state") or "Enabled"})
+        return Target(
+            PROVIDER,
+            sub,
+            name=doc.get("displayName") or doc.get("display_name") or sub,
+            attrs={
+                "tenant_id": doc.get("tenantId") or doc.get("tenant_id") or "",
+                "state": doc.get("state") or "Enabled",
+            },
+        )
 
     # -- work ---------------------------------------------------------------------------------
 
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
         chosen = [r.lower() for r in (self.options.get("regions") or regions or ())]
-        options = {"settings": self.settings, "run": self.run_id, "regions": chosen,
-                   "batch": self._batches.get(target.id, [target.id])}
-        return [self.unit(target, "global", service, f"trustsweep_azure.collect.{module}:collect", types, options)
-                for service, (module, types) in SERVICES.items()]
+        options = {
+            "settings": self.settings,
+            "run": self.run_id,
+            "regions": chosen,
+            "batch": self._batches.get(target.id, [target.id]),
+        }
+        return [
+            self.unit(target, "global", service, f"trustsweep_azure.collect.{module}:collect", types, options)
+            for service, (module, types) in SERVICES.items()
+        ]

@@ -122,8 +122,11 @@ def counting_policy() -> Any:
 
 def transport_kwargs(settings: Settings) -> dict[str, Any]:
     """Client keyword arguments: our timeouts and CA, no azure-core retries, the counting policy."""
-    kwargs: dict[str, Any] = {"retry_total": 0, "read_timeout": settings.read_timeout_seconds,
-                              "connection_timeout": settings.connect_timeout_seconds}
+    kwargs: dict[str, Any] = {
+        "retry_total": 0,
+        "read_timeout": settings.read_timeout_seconds,
+        "connection_timeout": settings.connect_timeout_seconds,
+    }
     if settings.ca_bundle:
         kwargs["connection_verify"] = settings.ca_bundle
     return kwargs
@@ -131,8 +134,12 @@ def transport_kwargs(settings: Settings) -> dict[str, Any]:
 
 def client_kwargs(settings: Settings) -> dict[str, Any]:
     """Keyword arguments of a Resource Manager SDK client for these settings."""
-    return {"base_url": settings.arm_url, "credential_scopes": [settings.arm_url + "/.default"],
-            "per_retry_policies": [counting_policy()], **transport_kwargs(settings)}
+    return {
+        "base_url": settings.arm_url,
+        "credential_scopes": [settings.arm_url + "/.default"],
+        "per_retry_policies": [counting_policy()],
+        **transport_kwargs(settings),
+    }
 
 
 class Session:
@@ -159,8 +166,9 @@ class Session:
         if self._arm is None:
             from azure.mgmt.resource.resources import ResourceManagementClient
 
-            self._arm = ResourceManagementClient(credential(self.settings), "00000000-0000-0000-0000-000000000000",
-                                                 **client_kwargs(self.settings))
+            self._arm = ResourceManagementClient(
+                credential(self.settings), "00000000-0000-0000-0000-000000000000", **client_kwargs(self.settings)
+            )
         return self._arm
 
     @property
@@ -170,14 +178,18 @@ class Session:
             from azure.core.pipeline import policies
 
             scope = CLOUDS[self.settings.cloud]["graph"] + "/.default"
-            self._msgraph = PipelineClient(self.settings.graph_url, policies=[
-                policies.HeadersPolicy({"Accept": "application/json"}),
-                policies.UserAgentPolicy("trustsweep-azure"),
-                policies.ContentDecodePolicy(),
-                policies.BearerTokenCredentialPolicy(credential(self.settings), scope),
-                policies.NetworkTraceLoggingPolicy(),
-                counting_policy(),
-            ], **transport_kwargs(self.settings))
+            self._msgraph = PipelineClient(
+                self.settings.graph_url,
+                policies=[
+                    policies.HeadersPolicy({"Accept": "application/json"}),
+                    policies.UserAgentPolicy("trustsweep-azure"),
+                    policies.ContentDecodePolicy(),
+                    policies.BearerTokenCredentialPolicy(credential(self.settings), scope),
+                    policies.NetworkTraceLoggingPolicy(),
+                    counting_policy(),
+                ],
+                **transport_kwargs(self.settings),
+            )
         return self._msgraph
 
     # -- the retry loop -----------------------------------------------------------------------
@@ -244,8 +256,9 @@ class Session:
 
     # -- Resource Graph -----------------------------------------------------------------------
 
-    def graph_rows(self, query: str, *, subscriptions: list[str] | None = None,
-                   management_groups: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    def graph_rows(
+        self, query: str, *, subscriptions: list[str] | None = None, management_groups: list[str] | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Every row of a Resource Graph query, paged with ``$skipToken``.
 
         The request is built by the SDK's model and sent through the client's own pipeline
@@ -259,9 +272,12 @@ class Session:
         url = f"{self.settings.arm_url}/providers/Microsoft.ResourceGraph/resources?api-version={GRAPH_API}"
         token: str | None = None
         while True:
-            body = QueryRequest(query=query, subscriptions=subscriptions, management_groups=management_groups,
-                                options=QueryRequestOptions(top=self.settings.page_size, skip_token=token,
-                                                            result_format="objectArray")).serialize()
+            body = QueryRequest(
+                query=query,
+                subscriptions=subscriptions,
+                management_groups=management_groups,
+                options=QueryRequestOptions(top=self.settings.page_size, skip_token=token, result_format="objectArray"),
+            ).serialize()
 
             def send(payload: dict[str, Any] = body) -> dict[str, Any]:
                 _graph_gate.wait()
@@ -286,6 +302,7 @@ class Session:
 
         url: str | None = f"{self.settings.graph_url}{path}"
         while url:
+
             def send(u: str = url) -> dict[str, Any]:
                 response = self.msgraph.send_request(HttpRequest("GET", u))
                 response.raise_for_status()

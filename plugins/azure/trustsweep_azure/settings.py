@@ -37,8 +37,10 @@ def owners(default: int, help: str) -> SettingSpec:
 
 
 MIN_TLS = {"min_tls": setting("str", "1.2", "lowest TLS version accepted", choices=("1.0", "1.1", "1.2", "1.3"))}
-SLA = {"critical_days": days(7, "days a Critical item may stay open"),
-       "high_days": days(30, "days a High item may stay open")}
+SLA = {
+    "critical_days": days(7, "days a Critical item may stay open"),
+    "high_days": days(30, "days a High item may stay open"),
+}
 RETENTION = {"min_retention_days": days(365, "days the logs must be kept")}
 PRIVILEGED_ROLES = (T.OWNER, T.CONTRIBUTOR, T.USER_ACCESS_ADMIN)
 
@@ -47,12 +49,21 @@ CA_BUNDLE_ENV = "TRUSTSWEEP_AZURE_CA_BUNDLE"
 STATIC_TOKEN = "trustsweep-static-test-token"  # what the local fake accepts; never a real secret
 
 CLOUDS: dict[str, dict[str, str]] = {
-    "public": {"arm": "https://management.azure.com", "graph": "https://graph.microsoft.com",
-               "authority": "login.microsoftonline.com"},
-    "usgov": {"arm": "https://management.usgovcloudapi.net", "graph": "https://graph.microsoft.us",
-              "authority": "login.microsoftonline.us"},
-    "china": {"arm": "https://management.chinacloudapi.cn", "graph": "https://microsoftgraph.chinacloudapi.cn",
-              "authority": "login.chinacloudapi.cn"},
+    "public": {
+        "arm": "https://management.azure.com",
+        "graph": "https://graph.microsoft.com",
+        "authority": "login.microsoftonline.com",
+    },
+    "usgov": {
+        "arm": "https://management.usgovcloudapi.net",
+        "graph": "https://graph.microsoft.us",
+        "authority": "login.microsoftonline.us",
+    },
+    "china": {
+        "arm": "https://management.chinacloudapi.cn",
+        "graph": "https://microsoftgraph.chinacloudapi.cn",
+        "authority": "login.chinacloudapi.cn",
+    },
 }
 
 
@@ -94,11 +105,16 @@ class Settings:
         page = number("page_size", 1000, int)
         if not 1 <= page <= 1000:
             raise UserError(f"azure setting page_size={page}: Resource Graph pages hold 1 to 1000 rows")
-        return cls(cloud=cloud, endpoint=endpoint, ca_bundle=ca_bundle,
-                   max_attempts=max(1, number("max_attempts", 5, int)),
-                   retry_base_seconds=number("retry_base_seconds", 1.0),
-                   read_timeout_seconds=number("read_timeout_seconds", 60.0) or 60.0,
-                   connect_timeout_seconds=number("connect_timeout_seconds", 20.0) or 20.0, page_size=page)
+        return cls(
+            cloud=cloud,
+            endpoint=endpoint,
+            ca_bundle=ca_bundle,
+            max_attempts=max(1, number("max_attempts", 5, int)),
+            retry_base_seconds=number("retry_base_seconds", 1.0),
+            read_timeout_seconds=number("read_timeout_seconds", 60.0) or 60.0,
+            connect_timeout_seconds=number("connect_timeout_seconds", 20.0) or 20.0,
+            page_size=page,
+        )
 
     @property
     def arm_url(self) -> str:

@@ -14,32 +14,51 @@ from trustsweep_azure.collect.network import security_rule
 
 
 def rule(**props: object) -> dict:
-    base = {"direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "*",
-            "destinationPortRange": "22"}
+    base = {
+        "direction": "Inbound",
+        "access": "Allow",
+        "protocol": "Tcp",
+        "sourceAddressPrefix": "*",
+        "destinationPortRange": "22",
+    }
     base.update(props)
     return {"name": "r", "properties": base}
 
 
-@pytest.mark.parametrize(("props", "open_"), [
-    ({}, True),
-    ({"destinationPortRange": "3389"}, True),
-    ({"destinationPortRange": "*"}, True),
-    ({"destinationPortRange": None, "destinationPortRanges": ["80", "20-30"]}, True),
-    ({"destinationPortRange": None, "destinationPortRanges": ["80", "443"]}, False),
-    ({"sourceAddressPrefix": "Internet"}, True),
-    ({"sourceAddressPrefix": None, "sourceAddressPrefixes": ["10.0.0.0/8", "0.0.0.0/0"]}, True),
-    ({"sourceAddressPrefix": "203.0.113.0/24"}, False),
-    ({"access": "Deny"}, False),
-    ({"direction": "Outbound"}, False),
-    ({"protocol": "Icmp", "destinationPortRange": "*"}, False),
-    ({"destinationPortRange": "0-65535", "protocol": "Udp"}, True),
-])
+@pytest.mark.parametrize(
+    ("props", "open_"),
+    [
+        ({}, True),
+        ({"destinationPortRange": "3389"}, True),
+        ({"destinationPortRange": "*"}, True),
+        ({"destinationPortRange": None, "destinationPortRanges": ["80", "20-30"]}, True),
+        ({"destinationPortRange": None, "destinationPortRanges": ["80", "443"]}, False),
+        ({"sourceAddressPrefix": "Internet"}, True),
+        ({"sourceAddressPrefix": None, "sourceAddressPrefixes": ["10.0.0.0/8", "0.0.0.0/0"]}, True),
+        ({"sourceAddressPrefix": "203.0.113.0/24"}, False),
+        ({"access": "Deny"}, False),
+        ({"direction": "Outbound"}, False),
+        ({"protocol": "Icmp", "destinationPortRange": "*"}, False),
+        ({"destinationPortRange": "0-65535", "protocol": "Udp"}, True),
+    ],
+)
 def test_open_rules(props: dict, open_: bool) -> None:
     assert bool(open_rules([security_rule(rule(**props))])) is open_
 
 
-@pytest.mark.parametrize(("value", "ok"), [("TLS1_2", True), ("TLS1_3", True), ("1.2", True), ("1.3", True),
-                                           ("TLS1_0", False), ("1.1", False), ("None", False), (None, False)])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("TLS1_2", True),
+        ("TLS1_3", True),
+        ("1.2", True),
+        ("1.3", True),
+        ("TLS1_0", False),
+        ("1.1", False),
+        ("None", False),
+        (None, False),
+    ],
+)
 def test_tls_at_least(value: object, ok: bool) -> None:
     assert tls_at_least(value, "1.2") is ok
 

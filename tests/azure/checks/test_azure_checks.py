@@ -13,46 +13,79 @@ P, F, NA = Status.PASS, Status.FAIL, Status.NOT_APPLICABLE
 
 
 EXPECTED: list[tuple[str, str, Status]] = [
-    ("azure.iam.owner_count", GOOD, P), ("azure.iam.owner_count", BAD, F),
-    ("azure.iam.no_privileged_guests", GOOD, P), ("azure.iam.no_privileged_guests", BAD, F),
-    ("azure.iam.no_wildcard_custom_role", "Ops Reader", P), ("azure.iam.no_wildcard_custom_role", "RG Admin", P),
+    ("azure.iam.owner_count", GOOD, P),
+    ("azure.iam.owner_count", BAD, F),
+    ("azure.iam.no_privileged_guests", GOOD, P),
+    ("azure.iam.no_privileged_guests", BAD, F),
+    ("azure.iam.no_wildcard_custom_role", "Ops Reader", P),
+    ("azure.iam.no_wildcard_custom_role", "RG Admin", P),
     ("azure.iam.no_wildcard_custom_role", "God Mode", F),
-    ("azure.storage.secure_transfer", "goodstore", P), ("azure.storage.secure_transfer", "badstore", F),
-    ("azure.storage.min_tls", "goodstore", P), ("azure.storage.min_tls", "badstore", F),
+    ("azure.storage.secure_transfer", "goodstore", P),
+    ("azure.storage.secure_transfer", "badstore", F),
+    ("azure.storage.min_tls", "goodstore", P),
+    ("azure.storage.min_tls", "badstore", F),
     ("azure.storage.min_tls", "devstore", F),
-    ("azure.storage.no_public_blob", "goodstore", P), ("azure.storage.no_public_blob", "badstore", F),
+    ("azure.storage.no_public_blob", "goodstore", P),
+    ("azure.storage.no_public_blob", "badstore", F),
     ("azure.storage.no_public_blob", "devstore", F),
-    ("azure.storage.default_network_deny", "goodstore", P), ("azure.storage.default_network_deny", "badstore", F),
+    ("azure.storage.default_network_deny", "goodstore", P),
+    ("azure.storage.default_network_deny", "badstore", F),
     ("azure.storage.geo_redundant_production", "goodstore", P),
     ("azure.storage.geo_redundant_production", "badstore", F),
     ("azure.storage.geo_redundant_production", "devstore", NA),
-    ("azure.compute.disk_encryption", "disk-cmk", P), ("azure.compute.disk_encryption", "disk-pmk", F),
-    ("azure.backup.vm_protected", "vm-protected", P), ("azure.backup.vm_protected", "vm-unprotected", F),
-    ("azure.network.nsg_no_open_admin_ports", "nsg-ok", P), ("azure.network.nsg_no_open_admin_ports", "nsg-vnet", P),
-    ("azure.network.nsg_no_open_admin_ports", "nsg-open", F), ("azure.network.nsg_no_open_admin_ports", "nsg-all", F),
-    ("azure.network.nsg_flow_logs", "nsg-ok", P), ("azure.network.nsg_flow_logs", "nsg-vnet", P),
-    ("azure.network.nsg_flow_logs", "nsg-open", F), ("azure.network.nsg_flow_logs", "nsg-all", F),
-    ("azure.monitor.activity_log_retained", GOOD, P), ("azure.monitor.activity_log_retained", BAD, F),
-    ("azure.monitor.log_storage_immutable", "goodlogs", P), ("azure.monitor.log_storage_immutable", "badlogs", F),
-    ("azure.sql.min_tls", "sql-good", P), ("azure.sql.min_tls", "sql-bad", F),
-    ("azure.sql.auditing", "sql-good", P), ("azure.sql.auditing", "sql-bad", F), ("azure.sql.auditing", "sql-noaudit", F),
-    ("azure.sql.no_open_firewall", "sql-good", P), ("azure.sql.no_open_firewall", "sql-bad", F),
-    ("azure.sql.tde", "db-good", P), ("azure.sql.tde", "db-bad", F),
-    ("azure.sql.backup_redundancy", "db-good", P), ("azure.sql.backup_redundancy", "db-ltr", P),
+    ("azure.compute.disk_encryption", "disk-cmk", P),
+    ("azure.compute.disk_encryption", "disk-pmk", F),
+    ("azure.backup.vm_protected", "vm-protected", P),
+    ("azure.backup.vm_protected", "vm-unprotected", F),
+    ("azure.network.nsg_no_open_admin_ports", "nsg-ok", P),
+    ("azure.network.nsg_no_open_admin_ports", "nsg-vnet", P),
+    ("azure.network.nsg_no_open_admin_ports", "nsg-open", F),
+    ("azure.network.nsg_no_open_admin_ports", "nsg-all", F),
+    ("azure.network.nsg_flow_logs", "nsg-ok", P),
+    ("azure.network.nsg_flow_logs", "nsg-vnet", P),
+    ("azure.network.nsg_flow_logs", "nsg-open", F),
+    ("azure.network.nsg_flow_logs", "nsg-all", F),
+    ("azure.monitor.activity_log_retained", GOOD, P),
+    ("azure.monitor.activity_log_retained", BAD, F),
+    ("azure.monitor.log_storage_immutable", "goodlogs", P),
+    ("azure.monitor.log_storage_immutable", "badlogs", F),
+    ("azure.sql.min_tls", "sql-good", P),
+    ("azure.sql.min_tls", "sql-bad", F),
+    ("azure.sql.auditing", "sql-good", P),
+    ("azure.sql.auditing", "sql-bad", F),
+    ("azure.sql.auditing", "sql-noaudit", F),
+    ("azure.sql.no_open_firewall", "sql-good", P),
+    ("azure.sql.no_open_firewall", "sql-bad", F),
+    ("azure.sql.tde", "db-good", P),
+    ("azure.sql.tde", "db-bad", F),
+    ("azure.sql.backup_redundancy", "db-good", P),
+    ("azure.sql.backup_redundancy", "db-ltr", P),
     ("azure.sql.backup_redundancy", "db-bad", F),
-    ("azure.web.https_only", "web-good", P), ("azure.web.https_only", "web-bad", F),
-    ("azure.web.min_tls", "web-good", P), ("azure.web.min_tls", "web-bad", F),
-    ("azure.keyvault.recoverable", "kv-good", P), ("azure.keyvault.recoverable", "kv-bad", F),
-    ("azure.keyvault.diagnostic_logs", "kv-good", P), ("azure.keyvault.diagnostic_logs", "kv-bad", F),
-    ("azure.keyvault.key_rotation", "key-rotated", P), ("azure.keyvault.key_rotation", "key-expiring", P),
+    ("azure.web.https_only", "web-good", P),
+    ("azure.web.https_only", "web-bad", F),
+    ("azure.web.min_tls", "web-good", P),
+    ("azure.web.min_tls", "web-bad", F),
+    ("azure.keyvault.recoverable", "kv-good", P),
+    ("azure.keyvault.recoverable", "kv-bad", F),
+    ("azure.keyvault.diagnostic_logs", "kv-good", P),
+    ("azure.keyvault.diagnostic_logs", "kv-bad", F),
+    ("azure.keyvault.key_rotation", "key-rotated", P),
+    ("azure.keyvault.key_rotation", "key-expiring", P),
     ("azure.keyvault.key_rotation", "key-static", F),
-    ("azure.defender.plans_enabled", GOOD, P), ("azure.defender.plans_enabled", BAD, F),
-    ("azure.defender.security_contact", GOOD, P), ("azure.defender.security_contact", BAD, F),
-    ("azure.defender.vulnerability_sla", "vuln-critical-old", F), ("azure.defender.vulnerability_sla", "vuln-critical-new", P),
-    ("azure.defender.vulnerability_sla", "vuln-high-old", F), ("azure.defender.vulnerability_sla", "vuln-high-new", P),
-    ("azure.defender.vulnerability_sla", "vuln-medium", NA), ("azure.defender.vulnerability_sla", "vuln-fixed", P),
-    ("azure.defender.recommendation_sla", "rec-high-old", F), ("azure.defender.recommendation_sla", "rec-high-new", P),
-    ("azure.defender.recommendation_sla", "rec-low", NA), ("azure.defender.recommendation_sla", "rec-healthy", P),
+    ("azure.defender.plans_enabled", GOOD, P),
+    ("azure.defender.plans_enabled", BAD, F),
+    ("azure.defender.security_contact", GOOD, P),
+    ("azure.defender.security_contact", BAD, F),
+    ("azure.defender.vulnerability_sla", "vuln-critical-old", F),
+    ("azure.defender.vulnerability_sla", "vuln-critical-new", P),
+    ("azure.defender.vulnerability_sla", "vuln-high-old", F),
+    ("azure.defender.vulnerability_sla", "vuln-high-new", P),
+    ("azure.defender.vulnerability_sla", "vuln-medium", NA),
+    ("azure.defender.vulnerability_sla", "vuln-fixed", P),
+    ("azure.defender.recommendation_sla", "rec-high-old", F),
+    ("azure.defender.recommendation_sla", "rec-high-new", P),
+    ("azure.defender.recommendation_sla", "rec-low", NA),
+    ("azure.defender.recommendation_sla", "rec-healthy", P),
 ]
 # the MFA check is per tenant: its failing case needs another directory (see test_mfa_failing_cases)
 EXPECTED_MFA_PASS = ("azure.entra.mfa_privileged", "6f1c1d5e-0b5a-4c3e-9d8e-3a7b2c1d0e9f", P)
@@ -63,8 +96,11 @@ def results(checks_sweep):
     return checks_sweep
 
 
-@pytest.mark.parametrize(("check_id", "name", "expected"), [*EXPECTED, EXPECTED_MFA_PASS],
-                         ids=[f"{c}[{n}]" for c, n, _ in [*EXPECTED, EXPECTED_MFA_PASS]])
+@pytest.mark.parametrize(
+    ("check_id", "name", "expected"),
+    [*EXPECTED, EXPECTED_MFA_PASS],
+    ids=[f"{c}[{n}]" for c, n, _ in [*EXPECTED, EXPECTED_MFA_PASS]],
+)
 def test_check_outcome(results, check_id: str, name: str, expected: Status) -> None:
     found = by_name(results)
     assert (check_id, name) in found, sorted(k for k in found if k[0] == check_id)
@@ -90,12 +126,15 @@ def test_no_unexpected_results(results) -> None:
     assert results.counts()["error"] == 0
 
 
-@pytest.mark.parametrize("policy", [
-    {"state": "enabledForReportingButNotEnforced", "roles": ["62e90394-69f5-4237-9190-012177145e10"]},
-    {"roles": ["62e90394-69f5-4237-9190-012177145e10"], "controls": ["compliantDevice"]},
-    {"users": ["0c1d2e3f-0000-4000-8000-000000000001"]},
-    {"roles": ["62e90394-69f5-4237-9190-012177145e10"], "apps": ["00000003-0000-0ff1-ce00-000000000000"]},
-])
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"state": "enabledForReportingButNotEnforced", "roles": ["62e90394-69f5-4237-9190-012177145e10"]},
+        {"roles": ["62e90394-69f5-4237-9190-012177145e10"], "controls": ["compliantDevice"]},
+        {"users": ["0c1d2e3f-0000-4000-8000-000000000001"]},
+        {"roles": ["62e90394-69f5-4237-9190-012177145e10"], "apps": ["00000003-0000-0ff1-ce00-000000000000"]},
+    ],
+)
 def test_mfa_failing_cases(fake, azure_registry, policy) -> None:
     e = AzureEstate()
     e.add_subscription("Solo", "33333333-3333-4333-8333-333333333333")

@@ -41,21 +41,29 @@ def test_every_resource_type_holds_its_documented_properties(collected: Sweep, a
     assert set(by_type) == set(docs), "types collected but not documented, or documented but not collected"
     assert declared <= set(docs)
     for type_, names in by_type.items():
-        assert names == docs[type_], f"{type_}: undocumented {sorted(names - docs[type_])}, " \
-                                     f"documented but not collected {sorted(docs[type_] - names)}"
+        assert names == docs[type_], (
+            f"{type_}: undocumented {sorted(names - docs[type_])}, "
+            f"documented but not collected {sorted(docs[type_] - names)}"
+        )
         assert all(SNAKE.fullmatch(n) for n in names), f"{type_}: not snake_case: {sorted(names)}"
 
 
 def test_nested_records_are_snake_case_too(collected: Sweep) -> None:
     def keys(value: object, path: str) -> list[str]:
         if isinstance(value, dict):
-            return [f"{path}.{k}" for k in value if not SNAKE.fullmatch(str(k))] + \
-                   [bad for k, v in value.items() for bad in keys(v, f"{path}.{k}")]
+            return [f"{path}.{k}" for k in value if not SNAKE.fullmatch(str(k))] + [
+                bad for k, v in value.items() for bad in keys(v, f"{path}.{k}")
+            ]
         if isinstance(value, list):
             return [bad for item in value for bad in keys(item, f"{path}[]")]
         return []
 
     free_keys = {"tags", "plans", "unread"}  # keys that are data (tag names, plan names, field names)
-    bad = [b for r in collected.resources for name, value in r.properties.items() if name not in free_keys
-           for b in keys(value, f"{r.type}.{name}")]
+    bad = [
+        b
+        for r in collected.resources
+        for name, value in r.properties.items()
+        if name not in free_keys
+        for b in keys(value, f"{r.type}.{name}")
+    ]
     assert not bad, sorted(set(bad))[:20]

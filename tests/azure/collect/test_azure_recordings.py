@@ -36,8 +36,14 @@ def _graph_row(item: dict[str, Any]) -> dict[str, Any]:
     """An ARM list item as Resource Graph returns it (lower-case type, subscription and group columns)."""
     parts = item["id"].split("/")
     group = parts[4] if len(parts) > 4 and parts[3].lower() == "resourcegroups" else ""
-    return {**item, "type": item["type"].lower(), "subscriptionId": SUB, "resourceGroup": group.lower(),
-            "tags": item.get("tags") or {}, "properties": item.get("properties") or {}}
+    return {
+        **item,
+        "type": item["type"].lower(),
+        "subscriptionId": SUB,
+        "resourceGroup": group.lower(),
+        "tags": item.get("tags") or {},
+        "properties": item.get("properties") or {},
+    }
 
 
 def recorded_estate() -> AzureEstate:
@@ -61,8 +67,10 @@ def recorded_estate() -> AzureEstate:
             e.row(table, _graph_row(item))
     # Resource Manager: recorded documents at their recorded paths
     for name, index in (
-        ("SqlServerTest.firewall.json", 0), ("SqlServerTest.firewall.json", 1),
-        ("WebAppTest.test_find_by_min_tls.json", 0), ("WebAppTest.test_find_by_min_tls.json", 1),
+        ("SqlServerTest.firewall.json", 0),
+        ("SqlServerTest.firewall.json", 1),
+        ("WebAppTest.test_find_by_min_tls.json", 0),
+        ("WebAppTest.test_find_by_min_tls.json", 1),
         ("SubscriptionDiagnosticSettingsFilterTest.diag.json", 1),
         ("DefenderTest.test_azure_defender_contacts.json", 0),
     ):

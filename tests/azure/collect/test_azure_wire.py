@@ -32,8 +32,9 @@ def test_graph_queries_are_batched_across_subscriptions(fake, azure_registry) ->
     s = sweep(fake, azure_registry, small_estate(subs=3, storage=3, servers=1), graph_batch=3)
     assert sorted(t.id for t in s.targets) == SUBS
     assert fake.count(GRAPH) == 6  # one query per table (resources in three) for all three subscriptions
-    per_target = {sub: len([r for r in s.resources if r.target == sub and r.type == "azure.storage.account"])
-                  for sub in SUBS}
+    per_target = {
+        sub: len([r for r in s.resources if r.target == sub and r.type == "azure.storage.account"]) for sub in SUBS
+    }
     assert per_target == {sub: 3 for sub in SUBS}
     fake.reset()
     unbatched = sweep(fake, azure_registry, graph_batch=1)
@@ -41,8 +42,11 @@ def test_graph_queries_are_batched_across_subscriptions(fake, azure_registry) ->
     assert outcome(unbatched) == outcome(s)
 
 
-@pytest.mark.parametrize("faults", [["429"], ["429:1"], ["429q:1"], ["503"], ["timeout"], ["429", "503", "timeout"]],
-                         ids=["429-no-retry-after", "429-retry-after", "429-graph-quota", "503", "timeout", "mixed"])
+@pytest.mark.parametrize(
+    "faults",
+    [["429"], ["429:1"], ["429q:1"], ["503"], ["timeout"], ["429", "503", "timeout"]],
+    ids=["429-no-retry-after", "429-retry-after", "429-graph-quota", "503", "timeout", "mixed"],
+)
 @pytest.mark.parametrize("pattern", [GRAPH, SQL_LIST], ids=["graph-post", "arm-get"])
 def test_transient_faults_are_retried(fake, azure_registry, faults, pattern) -> None:
     estate = small_estate(storage=3, servers=3)
@@ -62,8 +66,13 @@ def test_unrecoverable_graph_failure_errors_its_checks_only(fake, azure_registry
     fake.inject(GRAPH, "503", persistent=True)
     s = sweep(fake, azure_registry)
     assert s.exit_code == 3
-    graph_checks = {"azure.storage.secure_transfer", "azure.iam.owner_count", "azure.defender.plans_enabled",
-                    "azure.backup.vm_protected", "azure.network.nsg_flow_logs"}
+    graph_checks = {
+        "azure.storage.secure_transfer",
+        "azure.iam.owner_count",
+        "azure.defender.plans_enabled",
+        "azure.backup.vm_protected",
+        "azure.network.nsg_flow_logs",
+    }
     statuses = {r.check_id: r.status for r in s.results}
     for check_id in graph_checks:
         assert statuses[check_id] is Status.ERROR, check_id
@@ -103,7 +112,9 @@ def test_targets_and_management_group(fake, azure_registry) -> None:
 
 
 def test_unknown_subscription_is_an_error_not_a_pass(fake, azure_registry) -> None:
-    s = sweep(fake, azure_registry, small_estate(storage=1, servers=0), targets=["bbbbbbbb-0000-4000-8000-000000000000"])
+    s = sweep(
+        fake, azure_registry, small_estate(storage=1, servers=0), targets=["bbbbbbbb-0000-4000-8000-000000000000"]
+    )
     assert s.exit_code == 3
     assert s.results and {r.status for r in s.results} == {Status.ERROR}
     assert "SubscriptionNotFound" in s.collection_errors[0].reason
@@ -132,8 +143,13 @@ def test_process_pool_gives_the_same_results(fake, azure_registry) -> None:
     fake.reset()
     registry, mapping = azure_registry
     with make_executor("processes", 2) as pool:
-        procs = run_sweep(registry, mapping, providers=["azure"], executor=pool,
-                          provider_options={"azure": {"retry_base_seconds": 0.01, "graph_batch": 2}})
+        procs = run_sweep(
+            registry,
+            mapping,
+            providers=["azure"],
+            executor=pool,
+            provider_options={"azure": {"retry_base_seconds": 0.01, "graph_batch": 2}},
+        )
     assert not procs.collection_errors
     assert outcome(procs) == outcome(threads)
     assert fake.count(GRAPH) <= 2 * 6  # at most once per table per worker process

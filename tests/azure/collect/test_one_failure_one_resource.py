@@ -59,7 +59,10 @@ def test_a_failed_key_listing_errors_that_vaults_keys_only(fake, azure_registry)
     rotation = [r for r in s.results if r.check_id == "azure.keyvault.key_rotation"]
     errors = [r for r in rotation if r.status is Status.ERROR]
     assert len(errors) == 1 and "kv-b keys" in errors[0].resource_id and "403" in errors[0].reason
-    assert {r.resource_id.rsplit("/", 1)[-1] for r in rotation if r.status is not Status.ERROR} == {"kv-a-key", "kv-c-key"}
+    assert {r.resource_id.rsplit("/", 1)[-1] for r in rotation if r.status is not Status.ERROR} == {
+        "kv-a-key",
+        "kv-c-key",
+    }
     assert _statuses(s, "azure.keyvault.diagnostic_logs")["kv-b"] is Status.PASS
     assert [e.resource_types for e in s.collection_errors] == [("azure.keyvault.key",)]
 
@@ -70,12 +73,20 @@ def test_resources_deleted_during_the_sweep_are_noted_not_errors(fake, azure_reg
     fake.inject(r"GET .*/vaults/kv-b/providers/microsoft.insights/diagnosticSettings", "404", persistent=True)
     fake.inject(r"GET .*/sites/web-a/config/web", "404", persistent=True)
     s = sweep(fake, azure_registry)
-    for check, name in (("azure.sql.tde", "db-b"), ("azure.sql.backup_redundancy", "db-b"),
-                        ("azure.keyvault.diagnostic_logs", "kv-b"), ("azure.keyvault.recoverable", "kv-b"),
-                        ("azure.web.min_tls", "web-a"), ("azure.web.https_only", "web-a")):
+    for check, name in (
+        ("azure.sql.tde", "db-b"),
+        ("azure.sql.backup_redundancy", "db-b"),
+        ("azure.keyvault.diagnostic_logs", "kv-b"),
+        ("azure.keyvault.recoverable", "kv-b"),
+        ("azure.web.min_tls", "web-a"),
+        ("azure.web.https_only", "web-a"),
+    ):
         result = by_name(s)[(check, name)]
         assert result.status is Status.NOT_APPLICABLE and "deleted during the sweep" in result.reason, (check, name)
     assert _statuses(s, "azure.sql.tde")["db-a"] is Status.PASS
     assert _statuses(s, "azure.web.min_tls")["web-b"] is Status.FAIL
-    assert not s.collection_errors and not any(r.status is Status.ERROR for r in s.results
-                                               if r.check_id.startswith(("azure.sql", "azure.keyvault", "azure.web")))
+    assert not s.collection_errors and not any(
+        r.status is Status.ERROR
+        for r in s.results
+        if r.check_id.startswith(("azure.sql", "azure.keyvault", "azure.web"))
+    )

@@ -16,9 +16,12 @@ from trustsweep_azure.emulator import TEST_TOKEN, FakeAzure, demo_emulator, is_w
 def _send(fake: FakeAzure, method: str, path: str, body: dict | None = None) -> int:
     context = ssl.create_default_context(cafile=str(fake.ca_bundle))
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{fake.url}{path}", data=data, method=method,
-                                     headers={"Authorization": f"Bearer {TEST_TOKEN}",
-                                              "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{fake.url}{path}",
+        data=data,
+        method=method,
+        headers={"Authorization": f"Bearer {TEST_TOKEN}", "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, context=context, timeout=10) as response:
             return response.status
@@ -29,23 +32,45 @@ def _send(fake: FakeAzure, method: str, path: str, body: dict | None = None) -> 
 def test_writes_are_reported_and_reads_are_not(fake: FakeAzure) -> None:
     sub = "/subscriptions/11111111-1111-4111-8111-111111111111"
     assert _send(fake, "GET", f"{sub}/providers/Microsoft.Web/sites?api-version=2023-12-01") == 200
-    assert _send(fake, "POST", "/providers/Microsoft.ResourceGraph/resources?api-version=2021-03-01",
-                 {"query": "resources | where type in~ ('microsoft.storage/storageaccounts')"}) == 200
+    assert (
+        _send(
+            fake,
+            "POST",
+            "/providers/Microsoft.ResourceGraph/resources?api-version=2021-03-01",
+            {"query": "resources | where type in~ ('microsoft.storage/storageaccounts')"},
+        )
+        == 200
+    )
     assert fake.writes() == []
-    assert _send(fake, "PUT", f"{sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x?api-version=1",
-                 {"location": "westeurope"}) == 405
+    assert (
+        _send(
+            fake,
+            "PUT",
+            f"{sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x?api-version=1",
+            {"location": "westeurope"},
+        )
+        == 405
+    )
     assert _send(fake, "DELETE", f"{sub}/resourceGroups/rg?api-version=1") == 405
     assert _send(fake, "POST", f"{sub}/providers/Microsoft.Security/pricings/x/reset?api-version=1", {}) != 200
-    assert fake.writes() == [f"PUT {sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x",
-                             f"DELETE {sub}/resourceGroups/rg",
-                             f"POST {sub}/providers/Microsoft.Security/pricings/x/reset"]
+    assert fake.writes() == [
+        f"PUT {sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x",
+        f"DELETE {sub}/resourceGroups/rg",
+        f"POST {sub}/providers/Microsoft.Security/pricings/x/reset",
+    ]
     assert len(fake.served()) == 5
 
 
-@pytest.mark.parametrize(("line", "write"), [
-    ("GET /subscriptions", False), ("POST /providers/Microsoft.ResourceGraph/resources", False),
-    ("PATCH /subscriptions/x", True), ("POST /subscriptions/x/listKeys", True), ("PUT /x", True),
-])
+@pytest.mark.parametrize(
+    ("line", "write"),
+    [
+        ("GET /subscriptions", False),
+        ("POST /providers/Microsoft.ResourceGraph/resources", False),
+        ("PATCH /subscriptions/x", True),
+        ("POST /subscriptions/x/listKeys", True),
+        ("PUT /x", True),
+    ],
+)
 def test_is_write(line: str, write: bool) -> None:
     assert is_write(line) is write
 
@@ -60,8 +85,14 @@ def test_demo_emulator_estate(azure_registry, tmp_path: Path, monkeypatch) -> No
             monkeypatch.setenv(key, value)
         registry, mapping = azure_registry
         with ThreadPoolExecutor(8) as pool:
-            s = run_sweep(registry, mapping, providers=["azure"], targets=env.targets,
-                          provider_options={"azure": env.options}, executor=pool)
+            s = run_sweep(
+                registry,
+                mapping,
+                providers=["azure"],
+                targets=env.targets,
+                provider_options={"azure": env.options},
+                executor=pool,
+            )
         assert env.requests is not None and env.writes is not None
         served = env.requests()
         assert served and env.writes() == []

@@ -68,7 +68,9 @@ class Table:
         # widens what that one allows); alone it can never fail, so it is not evaluated
         closed = [c for c in data["constraints"] if c["kind"] == "allowed-values" and not c.get("allow-other")]
         closed_targets = set().union(*(self.target_defs(c) for c in closed))
-        constraints = [c for c in data["constraints"] if not c.get("allow-other") or self.target_defs(c) & closed_targets]
+        constraints = [
+            c for c in data["constraints"] if not c.get("allow-other") or self.target_defs(c) & closed_targets
+        ]
         self.by_context: dict[str, list[dict[str, Any]]] = {}
         for c in constraints:
             c = dict(c)
@@ -91,10 +93,14 @@ class Table:
         visiting (JSON key, definition, XML name, constraints local to that use)."""
         plan: dict[str, tuple[list[Any], list[Any], list[Any]]] = {}
         for key, d in self.defs.items():
-            flags = [(k, f, "@" + n, self.by_context[f]) for n, (k, f) in d.get("f", {}).items() if f in self.by_context]
-            children = [(k, child, n, self.by_context.get(f"{key}#{n}", []))
-                        for n, (k, child, _many) in d.get("c", {}).items()
-                        if child in self.relevant or f"{key}#{n}" in self.by_context]
+            flags = [
+                (k, f, "@" + n, self.by_context[f]) for n, (k, f) in d.get("f", {}).items() if f in self.by_context
+            ]
+            children = [
+                (k, child, n, self.by_context.get(f"{key}#{n}", []))
+                for n, (k, child, _many) in d.get("c", {}).items()
+                if child in self.relevant or f"{key}#{n}" in self.by_context
+            ]
             plan[key] = (self.by_context.get(key, []), flags, children)
         return plan
 
@@ -102,8 +108,11 @@ class Table:
         """The definitions a constraint's target can select (predicates ignored)."""
         found: set[str] = set()
         for part in _union_parts(metapath.parse(c["target"] or ".")):
-            current = {c["context"].split("#")[0]} if "#" not in c["context"] else {
-                self.defs[c["context"].split("#")[0]]["c"][c["context"].split("#")[1]][1]}
+            current = (
+                {c["context"].split("#")[0]}
+                if "#" not in c["context"]
+                else {self.defs[c["context"].split("#")[0]]["c"][c["context"].split("#")[1]][1]}
+            )
             for axis, test, _ in part[1] if part[0] == "path" else []:
                 current = self._static_step(current, axis, test)
             found |= current
@@ -251,8 +260,11 @@ class _Run:
                 if key is None:
                     continue
                 if key in index:
-                    self.report(target.path, c, f"duplicate key {_key(key)} in index {c['name']} "
-                                                f"(first at {_json_path(index[key].path)})")
+                    self.report(
+                        target.path,
+                        c,
+                        f"duplicate key {_key(key)} in index {c['name']} (first at {_json_path(index[key].path)})",
+                    )
                 else:
                     index[key] = target
         elif kind == "index-has-key":
@@ -333,7 +345,9 @@ class _Run:
                 self.report(target.path, c, f"{_key(key)} is not a key of index {c['name']}")
 
 
-def check(doc: dict[str, Any], model: str, version: str, *, warnings: bool = False) -> list[tuple[tuple[Any, ...], str]]:
+def check(
+    doc: dict[str, Any], model: str, version: str, *, warnings: bool = False
+) -> list[tuple[tuple[Any, ...], str]]:
     """``(json path parts, message)`` for every constraint ``doc`` breaks; ``[]`` when it satisfies
     them all. ``warnings``: also WARNING-level constraints (their messages start ``warning:``)."""
     t = table(version)
@@ -357,8 +371,12 @@ def _datatype_ok(datatype: str, value: str) -> bool:
             return re.fullmatch(r"[-+]?\d+", value) is not None
         if datatype == "uuid":
             uuid.UUID(value)
-            return re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[45][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}",
-                                value) is not None
+            return (
+                re.fullmatch(
+                    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[45][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}", value
+                )
+                is not None
+            )
         if datatype == "date":
             dt.date.fromisoformat(value[:10])
             return re.fullmatch(r"\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?", value) is not None

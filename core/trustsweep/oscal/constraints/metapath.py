@@ -24,13 +24,16 @@ OSCAL_NS = "http://csrc.nist.gov/ns/oscal"
 
 FUNCTIONS = frozenset({"has-oscal-namespace", "not", "exists", "empty", "starts-with", "count"})
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     \s*(?:
       (?P<str>'[^']*'|"[^"]*")
     | (?P<num>\d+)
     | (?P<op>//|\.//|!=|<=|>=|=|<|>|/|\||\[|\]|\(|\)|,|@|\*|\.\.|\.)
     | (?P<name>[A-Za-z_][A-Za-z0-9_.-]*)
-    )""", re.VERBOSE)
+    )""",
+    re.VERBOSE,
+)
 
 
 class Unsupported(ValueError):
@@ -268,6 +271,7 @@ def compile_expr(expr: Any) -> Compiled:
                 value = item(nav, node)
                 out.extend(value if isinstance(value, list) else [value])
             return out
+
         return seq
     if op == "union":
         parts = [compile_expr(e) for e in expr[1]]
@@ -277,6 +281,7 @@ def compile_expr(expr: Any) -> Compiled:
             for part in parts:
                 out.extend(select(nav, part, node))
             return out
+
         return union
     if op in ("and", "or"):
         left, right = compile_expr(expr[1]), compile_expr(expr[2])
@@ -290,6 +295,7 @@ def compile_expr(expr: Any) -> Compiled:
             a_values = [nav.atom(v) for v in select(nav, left, node)]
             b_values = [nav.atom(v) for v in select(nav, right, node)]
             return any(_compare(cmp, a, b) for a in a_values for b in b_values if a is not None and b is not None)
+
         return compare
     if op == "fn":
         return _compile_function(expr[1], [compile_expr(a) for a in expr[2]], expr[2])
@@ -319,6 +325,7 @@ def _compile_path(steps: list[tuple[str, Any, list[Any]]]) -> Compiled:
                 if not truth(predicate(nav, node)):
                     return []
             return nav.flag(node, flag)
+
         return self_flag if not compiled[1][2] else path
     return path
 
@@ -375,6 +382,7 @@ def _compile_function(name: str, args: list[Compiled], raw: list[Any]) -> Compil
         def has_ns(nav: Navigator, node: Any) -> bool:
             wanted = {str(nav.atom(v)) for a in args for v in select(nav, a, node)}
             return (nav.ns(node) or OSCAL_NS) in wanted
+
         return has_ns
     if name == "not":
         return lambda nav, node: not truth(args[0](nav, node))
@@ -389,4 +397,5 @@ def _compile_function(name: str, args: list[Compiled], raw: list[Any]) -> Compil
         text = [nav.atom(v) for v in select(nav, args[0], node)]
         prefix = [nav.atom(v) for v in select(nav, args[1], node)]
         return bool(text and prefix) and str(text[0]).startswith(str(prefix[0]))
+
     return starts_with

@@ -12,8 +12,12 @@ class TestConformance(PluginConformance):
     plugin = "trivy"
     cases = [
         Case("trivy.vuln.critical_sla", "pass", {"vulnerabilities": [{**FIXED_NEW, "severity": "CRITICAL"}]}),
-        Case("trivy.vuln.critical_sla", "pass", {"vulnerabilities": [{**FIXED_OLD, "severity": "CRITICAL", "fixed": ""}]},
-             why="no fix available yet"),
+        Case(
+            "trivy.vuln.critical_sla",
+            "pass",
+            {"vulnerabilities": [{**FIXED_OLD, "severity": "CRITICAL", "fixed": ""}]},
+            why="no fix available yet",
+        ),
         Case("trivy.vuln.critical_sla", "fail", {"vulnerabilities": [{**FIXED_OLD, "severity": "CRITICAL"}]}),
         Case("trivy.vuln.high_sla", "pass", {"vulnerabilities": [{**FIXED_OLD, "severity": "CRITICAL"}]}),
         Case("trivy.vuln.high_sla", "fail", {"vulnerabilities": [{**FIXED_OLD, "severity": "HIGH"}]}),

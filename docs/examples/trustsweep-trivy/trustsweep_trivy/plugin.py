@@ -9,9 +9,15 @@ from trustsweep.plugin import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec,
 
 @hookimpl
 def trustsweep_providers() -> list[ProviderSpec]:
-    return [ProviderSpec("trivy", "Trivy vulnerability reports", "trustsweep_trivy.provider:TrivyProvider",
-                         description="Reads Trivy JSON reports given as targets (file paths).",
-                         settings={"report": setting("list[str]", (), "Trivy JSON reports to read")})]
+    return [
+        ProviderSpec(
+            "trivy",
+            "Trivy vulnerability reports",
+            "trustsweep_trivy.provider:TrivyProvider",
+            description="Reads Trivy JSON reports given as targets (file paths).",
+            settings={"report": setting("list[str]", (), "Trivy JSON reports to read")},
+        )
+    ]
 
 
 @hookimpl

@@ -26,5 +26,8 @@ def tls_at_least(value: Any, minimum: str = "1.2") -> bool:
 
 def enabled_categories(setting: dict[str, Any]) -> set[str]:
     """The log categories (or category groups) a diagnostic setting sends, lower case."""
-    return {str(log.get("category") or log.get("category_group") or "").lower()
-            for log in setting.get("logs") or [] if log.get("enabled")}
+    return {
+        str(log.get("category") or log.get("category_group") or "").lower()
+        for log in setting.get("logs") or []
+        if log.get("enabled")
+    }

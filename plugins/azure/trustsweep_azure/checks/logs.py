@@ -42,7 +42,9 @@ def _retention(export: dict[str, Any], minimum: int, unreadable: dict[str, str])
         if storage in unreadable:
             reasons.append(f"storage account unreadable: {unreadable[storage]}")
         elif after is None or int(after) >= minimum:
-            return True, "storage account keeps logs " + (f"{after} days" if after is not None else "with no deletion rule")
+            return True, "storage account keeps logs " + (
+                f"{after} days" if after is not None else "with no deletion rule"
+            )
         else:
             reasons.append(f"storage lifecycle deletes after {after} days")
     if export.get("event_hub_rule_id") and not reasons:
@@ -50,12 +52,21 @@ def _retention(export: dict[str, Any], minimum: int, unreadable: dict[str, str])
     return False, "; ".join(reasons) or "no destination"
 
 
-@check("azure.monitor.activity_log_retained", title="The activity log is exported to a destination keeping it 365 days",
-       types=T.ACTIVITY_LOG, severity="high", rationale="Auditors need a year of control-plane history (SOC 2 Type II).",
-       remediation="Add a subscription diagnostic setting sending Administrative and Security logs to a workspace with "
-                   "retention >= 365 days or to storage without earlier deletion.",
-       settings={**RETENTION, "required_categories": setting("list[str]", ("Administrative", "Security"),
-                                                             "activity-log categories the export must include")})
+@check(
+    "azure.monitor.activity_log_retained",
+    title="The activity log is exported to a destination keeping it 365 days",
+    types=T.ACTIVITY_LOG,
+    severity="high",
+    rationale="Auditors need a year of control-plane history (SOC 2 Type II).",
+    remediation="Add a subscription diagnostic setting sending Administrative and Security logs to a workspace with "
+    "retention >= 365 days or to storage without earlier deletion.",
+    settings={
+        **RETENTION,
+        "required_categories": setting(
+            "list[str]", ("Administrative", "Security"), "activity-log categories the export must include"
+        ),
+    },
+)
 def monitor_activity_log_retained(resource: Resource, ctx: CheckContext) -> Outcome:
     if (bad := unread(resource)) is not None:  # destinations unread are judged per export below
         return bad
@@ -81,9 +92,14 @@ def monitor_activity_log_retained(resource: Resource, ctx: CheckContext) -> Outc
     return failed(f"no export keeps the activity log {minimum} days: " + "; ".join(notes), settings=notes)
 
 
-@check("azure.monitor.log_storage_immutable", title="Storage receiving the activity log has a locked immutability policy",
-       types=T.LOG_STORAGE, severity="medium", rationale="Logs an administrator can delete are weak evidence.",
-       remediation="Add and lock a time-based retention policy on the insights-activity-logs container.")
+@check(
+    "azure.monitor.log_storage_immutable",
+    title="Storage receiving the activity log has a locked immutability policy",
+    types=T.LOG_STORAGE,
+    severity="medium",
+    rationale="Logs an administrator can delete are weak evidence.",
+    remediation="Add and lock a time-based retention policy on the insights-activity-logs container.",
+)
 def monitor_log_storage_immutable(resource: Resource, ctx: CheckContext) -> Outcome:
     if (bad := unread(resource)) is not None:
         return bad
@@ -96,13 +112,21 @@ def monitor_log_storage_immutable(resource: Resource, ctx: CheckContext) -> Outc
         return passed("log containers have locked immutability policies", containers=locked)
     if not log_containers:
         return failed("no log container and no account-level immutability policy")
-    return failed("log containers without a locked immutability policy",
-                  containers=[c["name"] for c in log_containers if c["name"] not in locked])
+    return failed(
+        "log containers without a locked immutability policy",
+        containers=[c["name"] for c in log_containers if c["name"] not in locked],
+    )
 
 
-@check("azure.sql.auditing", title="SQL server auditing is on with retention of 365 days or more", types=T.SQL_SERVER,
-       severity="high", rationale="Database access must be traceable for the audit period.",
-       remediation="Enable server auditing with retentionDays 0 (unlimited) or >= 365.", settings=RETENTION)
+@check(
+    "azure.sql.auditing",
+    title="SQL server auditing is on with retention of 365 days or more",
+    types=T.SQL_SERVER,
+    severity="high",
+    rationale="Database access must be traceable for the audit period.",
+    remediation="Enable server auditing with retentionDays 0 (unlimited) or >= 365.",
+    settings=RETENTION,
+)
 def sql_auditing(resource: Resource, ctx: CheckContext) -> Outcome:
     if (bad := unread(resource, "auditing")) is not None:
         return bad
@@ -116,9 +140,14 @@ def sql_auditing(resource: Resource, ctx: CheckContext) -> Outcome:
     return failed(f"auditing keeps {days} days, fewer than {minimum}", retention_days=days)
 
 
-@check("azure.keyvault.diagnostic_logs", title="Key vaults send audit logs to a diagnostic destination",
-       types=T.KEY_VAULT, severity="medium", rationale="Key use and access must be traceable.",
-       remediation="Add a diagnostic setting with the audit category group (AuditEvent).")
+@check(
+    "azure.keyvault.diagnostic_logs",
+    title="Key vaults send audit logs to a diagnostic destination",
+    types=T.KEY_VAULT,
+    severity="medium",
+    rationale="Key use and access must be traceable.",
+    remediation="Add a diagnostic setting with the audit category group (AuditEvent).",
+)
 def keyvault_diagnostic_logs(resource: Resource, ctx: CheckContext) -> Outcome:
     if (bad := unread(resource, "diagnostic_settings")) is not None:
         return bad
@@ -129,9 +158,14 @@ def keyvault_diagnostic_logs(resource: Resource, ctx: CheckContext) -> Outcome:
     return failed("no diagnostic setting sends the vault's AuditEvent logs anywhere")
 
 
-@check("azure.network.nsg_flow_logs", title="NSGs are covered by flow logs", types=T.NSG, severity="low",
-       rationale="Flow logs are needed to investigate network incidents.",
-       remediation="Enable an NSG or virtual-network flow log in Network Watcher.")
+@check(
+    "azure.network.nsg_flow_logs",
+    title="NSGs are covered by flow logs",
+    types=T.NSG,
+    severity="low",
+    rationale="Flow logs are needed to investigate network incidents.",
+    remediation="Enable an NSG or virtual-network flow log in Network Watcher.",
+)
 def network_nsg_flow_logs(resource: Resource, ctx: CheckContext) -> Outcome:
     nsg = resource.id.lower()
     subnets = [s.lower() for s in resource.properties.get("subnets") or []]

@@ -13,16 +13,32 @@ def collect(ctx: AzureCollector) -> None:
         props = row.get("properties") or {}
         kind = str(row.get("type", "")).lower()
         if kind == "microsoft.authorization/roleassignments":
-            assignments.append({
-                "id": row["id"], "principal_id": props.get("principalId"), "principal_type": props.get("principalType"),
-                "scope": props.get("scope"),
-                "role_definition_id": str(props.get("roleDefinitionId") or "").rsplit("/", 1)[-1].lower(),
-            })
+            assignments.append(
+                {
+                    "id": row["id"],
+                    "principal_id": props.get("principalId"),
+                    "principal_type": props.get("principalType"),
+                    "scope": props.get("scope"),
+                    "role_definition_id": str(props.get("roleDefinitionId") or "").rsplit("/", 1)[-1].lower(),
+                }
+            )
         elif kind == "microsoft.authorization/roledefinitions" and props.get("type") == "CustomRole":
-            ctx.add(T.CUSTOM_ROLE, row["id"], props.get("roleName") or row.get("name", ""), region=GLOBAL,
-                    role_name=props.get("roleName"), assignable_scopes=props.get("assignableScopes") or [],
-                    permissions=[{"actions": p.get("actions") or [], "not_actions": p.get("notActions") or []}
-                                 for p in props.get("permissions") or []],
-                    subscription=ctx.subscription)
-    ctx.fact(T.ACCESS, "providers/Microsoft.Authorization/roleAssignments", subscription=ctx.subscription,
-             assignments=assignments)
+            ctx.add(
+                T.CUSTOM_ROLE,
+                row["id"],
+                props.get("roleName") or row.get("name", ""),
+                region=GLOBAL,
+                role_name=props.get("roleName"),
+                assignable_scopes=props.get("assignableScopes") or [],
+                permissions=[
+                    {"actions": p.get("actions") or [], "not_actions": p.get("notActions") or []}
+                    for p in props.get("permissions") or []
+                ],
+                subscription=ctx.subscription,
+            )
+    ctx.fact(
+        T.ACCESS,
+        "providers/Microsoft.Authorization/roleAssignments",
+        subscription=ctx.subscription,
+        assignments=assignments,
+    )

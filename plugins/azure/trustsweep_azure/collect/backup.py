@@ -12,8 +12,12 @@ def collect(ctx: AzureCollector) -> None:
     for row in ctx.graph_rows("recoveryservicesresources"):
         props = row.get("properties") or {}
         if props.get("sourceResourceId"):
-            protected.append({"source_id": str(props["sourceResourceId"]).lower(),
-                              "state": props.get("protectionState"),
-                              "vault_id": row["id"].split("/backupFabrics/")[0],
-                              "last_backup_time": props.get("lastBackupTime")})
+            protected.append(
+                {
+                    "source_id": str(props["sourceResourceId"]).lower(),
+                    "state": props.get("protectionState"),
+                    "vault_id": row["id"].split("/backupFabrics/")[0],
+                    "last_backup_time": props.get("lastBackupTime"),
+                }
+            )
     ctx.fact(T.BACKUP, "providers/Microsoft.RecoveryServices/protectedItems", protected=protected)

@@ -28,9 +28,14 @@ GRAPH_TYPES: dict[str, tuple[str, ...]] = {
     "resources:compute": ("microsoft.compute/disks", "microsoft.compute/virtualmachines"),
     "resources:network": ("microsoft.network/networksecuritygroups", "microsoft.network/networkwatchers/flowlogs"),
     "authorizationresources": ("microsoft.authorization/roleassignments", "microsoft.authorization/roledefinitions"),
-    "securityresources": ("microsoft.security/pricings", "microsoft.security/assessments",
-                          "microsoft.security/assessments/subassessments"),
-    "recoveryservicesresources": ("microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems",),
+    "securityresources": (
+        "microsoft.security/pricings",
+        "microsoft.security/assessments",
+        "microsoft.security/assessments/subassessments",
+    ),
+    "recoveryservicesresources": (
+        "microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems",
+    ),
 }
 COLUMNS = "id, name, type, location, resourceGroup, subscriptionId, tags, sku, kind, properties"
 
@@ -74,8 +79,10 @@ def _fetcher(unit: WorkUnit, table: str) -> tuple[tuple[Any, ...], list[str], ba
     def fetch() -> tuple[list[tuple[str, Any]], int]:
         with counting(RequestCounter()) as counter:  # this query's requests, whichever thread runs it
             try:
-                pairs = [(str(row.get("subscriptionId") or ""), row)
-                         for row in session(settings).graph_rows(query, subscriptions=members)]
+                pairs = [
+                    (str(row.get("subscriptionId") or ""), row)
+                    for row in session(settings).graph_rows(query, subscriptions=members)
+                ]
             except Exception as exc:
                 exc.requests = counter.requests  # type: ignore[attr-defined]
                 raise
@@ -134,13 +141,23 @@ class AzureCollector(Collector):
 
     def add_at(self, type_: str, doc: dict[str, Any], name: str | None = None, **properties: Any) -> Resource:
         """Add the resource an ARM document or Graph row describes (its id, name and location)."""
-        return self.add(type_, doc["id"], name if name is not None else str(doc.get("name") or ""),
-                        region=region_of(doc.get("location")), **properties)
+        return self.add(
+            type_,
+            doc["id"],
+            name if name is not None else str(doc.get("name") or ""),
+            region=region_of(doc.get("location")),
+            **properties,
+        )
 
     def fact(self, type_: str, suffix: str, **properties: Any) -> Resource:
         """A subscription-level fact modelled as a resource with a stable native-like id."""
-        return self.add(type_, f"/subscriptions/{self.subscription}/{suffix}", self.target.name or self.subscription,
-                        region=GLOBAL, **properties)
+        return self.add(
+            type_,
+            f"/subscriptions/{self.subscription}/{suffix}",
+            self.target.name or self.subscription,
+            region=GLOBAL,
+            **properties,
+        )
 
     # -- per-resource reads ---------------------------------------------------------------------
 
@@ -163,8 +180,9 @@ class AzureCollector(Collector):
         except Exception:
             return False
 
-    def children(self, parent: dict[str, Any], what: str, types: Sequence[str],
-                 read: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    def children(
+        self, parent: dict[str, Any], what: str, types: Sequence[str], read: Callable[[], list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
         """List one resource's children (a server's databases); a failure errors their checks for
         that parent only."""
         try:
@@ -181,14 +199,24 @@ class AzureCollector(Collector):
     def diagnostic_settings(self, resource_id: str) -> list[dict[str, Any]]:
         """A resource's diagnostic settings: name, enabled log categories, destinations."""
         found = []
-        for item in self.session.arm_list(f"{resource_id}/providers/microsoft.insights/diagnosticSettings",
-                                          API["diagnostic_settings"]):
+        for item in self.session.arm_list(
+            f"{resource_id}/providers/microsoft.insights/diagnosticSettings", API["diagnostic_settings"]
+        ):
             props = item.get("properties") or {}
-            found.append({
-                "name": item.get("name"),
-                "logs": [{"category": log.get("category"), "category_group": log.get("categoryGroup"),
-                          "enabled": bool(log.get("enabled"))} for log in props.get("logs") or []],
-                "workspace_id": props.get("workspaceId"), "storage_account_id": props.get("storageAccountId"),
-                "event_hub_rule_id": props.get("eventHubAuthorizationRuleId"),
-            })
+            found.append(
+                {
+                    "name": item.get("name"),
+                    "logs": [
+                        {
+                            "category": log.get("category"),
+                            "category_group": log.get("categoryGroup"),
+                            "enabled": bool(log.get("enabled")),
+                        }
+                        for log in props.get("logs") or []
+                    ],
+                    "workspace_id": props.get("workspaceId"),
+                    "storage_account_id": props.get("storageAccountId"),
+                    "event_hub_rule_id": props.get("eventHubAuthorizationRuleId"),
+                }
+            )
         return found

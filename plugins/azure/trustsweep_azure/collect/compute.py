@@ -9,8 +9,11 @@ from .base import AzureCollector
 
 
 def _common(row: dict[str, Any]) -> dict[str, Any]:
-    return {"sku": (row.get("sku") or {}).get("name") or "", "resource_group": row.get("resourceGroup") or "",
-            "tags": row.get("tags") or {}}
+    return {
+        "sku": (row.get("sku") or {}).get("name") or "",
+        "resource_group": row.get("resourceGroup") or "",
+        "tags": row.get("tags") or {},
+    }
 
 
 def collect(ctx: AzureCollector) -> None:
@@ -18,10 +21,21 @@ def collect(ctx: AzureCollector) -> None:
         kind, props = str(row.get("type", "")).lower(), row.get("properties") or {}
         if kind == "microsoft.compute/disks":
             encryption = props.get("encryption") or {}
-            ctx.add_at(T.DISK, row, encryption_type=encryption.get("type"),
-                       disk_encryption_set=encryption.get("diskEncryptionSetId"),
-                       disk_state=props.get("diskState"), managed_by=row.get("managedBy") or None, **_common(row))
+            ctx.add_at(
+                T.DISK,
+                row,
+                encryption_type=encryption.get("type"),
+                disk_encryption_set=encryption.get("diskEncryptionSetId"),
+                disk_state=props.get("diskState"),
+                managed_by=row.get("managedBy") or None,
+                **_common(row),
+            )
         elif kind == "microsoft.compute/virtualmachines":
-            ctx.add_at(T.VM, row, vm_size=(props.get("hardwareProfile") or {}).get("vmSize"),
-                       os_type=((props.get("storageProfile") or {}).get("osDisk") or {}).get("osType"),
-                       admin_username=(props.get("osProfile") or {}).get("adminUsername"), **_common(row))
+            ctx.add_at(
+                T.VM,
+                row,
+                vm_size=(props.get("hardwareProfile") or {}).get("vmSize"),
+                os_type=((props.get("storageProfile") or {}).get("osDisk") or {}).get("osType"),
+                admin_username=(props.get("osProfile") or {}).get("adminUsername"),
+                **_common(row),
+            )

@@ -24,13 +24,28 @@ def collect(ctx: AzureCollector) -> None:
         if kind == "microsoft.security/pricings":
             plans[str(row.get("name"))] = str(props.get("pricingTier") or "")
         elif kind == "microsoft.security/assessments/subassessments":
-            ctx.add(T.SUB_ASSESSMENT, row["id"], name, region=GLOBAL, status=status.get("code"),
-                    severity=status.get("severity"), first_evaluated=status.get("firstEvaluationDate"),
-                    time_generated=props.get("timeGenerated"), vulnerability_id=props.get("id"),
-                    resource_id=_resource_id(props))
+            ctx.add(
+                T.SUB_ASSESSMENT,
+                row["id"],
+                name,
+                region=GLOBAL,
+                status=status.get("code"),
+                severity=status.get("severity"),
+                first_evaluated=status.get("firstEvaluationDate"),
+                time_generated=props.get("timeGenerated"),
+                vulnerability_id=props.get("id"),
+                resource_id=_resource_id(props),
+            )
         elif kind == "microsoft.security/assessments":
-            ctx.add(T.ASSESSMENT, row["id"], name, region=GLOBAL, status=status.get("code"),
-                    severity=(props.get("metadata") or {}).get("severity"),
-                    first_evaluated=status.get("firstEvaluationDate"), status_changed=status.get("statusChangeDate"),
-                    resource_id=_resource_id(props))
+            ctx.add(
+                T.ASSESSMENT,
+                row["id"],
+                name,
+                region=GLOBAL,
+                status=status.get("code"),
+                severity=(props.get("metadata") or {}).get("severity"),
+                first_evaluated=status.get("firstEvaluationDate"),
+                status_changed=status.get("statusChangeDate"),
+                resource_id=_resource_id(props),
+            )
     ctx.fact(T.DEFENDER, "providers/Microsoft.Security/pricings", plans=plans)

@@ -14,10 +14,17 @@ from .base import API, AzureCollector, Gone, region_of
 def _key(vault_id: str, key: dict[str, Any]) -> dict[str, Any]:
     props = key.get("properties") or {}
     attributes = props.get("attributes") or {}
-    actions = [str((a.get("action") or {}).get("type", "")).lower()
-               for a in (props.get("rotationPolicy") or {}).get("lifetimeActions") or []]
-    return {"vault_id": vault_id, "key_type": props.get("kty"), "enabled": attributes.get("enabled"),
-            "expires": attributes.get("exp"), "rotation_actions": actions}
+    actions = [
+        str((a.get("action") or {}).get("type", "")).lower()
+        for a in (props.get("rotationPolicy") or {}).get("lifetimeActions") or []
+    ]
+    return {
+        "vault_id": vault_id,
+        "key_type": props.get("kty"),
+        "enabled": attributes.get("enabled"),
+        "expires": attributes.get("exp"),
+        "rotation_actions": actions,
+    }
 
 
 def collect(ctx: AzureCollector) -> None:
@@ -25,7 +32,8 @@ def collect(ctx: AzureCollector) -> None:
     for vault in ctx.arm_items("Microsoft.KeyVault/vaults", api):
         vid, found = vault["id"], vault.get("properties") or {}
         props: dict[str, Any] = {
-            "soft_delete": found.get("enableSoftDelete"), "purge_protection": found.get("enablePurgeProtection"),
+            "soft_delete": found.get("enableSoftDelete"),
+            "purge_protection": found.get("enablePurgeProtection"),
             "rbac_authorization": found.get("enableRbacAuthorization"),
             "public_network_access": found.get("publicNetworkAccess"),
             "network_default_action": (found.get("networkAcls") or {}).get("defaultAction"),
@@ -39,5 +47,7 @@ def collect(ctx: AzureCollector) -> None:
         if diagnostics is not None:
             props["diagnostic_settings"] = diagnostics
         ctx.add_at(T.KEY_VAULT, vault, **props)
-        for key in ctx.children(vault, "keys", (T.KEY,), lambda vid=vid: list(ctx.session.arm_list(f"{vid}/keys", api))):
+        for key in ctx.children(
+            vault, "keys", (T.KEY,), lambda vid=vid: list(ctx.session.arm_list(f"{vid}/keys", api))
+        ):
             ctx.add(T.KEY, key["id"], key.get("name", ""), region=region_of(vault.get("location")), **_key(vid, key))

@@ -32,16 +32,28 @@ def _log_storage(ctx: AzureCollector, account_id: str) -> dict[str, Any]:
         ctx.unreadable(T.LOG_STORAGE, account_id, name, exc)
         return {"unread": ctx.describe(exc)}
     immutability = ((account.get("properties") or {}).get("immutableStorageWithVersioning") or {}).get(
-        "immutabilityPolicy") or {}
+        "immutabilityPolicy"
+    ) or {}
     delete_after = _delete_after_days(policy)
-    ctx.add(T.LOG_STORAGE, account_id, account.get("name") or name, region="global",
-            delete_after_days=delete_after, account_immutability=immutability.get("state"),
-            account_immutability_days=immutability.get("immutabilityPeriodSinceCreationInDays"),
-            containers=[{"name": c.get("name"),
-                         "immutability": ((c.get("properties") or {}).get("immutabilityPolicy") or {}).get("state"),
-                         "immutability_days": ((c.get("properties") or {}).get("immutabilityPolicy") or {}).get(
-                             "immutabilityPeriodSinceCreationInDays")}
-                        for c in containers])
+    ctx.add(
+        T.LOG_STORAGE,
+        account_id,
+        account.get("name") or name,
+        region="global",
+        delete_after_days=delete_after,
+        account_immutability=immutability.get("state"),
+        account_immutability_days=immutability.get("immutabilityPeriodSinceCreationInDays"),
+        containers=[
+            {
+                "name": c.get("name"),
+                "immutability": ((c.get("properties") or {}).get("immutabilityPolicy") or {}).get("state"),
+                "immutability_days": ((c.get("properties") or {}).get("immutabilityPolicy") or {}).get(
+                    "immutabilityPeriodSinceCreationInDays"
+                ),
+            }
+            for c in containers
+        ],
+    )
     return {"delete_after_days": delete_after}
 
 

@@ -33,11 +33,22 @@ def collect(ctx: AzureCollector) -> None:
     for row in ctx.graph_rows("resources:network"):
         kind, props = str(row.get("type", "")).lower(), row.get("properties") or {}
         if kind == "microsoft.network/networksecuritygroups":
-            ctx.add_at(T.NSG, row, security_rules=[security_rule(r) for r in props.get("securityRules") or []],
-                       subnets=[str(s.get("id", "")) for s in props.get("subnets") or []],
-                       resource_group=row.get("resourceGroup") or "", tags=row.get("tags") or {})
+            ctx.add_at(
+                T.NSG,
+                row,
+                security_rules=[security_rule(r) for r in props.get("securityRules") or []],
+                subnets=[str(s.get("id", "")) for s in props.get("subnets") or []],
+                resource_group=row.get("resourceGroup") or "",
+                tags=row.get("tags") or {},
+            )
         elif kind == "microsoft.network/networkwatchers/flowlogs":
-            ctx.add_at(T.FLOW_LOG, row, enabled=props.get("enabled"), target_id=props.get("targetResourceId"),
-                       storage_id=props.get("storageId"),
-                       retention_days=(props.get("retentionPolicy") or {}).get("days"),
-                       resource_group=row.get("resourceGroup") or "", tags=row.get("tags") or {})
+            ctx.add_at(
+                T.FLOW_LOG,
+                row,
+                enabled=props.get("enabled"),
+                target_id=props.get("targetResourceId"),
+                storage_id=props.get("storageId"),
+                retention_days=(props.get("retentionPolicy") or {}).get("days"),
+                resource_group=row.get("resourceGroup") or "",
+                tags=row.get("tags") or {},
+            )

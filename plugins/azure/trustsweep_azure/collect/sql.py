@@ -16,42 +16,75 @@ API_VERSION = API["sql"]
 
 def _server(ctx: AzureCollector, server: dict[str, Any]) -> dict[str, Any]:
     sid, found = server["id"], server.get("properties") or {}
-    props: dict[str, Any] = {"min_tls": found.get("minimalTlsVersion"),
-                             "public_network_access": found.get("publicNetworkAccess"),
-                             "tags": server.get("tags") or {}}
-    auditing = ctx.read(props, "auditing", sid, API_VERSION,
-                        lambda: ctx.session.arm_get(f"{sid}/auditingSettings/default", API_VERSION))
+    props: dict[str, Any] = {
+        "min_tls": found.get("minimalTlsVersion"),
+        "public_network_access": found.get("publicNetworkAccess"),
+        "tags": server.get("tags") or {},
+    }
+    auditing = ctx.read(
+        props, "auditing", sid, API_VERSION, lambda: ctx.session.arm_get(f"{sid}/auditingSettings/default", API_VERSION)
+    )
     if auditing is not None:
         audit = auditing.get("properties") or {}
-        props["auditing"] = {"state": audit.get("state"), "retention_days": audit.get("retentionDays"),
-                             "azure_monitor": audit.get("isAzureMonitorTargetEnabled"),
-                             "storage_endpoint": audit.get("storageEndpoint")}
-    rules = ctx.read(props, "firewall_rules", sid, API_VERSION,
-                     lambda: list(ctx.session.arm_list(f"{sid}/firewallRules", API_VERSION)))
+        props["auditing"] = {
+            "state": audit.get("state"),
+            "retention_days": audit.get("retentionDays"),
+            "azure_monitor": audit.get("isAzureMonitorTargetEnabled"),
+            "storage_endpoint": audit.get("storageEndpoint"),
+        }
+    rules = ctx.read(
+        props,
+        "firewall_rules",
+        sid,
+        API_VERSION,
+        lambda: list(ctx.session.arm_list(f"{sid}/firewallRules", API_VERSION)),
+    )
     if rules is not None:
-        props["firewall_rules"] = [{"name": r.get("name"), "start_ip": (r.get("properties") or {}).get("startIpAddress"),
-                                    "end_ip": (r.get("properties") or {}).get("endIpAddress")} for r in rules]
+        props["firewall_rules"] = [
+            {
+                "name": r.get("name"),
+                "start_ip": (r.get("properties") or {}).get("startIpAddress"),
+                "end_ip": (r.get("properties") or {}).get("endIpAddress"),
+            }
+            for r in rules
+        ]
     return props
 
 
 def _database(ctx: AzureCollector, db: dict[str, Any]) -> dict[str, Any]:
     did, found = db["id"], db.get("properties") or {}
     props: dict[str, Any] = {
-        "server_id": did.split("/databases/")[0], "status": found.get("status"),
-        "backup_redundancy": found.get("requestedBackupStorageRedundancy") or found.get("currentBackupStorageRedundancy"),
+        "server_id": did.split("/databases/")[0],
+        "status": found.get("status"),
+        "backup_redundancy": found.get("requestedBackupStorageRedundancy")
+        or found.get("currentBackupStorageRedundancy"),
     }
-    tde = ctx.read(props, "tde", did, API_VERSION,
-                   lambda: ctx.session.arm_get(f"{did}/transparentDataEncryption/current", API_VERSION))
+    tde = ctx.read(
+        props,
+        "tde",
+        did,
+        API_VERSION,
+        lambda: ctx.session.arm_get(f"{did}/transparentDataEncryption/current", API_VERSION),
+    )
     if tde is not None:
         state = tde.get("properties") or {}
         props["tde"] = state.get("state") or state.get("status")
-    ltr = ctx.read(props, "long_term_retention", did, API_VERSION,
-                   lambda: ctx.session.arm_get(f"{did}/backupLongTermRetentionPolicies/default", API_VERSION,
-                                               missing_ok=True) or {})
+    ltr = ctx.read(
+        props,
+        "long_term_retention",
+        did,
+        API_VERSION,
+        lambda: (
+            ctx.session.arm_get(f"{did}/backupLongTermRetentionPolicies/default", API_VERSION, missing_ok=True) or {}
+        ),
+    )
     if ltr is not None:
         policy = ltr.get("properties") or {}
-        props["long_term_retention"] = {period: policy[f"{period}Retention"] for period in ("weekly", "monthly", "yearly")
-                                        if policy.get(f"{period}Retention") not in (None, "", "PT0S")}
+        props["long_term_retention"] = {
+            period: policy[f"{period}Retention"]
+            for period in ("weekly", "monthly", "yearly")
+            if policy.get(f"{period}Retention") not in (None, "", "PT0S")
+        }
     return props
 
 
@@ -63,8 +96,12 @@ def collect(ctx: AzureCollector) -> None:
             ctx.vanished(T.SQL_SERVER, server["id"], server.get("name", ""), str(gone))
             continue
         sid = server["id"]
-        for db in ctx.children(server, "databases", (T.SQL_DATABASE,),
-                               lambda sid=sid: list(ctx.session.arm_list(f"{sid}/databases", API_VERSION))):
+        for db in ctx.children(
+            server,
+            "databases",
+            (T.SQL_DATABASE,),
+            lambda sid=sid: list(ctx.session.arm_list(f"{sid}/databases", API_VERSION)),
+        ):
             if db.get("name") == "master" or "system" in str(db.get("kind", "")):
                 continue
             try:

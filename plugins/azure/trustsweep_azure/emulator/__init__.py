@@ -44,5 +44,16 @@ from .estate import AzureEstate
 from .records import AZURE_MANAGEMENT_APP, CONTRIBUTOR_ROLE, OWNER_ROLE, READER_ROLE, TEST_TOKEN
 from .server import FakeAzure, is_write
 
-__all__ = ["AZURE_MANAGEMENT_APP", "CONTRIBUTOR_ROLE", "OWNER_ROLE", "READER_ROLE", "TEST_TOKEN", "AzureEstate",
-           "FakeAzure", "demo_emulator", "demo_estate", "is_write", "scale_estate"]
+__all__ = [
+    "AZURE_MANAGEMENT_APP",
+    "CONTRIBUTOR_ROLE",
+    "OWNER_ROLE",
+    "READER_ROLE",
+    "TEST_TOKEN",
+    "AzureEstate",
+    "FakeAzure",
+    "demo_emulator",
+    "demo_estate",
+    "is_write",
+    "scale_estate",
+]

@@ -24,14 +24,17 @@ def demo_estate(now: dt.datetime | None = None) -> AzureEstate:
     dev = e.add_subscription("Northwind Development", "9a8b7c6d-5e4f-4a3b-8c2d-0e1f2a3b4c5d", ("mg-northwind",))
     alice, bob, carol = e.user("Alice Ward"), e.user("Bob Singh"), e.user("Carol Diaz")
     vendor = e.user("Vendor Ops", guest=True)
-    e.conditional_access("Require MFA for admins", roles=["62e90394-69f5-4237-9190-012177145e10",
-                                                          "e8611ab8-c189-46e8-94e1-60213ab1f814"])
+    e.conditional_access(
+        "Require MFA for admins", roles=["62e90394-69f5-4237-9190-012177145e10", "e8611ab8-c189-46e8-94e1-60213ab1f814"]
+    )
     for sub in (prod, dev):
         e.role_assignment(sub, alice)
     e.role_assignment(prod, bob)
     e.role_assignment(dev, vendor, CONTRIBUTOR_ROLE)  # a guest contributor: fails
     e.role_assignment(prod, carol, READER_ROLE)
-    e.custom_role(prod, "Northwind Network Operator", ["Microsoft.Network/*/read", "Microsoft.Network/networkSecurityGroups/*"])
+    e.custom_role(
+        prod, "Northwind Network Operator", ["Microsoft.Network/*/read", "Microsoft.Network/networkSecurityGroups/*"]
+    )
     e.custom_role(dev, "Dev Everything", ["*"])
     # production: mostly good
     law = e.workspace(prod, "law-central", retention_days=400)
@@ -39,14 +42,26 @@ def demo_estate(now: dt.datetime | None = None) -> AzureEstate:
     e.log_container(logs, state="Locked")
     e.activity_log_export(prod, workspace_id=law, storage_id=logs)
     e.storage_account(prod, "nwproddata", tags={"environment": "production"})
-    e.storage_account(prod, "nwprodexports", public_blob=True, default_action="Allow", sku="Standard_LRS",
-                      tags={"environment": "production"})
+    e.storage_account(
+        prod,
+        "nwprodexports",
+        public_blob=True,
+        default_action="Allow",
+        sku="Standard_LRS",
+        tags={"environment": "production"},
+    )
     e.disk(prod, "vm-api-1_OsDisk", encryption="EncryptionAtRestWithCustomerKey")
     api = e.vm(prod, "vm-api-1")
     e.vm(prod, "vm-batch-1", backed_up=False)
-    subnet = f"/subscriptions/{prod}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-prod/subnets/app"
-    good_nsg = e.nsg(prod, "nsg-app", [{"name": "https", "destinationPortRange": "443", "sourceAddressPrefix": "Internet"}],
-                     subnets=[subnet])
+    subnet = (
+        f"/subscriptions/{prod}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-prod/subnets/app"
+    )
+    good_nsg = e.nsg(
+        prod,
+        "nsg-app",
+        [{"name": "https", "destinationPortRange": "443", "sourceAddressPrefix": "Internet"}],
+        subnets=[subnet],
+    )
     e.flow_log(prod, good_nsg)
     e.nsg(prod, "nsg-bastion", [{"name": "ssh", "destinationPortRange": "22", "sourceAddressPrefix": "*"}])
     sql = e.sql_server(prod, "nw-sql-prod", audit_days=0)
@@ -63,13 +78,21 @@ def demo_estate(now: dt.datetime | None = None) -> AzureEstate:
     e.recommendation(prod, api, "Machines should have a vulnerability assessment solution", age_days=45, now=now)
     e.recommendation(prod, api, "Endpoint protection should be installed on machines", age_days=3, now=now)
     # development: controls mostly missing
-    e.storage_account(dev, "nwdevscratch", https_only=False, min_tls="TLS1_0", default_action="Allow",
-                      sku="Standard_LRS", tags={"environment": "development"})
+    e.storage_account(
+        dev,
+        "nwdevscratch",
+        https_only=False,
+        min_tls="TLS1_0",
+        default_action="Allow",
+        sku="Standard_LRS",
+        tags={"environment": "development"},
+    )
     e.disk(dev, "vm-dev-1_OsDisk")
     e.vm(dev, "vm-dev-1", backed_up=False)
     e.nsg(dev, "nsg-dev", [{"name": "rdp", "destinationPortRange": "3389", "sourceAddressPrefix": "0.0.0.0/0"}])
-    dsql = e.sql_server(dev, "nw-sql-dev", min_tls="1.0", auditing="Disabled",
-                        firewall=[("open", "0.0.0.0", "255.255.255.255")])
+    dsql = e.sql_server(
+        dev, "nw-sql-dev", min_tls="1.0", auditing="Disabled", firewall=[("open", "0.0.0.0", "255.255.255.255")]
+    )
     e.sql_database(dsql, "scratch", tde="Disabled", redundancy="Local")
     e.web_app(dev, "nw-portal-dev", https_only=False, min_tls="1.0")
     dkv = e.key_vault(dev, "nw-kv-dev", purge_protection=None, audit_logs=False)
@@ -117,10 +140,16 @@ def demo_emulator(workdir: Path) -> Iterator[Any]:
     """Serve the Northwind demo estate and yield the DemoEnv that points the plugin at it."""
     estate = demo_estate()
     with FakeAzure(estate, Path(workdir)) as fake:
-        yield DemoEnv(env=fake.env(), targets=sorted(estate.subscriptions), regions=[],
-                      options={"retry_base_seconds": 0.05}, requests=fake.served, writes=fake.writes,
-                      description=f"fake Azure Resource Manager + Resource Graph at {fake.url} "
-                                  f"({len(estate.subscriptions)} Northwind subscriptions)")
+        yield DemoEnv(
+            env=fake.env(),
+            targets=sorted(estate.subscriptions),
+            regions=[],
+            options={"retry_base_seconds": 0.05},
+            requests=fake.served,
+            writes=fake.writes,
+            description=f"fake Azure Resource Manager + Resource Graph at {fake.url} "
+            f"({len(estate.subscriptions)} Northwind subscriptions)",
+        )
 
 
 def serve_main(argv: list[str] | None = None) -> None:

@@ -1,19 +1,19 @@
 """The estate the fake serves: Resource Graph tables, ARM documents, directory objects, and builders
-that add resources in the shapes the real APIs return (storage, compute, network, logging, SQL,
-App Service, Key Vault here; identity and Defender in :mod:`.security`)."""
+that add resources in the shapes the real APIs return (storage, compute and network here; logging, SQL,
+App Service and Key Vault in :mod:`.data`; identity and Defender in :mod:`.security`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .data import DataBuilders
 from .records import stable_id
 from .security import SecurityBuilders
 
 
 @dataclass
-class AzureEstate(SecurityBuilders):
+class AzureEstate(SecurityBuilders, DataBuilders):
     """What the fake serves. Builders below add resources in the shapes the real APIs return."""
 
     tenant_id: str = "6f1c1d5e-0b5a-4c3e-9d8e-3a7b2c1d0e9f"
@@ -28,19 +28,36 @@ class AzureEstate(SecurityBuilders):
     def add_subscription(self, name: str, sub_id: str | None = None, management_groups: tuple[str, ...] = ()) -> str:
         sub_id = sub_id or stable_id("subscription", name)
         self.subscriptions[sub_id] = {
-            "id": f"/subscriptions/{sub_id}", "subscriptionId": sub_id, "displayName": name,
-            "tenantId": self.tenant_id, "state": "Enabled",
-            "subscriptionPolicies": {"locationPlacementId": "Public_2014-09-01", "quotaId": "PayAsYouGo_2014-09-01",
-                                     "spendingLimit": "Off"},
-            "authorizationSource": "RoleBased", "managementGroups": list(management_groups),
+            "id": f"/subscriptions/{sub_id}",
+            "subscriptionId": sub_id,
+            "displayName": name,
+            "tenantId": self.tenant_id,
+            "state": "Enabled",
+            "subscriptionPolicies": {
+                "locationPlacementId": "Public_2014-09-01",
+                "quotaId": "PayAsYouGo_2014-09-01",
+                "spendingLimit": "Off",
+            },
+            "authorizationSource": "RoleBased",
+            "managementGroups": list(management_groups),
         }
-        self.row("resourcecontainers", {
-            "id": f"/subscriptions/{sub_id}", "name": name, "type": "microsoft.resources/subscriptions",
-            "tenantId": self.tenant_id, "location": "", "resourceGroup": "", "subscriptionId": sub_id,
-            "properties": {"state": "Enabled", "managementGroupAncestorsChain": [
-                {"name": mg, "displayName": mg} for mg in management_groups]},
-            "tags": {},
-        })
+        self.row(
+            "resourcecontainers",
+            {
+                "id": f"/subscriptions/{sub_id}",
+                "name": name,
+                "type": "microsoft.resources/subscriptions",
+                "tenantId": self.tenant_id,
+                "location": "",
+                "resourceGroup": "",
+                "subscriptionId": sub_id,
+                "properties": {
+                    "state": "Enabled",
+                    "managementGroupAncestorsChain": [{"name": mg, "displayName": mg} for mg in management_groups],
+                },
+                "tags": {},
+            },
+        )
         return sub_id
 
     def row(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -54,34 +71,82 @@ class AzureEstate(SecurityBuilders):
     def append(self, path: str, item: dict[str, Any]) -> None:
         self.arm.setdefault(path.lower(), []).append(item)
 
-    def _graph_row(self, sub: str, rg: str, provider_type: str, name: str, location: str,
-                   properties: dict[str, Any], *, tags: dict[str, str] | None = None,
-                   sku: dict[str, Any] | None = None, kind: str = "", table: str = "resources",
-                   rid: str | None = None) -> dict[str, Any]:
+    def _graph_row(
+        self,
+        sub: str,
+        rg: str,
+        provider_type: str,
+        name: str,
+        location: str,
+        properties: dict[str, Any],
+        *,
+        tags: dict[str, str] | None = None,
+        sku: dict[str, Any] | None = None,
+        kind: str = "",
+        table: str = "resources",
+        rid: str | None = None,
+    ) -> dict[str, Any]:
         rid = rid or f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{provider_type}/{name}"
-        return self.row(table, {
-            "id": rid, "name": name, "type": provider_type.lower(), "tenantId": self.tenant_id,
-            "kind": kind, "location": location, "resourceGroup": rg.lower(), "subscriptionId": sub,
-            "managedBy": "", "sku": sku, "plan": None, "properties": properties, "tags": tags or {},
-            "identity": None, "zones": None, "extendedLocation": None,
-        })
+        return self.row(
+            table,
+            {
+                "id": rid,
+                "name": name,
+                "type": provider_type.lower(),
+                "tenantId": self.tenant_id,
+                "kind": kind,
+                "location": location,
+                "resourceGroup": rg.lower(),
+                "subscriptionId": sub,
+                "managedBy": "",
+                "sku": sku,
+                "plan": None,
+                "properties": properties,
+                "tags": tags or {},
+                "identity": None,
+                "zones": None,
+                "extendedLocation": None,
+            },
+        )
 
     # -- storage, compute, network (served by Resource Graph) ---------------------------------
 
-    def storage_account(self, sub: str, name: str, *, rg: str = "rg-data", location: str = "westeurope",
-                        https_only: bool | None = True, min_tls: str | None = "TLS1_2",
-                        public_blob: bool | None = False, default_action: str = "Deny",
-                        sku: str = "Standard_GRS", tags: dict[str, str] | None = None,
-                        immutable_account: str | None = None) -> str:
+    def storage_account(
+        self,
+        sub: str,
+        name: str,
+        *,
+        rg: str = "rg-data",
+        location: str = "westeurope",
+        https_only: bool | None = True,
+        min_tls: str | None = "TLS1_2",
+        public_blob: bool | None = False,
+        default_action: str = "Deny",
+        sku: str = "Standard_GRS",
+        tags: dict[str, str] | None = None,
+        immutable_account: str | None = None,
+    ) -> str:
         props: dict[str, Any] = {
-            "provisioningState": "Succeeded", "privateEndpointConnections": [],
-            "encryption": {"keySource": "Microsoft.Storage", "services": {
-                "blob": {"enabled": True, "keyType": "Account"}, "file": {"enabled": True, "keyType": "Account"}}},
-            "creationTime": "2024-03-04T10:11:12.0000000Z", "statusOfPrimary": "available",
-            "primaryLocation": location, "accessTier": "Hot",
+            "provisioningState": "Succeeded",
+            "privateEndpointConnections": [],
+            "encryption": {
+                "keySource": "Microsoft.Storage",
+                "services": {
+                    "blob": {"enabled": True, "keyType": "Account"},
+                    "file": {"enabled": True, "keyType": "Account"},
+                },
+            },
+            "creationTime": "2024-03-04T10:11:12.0000000Z",
+            "statusOfPrimary": "available",
+            "primaryLocation": location,
+            "accessTier": "Hot",
             "primaryEndpoints": {"blob": f"https://{name}.blob.core.windows.net/"},
-            "networkAcls": {"virtualNetworkRules": [], "defaultAction": default_action, "ipRules": [],
-                            "bypass": "AzureServices"},
+            "networkAcls": {
+                "virtualNetworkRules": [],
+                "defaultAction": default_action,
+                "ipRules": [],
+                "bypass": "AzureServices",
+            },
         }
         if https_only is not None:
             props["supportsHttpsTrafficOnly"] = https_only
@@ -90,227 +155,214 @@ class AzureEstate(SecurityBuilders):
         if public_blob is not None:
             props["allowBlobPublicAccess"] = public_blob
         if immutable_account:
-            props["immutableStorageWithVersioning"] = {"enabled": True, "immutabilityPolicy": {
-                "immutabilityPeriodSinceCreationInDays": 365, "state": immutable_account}}
-        row = self._graph_row(sub, rg, "Microsoft.Storage/storageAccounts", name, location, props, tags=tags,
-                              sku={"name": sku, "tier": "Standard"}, kind="StorageV2")
-        arm_doc = {**{k: row[k] for k in ("id", "name", "location", "tags", "sku", "kind")},
-                   "type": "Microsoft.Storage/storageAccounts", "properties": props}
+            props["immutableStorageWithVersioning"] = {
+                "enabled": True,
+                "immutabilityPolicy": {"immutabilityPeriodSinceCreationInDays": 365, "state": immutable_account},
+            }
+        row = self._graph_row(
+            sub,
+            rg,
+            "Microsoft.Storage/storageAccounts",
+            name,
+            location,
+            props,
+            tags=tags,
+            sku={"name": sku, "tier": "Standard"},
+            kind="StorageV2",
+        )
+        arm_doc = {
+            **{k: row[k] for k in ("id", "name", "location", "tags", "sku", "kind")},
+            "type": "Microsoft.Storage/storageAccounts",
+            "properties": props,
+        }
         self.put(row["id"], arm_doc)
         return row["id"]
 
-    def log_container(self, account_id: str, name: str = "insights-activity-logs", *, state: str | None = "Locked",
-                      days: int = 365) -> None:
-        props: dict[str, Any] = {"publicAccess": "None", "leaseStatus": "Unlocked", "leaseState": "Available",
-                                 "lastModifiedTime": "2024-03-04T10:11:12.0000000Z",
-                                 "hasImmutabilityPolicy": state is not None, "hasLegalHold": False}
+    def log_container(
+        self, account_id: str, name: str = "insights-activity-logs", *, state: str | None = "Locked", days: int = 365
+    ) -> None:
+        props: dict[str, Any] = {
+            "publicAccess": "None",
+            "leaseStatus": "Unlocked",
+            "leaseState": "Available",
+            "lastModifiedTime": "2024-03-04T10:11:12.0000000Z",
+            "hasImmutabilityPolicy": state is not None,
+            "hasLegalHold": False,
+        }
         if state is not None:
-            props["immutabilityPolicy"] = {"immutabilityPeriodSinceCreationInDays": days, "state": state,
-                                           "allowProtectedAppendWrites": True}
-        self.append(f"{account_id}/blobServices/default/containers", {
-            "id": f"{account_id}/blobServices/default/containers/{name}", "name": name,
-            "type": "Microsoft.Storage/storageAccounts/blobServices/containers", "etag": '"0x8D72CBF8FFFAAD3"',
-            "properties": props})
+            props["immutabilityPolicy"] = {
+                "immutabilityPeriodSinceCreationInDays": days,
+                "state": state,
+                "allowProtectedAppendWrites": True,
+            }
+        self.append(
+            f"{account_id}/blobServices/default/containers",
+            {
+                "id": f"{account_id}/blobServices/default/containers/{name}",
+                "name": name,
+                "type": "Microsoft.Storage/storageAccounts/blobServices/containers",
+                "etag": '"0x8D72CBF8FFFAAD3"',
+                "properties": props,
+            },
+        )
 
     def lifecycle_delete(self, account_id: str, days: int) -> None:
-        self.put(f"{account_id}/managementPolicies/default", {
-            "id": f"{account_id}/managementPolicies/default", "name": "DefaultManagementPolicy",
-            "type": "Microsoft.Storage/storageAccounts/managementPolicies",
-            "properties": {"policy": {"rules": [{"enabled": True, "name": "expire", "type": "Lifecycle",
-                                                  "definition": {"actions": {"baseBlob": {"delete": {
-                                                      "daysAfterModificationGreaterThan": days}}},
-                                                      "filters": {"blobTypes": ["blockBlob", "appendBlob"]}}}]}}})
+        self.put(
+            f"{account_id}/managementPolicies/default",
+            {
+                "id": f"{account_id}/managementPolicies/default",
+                "name": "DefaultManagementPolicy",
+                "type": "Microsoft.Storage/storageAccounts/managementPolicies",
+                "properties": {
+                    "policy": {
+                        "rules": [
+                            {
+                                "enabled": True,
+                                "name": "expire",
+                                "type": "Lifecycle",
+                                "definition": {
+                                    "actions": {"baseBlob": {"delete": {"daysAfterModificationGreaterThan": days}}},
+                                    "filters": {"blobTypes": ["blockBlob", "appendBlob"]},
+                                },
+                            }
+                        ]
+                    }
+                },
+            },
+        )
 
-    def disk(self, sub: str, name: str, *, rg: str = "rg-compute", location: str = "westeurope",
-             encryption: str = "EncryptionAtRestWithPlatformKey") -> str:
-        props = {"creationData": {"createOption": "Empty"}, "diskSizeGB": 128, "provisioningState": "Succeeded",
-                 "diskState": "Attached", "timeCreated": "2024-03-04T10:11:12.627047+00:00",
-                 "encryption": {"type": encryption}}
+    def disk(
+        self,
+        sub: str,
+        name: str,
+        *,
+        rg: str = "rg-compute",
+        location: str = "westeurope",
+        encryption: str = "EncryptionAtRestWithPlatformKey",
+    ) -> str:
+        props = {
+            "creationData": {"createOption": "Empty"},
+            "diskSizeGB": 128,
+            "provisioningState": "Succeeded",
+            "diskState": "Attached",
+            "timeCreated": "2024-03-04T10:11:12.627047+00:00",
+            "encryption": {"type": encryption},
+        }
         if "Customer" in encryption:
             props["encryption"]["diskEncryptionSetId"] = (
-                f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/diskEncryptionSets/des-cmk")
-        return self._graph_row(sub, rg, "Microsoft.Compute/disks", name, location, props,
-                               sku={"name": "Premium_LRS", "tier": "Premium"})["id"]
+                f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/diskEncryptionSets/des-cmk"
+            )
+        return self._graph_row(
+            sub, rg, "Microsoft.Compute/disks", name, location, props, sku={"name": "Premium_LRS", "tier": "Premium"}
+        )["id"]
 
-    def vm(self, sub: str, name: str, *, rg: str = "rg-compute", location: str = "westeurope",
-           backed_up: bool = True, vault: str = "rsv-main") -> str:
-        props = {"vmId": stable_id("vm", sub, name), "hardwareProfile": {"vmSize": "Standard_D2s_v5"},
-                 "storageProfile": {"osDisk": {"osType": "Linux", "name": f"{name}_OsDisk",
-                                               "createOption": "FromImage"}},
-                 "osProfile": {"computerName": name, "adminUsername": "azureuser"},
-                 "provisioningState": "Succeeded"}
+    def vm(
+        self,
+        sub: str,
+        name: str,
+        *,
+        rg: str = "rg-compute",
+        location: str = "westeurope",
+        backed_up: bool = True,
+        vault: str = "rsv-main",
+    ) -> str:
+        props = {
+            "vmId": stable_id("vm", sub, name),
+            "hardwareProfile": {"vmSize": "Standard_D2s_v5"},
+            "storageProfile": {"osDisk": {"osType": "Linux", "name": f"{name}_OsDisk", "createOption": "FromImage"}},
+            "osProfile": {"computerName": name, "adminUsername": "azureuser"},
+            "provisioningState": "Succeeded",
+        }
         vm_id = self._graph_row(sub, rg, "Microsoft.Compute/virtualMachines", name, location, props)["id"]
         if backed_up:
             vault_id = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.RecoveryServices/vaults/{vault}"
             item = f"VM;iaasvmcontainerv2;{rg};{name}"
-            self._graph_row(sub, rg, "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems",
-                            item, location, {"sourceResourceId": vm_id, "protectionState": "Protected",
-                                             "protectionStatus": "Healthy", "workloadType": "VM",
-                                             "lastBackupTime": "2024-03-04T02:00:00Z", "friendlyName": name,
-                                             "backupManagementType": "AzureIaasVM"},
-                            table="recoveryservicesresources",
-                            rid=f"{vault_id}/backupFabrics/Azure/protectionContainers/iaasvmcontainerv2;{rg};{name}/protectedItems/{item}")
+            self._graph_row(
+                sub,
+                rg,
+                "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems",
+                item,
+                location,
+                {
+                    "sourceResourceId": vm_id,
+                    "protectionState": "Protected",
+                    "protectionStatus": "Healthy",
+                    "workloadType": "VM",
+                    "lastBackupTime": "2024-03-04T02:00:00Z",
+                    "friendlyName": name,
+                    "backupManagementType": "AzureIaasVM",
+                },
+                table="recoveryservicesresources",
+                rid=f"{vault_id}/backupFabrics/Azure/protectionContainers/iaasvmcontainerv2;{rg};{name}/protectedItems/{item}",
+            )
         return vm_id
 
-    def nsg(self, sub: str, name: str, rules: list[dict[str, Any]] | None = None, *, rg: str = "rg-net",
-            location: str = "westeurope", subnets: list[str] | None = None) -> str:
+    def nsg(
+        self,
+        sub: str,
+        name: str,
+        rules: list[dict[str, Any]] | None = None,
+        *,
+        rg: str = "rg-net",
+        location: str = "westeurope",
+        subnets: list[str] | None = None,
+    ) -> str:
         full_rules = []
         for index, rule in enumerate(rules or []):
-            props = {"provisioningState": "Succeeded", "protocol": "*", "sourcePortRange": "*",
-                     "destinationAddressPrefix": "*", "access": "Allow", "priority": 100 + index * 10,
-                     "direction": "Inbound", "sourcePortRanges": [], "destinationPortRanges": [],
-                     "sourceAddressPrefixes": [], "destinationAddressPrefixes": []}
+            props = {
+                "provisioningState": "Succeeded",
+                "protocol": "*",
+                "sourcePortRange": "*",
+                "destinationAddressPrefix": "*",
+                "access": "Allow",
+                "priority": 100 + index * 10,
+                "direction": "Inbound",
+                "sourcePortRanges": [],
+                "destinationPortRanges": [],
+                "sourceAddressPrefixes": [],
+                "destinationAddressPrefixes": [],
+            }
             props.update({k: v for k, v in rule.items() if k != "name"})
             rname = rule.get("name", f"rule{index}")
-            full_rules.append({"name": rname, "type": "Microsoft.Network/networkSecurityGroups/securityRules",
-                               "id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkSecurityGroups/{name}/securityRules/{rname}",
-                               "properties": props})
-        props = {"provisioningState": "Succeeded", "resourceGuid": stable_id("nsg", sub, name),
-                 "securityRules": full_rules, "defaultSecurityRules": [],
-                 "subnets": [{"id": s} for s in subnets or []]}
+            full_rules.append(
+                {
+                    "name": rname,
+                    "type": "Microsoft.Network/networkSecurityGroups/securityRules",
+                    "id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkSecurityGroups/{name}/securityRules/{rname}",
+                    "properties": props,
+                }
+            )
+        props = {
+            "provisioningState": "Succeeded",
+            "resourceGuid": stable_id("nsg", sub, name),
+            "securityRules": full_rules,
+            "defaultSecurityRules": [],
+            "subnets": [{"id": s} for s in subnets or []],
+        }
         return self._graph_row(sub, rg, "Microsoft.Network/networkSecurityGroups", name, location, props)["id"]
 
-    def flow_log(self, sub: str, target_id: str, *, enabled: bool = True, rg: str = "NetworkWatcherRG",
-                 location: str = "westeurope", retention_days: int = 365) -> str:
+    def flow_log(
+        self,
+        sub: str,
+        target_id: str,
+        *,
+        enabled: bool = True,
+        rg: str = "NetworkWatcherRG",
+        location: str = "westeurope",
+        retention_days: int = 365,
+    ) -> str:
         name = "fl-" + target_id.rsplit("/", 1)[-1]
-        props = {"provisioningState": "Succeeded", "targetResourceId": target_id,
-                 "targetResourceGuid": stable_id("target", target_id), "enabled": enabled,
-                 "storageId": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/flowlogs",
-                 "flowAnalyticsConfiguration": {}, "retentionPolicy": {"days": retention_days, "enabled": True},
-                 "format": {"type": "JSON", "version": 2}}
+        props = {
+            "provisioningState": "Succeeded",
+            "targetResourceId": target_id,
+            "targetResourceGuid": stable_id("target", target_id),
+            "enabled": enabled,
+            "storageId": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/flowlogs",
+            "flowAnalyticsConfiguration": {},
+            "retentionPolicy": {"days": retention_days, "enabled": True},
+            "format": {"type": "JSON", "version": 2},
+        }
         rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkWatchers/NetworkWatcher_{location}/flowLogs/{name}"
-        return self._graph_row(sub, rg, "Microsoft.Network/networkWatchers/flowLogs", name, location, props,
-                               rid=rid)["id"]
-
-    def workspace(self, sub: str, name: str, *, retention_days: int = 365, rg: str = "rg-logs",
-                  location: str = "westeurope") -> str:
-        rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{name}"
-        self.put(rid, {"id": rid, "name": name, "type": "Microsoft.OperationalInsights/workspaces",
-                       "location": location, "properties": {"provisioningState": "Succeeded",
-                                                            "customerId": stable_id("ws", rid),
-                                                            "sku": {"name": "PerGB2018"},
-                                                            "retentionInDays": retention_days}})
-        return rid
-
-    # -- logging, SQL, App Service, Key Vault (ARM) -------------------------------------------
-
-    def activity_log_export(self, sub: str, name: str = "export-activity-log", *, workspace_id: str | None = None,
-                            storage_id: str | None = None, categories: tuple[str, ...] = (
-                                "Administrative", "Security", "Policy", "Alert")) -> None:
-        logs = [{"category": c, "enabled": c in categories, "categoryGroup": None}
-                for c in ("Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy",
-                          "Autoscale", "ResourceHealth")]
-        props: dict[str, Any] = {"logs": logs}
-        if workspace_id:
-            props["workspaceId"] = workspace_id
-        if storage_id:
-            props["storageAccountId"] = storage_id
-        self.append(f"/subscriptions/{sub}/providers/microsoft.insights/diagnosticSettings", {
-            "id": f"subscriptions/{sub}/providers/microsoft.insights/diagnosticSettings/{name}",
-            "type": "Microsoft.Insights/diagnosticSettings", "name": name, "location": "global",
-            "properties": props})
-
-    def sql_server(self, sub: str, name: str, *, rg: str = "rg-sql", location: str = "westeurope",
-                   min_tls: str = "1.2", auditing: str = "Enabled", audit_days: int = 0,
-                   firewall: list[tuple[str, str, str]] = ()) -> str:
-        rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Sql/servers/{name}"
-        self.append(f"/subscriptions/{sub}/providers/Microsoft.Sql/servers", {
-            "kind": "v12.0", "id": rid, "name": name, "type": "Microsoft.Sql/servers", "location": location,
-            "tags": {}, "properties": {"administratorLogin": "sqladmin", "version": "12.0", "state": "Ready",
-                                       "fullyQualifiedDomainName": f"{name}.database.windows.net",
-                                       "minimalTlsVersion": min_tls, "publicNetworkAccess": "Enabled",
-                                       "restrictOutboundNetworkAccess": "Disabled"}})
-        self.put(f"{rid}/auditingSettings/default", {
-            "id": f"{rid}/auditingSettings/Default", "name": "Default", "type": "Microsoft.Sql/servers/auditingSettings",
-            "properties": {"retentionDays": audit_days, "auditActionsAndGroups": [
-                "SUCCESSFUL_DATABASE_AUTHENTICATION_GROUP", "FAILED_DATABASE_AUTHENTICATION_GROUP",
-                "BATCH_COMPLETED_GROUP"], "isAzureMonitorTargetEnabled": True, "state": auditing,
-                "storageEndpoint": "", "storageAccountSubscriptionId": "00000000-0000-0000-0000-000000000000"}})
-        self.put(f"{rid}/firewallRules", [
-            {"id": f"{rid}/firewallRules/{fname}", "name": fname, "type": "Microsoft.Sql/servers/firewallRules",
-             "properties": {"startIpAddress": start, "endIpAddress": end}} for fname, start, end in firewall])
-        self.put(f"{rid}/databases", [])
-        self.sql_database(rid, "master", tde="Enabled", redundancy="Geo", system=True)
-        return rid
-
-    def sql_database(self, server_id: str, name: str, *, tde: str = "Enabled", redundancy: str = "Geo",
-                     ltr: dict[str, str] | None = None, system: bool = False) -> str:
-        rid = f"{server_id}/databases/{name}"
-        self.append(f"{server_id}/databases", {
-            "sku": {"name": "System" if system else "GP_S_Gen5", "tier": "System" if system else "GeneralPurpose"},
-            "kind": "v12.0,system" if system else "v12.0,user", "id": rid, "name": name,
-            "type": "Microsoft.Sql/servers/databases", "location": "westeurope",
-            "properties": {"status": "Online", "databaseId": stable_id("db", rid),
-                           "requestedBackupStorageRedundancy": redundancy,
-                           "currentBackupStorageRedundancy": redundancy, "zoneRedundant": False}})
-        self.put(f"{rid}/transparentDataEncryption/current", {
-            "name": "current", "id": f"{rid}/transparentDataEncryption/current",
-            "type": "Microsoft.Sql/servers/databases/transparentDataEncryption", "properties": {"state": tde}})
-        policy = {"weeklyRetention": "PT0S", "monthlyRetention": "PT0S", "yearlyRetention": "PT0S", "weekOfYear": 0}
-        policy.update(ltr or {})
-        self.put(f"{rid}/backupLongTermRetentionPolicies/default", {
-            "id": f"{rid}/backupLongTermRetentionPolicies/default", "name": "default",
-            "type": "Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies", "properties": policy})
-        return rid
-
-    def web_app(self, sub: str, name: str, *, rg: str = "rg-web", location: str = "westeurope",
-                https_only: bool = True, min_tls: str = "1.2") -> str:
-        rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Web/sites/{name}"
-        self.append(f"/subscriptions/{sub}/providers/Microsoft.Web/sites", {
-            "id": rid, "name": name, "type": "Microsoft.Web/sites", "kind": "app", "location": location,
-            "tags": {}, "properties": {"name": name, "state": "Running", "hostNames": [f"{name}.azurewebsites.net"],
-                                       "enabled": True, "httpsOnly": https_only, "clientCertEnabled": False,
-                                       "siteConfig": {"minTlsVersion": None}}})
-        self.put(f"{rid}/config/web", {
-            "id": f"{rid}/config/web", "name": name, "type": "Microsoft.Web/sites/config", "location": location,
-            "properties": {"numberOfWorkers": 1, "netFrameworkVersion": "v4.0", "http20Enabled": True,
-                           "minTlsVersion": min_tls, "scmMinTlsVersion": min_tls, "ftpsState": "FtpsOnly"}})
-        return rid
-
-    def key_vault(self, sub: str, name: str, *, rg: str = "rg-keys", location: str = "westeurope",
-                  soft_delete: bool | None = True, purge_protection: bool | None = True,
-                  audit_logs: bool = True) -> str:
-        rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{name}"
-        props: dict[str, Any] = {"sku": {"family": "A", "name": "Standard"}, "tenantId": self.tenant_id,
-                                 "accessPolicies": [], "enabledForDeployment": False,
-                                 "enableRbacAuthorization": True, "vaultUri": f"https://{name}.vault.azure.net/",
-                                 "provisioningState": "Succeeded", "softDeleteRetentionInDays": 90,
-                                 "networkAcls": {"bypass": "AzureServices", "defaultAction": "Deny",
-                                                 "ipRules": [], "virtualNetworkRules": []}}
-        if soft_delete is not None:
-            props["enableSoftDelete"] = soft_delete
-        if purge_protection is not None:
-            props["enablePurgeProtection"] = purge_protection
-        self.append(f"/subscriptions/{sub}/providers/Microsoft.KeyVault/vaults", {
-            "id": rid, "name": name, "type": "Microsoft.KeyVault/vaults", "location": location, "tags": {},
-            "properties": props})
-        self.put(f"{rid}/keys", [])
-        settings = []
-        if audit_logs:
-            settings.append({"id": f"{rid}/providers/microsoft.insights/diagnosticSettings/audit", "name": "audit",
-                             "type": "Microsoft.Insights/diagnosticSettings",
-                             "properties": {"workspaceId": f"/subscriptions/{sub}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-central",
-                                            "logs": [{"category": None, "categoryGroup": "audit", "enabled": True}],
-                                            "metrics": [{"category": "AllMetrics", "enabled": True}]}})
-        self.put(f"{rid}/providers/microsoft.insights/diagnosticSettings", settings)
-        return rid
-
-    def key(self, vault_id: str, name: str, *, rotate: bool = True, expires: dt.datetime | None = None) -> str:
-        vault = vault_id.rsplit("/", 1)[-1]
-        attributes: dict[str, Any] = {"enabled": True, "created": 1709547072, "updated": 1709547072,
-                                      "recoveryLevel": "Recoverable", "exportable": False}
-        if expires is not None:
-            attributes["exp"] = int(expires.timestamp())
-        props: dict[str, Any] = {"attributes": attributes, "kty": "RSA", "keyOps": ["encrypt", "decrypt"],
-                                 "keySize": 2048, "keyUri": f"https://{vault}.vault.azure.net/keys/{name}",
-                                 "keyUriWithVersion": f"https://{vault}.vault.azure.net/keys/{name}/0f1e2d3c"}
-        if rotate:
-            props["rotationPolicy"] = {"attributes": {"expiryTime": "P90D", "created": 1709547072},
-                                       "lifetimeActions": [{"trigger": {"timeBeforeExpiry": "P30D"},
-                                                            "action": {"type": "rotate"}},
-                                                           {"trigger": {"timeBeforeExpiry": "P29D"},
-                                                            "action": {"type": "notify"}}]}
-        rid = f"{vault_id}/keys/{name}"
-        self.append(f"{vault_id}/keys", {"id": rid, "name": name, "type": "Microsoft.KeyVault/vaults/keys",
-                                         "location": "westeurope", "tags": {}, "properties": props})
-        return rid
+        return self._graph_row(sub, rg, "Microsoft.Network/networkWatchers/flowLogs", name, location, props, rid=rid)[
+            "id"
+        ]

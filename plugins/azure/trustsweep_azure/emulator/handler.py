@@ -51,8 +51,14 @@ class Handler(BaseHTTPRequestHandler):
         if self.owner.latency:
             time.sleep(self.owner.latency)
         if auth != f"Bearer {TEST_TOKEN}":
-            self._error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.",
-                        {"WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/", error="invalid_token"'})
+            self._error(
+                401,
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.",
+                {
+                    "WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/", error="invalid_token"'
+                },
+            )
             return
         if fault is not None:
             if fault == "timeout":
@@ -60,16 +66,20 @@ class Handler(BaseHTTPRequestHandler):
             elif fault.startswith("429"):
                 kind, _, after = fault.partition(":")
                 if kind == "429q":  # Resource Graph's quota headers instead of Retry-After
-                    headers = {"x-ms-user-quota-remaining": "0",
-                               "x-ms-user-quota-resets-after": f"00:00:{int(after or 1):02d}"}
+                    headers = {
+                        "x-ms-user-quota-remaining": "0",
+                        "x-ms-user-quota-resets-after": f"00:00:{int(after or 1):02d}",
+                    }
                 else:
                     headers = {"Retry-After": after} if after else {}
-                self._error(429, "RateLimiting", "Please provide below info when asking for support: throttled",
-                            headers)
+                self._error(
+                    429, "RateLimiting", "Please provide below info when asking for support: throttled", headers
+                )
                 return
             else:
-                self._error(int(fault), "InternalServerError" if fault == "500" else "ServiceUnavailable",
-                            f"injected {fault}")
+                self._error(
+                    int(fault), "InternalServerError" if fault == "500" else "ServiceUnavailable", f"injected {fault}"
+                )
                 return
         try:
             if method == "POST" and path.lower() == GRAPH_PATH:
@@ -103,7 +113,7 @@ class Handler(BaseHTTPRequestHandler):
     def _page(self, items: list[Any], query: dict[str, str], path: str) -> None:
         size = self.owner.arm_page_size
         start = int(query.get("$skiptoken") or 0)
-        page = items[start:start + size]
+        page = items[start : start + size]
         body: dict[str, Any] = {"value": page}
         if start + size < len(items):
             params = {"api-version": query.get("api-version", ""), "$skiptoken": str(start + size)}
@@ -112,7 +122,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _arm(self, path: str, query: dict[str, str]) -> None:
         if "api-version" not in query:
-            self._error(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required.")
+            self._error(
+                400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required."
+            )
             return
         estate = self.owner.estate
         if path == "/subscriptions":
@@ -129,9 +141,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         doc = estate.arm.get(path.lower())
         if doc is None:
-            if path.lower().endswith(("/diagnosticsettings", "/securitycontacts", "/firewallrules", "/containers",
-                                      "/databases", "/keys")) or re.fullmatch(
-                    r"/subscriptions/[^/]+/providers/[^/]+/[^/]+", path, re.I):
+            if path.lower().endswith(
+                ("/diagnosticsettings", "/securitycontacts", "/firewallrules", "/containers", "/databases", "/keys")
+            ) or re.fullmatch(r"/subscriptions/[^/]+/providers/[^/]+/[^/]+", path, re.I):
                 self._page([], query, path)  # an empty collection, as ARM lists do
             else:
                 self._error(404, "ResourceNotFound", f"The Resource '{path}' was not found.")
@@ -162,8 +174,9 @@ class Handler(BaseHTTPRequestHandler):
             wanted = {s.lower() for s in subs}
             rows = [r for r in rows if str(r.get("subscriptionId", "")).lower() in wanted]
         elif mgs:
-            in_mg = {sid.lower() for sid, s in estate.subscriptions.items()
-                     if set(s.get("managementGroups", ())) & set(mgs)}
+            in_mg = {
+                sid.lower() for sid, s in estate.subscriptions.items() if set(s.get("managementGroups", ())) & set(mgs)
+            }
             rows = [r for r in rows if str(r.get("subscriptionId", "")).lower() in in_mg]
         for column in ("type", "location"):
             found = re.search(column + r"\s+in~\s*\(([^)]*)\)", query, re.I)
@@ -177,9 +190,14 @@ class Handler(BaseHTTPRequestHandler):
             return
         token = options.get("$skipToken")
         start = int(base64.b64decode(token).decode()) if token else 0
-        page = rows[start:start + top]
-        body: dict[str, Any] = {"totalRecords": len(rows), "count": len(page), "data": page, "facets": [],
-                                "resultTruncated": "false"}
+        page = rows[start : start + top]
+        body: dict[str, Any] = {
+            "totalRecords": len(rows),
+            "count": len(page),
+            "data": page,
+            "facets": [],
+            "resultTruncated": "false",
+        }
         if start + top < len(rows):
             body["$skipToken"] = base64.b64encode(str(start + top).encode()).decode()
         self._send(200, body, quota_headers)
@@ -201,8 +219,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         size = self.owner.arm_page_size
         start = int(query.get("$skiptoken") or 0)
-        body: dict[str, Any] = {"@odata.context": f"https://graph.microsoft.com/v1.0/$metadata#{path.rsplit('/', 1)[-1]}",
-                                "value": items[start:start + size]}
+        body: dict[str, Any] = {
+            "@odata.context": f"https://graph.microsoft.com/v1.0/$metadata#{path.rsplit('/', 1)[-1]}",
+            "value": items[start : start + size],
+        }
         if start + size < len(items):
             rest = {k: v for k, v in query.items() if k != "$skiptoken"}
             body["@odata.nextLink"] = f"{self.owner.url}{path}?{urlencode({**rest, '$skiptoken': str(start + size)})}"

@@ -21,4 +21,3 @@ def stable_id(*parts: str) -> str:
 def azure_time(when: dt.datetime) -> str:
     """A time as Azure writes it (UTC, fractional seconds, ``Z``)."""
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-

@@ -40,8 +40,15 @@ class FakeAzure:
     every response (to model a real network in benchmarks).
     """
 
-    def __init__(self, estate: AzureEstate, workdir: Path, *, arm_page_size: int = 100,
-                 timeout_delay: float = 3.0, latency: float = 0.0) -> None:
+    def __init__(
+        self,
+        estate: AzureEstate,
+        workdir: Path,
+        *,
+        arm_page_size: int = 100,
+        timeout_delay: float = 3.0,
+        latency: float = 0.0,
+    ) -> None:
         self.estate = estate
         self.latency = latency
         self.graph_quota: tuple[int, float] | None = None  # (queries, window seconds), like Graph's per-user quota
@@ -150,8 +157,10 @@ class FakeAzure:
                 self.throttled += 1
             resets = window - (now - self._graph_times[0]) if self._graph_times else 0.0
             remaining = limit - len(self._graph_times)
-        return admitted, {"x-ms-user-quota-remaining": str(remaining),
-                          "x-ms-user-quota-resets-after": time.strftime("%H:%M:%S", time.gmtime(math.ceil(resets)))}
+        return admitted, {
+            "x-ms-user-quota-remaining": str(remaining),
+            "x-ms-user-quota-resets-after": time.strftime("%H:%M:%S", time.gmtime(math.ceil(resets))),
+        }
 
     def _fault_for(self, line: str) -> str | None:
         with self._lock:

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .estate import (
-    NO_DELETION,
-    NO_FORCE_PUSH,
-    GitHubEstate,
-    Repo,
-    checks_rule,
-    pr_rule,
-    protection,
-)
+from .estate import NO_DELETION, NO_FORCE_PUSH, GitHubEstate, Repo, checks_rule, pr_rule, protection
 
 ORG = "northwind"
 PEOPLE = ("alice", "bob", "carol", "dave", "erin")

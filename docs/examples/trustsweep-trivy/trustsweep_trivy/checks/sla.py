@@ -20,20 +20,35 @@ def _sla(resource: Resource, ctx: CheckContext, severity: str) -> Outcome:
         if v.get("severity") == severity and v.get("fixed") and age is not None and age > limit:
             overdue.append(f"{v['id']} in {v['package']} ({int(age)} days)")
     if overdue:
-        return failed(f"{len(overdue)} fixable {severity} vulnerabilities open longer than {limit} days",
-                      overdue=overdue, max_days=limit)
+        return failed(
+            f"{len(overdue)} fixable {severity} vulnerabilities open longer than {limit} days",
+            overdue=overdue,
+            max_days=limit,
+        )
     return passed(f"no fixable {severity} vulnerability open longer than {limit} days", max_days=limit)
 
 
-@check("trivy.vuln.critical_sla", title="No fixable CRITICAL vulnerability open longer than 7 days",
-       types="trivy.artifact", severity="critical", rationale=RATIONALE, remediation=REMEDIATION,
-       settings=_max_days(7))
+@check(
+    "trivy.vuln.critical_sla",
+    title="No fixable CRITICAL vulnerability open longer than 7 days",
+    types="trivy.artifact",
+    severity="critical",
+    rationale=RATIONALE,
+    remediation=REMEDIATION,
+    settings=_max_days(7),
+)
 def vuln_critical_sla(resource: Resource, ctx: CheckContext) -> Outcome:
     return _sla(resource, ctx, "CRITICAL")
 
 
-@check("trivy.vuln.high_sla", title="No fixable HIGH vulnerability open longer than 30 days",
-       types="trivy.artifact", severity="high", rationale=RATIONALE, remediation=REMEDIATION,
-       settings=_max_days(30))
+@check(
+    "trivy.vuln.high_sla",
+    title="No fixable HIGH vulnerability open longer than 30 days",
+    types="trivy.artifact",
+    severity="high",
+    rationale=RATIONALE,
+    remediation=REMEDIATION,
+    settings=_max_days(30),
+)
 def vuln_high_sla(resource: Resource, ctx: CheckContext) -> Outcome:
     return _sla(resource, ctx, "HIGH")

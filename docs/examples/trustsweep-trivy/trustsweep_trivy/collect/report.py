@@ -22,11 +22,23 @@ def collect(ctx: Collector) -> None:
     report = json.loads(raw)
     name = report.get("ArtifactName") or path.name
     vulnerabilities = [
-        {"id": v.get("VulnerabilityID", ""), "severity": str(v.get("Severity", "UNKNOWN")).upper(),
-         "package": v.get("PkgName", ""), "installed": v.get("InstalledVersion", ""), "fixed": v.get("FixedVersion", ""),
-         "since": iso(v.get("FirstSeen")) or iso(v.get("PublishedDate")), "target": result.get("Target", "")}
-        for result in report.get("Results") or [] for v in result.get("Vulnerabilities") or []
+        {
+            "id": v.get("VulnerabilityID", ""),
+            "severity": str(v.get("Severity", "UNKNOWN")).upper(),
+            "package": v.get("PkgName", ""),
+            "installed": v.get("InstalledVersion", ""),
+            "fixed": v.get("FixedVersion", ""),
+            "since": iso(v.get("FirstSeen")) or iso(v.get("PublishedDate")),
+            "target": result.get("Target", ""),
+        }
+        for result in report.get("Results") or []
+        for v in result.get("Vulnerabilities") or []
     ]
-    ctx.add(ARTIFACT, f"trivy:{report.get('ArtifactType', 'artifact')}:{name}", name,
-            report_sha256=hashlib.sha256(raw).hexdigest(), created_at=iso(report.get("CreatedAt")),
-            vulnerabilities=vulnerabilities)
+    ctx.add(
+        ARTIFACT,
+        f"trivy:{report.get('ArtifactType', 'artifact')}:{name}",
+        name,
+        report_sha256=hashlib.sha256(raw).hexdigest(),
+        created_at=iso(report.get("CreatedAt")),
+        vulnerabilities=vulnerabilities,
+    )
