@@ -120,7 +120,7 @@ def _inventory(tmp_path: Path, **header_changes) -> Path:
         )
         for i in range(400)
     ]
-    return save_target(tmp_path / "inv", target, resources, [], dt.datetime.now(UTC))
+    return save_target(tmp_path / "inv", target, resources, [], dt.datetime.now(UTC), properties_version=2)
 
 
 def _rewrite(path: Path, edit) -> None:
@@ -214,7 +214,9 @@ def test_save_inventory_clashing_with_a_file(tmp_path: Path) -> None:
     from trustsweep.errors import UserError
 
     with pytest.raises(UserError, match="cannot save the inventory"):
-        save_target(tmp_path / "inv2", Target("aws", "111122223333"), [], [], dt.datetime.now(UTC))
+        save_target(
+            tmp_path / "inv2", Target("aws", "111122223333"), [], [], dt.datetime.now(UTC), properties_version=2
+        )
 
 
 def test_history_out_into_a_missing_folder(tmp_path: Path) -> None:

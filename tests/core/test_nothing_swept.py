@@ -68,7 +68,7 @@ def test_evaluate_of_an_inventory_file_with_no_resource_exits_3(tmp_path: Path) 
     from trustsweep.model import Target
 
     inv, out = tmp_path / "inv", tmp_path / "out"
-    save_target(inv, Target("aws", "123456789012"), [], [], dt.datetime.now(dt.UTC))
+    save_target(inv, Target("aws", "123456789012"), [], [], dt.datetime.now(dt.UTC), properties_version=2)
     proc = run_cli("evaluate", "--inventory", str(inv), "--out", str(out), "--no-store")
     _assert_incomplete(proc, out, "aws", "empty inventory: 1 inventory file(s) with 0 resources")
 

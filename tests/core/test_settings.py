@@ -49,7 +49,9 @@ def _write(tmp_path: Path, text: str, name: str = "trustsweep.yaml") -> Path:
 
 def _inventory(tmp_path: Path, *resources: Resource) -> Path:
     directory = tmp_path / "inv"
-    save_target(directory, Target("aws", ACCOUNT, ACCOUNT), resources, [], dt.datetime.now(dt.UTC))
+    save_target(
+        directory, Target("aws", ACCOUNT, ACCOUNT), resources, [], dt.datetime.now(dt.UTC), properties_version=2
+    )
     return directory
 
 

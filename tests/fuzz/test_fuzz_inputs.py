@@ -125,7 +125,12 @@ def _records() -> list[dict[str, Any]]:
             for i in range(6)
         ]
         path = save_target(
-            Path(tmp), Target("aws", "111122223333", "prod"), resources, [], dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+            Path(tmp),
+            Target("aws", "111122223333", "prod"),
+            resources,
+            [],
+            dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+            properties_version=2,
         )
         return [orjson.loads(line) for line in gzip.decompress(path.read_bytes()).splitlines()]
 

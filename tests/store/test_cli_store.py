@@ -454,7 +454,7 @@ def test_evaluate_records_into_the_store_and_the_oscal_carries_the_head(tmp_path
     from trustsweep.model import Target
 
     inv = tmp_path / "inv"
-    save_target(inv, Target("aws", "123456789012"), [], [], dt.datetime.now(UTC))
+    save_target(inv, Target("aws", "123456789012"), [], [], dt.datetime.now(UTC), properties_version=2)
     out = tmp_path / "out"
     proc = run_cli("evaluate", "--inventory", str(inv), "--out", str(out), "--store", sqlite_url)
     assert proc.returncode in (0, 1, 3), proc.stderr[-2000:]
