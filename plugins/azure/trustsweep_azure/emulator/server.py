@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -61,33 +60,20 @@ class FakeAzure:
         self._faults: list[_Fault] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.ca_bundle: Path = self.workdir / "azure-ca.pem"
         self.url = ""
 
     # -- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> FakeAzure:
-        import trustme
+        from trustsweep.testing.https import serve_https
 
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        ca = trustme.CA()
-        cert = ca.issue_cert("127.0.0.1", "localhost")
-        ca.cert_pem.write_to_path(str(self.ca_bundle))
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        cert.configure_cert(context)
         fake = self
 
         class Served(Handler):
             owner = fake
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Served)
-        server.daemon_threads = True
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-        self._server = server
-        self.url = f"https://127.0.0.1:{server.server_address[1]}"
-        self._thread = threading.Thread(target=server.serve_forever, name="fake-azure", daemon=True)
-        self._thread.start()
+        self._server, self.url = serve_https(Served, self.ca_bundle, "fake-azure")
         return self
 
     def stop(self) -> None:

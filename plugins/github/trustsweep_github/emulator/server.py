@@ -14,7 +14,6 @@ import hashlib
 import json
 import math
 import re
-import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -68,23 +67,14 @@ class FakeGitHub:
     # -- lifecycle -------------------------------------------------------------------------------
 
     def start(self) -> FakeGitHub:
-        import trustme
+        from trustsweep.testing.https import serve_https
 
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        ca = trustme.CA()
-        ca.cert_pem.write_to_path(str(self.ca_bundle))
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
         fake = self
 
         class Handler(_Handler):
             owner = fake
 
-        server = _Server(("127.0.0.1", 0), Handler)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-        self._server = server
-        self.url = f"https://127.0.0.1:{server.server_address[1]}"
-        threading.Thread(target=server.serve_forever, name="fake-github", daemon=True).start()
+        self._server, self.url = serve_https(Handler, self.ca_bundle, "fake-github")
         return self
 
     def stop(self) -> None:
@@ -182,17 +172,6 @@ class FakeGitHub:
                 and self._used >= self.quota[0]
                 and time.time() - self._window_start < self.quota[1]
             )
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that hangs up (a timeout test, a closed pool) is not an error of the fake."""
-        import sys
-
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
