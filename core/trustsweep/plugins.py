@@ -77,9 +77,15 @@ class Hooks:
     def _each(self, hook: pluggy.HookCaller, kind: type[T]) -> list[tuple[str, list[T]]]:
         out: list[tuple[str, list[T]]] = []
         for impl in hook.get_hookimpls():
-            result = cast("Iterable[T] | None", impl.function())
+            name = self.pm.get_name(impl.plugin) or "?"
+            try:
+                result = cast("Iterable[T] | None", impl.function())
+            except UserError:
+                raise
+            except Exception as exc:  # a plugin's declaration bug: one line naming the plugin, not a traceback
+                raise UserError(f"plugin {name!r}: {hook.name} failed: {type(exc).__name__}: {exc}") from exc
             if result:
-                out.append((self.pm.get_name(impl.plugin) or "?", list(result)))
+                out.append((name, list(result)))
         return out
 
     def providers(self) -> list[tuple[str, list[ProviderSpec]]]:

@@ -97,3 +97,23 @@ def test_third_party_plugin_found_through_its_dist_info(trivy_site: Path) -> Non
     assert registry.checks["trivy.vuln.high_sla"].plugin == "trivy"
     assert [o.name for o in registry.options_for("trivy")] == ["trivy-report"]
     assert any(p.name == "soc2.yaml" for p in registry.mapping_files)
+
+
+def test_a_check_declared_under_the_wrong_name_is_one_line_naming_the_plugin() -> None:
+    """A declaration bug (here a DeclarationError from @check) is bad input at start-up, not a traceback."""
+
+    class Misnamed:
+        @hookimpl
+        def trustsweep_checks(self) -> list[CheckSpec]:
+            from trustsweep.plugin import check, passed
+
+            @check("x.dns.signed", title="t", types="x.domain", severity="low", rationale="r", remediation="m")
+            def signed(r: object, ctx: object) -> object:  # pragma: no cover - never called
+                return passed("ok")
+
+            return []
+
+    with pytest.raises(
+        UserError, match=r"plugin 'misnamed': trustsweep_checks failed: DeclarationError: .*name it dns_signed"
+    ):
+        Registry.load(entry_points=False, extra_plugins=[("misnamed", Misnamed())])

@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 from ..declare import function_name
 from ..model import CheckSpec, Resource, Status
 from ..plugins import Registry
+from ..times import parse_time
 from .checks import installed_registry, resource, run_check
 
 #: Top-level modules of the cloud SDKs that registration must not import.
@@ -59,7 +60,7 @@ class Case:
     type: str | None = None
     others: Sequence[Resource] = ()
     settings: Mapping[str, Any] = field(default_factory=dict)
-    now: dt.datetime | None = None
+    now: dt.datetime | str | None = None  # when the check runs: an aware datetime or ISO text
     why: str = ""
 
     def describe(self) -> str:
@@ -104,7 +105,9 @@ class PluginConformance:
         wrong = []
         for case in self.cases:
             subject = resource(case.check, case.properties, type=case.type, registry=reg)
-            result = run_check(case.check, subject, others=case.others, now=case.now, registry=reg, **case.settings)
+            now = parse_time(case.now) if isinstance(case.now, str) else case.now
+            assert now is not None or case.now is None, f"{case.describe()}: now={case.now!r} is not a time"
+            result = run_check(case.check, subject, others=case.others, now=now, registry=reg, **case.settings)
             if result.status is not Status(case.expect):
                 wrong.append(f"{case.describe()}: got {result.status.value} ({result.reason})")
         assert not wrong, "\n".join(wrong)

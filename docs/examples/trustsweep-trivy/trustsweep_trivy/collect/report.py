@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
-from trustsweep.plugin import Collector, iso
+from trustsweep.plugin import Collector, iso, read_bytes
 
 ARTIFACT = "trivy.artifact"
 TYPES = (ARTIFACT,)
 
 
 def collect(ctx: Collector) -> None:
-    path = Path(ctx.target.id)
-    raw = path.read_bytes()
+    raw = read_bytes(ctx.target.id)
     report = json.loads(raw)
-    name = report.get("ArtifactName") or path.name
+    name = report.get("ArtifactName") or ctx.target.name
     vulnerabilities = [
         {
             "id": v.get("VulnerabilityID", ""),
