@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from .export.window import Window
     from .mappings import Mapping
     from .plugins import Registry
+    from .resume import ResumeState
     from .sightings import Sightings
+    from .store.checkpoints import Checkpointer
     from .store.ledger import EvidenceStore
     from .sweep import EvidenceReader, Progress, Sweep
 
@@ -96,6 +98,14 @@ class Outputs:
         url = self.store
         return lambda: recorded_evidence(url)
 
+    def resume_state(self, sweep_id: str) -> ResumeState:
+        """The interrupted sweep ``sweep_id`` read back from the store (UserError if it cannot be resumed)."""
+        if not self.record:
+            raise UserError("--resume reads the sweep's checkpoints from the evidence store: drop --no-store")
+        from .store.checkpoints import load_resume
+
+        return load_resume(self.store, sweep_id)
+
     def history(self) -> Sightings | None:
         """What the store recorded before, for the providers to plan with (``None``: no store).
 
@@ -124,6 +134,8 @@ def run(
     only_checks: Sequence[str] = (),
     outputs: Outputs | None = None,
     warn: Warn = _stderr,
+    sweep_id: str | None = None,
+    resume: str | None = None,
 ) -> Sweep:
     """Sweep live targets, then :func:`publish` the sweep.
 
@@ -132,6 +144,10 @@ def run(
     ``workers`` workers. ``unit_timeout``: seconds a unit of work may take before it becomes an
     ``error`` (default ``$TRUSTSWEEP_UNIT_TIMEOUT`` or an hour). Bad input raises :class:`UserError`
     before any work.
+
+    With a store, each target is checkpointed as it finishes; ``resume`` (the id of an interrupted
+    sweep) carries its finished targets over and sweeps only the rest (see :mod:`trustsweep.resume`).
+    ``sweep_id``: the id of a new sweep (default: a new UUID), e.g. to tell the user how to resume it.
     """
     from .collect import make_executor
     from .collect import unit_timeout as check_timeout
@@ -141,23 +157,39 @@ def run(
     outputs.check(registry)
     check_timeout(unit_timeout)  # a bad deadline is bad input before any work
     mapping = mapping if mapping is not None else registry.mapping()
+    state = outputs.resume_state(resume) if resume is not None else None
+    checkpointers: list[Checkpointer] = []
+
+    def checkpoints(ident: str, started: dt.datetime, plan: str) -> Checkpointer:
+        from .store.checkpoints import Checkpointer
+
+        checkpointers.append(Checkpointer(outputs.store, ident, started, plan, list(providers)))
+        return checkpointers[-1]
+
     pools = make_executor(executor, workers) if executor is None or isinstance(executor, str) else nullcontext(executor)
-    with pools as pool:
-        sweep = run_sweep(
-            registry,
-            mapping,
-            providers=providers,
-            targets=targets,
-            provider_options=provider_options,
-            config=config,
-            executor=pool,
-            progress=progress,
-            save_inventory=save_inventory,
-            only_checks=only_checks,
-            evidence=outputs.evidence(),
-            history=outputs.history(),
-            unit_timeout=unit_timeout,
-        )
+    try:
+        with pools as pool:
+            sweep = run_sweep(
+                registry,
+                mapping,
+                providers=providers,
+                targets=targets,
+                provider_options=provider_options,
+                config=config,
+                executor=pool,
+                progress=progress,
+                save_inventory=save_inventory,
+                only_checks=only_checks,
+                evidence=outputs.evidence(),
+                history=outputs.history(),
+                unit_timeout=unit_timeout,
+                sweep_id=sweep_id,
+                checkpoints=checkpoints if outputs.record else None,
+                resume=state,
+            )
+    finally:
+        for checkpointer in checkpointers:
+            checkpointer.close()
     publish(sweep, registry, outputs, warn=warn)
     return sweep
 

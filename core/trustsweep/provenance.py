@@ -91,7 +91,14 @@ def warnings(provenance: dict[str, Any], directory: Path | None = None) -> list[
 def describe(provenance: dict[str, Any]) -> str:
     """How the evidence was obtained, as the start of a sentence (for the OSCAL result)."""
     if provenance.get("mode") != OFFLINE:
-        return "Automated read-only sweep"
+        resumed = provenance.get("resumed")
+        if not resumed:
+            return "Automated read-only sweep"
+        return (
+            f"Automated read-only sweep, started at {resumed.get('started')}, interrupted and resumed at "
+            f"{resumed.get('at')} ({len(resumed.get('carried') or ())} target(s) carried over from before the "
+            "interruption),"
+        )
     inv = provenance.get("inventory") or {}
     state = {
         SEALED: "every file matches its seal",
@@ -113,5 +120,12 @@ def props(provenance: dict[str, Any]) -> list[tuple[str, str]]:
             ("inventory-sha256", inv["sha256"]),
             ("inventory-collected", inv["collected_at"]),
             ("inventory-integrity", inv["integrity"]),
+        ]
+    resumed = provenance.get("resumed")
+    if resumed:
+        out += [
+            ("resumed-from-start", str(resumed["started"])),
+            ("resumed-at", str(resumed["at"])),
+            ("resumed-carried-targets", " ".join(resumed["carried"]) or "none"),
         ]
     return out

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from . import __version__
 from . import provenance as prov
-from .accumulate import NOTHING_SWEPT, Accumulator, provider_types
+from .accumulate import NOTHING_SWEPT, Accumulator, found_in_words, provider_types
 from .aggregate import CriterionFinding, aggregate
 from .collect import collect
 from .config import Config
@@ -38,6 +38,7 @@ from .model import (
 )
 from .plugins import PluginInfo, Registry
 from .redact import redactor
+from .resume import CheckpointFactory, ResumeState, mark_resumed, plan_digest, refuse_other_plan
 from .sightings import Sightings
 
 #: Reads the attestations and waivers on record (the evidence store); called once all input is
@@ -140,24 +141,6 @@ def _checks_for(registry: Registry, providers: Iterable[str], only: Sequence[str
     return {c.id: c for c in registry.checks.values() if c.provider in wanted}
 
 
-def _found(targets: Sequence[Target], resources: Sequence[Resource], provider: str, *, inventory: bool = False) -> str:
-    """What was found for a provider, in words ('0 targets found: …', 'empty inventory: …')."""
-    n_targets = sum(1 for t in targets if t.provider == provider)
-    n_resources = sum(1 for r in resources if r.provider == provider)
-    if inventory:
-        found = f"{n_targets} inventory file(s)"
-        return (
-            f"empty inventory: {found} with 0 resources"
-            if not n_resources
-            else f"{found}, {n_resources} resource(s), none a selected check applies to"
-        )
-    if not n_targets:
-        return "0 targets found: check the scope, the --target ids and what the credential can see"
-    if not n_resources:
-        return f"{n_targets} target(s) found, 0 resources collected"
-    return f"{n_targets} target(s) found, {n_resources} resource(s) collected, none a selected check applies to"
-
-
 def nothing_swept(sweep: Sweep) -> list[str]:
     """One line per provider of which no resource was assessed: 'gcp: no resource was assessed (…)'."""
     return [f"{e.provider}: {e.reason}" for e in sweep.collection_errors if e.service == NOTHING_SWEPT]
@@ -182,6 +165,9 @@ def run_sweep(
     history: Sightings | None = None,
     now: dt.datetime | None = None,
     unit_timeout: float | None = None,
+    sweep_id: str | None = None,
+    checkpoints: CheckpointFactory | None = None,
+    resume: ResumeState | None = None,
 ) -> Sweep:
     """Sweep live targets through the providers' plugins.
 
@@ -190,20 +176,29 @@ def run_sweep(
     (what earlier stored sweeps recorded) becomes each provider's ``history`` while it plans.
     ``unit_timeout``: seconds a unit of work may take before it becomes an ``error`` (default
     ``TRUSTSWEEP_UNIT_TIMEOUT`` or :data:`~trustsweep.collect.DEFAULT_UNIT_TIMEOUT`).
+    ``checkpoints(sweep_id, started, plan_sha256)`` gives what records each collected target as it
+    finishes; ``resume`` (an interrupted sweep with the same plan) carries its finished targets
+    over and sweeps only the rest, under its id and start (:mod:`trustsweep.resume`).
     """
-    sweep_id = str(uuid.uuid4())
     progress = progress or _Silent()
     config = config or Config()
     for name in providers:
         registry.provider_spec(name)  # unknown provider → UserError before any work
     checks = _checks_for(registry, providers, only_checks)
-    started = now or dt.datetime.now(dt.UTC)
+    all_options = {p: {**config.settings.get(p, {}), **(provider_options or {}).get(p, {})} for p in providers}
+    plan = plan_digest(providers, targets, regions, all_options, list(checks))
+    judged = now or dt.datetime.now(dt.UTC)  # the time new results are evaluated at
+    started = judged
+    if resume is not None:
+        refuse_other_plan(resume, providers, plan)
+        sweep_id, started = resume.sweep_id, resume.started
+    sweep_id = sweep_id or str(uuid.uuid4())
     per_provider = split_targets(targets, providers)
     swept_targets: list[Target] = []
     units: list[WorkUnit] = []
     failed: list[tuple[Target, CollectionError]] = []  # targets (or their listing) that could not be planned
     for name in providers:
-        options = {**config.settings.get(name, {}), **(provider_options or {}).get(name, {})}
+        options = all_options[name]
         types = provider_types(checks.values(), name)
         try:
             provider = registry.make_provider(name, options)
@@ -225,6 +220,8 @@ def run_sweep(
         redaction = redactor(registry.provider_spec(name).secret_fields)
         for target in found:
             swept_targets.append(target)
+            if resume is not None and (name, target.id) in resume.carried:
+                continue  # finished before the interruption: carried over, not swept again
             try:
                 provider_units.extend(replace(u, redaction=redaction) for u in provider.work(target, regions))
             except Exception as exc:
@@ -236,10 +233,18 @@ def run_sweep(
 
     attestations, waivers = _with_stored(attestations, waivers, evidence)
     all_waivers = [*config.waivers, *waivers]
-    evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
+    evaluator = Evaluator(checks.values(), config=config.check_config(), now=judged, waivers=all_waivers)
     acc = Accumulator(
-        evaluator, save_inventory, started, {p: registry.provider_spec(p).properties_version for p in providers}
+        evaluator,
+        save_inventory,
+        judged,
+        {p: registry.provider_spec(p).properties_version for p in providers},
+        checkpoints(sweep_id, started, plan) if checkpoints is not None else None,
     )
+    for carried in resume.carried.values() if resume is not None else ():
+        acc.add_carried(carried)
+        if carried.target not in swept_targets:
+            swept_targets.append(carried.target)
     for target, error in failed:
         acc.add_target(target, [], [error])
     pending: dict[tuple[str, str], int] = defaultdict(int)
@@ -258,12 +263,12 @@ def run_sweep(
         pending[key] -= 1
         if pending[key] == 0:
             resources, errors = gathered.pop(key)
-            acc.add_target(target_of[key], resources, errors)
+            acc.add_target(target_of[key], resources, errors, collected=True)
     acc.check_something_swept(
-        providers, checks.values(), {p: _found(swept_targets, acc.resources, p) for p in providers}
+        providers, checks.values(), {p: found_in_words(swept_targets, acc.resources, p) for p in providers}
     )
 
-    return _finish(
+    sweep = _finish(
         registry,
         mapping,
         started,
@@ -276,6 +281,9 @@ def run_sweep(
         {"units": len(units), "requests": acc.requests},
         sweep_id=sweep_id,
     )
+    if resume is not None:
+        sweep.provenance = mark_resumed(sweep.provenance, resume, judged)
+    return sweep
 
 
 def evaluate_inventory(
@@ -330,7 +338,7 @@ def evaluate_inventory(
         acc.add_target(inv.target, [redaction.resource(r) for r in inv.resources], inv.errors)
     targets = [inv.target for inv in loaded]
     acc.check_something_swept(
-        providers, checks.values(), {p: _found(targets, acc.resources, p, inventory=True) for p in providers}
+        providers, checks.values(), {p: found_in_words(targets, acc.resources, p, inventory=True) for p in providers}
     )
     collected_at = min(inv.collected_at for inv in loaded)
     sweep = _finish(

@@ -130,8 +130,19 @@ def sweep(
     no_store: NoStoreOpt = False,
     quiet: QuietOpt = False,
     export: ExportOpt = [],
+    resume: Annotated[
+        str | None,
+        typer.Option(
+            "--resume",
+            metavar="SWEEP_ID",
+            help="Finish an interrupted sweep: the targets it recorded are carried over, only the rest is swept "
+            "(same providers and options; needs the store).",
+        ),
+    ] = None,
 ) -> None:
     """Sweep live clouds, evaluate every check, map the results to SOC 2 criteria."""
+    import uuid
+
     from ..config import load_config
     from ..pipeline import run
     from ..report.progress import CliProgress
@@ -160,23 +171,31 @@ def sweep(
         if regions:
             options.setdefault(name, {})["regions"] = regions
     outputs.evidence()  # a bad --store URL is bad input before any work
-    with CliProgress(enabled=not quiet) as progress:
-        result = run(
-            registry,
-            providers=provider,
-            targets=target,
-            provider_options=options,
-            mapping=mapping_,
-            config=cfg,
-            executor=executor,
-            workers=workers,
-            unit_timeout=unit_timeout,
-            progress=progress,
-            save_inventory=save_inventory,
-            only_checks=check,
-            outputs=outputs,
-            warn=_warn,
-        )
+    sweep_id = resume or str(uuid.uuid4())
+    try:
+        with CliProgress(enabled=not quiet) as progress:
+            result = run(
+                registry,
+                providers=provider,
+                targets=target,
+                provider_options=options,
+                mapping=mapping_,
+                config=cfg,
+                executor=executor,
+                workers=workers,
+                unit_timeout=unit_timeout,
+                progress=progress,
+                save_inventory=save_inventory,
+                only_checks=check,
+                outputs=outputs,
+                warn=_warn,
+                sweep_id=sweep_id,
+                resume=resume,
+            )
+    except KeyboardInterrupt:
+        hint = f"; the finished targets are recorded: trustsweep sweep --resume {sweep_id} (same options)"
+        typer.echo(f"trustsweep: interrupted{hint if not no_store else ''}", err=True)
+        raise typer.Exit(130) from None
     _finish(result, out)
     raise typer.Exit(result.exit_code)
 

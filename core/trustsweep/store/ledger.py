@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..sweep import Sweep
 
 ENTRY_COLUMNS = "seq, kind, id, at, content, prev, hash"
-AT_FIELD = {"sweep": "started", "attestation": "created", "waiver": "recorded", "revocation": "at"}
+AT_FIELD = {"sweep": "started", "attestation": "created", "waiver": "recorded", "revocation": "at", "checkpoint": "at"}
 REVOCABLE = ("attestation", "waiver")
 
 

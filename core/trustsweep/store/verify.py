@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from . import canonical as c
+from .checkpoints import checkpoint_parts
 from .ledger import AT_FIELD, ENTRY_COLUMNS, REVOCABLE, Entry, EvidenceStore, TamperedError, decoded, sweep_parts
 
 DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -30,6 +31,7 @@ DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "attestation": c.attestation_from,
     "waiver": c.waiver_from,
     "revocation": c.revocation_from,
+    "checkpoint": checkpoint_parts,
 }
 
 
