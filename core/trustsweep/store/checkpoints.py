@@ -17,7 +17,7 @@ from ..errors import UserError
 from ..model import CheckResult, CollectionError, Resource, Target
 from ..resume import Carried, ResumeState
 from . import canonical as c
-from .ledger import EvidenceStore, decoded
+from .ledger import ENTRY_COLUMNS, Entry, EvidenceStore, decoded
 
 KIND = "checkpoint"
 
@@ -81,7 +81,7 @@ def load_resume(url: str | None, sweep_id: str) -> ResumeState:
     from .verify import require_verified
 
     try:
-        uuid.UUID(sweep_id)
+        sweep_id = str(uuid.UUID(sweep_id))  # the stored form: no LIKE wildcard in it
     except ValueError:
         raise UserError(f"--resume {sweep_id!r}: not a sweep id (see 'trustsweep history')") from None
     parsed = parse_url(url)
@@ -91,8 +91,11 @@ def load_resume(url: str | None, sweep_id: str) -> ResumeState:
         require_verified(store)
         if store.db.query("SELECT 1 FROM entries WHERE kind = 'sweep' AND id = ?", (sweep_id,)):
             raise UserError(f"--resume {sweep_id}: that sweep already finished; nothing to resume")
-        prefix = checkpoint_id(sweep_id, "", "")[:-2]
-        entries = [e for e in store.entries(KIND) if e.id.startswith(prefix + ":")]
+        rows = store.db.query(
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = ? AND id LIKE ? ORDER BY seq",
+            (KIND, f"{KIND}:{sweep_id}:%"),
+        )
+        entries = [Entry(int(r[0]), *r[1:]) for r in rows]
         if not entries:
             raise UserError(f"--resume {sweep_id}: no interrupted sweep with that id in {store.where}")
         first = entries[0].data
