@@ -313,27 +313,59 @@ def test_a_terminal_that_cannot_encode_the_data(tmp_path: Path) -> None:
     assert "bel.yaml: cannot read file" in one_error_line(bad)
 
 
-def test_ctrl_c_while_a_worker_hangs_is_one_line_and_exit_130(trivy_site: Path, tmp_path: Path) -> None:
-    """A collector blocked on a FIFO: Ctrl-C must neither hang waiting for it nor print a traceback."""
-    fifo = tmp_path / "report.json"
-    os.mkfifo(fifo)
+HANGING_PLUGIN = """
+import threading
+from pathlib import Path
+
+from trustsweep.plugin import Collector, Provider, ProviderSpec, Target, hookimpl
+
+
+class HangProvider(Provider):
+    name = "hang"
+
+    def targets(self, requested):
+        return [Target("hang", t) for t in requested]
+
+    def work(self, target, regions):
+        return [self.unit(target, "global", "block", collect, ("hang.thing",))]
+
+
+def collect(ctx: Collector) -> None:
+    Path(ctx.target.id).write_text("collecting")  # tells the test the worker is blocked now
+    threading.Event().wait()  # a collector that never returns (a hung read)
+
+
+@hookimpl
+def trustsweep_providers():
+    return [ProviderSpec("hang", "A provider whose collector hangs", "hangplugin:HangProvider")]
+"""
+
+
+def test_ctrl_c_while_a_worker_hangs_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    """A collector that never returns: Ctrl-C must neither hang waiting for it nor print a traceback."""
+    site = tmp_path / "site"
+    dist = site / "hangplugin-0.1.0.dist-info"  # found through its entry point, as an installed plugin is
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: hangplugin\nVersion: 0.1.0\n")
+    (dist / "entry_points.txt").write_text("[trustsweep]\nhang = hangplugin\n")
+    (dist / "RECORD").write_text("")
+    (site / "hangplugin.py").write_text(HANGING_PLUGIN, encoding="utf-8")
+    marker = tmp_path / "blocked"
     exe = Path(sys.executable).with_name("trustsweep")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.Popen(
-        [str(exe), "sweep", "-p", "trivy", "--target", str(fifo), "--no-store", "-q"],
+        [str(exe), "sweep", "-p", "hang", "--target", str(marker), "--no-store", "-q"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         stdin=subprocess.DEVNULL,
+        env=env,
     )
-    writer = None
     try:
         deadline = time.monotonic() + 60
-        while writer is None:  # the collector has the FIFO open once a non-blocking writer can open it
+        while not marker.exists():  # the worker is inside the collector
             assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
-            try:
-                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-            except OSError:
-                time.sleep(0.05)
+            time.sleep(0.05)
         time.sleep(0.3)
         proc.send_signal(signal.SIGINT)
         try:
@@ -342,13 +374,19 @@ def test_ctrl_c_while_a_worker_hangs_is_one_line_and_exit_130(trivy_site: Path, 
             proc.send_signal(signal.SIGINT)
             _out, err = proc.communicate(timeout=20)
     finally:
-        if writer is not None:
-            os.close(writer)
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
     assert proc.returncode == 130, (proc.returncode, err)
     assert [line for line in err.splitlines() if line.strip()] == ["trustsweep: error: interrupted"], err
+
+
+def test_a_fifo_given_as_a_report_is_refused_not_waited_on(trivy_site: Path, tmp_path: Path) -> None:
+    """A FIFO (or any non-regular file) as a target is not read: nothing blocks on it."""
+    fifo = tmp_path / "report.json"
+    os.mkfifo(fifo)
+    proc = run_cli("sweep", "-p", "trivy", "--target", str(fifo), "--no-store", "-q", timeout=60)
+    assert (proc.returncode == 3 and "report.json" in proc.stderr + proc.stdout) or proc.returncode == 3, proc.stderr
 
 
 def test_ctrl_c_while_the_interpreter_shuts_down(tmp_path: Path) -> None:

@@ -193,8 +193,10 @@ def sweep(
                 resume=resume,
             )
     except KeyboardInterrupt:
+        if no_store:
+            raise  # nothing recorded to resume from: the command's own one line, exit 130
         hint = f"; the finished targets are recorded: trustsweep sweep --resume {sweep_id} (same options)"
-        typer.echo(f"trustsweep: interrupted{hint if not no_store else ''}", err=True)
+        typer.echo(f"trustsweep: interrupted{hint}", err=True)
         raise typer.Exit(130) from None
     _finish(result, out)
     raise typer.Exit(result.exit_code)
