@@ -35,3 +35,34 @@ def serve_https(handler: type[BaseHTTPRequestHandler], ca_bundle: Path, name: st
     server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
     return server, f"https://127.0.0.1:{server.server_address[1]}"
+
+
+class HttpsFake:
+    """The life cycle every HTTPS emulator shares: ``start()`` serves :attr:`handler` (subclassed with
+    ``owner`` = this fake) on a free port, ``stop()`` shuts it down, ``with fake:`` does both.
+
+    A subclass sets :attr:`handler` and :attr:`thread_name` and, in its ``__init__``, :attr:`ca_bundle`.
+    """
+
+    handler: type[BaseHTTPRequestHandler]
+    thread_name = "fake-https"
+    ca_bundle: Path
+    url = ""
+    _server: ThreadingHTTPServer | None = None
+
+    def start(self) -> Any:
+        owned = type(self.handler.__name__, (self.handler,), {"owner": self})
+        self._server, self.url = serve_https(owned, self.ca_bundle, self.thread_name)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> Any:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()

@@ -91,7 +91,7 @@ class EtagCache:
                         (self._key(url), etag, link, data, _today()),
                     )
             except sqlite3.Error:
-                pass
+                pass  # a cache that cannot be written costs a full read next time, nothing else
 
     def close(self) -> None:
         with self._lock:

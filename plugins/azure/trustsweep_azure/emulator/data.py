@@ -4,7 +4,7 @@ APIs return; mixed into :class:`~.estate.AzureEstate` (storage, compute and netw
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .records import stable_id
 
@@ -14,6 +14,12 @@ class DataBuilders:
 
     tables: dict[str, list[dict[str, Any]]]
     arm: dict[str, Any]
+
+    if TYPE_CHECKING:  # provided by AzureEstate, the class these builders are mixed into
+
+        def row(self, table: str, row: dict[str, Any]) -> dict[str, Any]: ...
+        def put(self, path: str, doc: Any) -> None: ...
+        def append(self, path: str, item: dict[str, Any]) -> None: ...
 
     def workspace(
         self, sub: str, name: str, *, retention_days: int = 365, rg: str = "rg-logs", location: str = "westeurope"

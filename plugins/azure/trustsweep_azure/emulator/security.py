@@ -4,7 +4,7 @@ Defender for Cloud (plans, security contacts, vulnerabilities, recommendations).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .records import OWNER_ROLE, azure_time, stable_id
 
@@ -16,11 +16,11 @@ class SecurityBuilders:
     users: list[dict[str, Any]]
     ca_policies: list[dict[str, Any]]
 
-    def row(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by AzureEstate, the class these builders are mixed into
 
-    def append(self, path: str, item: dict[str, Any]) -> None:
-        raise NotImplementedError
+        def row(self, table: str, row: dict[str, Any]) -> dict[str, Any]: ...
+        def put(self, path: str, doc: Any) -> None: ...
+        def append(self, path: str, item: dict[str, Any]) -> None: ...
 
     def role_assignment(
         self,

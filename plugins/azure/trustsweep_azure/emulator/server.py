@@ -8,9 +8,9 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+
+from trustsweep.testing.https import HttpsFake
 
 from .estate import AzureEstate
 from .handler import Handler
@@ -31,13 +31,16 @@ class _Fault:
     persistent: bool
 
 
-class FakeAzure:
+class FakeAzure(HttpsFake):
     """The fake Resource Manager, Resource Graph and Microsoft Graph, on 127.0.0.1 over HTTPS.
 
     ``arm_page_size`` items per ``nextLink`` page of ARM collections and Microsoft Graph;
     ``timeout_delay`` is how long an injected ``timeout`` holds the response; ``latency`` is added to
     every response (to model a real network in benchmarks).
     """
+
+    handler = Handler
+    thread_name = "fake-azure"
 
     def __init__(
         self,
@@ -59,34 +62,7 @@ class FakeAzure:
         self.requests: list[str] = []
         self._faults: list[_Fault] = []
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
         self.ca_bundle: Path = self.workdir / "azure-ca.pem"
-        self.url = ""
-
-    # -- lifecycle ----------------------------------------------------------------------------
-
-    def start(self) -> FakeAzure:
-        from trustsweep.testing.https import serve_https
-
-        fake = self
-
-        class Served(Handler):
-            owner = fake
-
-        self._server, self.url = serve_https(Served, self.ca_bundle, "fake-azure")
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeAzure:
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
 
     def env(self) -> dict[str, str]:
         """The variables that point the trustsweep Azure plugin at this fake."""

@@ -18,10 +18,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from trustsweep.testing.https import HttpsFake
 
 from . import shapes
 from .estate import GitHubEstate
@@ -34,8 +36,14 @@ class _Fault:
     persistent: bool
 
 
-class FakeGitHub:
+class FakeGitHub(HttpsFake):
     """The fake on 127.0.0.1; ``page_size`` caps ``per_page``; ``quota`` = (requests, window seconds)."""
+
+    thread_name = "fake-github"
+
+    @property
+    def handler(self) -> type[BaseHTTPRequestHandler]:  # type: ignore[override]
+        return _Handler  # defined below
 
     def __init__(
         self,
@@ -60,34 +68,7 @@ class FakeGitHub:
         self._window_start = time.time()
         self._faults: list[_Fault] = []
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
         self.ca_bundle = self.workdir / "github-ca.pem"
-        self.url = ""
-
-    # -- lifecycle -------------------------------------------------------------------------------
-
-    def start(self) -> FakeGitHub:
-        from trustsweep.testing.https import serve_https
-
-        fake = self
-
-        class Handler(_Handler):
-            owner = fake
-
-        self._server, self.url = serve_https(Handler, self.ca_bundle, "fake-github")
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeGitHub:
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
 
     def env(self) -> dict[str, str]:
         """Variables pointing the plugin at this fake (endpoint, CA bundle, the estate's token)."""
