@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import ExportContext
-from .rows import attestation_summary, criteria_index, criterion_title, resource_names
+from .rows import ResourceNames, attestation_summary, criteria_index, criterion_title
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
@@ -74,7 +74,7 @@ def write(sweep: Sweep, out_dir: Path, ctx: ExportContext | None = None) -> list
     ctx = ctx or ExportContext()
     started = sweep.started.isoformat()
 
-    index, names = criteria_index(sweep), resource_names(sweep)
+    index, names = criteria_index(sweep), ResourceNames(sweep.resources)
     meta = {cid: (spec.title, spec.severity.value) for cid, spec in sweep.checks.items()}
 
     # The cells that repeat — where a result was found and which check — are neutralised once per
@@ -98,7 +98,7 @@ def write(sweep: Sweep, out_dir: Path, ctx: ExportContext | None = None) -> list
                     tuple(neutralise(v) for v in (r.check_id, title, " ".join(index.get(r.check_id, ())))),
                     neutralise(severity),
                 )
-            name = names.get(r.resource_key)
+            name = names.name(r)
             w = r.waiver
             yield [
                 *where,

@@ -8,16 +8,16 @@ attacker-controlled; control and BiDi characters become visible escapes).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..aggregate import SATISFIED
-from ..model import Status
+from ..model import CheckResult, Status
 from ..report.text import html_text
 from . import ExportContext
-from .rows import ResultRow, attestation_summary, criteria_index, criterion_title, resource_names
+from .rows import ResourceNames, ResultRow, attestation_summary, criteria_index, criterion_title, more_failing
 
 if TYPE_CHECKING:
     from ..aggregate import CriterionFinding
@@ -177,15 +177,49 @@ def _problem_row(row: ResultRow) -> str:
     return f"<tr{data}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n"
 
 
-def _problems(problems: list[ResultRow]) -> Iterator[str]:
-    yield f"<section id='failures'><h2>Failures and errors ({len(problems)})</h2>"
-    shown = problems[:MAX_PROBLEMS]
+class _Shown:
+    """What the page lists, gathered in one pass over the results: at most :data:`MAX_PROBLEMS`
+    failing rows and :data:`MAX_PASSING_PER_CHECK` passing rows per check, already rendered, and
+    the counts of everything else."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.problem_count = 0
+        self.filters: dict[str, set[str]] = {"provider": set(), "severity": set(), "criterion": set(), "status": set()}
+        self.passing: dict[str, list[list[str]]] = {}
+        self.passing_title: dict[str, str] = {}
+        self.passing_count: Counter[str] = Counter()
+
+    def add(self, row: ResultRow) -> None:
+        r = row.result
+        if r.status is Status.PASS:
+            rows = self.passing.setdefault(r.check_id, [])
+            self.passing_title.setdefault(r.check_id, row.title)
+            rows.append([f"<code>{esc(r.resource_id)}</code>", esc(r.target), esc(r.region), esc(r.reason)])
+            return
+        self.problems.append(_problem_row(row))
+        self.filters["provider"].add(r.provider)
+        self.filters["severity"].add(row.severity)
+        self.filters["criterion"].update(row.criteria)
+        self.filters["status"].add(r.status.value + (" (waived)" if r.waiver else ""))
+
+    def wanted(self, result: CheckResult) -> bool:
+        """Count ``result``; whether the page lists it (then :meth:`add` it)."""
+        if result.status is Status.PASS:
+            self.passing_count[result.check_id] += 1
+            return self.passing_count[result.check_id] <= MAX_PASSING_PER_CHECK
+        if result.status is Status.FAIL or result.status is Status.ERROR:
+            self.problem_count += 1
+            return self.problem_count <= MAX_PROBLEMS
+        return False
+
+
+def _problems(shown: _Shown) -> Iterator[str]:
+    yield f"<section id='failures'><h2>Failures and errors ({shown.problem_count})</h2>"
     yield "<p class='filters'>"
-    yield _options("provider", (p.result.provider for p in shown))
-    yield _options("severity", (p.severity for p in shown))
-    yield _options("criterion", (c for p in shown for c in p.criteria))
-    yield _options("status", (p.result.status.value + (" (waived)" if p.result.waiver else "") for p in shown))
-    yield f"<span class='muted'>showing <b id='shown'>{len(shown)}</b></span></p>"
+    for name, values in shown.filters.items():
+        yield _options(name, values)
+    yield f"<span class='muted'>showing <b id='shown'>{len(shown.problems)}</b></span></p>"
     head = [
         "status",
         "severity",
@@ -200,37 +234,27 @@ def _problems(problems: list[ResultRow]) -> Iterator[str]:
     ]
     yield "<div class='wrap'><table id='problems'><thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
     yield "</tr></thead><tbody>"
-    yield from (_problem_row(p) for p in shown)
+    yield from shown.problems
     yield "</tbody></table></div>"
-    if len(problems) > len(shown):
-        yield f"<p>{len(problems) - len(shown)} more in results.csv and assessment-results.json.</p>"
+    if shown.problem_count > len(shown.problems):
+        more = more_failing(shown.problem_count - len(shown.problems), "results.csv and assessment-results.json")
+        yield f"<p id='more-failing'>{esc(more)}.</p>"
     yield "</section>"
 
 
-def _passing(passing: dict[str, list[ResultRow]], counts: Counter[str]) -> Iterator[str]:
+def _passing(shown: _Shown) -> Iterator[str]:
     yield "<section id='passing'><h2>Passing population</h2>"
     yield "<p>What passed, per check: the population an auditor samples from (complete in results.csv).</p>"
-    for check_id in sorted(passing):
-        rows = passing[check_id]
-        yield (
-            f"<details><summary><code>{esc(check_id)}</code> {esc(rows[0].title)}: {counts[check_id]} passing</summary>"
-        )
-        yield from _table(
-            ["resource", "target", "region", "reason"],
-            (
-                [
-                    f"<code>{esc(r.result.resource_id)}</code>",
-                    esc(r.result.target),
-                    esc(r.result.region),
-                    esc(r.result.reason),
-                ]
-                for r in rows[:MAX_PASSING_PER_CHECK]
-            ),
-        )
+    counts = shown.passing_count
+    for check_id in sorted(shown.passing):
+        rows = shown.passing[check_id]
+        title = shown.passing_title[check_id]
+        yield f"<details><summary><code>{esc(check_id)}</code> {esc(title)}: {counts[check_id]} passing</summary>"
+        yield from _table(["resource", "target", "region", "reason"], rows)
         if counts[check_id] > len(rows):
             yield f"<p>{counts[check_id] - len(rows)} more in results.csv.</p>"
         yield "</details>"
-    if not passing:
+    if not shown.passing:
         yield "<p>No check passed.</p>"
     yield "</section>"
 
@@ -309,20 +333,12 @@ def _window(window: Window) -> Iterator[str]:
 
 
 def render(sweep: Sweep, window: Window | None = None) -> Iterator[str]:
-    """The page, in chunks (the failures and the passing population are streamed)."""
-    problems: list[ResultRow] = []
-    passing: dict[str, list[ResultRow]] = defaultdict(list)
-    passing_count: Counter[str] = Counter()
-    index, names = criteria_index(sweep), resource_names(sweep)
+    """The page, in chunks; one pass over the results gathers what it lists (bounded, see :class:`_Shown`)."""
+    shown = _Shown()
+    index, names = criteria_index(sweep), ResourceNames(sweep.resources)
     for r in sweep.results:  # rows are built only for what the page shows
-        if r.status is Status.PASS:
-            passing_count[r.check_id] += 1
-            if passing_count[r.check_id] > MAX_PASSING_PER_CHECK:
-                continue
-        elif r.status is not Status.FAIL and r.status is not Status.ERROR:
-            continue
-        row = ResultRow(r, sweep.checks.get(r.check_id), index.get(r.check_id, ()), names.get(r.resource_key, ""))
-        (passing[r.check_id] if r.status is Status.PASS else problems).append(row)
+        if shown.wanted(r):
+            shown.add(ResultRow(r, sweep.checks.get(r.check_id), index.get(r.check_id, ()), names.name(r)))
     title = f"trustsweep SOC 2 report, {sweep.started.date().isoformat()}"
     yield (
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -337,8 +353,8 @@ def render(sweep: Sweep, window: Window | None = None) -> Iterator[str]:
     )
     yield from _summary(sweep)
     yield from _criteria(sweep)
-    yield from _problems(problems)
-    yield from _passing(passing, passing_count)
+    yield from _problems(shown)
+    yield from _passing(shown)
     yield from _evidence(sweep)
     yield from _scope(sweep)
     if window is not None:

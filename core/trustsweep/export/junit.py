@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ..aggregate import SATISFIED, Basis
 from ..model import CheckResult, Status
 from . import ExportContext
-from .rows import criterion_title
+from .rows import criterion_title, more_failing
 
 if TYPE_CHECKING:
     from ..aggregate import CriterionFinding
@@ -33,11 +33,59 @@ def _text(value: str) -> str:
     return _XML_INVALID.sub("\ufffd", value)
 
 
-def _lines(results: list[CheckResult]) -> str:
-    shown = [f"{r.check_id} {r.target} {r.region} {r.resource_id}: {r.reason}" for r in results[:_MAX_LINES]]
-    if len(results) > _MAX_LINES:
-        shown.append(f"… {len(results) - _MAX_LINES} more (see results.csv or assessment-results.json)")
+class _Tally:
+    """One provider's results for one criterion, in the sweep's order: counts and the first lines."""
+
+    __slots__ = ("error_lines", "errors", "failure_lines", "failures", "passes", "waived")
+
+    def __init__(self) -> None:
+        self.errors = self.failures = self.passes = self.waived = 0
+        self.error_lines: list[str] = []
+        self.failure_lines: list[str] = []
+
+    def add(self, r: CheckResult) -> None:
+        if r.status is Status.ERROR:
+            self.errors += 1
+            if len(self.error_lines) < _MAX_LINES:
+                self.error_lines.append(_line(r))
+        elif r.blocking:
+            self.failures += 1
+            if len(self.failure_lines) < _MAX_LINES:
+                self.failure_lines.append(_line(r))
+        if r.status is Status.PASS:
+            self.passes += 1
+        if r.waiver is not None:
+            self.waived += 1
+
+
+def _line(r: CheckResult) -> str:
+    return f"{r.check_id} {r.target} {r.region} {r.resource_id}: {r.reason}"
+
+
+def _lines(shown: list[str], total: int) -> str:
+    if total > len(shown):
+        shown = [*shown, more_failing(total - len(shown), "results.csv or assessment-results.json")]
     return _text("\n".join(shown))
+
+
+def _tallies(sweep: Sweep) -> dict[tuple[str, int], _Tally]:
+    """(provider, finding position) → its tally, from one pass over the results.
+
+    A finding's results are those of its mapped checks (as :func:`trustsweep.aggregate.aggregate`
+    gathers them), so the pass goes by check id and never indexes into the results.
+    """
+    by_check: dict[str, list[int]] = {}
+    for pos, finding in enumerate(sweep.findings):
+        for check_id in dict.fromkeys(finding.checks):
+            by_check.setdefault(check_id, []).append(pos)
+    out: dict[tuple[str, int], _Tally] = {}
+    for r in sweep.results:
+        for pos in by_check.get(r.check_id, ()):
+            tally = out.get((r.provider, pos))
+            if tally is None:
+                tally = out[(r.provider, pos)] = _Tally()
+            tally.add(r)
+    return out
 
 
 def _case(
@@ -59,15 +107,12 @@ def _case(
             child.text = body
 
 
-def _provider_verdict(results: list[CheckResult]) -> tuple[str, str, str]:
-    errors = [r for r in results if r.status is Status.ERROR]
-    failures = [r for r in results if r.blocking]
-    counts = Counter(r.status.value for r in results)
-    if errors:
-        return "error", f"{len(errors)} check result(s) could not be obtained", _lines(errors)
-    if failures:
-        return "failure", f"{len(failures)} failing check result(s)", _lines(failures)
-    if not counts.get("pass") and not any(r.waiver for r in results):
+def _provider_verdict(tally: _Tally) -> tuple[str, str, str]:
+    if tally.errors:
+        return "error", f"{tally.errors} check result(s) could not be obtained", _lines(tally.error_lines, tally.errors)
+    if tally.failures:
+        return "failure", f"{tally.failures} failing check result(s)", _lines(tally.failure_lines, tally.failures)
+    if not tally.passes and not tally.waived:
         return "skipped", "not assessed: no mapped check applied to a collected resource", ""
     return "pass", "", ""
 
@@ -102,16 +147,16 @@ def build(sweep: Sweep) -> ET.Element:
     started = sweep.started.strftime("%Y-%m-%dT%H:%M:%S")
     root = ET.Element("testsuites", name=_text(f"trustsweep SOC 2 sweep {sweep.id}"))
     total: Counter[str] = Counter()
+    tallies = _tallies(sweep)
     for provider in sorted(sweep.providers):
         suite = ET.SubElement(
             root, "testsuite", name=provider, hostname=_text(socket.gethostname()), tests="0", failures="0", errors="0"
         )
         provider_checks = {c for c, spec in sweep.checks.items() if spec.provider == provider}
-        for finding in sweep.findings:
+        for pos, finding in enumerate(sweep.findings):
             if not provider_checks & set(finding.checks):
                 continue
-            results = [sweep.results[i] for i in finding.results if sweep.results[i].provider == provider]
-            verdict, message, body = _provider_verdict(results)
+            verdict, message, body = _provider_verdict(tallies.get((provider, pos)) or _Tally())
             _case(suite, f"trustsweep.{provider}", sweep, finding, verdict, message, body)
         total += _close(suite, started)
     overall = ET.SubElement(root, "testsuite", name="soc2", tests="0", failures="0", errors="0")

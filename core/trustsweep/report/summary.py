@@ -7,12 +7,14 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..export.rows import more_failing
+from ..model import CheckResult, Status
 from .text import console, md_code, md_text, print_table, text
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
 
-_MAX_LISTED = 50
+MAX_PROBLEMS = 200  # failures and errors listed in summary.md
 
 
 _SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
@@ -80,9 +82,24 @@ def _criteria(sweep: Sweep) -> list[str]:
     return lines
 
 
-def _top_failures(sweep: Sweep) -> list[str]:
+class _Failing:
+    """One pass over the results: failing results per check, and the first failures and errors."""
+
+    def __init__(self, sweep: Sweep, limit: int) -> None:
+        self.by_check: Counter[str] = Counter()
+        self.first: list[CheckResult] = []
+        self.total = 0
+        for r in sweep.results:
+            if r.status is Status.FAIL or r.status is Status.ERROR:
+                self.total += 1
+                if len(self.first) < limit:
+                    self.first.append(r)
+                if r.blocking:
+                    self.by_check[r.check_id] += 1
+
+
+def _top_failures(sweep: Sweep, failing: Counter[str]) -> list[str]:
     """The failing checks, most severe and most widespread first, with what to do about them."""
-    failing = Counter(r.check_id for r in sweep.results if r.blocking)
     if not failing:
         return []
     ranked = sorted(
@@ -110,18 +127,21 @@ def _top_failures(sweep: Sweep) -> list[str]:
     return lines
 
 
-def _problems(sweep: Sweep) -> list[str]:
-    problems = [r for r in sweep.results if r.status.value in ("fail", "error")]
-    if not problems:
+def _problems(sweep: Sweep, problems: _Failing) -> list[str]:
+    """The first :data:`MAX_PROBLEMS` failures and errors; the rest are counted, and where they are said."""
+    if not problems.total:
         return []
-    lines = ["", f"## Failures and errors ({len(problems)})", "", *_header("check", "resource", "status", "reason")]
-    for r in problems[: _MAX_LISTED * 4]:
+    lines = ["", f"## Failures and errors ({problems.total})", "", *_header("check", "resource", "status", "reason")]
+    for r in problems.first:
         status = r.status.value + (
             f" (waived until {r.waiver.expires.date()} by {r.waiver.approved_by})" if r.waiver else ""
         )
         lines.append(_row(md_text(r.check_id), md_code(r.resource_id), md_text(status), md_text(r.reason)))
-    if len(problems) > _MAX_LISTED * 4:
-        lines.append(_row("…", f"{len(problems) - _MAX_LISTED * 4} more in assessment-results.json", "", ""))
+    if problems.total > len(problems.first):
+        where = "assessment-results.json" + (
+            " (`trustsweep export` writes it again from the evidence store)" if sweep.chain_head else ""
+        )
+        lines.append(_row("…", more_failing(problems.total - len(problems.first), where), "", ""))  # no data in it
     return lines
 
 
@@ -165,13 +185,18 @@ def _evidence(sweep: Sweep) -> list[str]:
 
 
 def render_markdown(sweep: Sweep) -> str:
-    """``summary.md``: the report's contents in brief (``--export html`` has them in full)."""
+    """``summary.md``: the report's contents in brief (``--export html`` has them in full).
+
+    Bounded whatever the sweep's size: counts, per-check tallies and the first
+    :data:`MAX_PROBLEMS` failures and errors (the rest: a line saying how many and where).
+    """
+    failing = _Failing(sweep, MAX_PROBLEMS)
     lines = [
         *_overview(sweep),
         *_scope(sweep),
         *_criteria(sweep),
-        *_top_failures(sweep),
-        *_problems(sweep),
+        *_top_failures(sweep, failing.by_check),
+        *_problems(sweep, failing),
         *_evidence(sweep),
     ]
     return "\n".join(lines) + "\n"
