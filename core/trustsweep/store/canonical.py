@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
@@ -20,10 +21,7 @@ from ..model import (
     Attestation,
     CheckResult,
     CheckSpec,
-    CollectionError,
-    Resource,
     Revocation,
-    Severity,
     Status,
     Target,
     Waiver,
@@ -33,6 +31,8 @@ if TYPE_CHECKING:
     from ..aggregate import CriterionFinding
     from ..mappings import Mapping
     from ..sweep import Sweep
+
+T = TypeVar("T")
 
 FORMAT = "trustsweep-evidence"
 GENESIS = "0" * 64
@@ -203,21 +203,6 @@ def _check_dict(c: CheckSpec) -> dict[str, Any]:
     }
 
 
-def _check_from(d: dict[str, Any]) -> CheckSpec:
-    return CheckSpec(
-        d["id"],
-        d["title"],
-        d["provider"],
-        tuple(d["resource_types"]),
-        Severity(d["severity"]),
-        d["rationale"],
-        d["remediation"],
-        d["function"],
-        tuple(d["aliases"]),
-        d["plugin"],
-    )
-
-
 def _mapping_dict(m: Mapping) -> dict[str, Any]:
     return {
         "framework": m.framework,
@@ -234,24 +219,29 @@ def _mapping_dict(m: Mapping) -> dict[str, Any]:
     }
 
 
-def _mapping_from(d: dict[str, Any]) -> Mapping:
-    from ..mappings import AttestationType, Criterion, CriterionMapping, Mapping
+_INDICES = 65_536  # result indices serialised at a time
+_NO_RESULTS = b'"results":[]'
 
-    return Mapping(
-        framework=d["framework"],
-        framework_title=d["framework_title"],
-        criteria={c["id"]: Criterion(c["id"], c["category"], c["title"]) for c in d["criteria"]},
-        attestation_types={
-            a["id"]: AttestationType(a["id"], a["title"], a["validity_days"], a["description"])
-            for a in d["attestation_types"]
-        },
-        entries={cid: CriterionMapping(list(e["checks"]), list(e["attestations"])) for cid, e in d["entries"].items()},
-        sources=[(s[0], s[1]) for s in d["sources"]],
-        unavailable_checks=set(d["unavailable_checks"]),
-    )
+
+def finding_body(f: CriterionFinding) -> str:
+    """A finding's stored body: canonical JSON of :func:`_finding_dict` with its result indices.
+
+    The indices (as many as the sweep's results, for a broad criterion) are written into the
+    text in slices, never held as one list; the text is byte for byte what serialising the
+    whole dict gives. ``"results":[]`` occurs once: the other keys are fixed and no JSON string
+    holds an unescaped quote.
+    """
+    head = dumps_bytes(_finding_dict(f))
+    out = bytearray()
+    numbered = iter(f.results)
+    while part := list(islice(numbered, _INDICES)):
+        out += b"," if out else b""
+        out += orjson.dumps(part)[1:-1]
+    return head.replace(_NO_RESULTS, b'"results":[' + out + b"]", 1).decode()
 
 
 def _finding_dict(f: CriterionFinding) -> dict[str, Any]:
+    """A finding as JSON-able data, its result indices left out (``[]``): see :func:`finding_body`."""
     return {
         "criterion_id": f.criterion_id,
         "state": f.state,
@@ -259,7 +249,7 @@ def _finding_dict(f: CriterionFinding) -> dict[str, Any]:
         "reason": f.reason,
         "checks": f.checks,
         "counts": f.counts,
-        "results": f.results,
+        "results": [],
         "waived": f.waived,
         "attestations": [
             {
@@ -271,28 +261,6 @@ def _finding_dict(f: CriterionFinding) -> dict[str, Any]:
             for a in f.attestations
         ],
     }
-
-
-def _finding_from(d: dict[str, Any]) -> CriterionFinding:
-    from ..aggregate import AttestationState, Basis, CriterionFinding
-
-    states = [
-        AttestationState(
-            a["type"], a["state"], attestation_from(a["attestation"]) if a["attestation"] else None, a.get("note", "")
-        )
-        for a in d["attestations"]
-    ]
-    return CriterionFinding(
-        d["criterion_id"],
-        d["state"],
-        Basis(d["basis"]),
-        d["reason"],
-        list(d["checks"]),
-        dict(d["counts"]),
-        list(d["results"]),
-        states,
-        d["waived"],
-    )
 
 
 def _result_from(d: dict[str, Any]) -> CheckResult:
@@ -323,32 +291,36 @@ TABLES = {
 CHUNK = 20_000
 
 
+def _chunks(items: Iterable[T]) -> Iterator[list[tuple[int, T]]]:
+    """``(index, item)`` in lists of :data:`CHUNK`, from one pass over ``items`` (never sliced or indexed)."""
+    numbered = enumerate(items)
+    while chunk := list(islice(numbered, CHUNK)):
+        yield chunk
+
+
 def encode_rows(sweep: Sweep) -> Iterator[tuple[str, Iterator[list[tuple[Any, ...]]]]]:
     """Per bulk table, its rows ``(idx, column..., body)`` in chunks (so writing can overlap encoding).
 
-    orjson serialises the slotted dataclasses natively (fields in declaration order, dict keys
+    Each sequence is read once, front to back (they may stream from disk). orjson serialises the
+    slotted dataclasses natively (fields in declaration order, dict keys
     sorted, datetimes as RFC 3339), three times faster than building dicts first. ``_value_``
     skips the slow ``Enum.value`` descriptor.
     """
 
     def resources() -> Iterator[list[tuple[Any, ...]]]:
-        items = sweep.resources
-        for start in range(0, len(items), CHUNK):
-            yield [
-                (i, f"{r.provider}|{r.target}|{r.id}", r.type, dumps(r))
-                for i, r in enumerate(items[start : start + CHUNK], start)
-            ]
+        for chunk in _chunks(sweep.resources):
+            yield [(i, f"{r.provider}|{r.target}|{r.id}", r.type, dumps(r)) for i, r in chunk]
 
     def observations() -> Iterator[list[tuple[Any, ...]]]:
-        items = sweep.results
-        for start in range(0, len(items), CHUNK):
+        for chunk in _chunks(sweep.results):
             yield [
                 (i, r.check_id, f"{r.provider}|{r.target}|{r.resource_id}", r.status._value_, dumps(r))
-                for i, r in enumerate(items[start : start + CHUNK], start)
+                for i, r in chunk
             ]
 
     def findings() -> Iterator[list[tuple[Any, ...]]]:
-        yield [(i, f.criterion_id, f.state, dumps(_finding_dict(f))) for i, f in enumerate(sweep.findings)]
+        for i, f in enumerate(sweep.findings):  # one row at a time: a body holds its criterion's result indices
+            yield [(i, f.criterion_id, f.state, finding_body(f))]
 
     yield "resources", resources()
     yield "observations", observations()
@@ -382,30 +354,3 @@ def encode_header(sweep: Sweep, recorded: dt.datetime) -> dict[str, Any]:
         "counts": sweep.counts(),
         "exit_code": sweep.exit_code,
     }
-
-
-def decode_sweep(header: dict[str, Any], rows: dict[str, list[tuple[Any, ...]]], chain_head: str) -> Sweep:
-    """Rebuild the Sweep a stored entry came from (for export); bodies are the last column."""
-    from ..plugins import PluginInfo
-    from ..sweep import Sweep
-
-    return Sweep(
-        id=header["id"],
-        started=from_iso(header["started"]),
-        finished=from_iso(header["finished"]),
-        providers=list(header["providers"]),
-        targets=[Target(t["provider"], t["id"], t["name"], t["attrs"]) for t in header["targets"]],
-        resources=[Resource.from_dict(orjson.loads(r[-1])) for r in rows["resources"]],
-        results=[_result_from(orjson.loads(r[-1])) for r in rows["observations"]],
-        findings=[_finding_from(orjson.loads(r[-1])) for r in rows["findings"]],
-        collection_errors=[CollectionError.from_dict(e) for e in header["collection_errors"]],
-        mapping=_mapping_from(header["mapping"]),
-        checks={c["id"]: _check_from(c) for c in header["checks"]},
-        plugins=[PluginInfo(p["name"], p["module"], p["distribution"], p["version"]) for p in header["plugins"]],
-        attestations=[attestation_from(a) for a in header["attestations"]],
-        waivers=[waiver_from(w) for w in header["waivers"]],
-        stats=dict(header["stats"]),
-        tool_version=header["tool"]["version"],
-        chain_head=chain_head,
-        provenance=dict(header.get("provenance") or {}),  # entries before provenance was recorded: {}
-    )

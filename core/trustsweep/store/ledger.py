@@ -25,6 +25,7 @@ import orjson
 from ..errors import UserError
 from ..model import Attestation, Revocation, Waiver
 from . import canonical as c
+from . import readback as rb
 from .backends import Backend, connect
 from .urls import parse_url
 
@@ -373,7 +374,11 @@ class EvidenceStore:
         return bytes(rows[0][0]) if rows else None
 
     def load_sweep(self, entry: Entry) -> Sweep:
-        """Rebuild a stored sweep, checking every digest on the way (TamperedError if one differs)."""
+        """Rebuild a stored sweep, checking every digest on the way (TamperedError if one differs).
+
+        Its resources, results and findings' result indices are read back into temporary files,
+        not memory (:mod:`trustsweep.store.readback`).
+        """
         header = decoded(entry, sweep_parts)
         if c.sha256_hex(entry.content) != entry.hash:
             raise TamperedError(f"{entry.label()}: its content does not match its hash")
@@ -382,13 +387,15 @@ class EvidenceStore:
             if blob is None or c.sha256_hex(blob) != header[f"{key}_sha256"]:
                 raise TamperedError(f"{entry.label()}: its {key} record is missing or altered")
             header[key] = orjson.loads(blob)
-        rows: dict[str, list[tuple[Any, ...]]] = {}
-        with self.db.snapshot():
-            for table in c.TABLES:
-                rows[table] = list(self.rows(table, entry.seq))
-        for table, table_rows in rows.items():
-            count, digest = c.digest_rows(table_rows)
-            expected = header["tables"][table]
-            if (count, digest) != (expected["count"], expected["sha256"]):
-                raise TamperedError(f"{entry.label()}: stored {table} do not match the sweep's digest")
-        return decoded(entry, lambda _: c.decode_sweep(header, rows, entry.hash))
+        with self.db.snapshot():  # one pass per table, into temporary files; nothing decoded yet
+            spilled = rb.spill_tables(lambda table: self.rows(table, entry.seq), header["tables"], entry.label())
+        return decoded(
+            entry,
+            lambda _: rb.decode_sweep(
+                header,
+                spilled["resources"],
+                spilled["observations"],
+                [rb.finding_from_body(body) for body in spilled["findings"]],
+                entry.hash,
+            ),
+        )

@@ -1,0 +1,118 @@
+"""Recording a sweep reads it front to back once, never by index; a stored sweep is read back into
+temporary files, not memory; and the stored bytes are what they always were (old entries verify)."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import tempfile
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trustsweep.aggregate import Basis, CriterionFinding
+from trustsweep.store import canonical as c
+from trustsweep.store import open_store, readback, record_sweep
+from trustsweep.store.readback import Spilled, SpilledIndices
+from trustsweep.store.verify import verify
+from trustsweep.testing.streamed import streamed
+from trustsweep.testing.synthetic import synthetic_sweep
+
+
+def _whole_dict(f: CriterionFinding) -> dict:
+    """A finding as it was serialised before the indices were written in slices: all at once."""
+    return {**c._finding_dict(f), "results": list(f.results)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    indices=st.lists(st.integers(0, 2**40), max_size=300),
+    reason=st.text(max_size=40) | st.just('"results":[] ,"results":[1]'),
+    checks=st.lists(st.text(max_size=12), max_size=3),
+)
+def test_a_finding_body_is_the_canonical_json_of_the_whole_finding(indices, reason, checks) -> None:
+    f = CriterionFinding("CC6.1", "not-satisfied", Basis.ASSESSED, reason, checks, {"fail": 1}, sorted(indices))
+    assert c.finding_body(f) == c.dumps(_whole_dict(f))
+
+
+def test_a_finding_body_in_many_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(c, "_INDICES", 7)
+    f = CriterionFinding("CC7.2", "satisfied", Basis.ASSESSED, "r", ["a.b"], {"pass": 100}, list(range(0, 300, 3)))
+    assert c.finding_body(f) == c.dumps(_whole_dict(f))
+
+
+def test_recording_streams_the_sweep_once(tmp_path: Path) -> None:
+    sweep = synthetic_sweep(tmp_path, resources_per_unit=12, fail_units=["acct-1/south-1"])
+    s = streamed(sweep)
+    plain_url, streamed_url = f"sqlite:///{tmp_path / 'a.sqlite'}", f"sqlite:///{tmp_path / 'b.sqlite'}"
+    record_sweep(sweep, plain_url)
+    record_sweep(s.sweep, streamed_url)  # a random access would raise
+    assert s.resources.passes == 1
+    assert s.results.passes <= 2  # the rows, and today's Sweep.counts() for the header
+    assert s.index_passes == 1
+    with open_store(plain_url) as a, open_store(streamed_url) as b:
+        (ea,), (eb,) = a.entries("sweep"), b.entries("sweep")
+        assert ea.data["tables"] == eb.data["tables"]  # the same rows, byte for byte
+        assert verify(b).ok
+
+
+def test_small_chunks_store_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sweep = synthetic_sweep(tmp_path, resources_per_unit=12)
+    url = f"sqlite:///{tmp_path / 'big-chunks.sqlite'}"
+    record_sweep(sweep, url)
+    monkeypatch.setattr(c, "CHUNK", 7)
+    small = f"sqlite:///{tmp_path / 'small-chunks.sqlite'}"
+    record_sweep(dataclasses.replace(sweep), small)
+    with open_store(url) as a, open_store(small) as b:
+        assert a.entries("sweep")[0].data["tables"] == b.entries("sweep")[0].data["tables"]
+
+
+def test_a_stored_sweep_is_read_back_into_temporary_files(
+    tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sweep = synthetic_sweep(tmp_path, resources_per_unit=9, fail_units=["acct-1/south-1"])
+    record_sweep(sweep, store_url)
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))
+    monkeypatch.setattr(readback, "SPILL_FINDINGS_OVER", 0)  # every finding's indices spilled
+
+    def _readback_files() -> set[str]:
+        return {p.name for p in spill.iterdir()}
+
+    before = _readback_files()
+    with open_store(store_url) as store:
+        rebuilt = store.load_sweep(store.find_sweep(sweep.id))
+    # the store is closed: the rows come from the files
+    assert isinstance(rebuilt.results, Spilled) and isinstance(rebuilt.resources, Spilled)
+    assert all(isinstance(f.results, SpilledIndices) for f in rebuilt.findings)
+    assert len(_readback_files() - before) == 2 + len(rebuilt.findings)  # the findings' bodies: gone
+    assert list(rebuilt.results) == list(rebuilt.results) == sweep.results  # several passes
+    assert rebuilt.results[-1] == sweep.results[-1] and rebuilt.resources[3:5] == sweep.resources[3:5]
+    for mine, theirs in zip(rebuilt.findings, sweep.findings, strict=True):
+        assert len(mine.results) == len(theirs.results) and list(mine.results) == theirs.results
+        if theirs.results:
+            assert mine.results[len(theirs.results) // 2] == theirs.results[len(theirs.results) // 2]
+    del rebuilt, mine
+    gc.collect()
+    assert _readback_files() - before == set()
+
+
+def test_an_export_of_a_read_back_sweep_matches_the_sweep(tmp_path: Path) -> None:
+    from trustsweep.export.csv_population import write
+
+    sweep = synthetic_sweep(tmp_path, resources_per_unit=9)
+    url = f"sqlite:///{tmp_path / 'e.sqlite'}"
+    record_sweep(sweep, url)
+    with open_store(url) as store:
+        rebuilt = store.load_sweep(store.find_sweep(sweep.id))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write(sweep, tmp_path / "a")
+    write(rebuilt, tmp_path / "b")
+    for name in ("results.csv", "criteria.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert orjson.loads(c.finding_body(rebuilt.findings[0])) == orjson.loads(c.finding_body(sweep.findings[0]))
