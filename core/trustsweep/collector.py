@@ -9,7 +9,8 @@ its resource types report ``error``); a failure of one resource is recorded on t
 
 Requests are counted per unit: an SDK transport hook of the plugin calls :func:`count_request`,
 which adds to the unit running in the current context (threads started by :meth:`Collector.map`
-keep it).
+keep it). The same hook calls :func:`trustsweep.budget.pace` first, which paces the request by the
+unit's request budgets (set here with :func:`trustsweep.budget.pacing`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, TypeVar
 
+from .budget import pacing
 from .model import Collected, CollectionError, Resource, WorkUnit
 from .unread import WHOLE, mark
 from .unread import vanished as _vanished
@@ -106,9 +108,9 @@ class Collector:
         """Release what the unit opened (clients, sessions). Called once, after the collector."""
 
     def run(self, function: Callable[[Collector], Any]) -> Collected:
-        """Call ``function(self)`` counting its requests; an escaping exception fails the whole unit."""
+        """Call ``function(self)`` counting and pacing its requests; an escaping exception fails the whole unit."""
         unit = self.unit
-        with self, counting(self.counter):
+        with self, counting(self.counter), pacing(unit):
             try:
                 function(self)
             except Exception as exc:

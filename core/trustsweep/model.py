@@ -275,7 +275,9 @@ class WorkUnit:
     called with an instance of the :class:`~trustsweep.collector.Collector` subclass named by
     ``context``. Workers import both themselves, so a unit can run in a thread, a process or on a
     Dask worker. ``redaction`` (set by the engine from the provider's declared secret fields) is
-    applied to every resource the unit returns, on the worker.
+    applied to every resource the unit returns, on the worker. ``rate_share`` (set by the engine
+    from :func:`trustsweep.budget.share_for`) is the part of each shared request budget the
+    process running the unit may use.
     """
 
     provider: str
@@ -287,6 +289,7 @@ class WorkUnit:
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     redaction: Redactor | None = field(default=None, hash=False, compare=False, repr=False)
     context: str = "trustsweep.collector:Collector"
+    rate_share: float = field(default=1.0, hash=False, compare=False)  # this process's part of shared budgets
 
 
 @dataclass(slots=True)

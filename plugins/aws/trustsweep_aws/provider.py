@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
+from trustsweep.budget import unit_options
 from trustsweep.plugin import Provider, ProviderError, Target, UserError, WorkUnit
 
 from .collect import (
@@ -31,6 +32,7 @@ from .collect import (
     securityhub,
 )
 from .collect.base import GLOBAL, describe_error
+from .settings import QUOTA
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 DEFAULT_ROLE = "TrustsweepReadOnly"
@@ -205,7 +207,11 @@ class AwsProvider(Provider):
 
         default = partition_region(target.attrs.get("partition", "aws"))
         home = default if default in chosen or not chosen else chosen[0]
-        options = {**self._opts(), "home_region": str(self.options.get("home_region") or home)}
+        options = {
+            **self._opts(),
+            **unit_options(self.options, target=QUOTA),
+            "home_region": str(self.options.get("home_region") or home),
+        }
         return [
             self.unit(target, region, service_name(module), module.collect, module.TYPES, options)
             for module in SERVICES

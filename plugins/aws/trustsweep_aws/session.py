@@ -1,6 +1,7 @@
 """boto3 sessions and clients for collectors: credentials, retries, endpoint overrides, the
-read-only guard and request counting (a ``before-send`` hook calls
-:func:`trustsweep.plugin.count_request`, so every HTTP attempt counts for the running unit).
+read-only guard, request pacing and counting (a ``before-send`` hook calls
+:func:`trustsweep.budget.pace` and :func:`trustsweep.plugin.count_request`, so every HTTP attempt
+is paced by the account's request budget and counts for the running unit).
 
 Clients are thread-safe; sessions are not. One session per target (and process) is built under a
 lock; every session shares one botocore data loader (each API model parsed once per process).
@@ -15,6 +16,7 @@ import threading
 from collections import Counter
 from typing import Any
 
+from trustsweep.budget import TARGET, pace
 from trustsweep.plugin import count_request
 
 from .readonly import ReadOnlyViolation, is_allowed
@@ -42,8 +44,13 @@ _clients: dict[tuple[Any, ...], Any] = {}
 OPERATIONS: Counter[str] = Counter()
 
 
-def _on_before_send(request: Any = None, **_: Any) -> None:
-    """``before-send`` hook: one HTTP attempt (retries included) for the unit running in this context."""
+def _on_before_send(request: Any = None, event_name: str = "", **_: Any) -> None:
+    """``before-send`` hook: one HTTP attempt (retries included) for the unit running in this context,
+    paced first by the account's budget for this service and Region (AWS throttles per account,
+    Region and API)."""
+    service = event_name.split(".")[1] if event_name.count(".") >= 2 else ""
+    region = str((getattr(request, "context", None) or {}).get("client_region") or "")
+    pace(f"{service}:{region}", TARGET)
     count_request()
 
 

@@ -3,7 +3,12 @@ settings); the command-line options reach the provider under the same keys."""
 
 from __future__ import annotations
 
+from trustsweep.budget import Quota, settings
 from trustsweep.plugin import setting
+
+#: EC2's documented bucket for non-mutating (Describe*) actions per account and Region: 100 tokens,
+#: refilled 20 per second (docs/budgets.md); applied per account, Region and service.
+QUOTA = Quota(rate=20.0, burst=100)
 
 PROVIDER_SETTINGS = {
     "organization": setting("bool", False, "sweep every active account of the organisation"),
@@ -17,4 +22,5 @@ PROVIDER_SETTINGS = {
     "connect_timeout_seconds": setting("float", 10.0, "seconds to connect", min=0.1, max=600),
     "read_timeout_seconds": setting("float", 30.0, "seconds to wait for a response", min=0.1, max=3600),
     "max_pool_connections": setting("int", 20, "HTTP connections per client", min=1, max=1000),
+    **settings(target=QUOTA),
 }

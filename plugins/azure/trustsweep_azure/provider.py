@@ -13,11 +13,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from trustsweep.budget import unit_options
 from trustsweep.plugin import Provider, Target, UserError, WorkUnit
 
 from . import types as T
 from .session import client_kwargs, credential, session
-from .settings import Settings
+from .settings import ARM_QUOTA, GRAPH_QUOTA, Settings
 
 PROVIDER = "azure"
 _SUBSCRIPTION = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -137,6 +138,7 @@ class AzureProvider(Provider):
             "run": self.run_id,
             "regions": chosen,
             "batch": self._batches.get(target.id, [target.id]),
+            **unit_options(self.options, target=ARM_QUOTA, shared=GRAPH_QUOTA),
         }
         return [
             self.unit(target, "global", service, f"trustsweep_azure.collect.{module}:collect", types, options)

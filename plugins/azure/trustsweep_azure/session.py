@@ -2,8 +2,10 @@
 override are resolved in :class:`..settings.Settings`).
 
 Each worker thread builds its own clients (SDK clients are not shared across threads here) and
-caches them. Every HTTP attempt is counted for the running unit by :func:`counting_policy`, an
-azure-core pipeline policy in every client that calls :func:`trustsweep.plugin.count_request`.
+caches them. Every HTTP attempt is paced and counted for the running unit by :func:`counting_policy`,
+an azure-core pipeline policy in every client that calls :func:`trustsweep.budget.pace` (Resource
+Manager: the subscription's budget; Resource Graph and Microsoft Graph: shared budgets) and
+:func:`trustsweep.plugin.count_request`.
 Retries are ours, not azure-core's: Resource Graph is a POST, and azure-core does not retry a
 POST's 429 without Retry-After nor its read timeouts, so every request goes through
 :func:`Session.call` (429, 5xx, timeouts; Retry-After honoured).
@@ -23,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from trustsweep.budget import SHARED, TARGET, pace
 from trustsweep.plugin import count_request
 
 from .settings import CLOUDS, STATIC_TOKEN, Settings
@@ -108,13 +111,14 @@ def credential(settings: Settings) -> Any:
     return cred
 
 
-def counting_policy() -> Any:
-    """An azure-core policy counting every request it sends for the running unit (retries included:
-    our retry loop sends each attempt through the pipeline again)."""
+def counting_policy(scope: str = "arm", kind: str = TARGET) -> Any:
+    """An azure-core policy pacing every request it sends by the ``scope`` budget and counting it for
+    the running unit (retries included: our retry loop sends each attempt through the pipeline again)."""
     from azure.core.pipeline.policies import SansIOHTTPPolicy
 
     class CountingPolicy(SansIOHTTPPolicy):  # type: ignore[misc,type-arg]
         def on_request(self, request: Any) -> None:
+            pace(scope, kind)
             count_request()
 
     return CountingPolicy()
@@ -132,12 +136,12 @@ def transport_kwargs(settings: Settings) -> dict[str, Any]:
     return kwargs
 
 
-def client_kwargs(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments of a Resource Manager SDK client for these settings."""
+def client_kwargs(settings: Settings, scope: str = "arm", kind: str = TARGET) -> dict[str, Any]:
+    """Keyword arguments of a Resource Manager SDK client for these settings, paced by ``scope``'s budget."""
     return {
         "base_url": settings.arm_url,
         "credential_scopes": [settings.arm_url + "/.default"],
-        "per_retry_policies": [counting_policy()],
+        "per_retry_policies": [counting_policy(scope, kind)],
         **transport_kwargs(settings),
     }
 
@@ -158,7 +162,9 @@ class Session:
         if self._graph is None:
             from azure.mgmt.resourcegraph import ResourceGraphClient
 
-            self._graph = ResourceGraphClient(credential(self.settings), **client_kwargs(self.settings))
+            self._graph = ResourceGraphClient(
+                credential(self.settings), **client_kwargs(self.settings, "resourcegraph", SHARED)
+            )
         return self._graph
 
     @property
@@ -186,7 +192,7 @@ class Session:
                     policies.ContentDecodePolicy(),
                     policies.BearerTokenCredentialPolicy(credential(self.settings), scope),
                     policies.NetworkTraceLoggingPolicy(),
-                    counting_policy(),
+                    counting_policy("msgraph", SHARED),
                 ],
                 **transport_kwargs(self.settings),
             )

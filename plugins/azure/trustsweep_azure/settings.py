@@ -8,9 +8,15 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from trustsweep.budget import Quota, settings
 from trustsweep.plugin import SettingSpec, UserError, setting
 
 from . import types as T
+
+#: Resource Manager reads per subscription: a bucket of 250, refilled 25 per second (docs/budgets.md).
+ARM_QUOTA = Quota(rate=25.0, burst=250)
+#: Resource Graph: 15 queries per 5 seconds per user and tenant, shared by every subscription swept.
+GRAPH_QUOTA = Quota(rate=3.0, burst=15)
 
 # settings.azure in the config file, besides the check settings
 PROVIDER_SETTINGS: dict[str, SettingSpec] = {
@@ -23,6 +29,7 @@ PROVIDER_SETTINGS: dict[str, SettingSpec] = {
     "read_timeout_seconds": setting("float", 60.0, "read timeout per request", min=0.1, max=3600),
     "connect_timeout_seconds": setting("float", 20.0, "connect timeout per request", min=0.1, max=600),
     "page_size": setting("int", 1000, "Resource Graph rows per page", min=1, max=1000),
+    **settings(target=ARM_QUOTA, shared=GRAPH_QUOTA),
 }
 
 

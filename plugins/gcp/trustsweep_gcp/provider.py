@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from trustsweep.budget import unit_options
 from trustsweep.plugin import Provider, Target, UserError, WorkUnit, counting
 
 from . import types as T
 from .collect import cloudasset, orgpolicy, securitycenter
-from .settings import UNIT_OPTIONS
+from .settings import QUOTA, UNIT_OPTIONS
 
 PROVIDER = "gcp"
 
@@ -33,6 +34,7 @@ class GcpProvider(Provider):
         opts = {k: self.options[k] for k in UNIT_OPTIONS if self.options.get(k) not in (None, "")}
         opts["endpoint"] = self.connection.endpoint  # resolved once, so remote workers need no env
         opts["sweep_id"] = self.sweep_id  # the org-policy cache is per sweep
+        opts.update(unit_options(self.options, shared=QUOTA))
         return opts
 
     def targets(self, requested: Sequence[str]) -> list[Target]:

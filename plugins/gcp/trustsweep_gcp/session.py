@@ -2,8 +2,9 @@
 
 Credentials: Application Default Credentials, optionally impersonating a service account; with an
 endpoint override (``TRUSTSWEEP_GCP_ENDPOINT`` / ``--gcp-endpoint``) anonymous credentials against
-that endpoint (emulators, tests). Every HTTP attempt (retries included) is counted for the running
-unit with :func:`trustsweep.plugin.count_request` from the transports' interceptors. The Google SDK
+that endpoint (emulators, tests). Every HTTP attempt (retries included) is paced by the API's shared
+budget (:func:`trustsweep.budget.pace`) and counted for the running unit with
+:func:`trustsweep.plugin.count_request` from the transports' interceptors. The Google SDK
 is imported here, only when collecting.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from trustsweep.budget import SHARED, pace
 from trustsweep.plugin import count_request
 
 ENDPOINT_ENV = "TRUSTSWEEP_GCP_ENDPOINT"
@@ -115,10 +117,12 @@ def _client(conn: Connection, key: str, build: Callable[[Connection], Any]) -> A
     return cache[(key, conn)]
 
 
-def _counting(interceptor: type, hook: str) -> Any:
-    """An instance of the transport's interceptor class whose ``hook`` (``pre_<rpc>``) counts the request."""
+def _counting(interceptor: type, hook: str, api: str) -> Any:
+    """An instance of the transport's interceptor class whose ``hook`` (``pre_<rpc>``) paces the
+    request by the shared budget of ``api`` (a quota of the consumer project) and counts it."""
 
     def pre(self: Any, request: Any, metadata: Any) -> Any:
+        pace(api, SHARED)
         count_request()
         return request, metadata
 
@@ -132,7 +136,7 @@ def _asset_client(conn: Connection) -> Any:
     transport = rest.AssetServiceRestTransport(
         host=conn.endpoint or "cloudasset.googleapis.com",
         credentials=_credentials(conn),
-        interceptor=_counting(rest.AssetServiceRestInterceptor, "pre_list_assets"),
+        interceptor=_counting(rest.AssetServiceRestInterceptor, "pre_list_assets", "cloudasset"),
     )
     return AssetServiceClient(transport=transport)
 
@@ -144,7 +148,7 @@ def _scc_client(conn: Connection) -> Any:
     transport = rest.SecurityCenterRestTransport(
         host=conn.endpoint or "securitycenter.googleapis.com",
         credentials=_credentials(conn),
-        interceptor=_counting(rest.SecurityCenterRestInterceptor, "pre_list_findings"),
+        interceptor=_counting(rest.SecurityCenterRestInterceptor, "pre_list_findings", "securitycenter"),
     )
     return SecurityCenterClient(transport=transport)
 

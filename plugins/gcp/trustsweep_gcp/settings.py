@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from trustsweep.budget import Quota, settings
 from trustsweep.plugin import SettingSpec, setting
+
+#: Cloud Asset Inventory's ListAssets quota: 100 requests per minute per consumer project (the
+#: project every swept project's requests are charged to), so shared across targets (docs/budgets.md).
+QUOTA = Quota(rate=100 / 60, burst=100)
 
 
 def _seconds(default: float, help: str) -> SettingSpec:
@@ -20,6 +25,7 @@ PROVIDER_SETTINGS: dict[str, SettingSpec] = {
     "retry_deadline": _seconds(180.0, "seconds before a call is given up, retries included"),
     "page_size": setting("int", 1000, "Cloud Asset results per page", min=1, max=1000),
     "findings_page_size": setting("int", 1000, "Security Command Center findings per page", min=1, max=1000),
+    **settings(shared=QUOTA),
 }
 
 #: What a unit of collection needs from the provider's options (no secret among them).

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from trustsweep.budget import Quota, settings
 from trustsweep.plugin import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec, checks_in, hookimpl, setting
+
+#: GitHub's primary rate limit: 5,000 requests per hour per token (docs/budgets.md), shared by every
+#: organisation and repository swept with the token.
+QUOTA = Quota(rate=5000 / 3600, burst=5000)
 
 SETTINGS = {
     "since": setting("str", "90d", "start of the operating window: days (90d) or a date (2026-01-31)"),
@@ -24,6 +29,7 @@ SETTINGS = {
     "cache": setting("bool", True, "conditional requests from an on-disk ETag cache"),
     "cache_dir": setting("str", "", "the ETag cache folder (default: the user cache dir/trustsweep/github)"),
     "repos_per_unit": setting("int", 10, "repositories per unit of work", min=1, max=1000),
+    **settings(shared=QUOTA),
 }
 
 

@@ -13,9 +13,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from trustsweep.budget import unit_options
 from trustsweep.plugin import Provider, ProviderError, Target, UserError, WorkUnit, parse_time
 
 from .collect import org, repos
+from .plugin import QUOTA
 from .session import GitHubSession, NotFound, session_for
 
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})")
@@ -114,6 +116,7 @@ class GitHubProvider(Provider):
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
         common = {k: self.options[k] for k in UNIT_KEYS if self.options.get(k) not in (None, "")}
         common["since"] = self.since.isoformat()
+        common.update(unit_options(self.options, shared=QUOTA))
         if target.attrs.get("kind") == "repo":
             return [
                 self.unit(

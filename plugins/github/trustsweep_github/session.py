@@ -6,6 +6,7 @@
   (``403``/``429`` with ``Retry-After``) waited out with a message on stderr; a wait longer than
   ``max_wait`` raises :class:`RateLimited` (the unit fails with that reason);
 - ``5xx``, timeouts and dropped connections retried with exponential backoff;
+- every attempt paced by the token's shared request budget (:func:`trustsweep.budget.pace`);
 - conditional requests: ``If-None-Match`` from the :class:`~trustsweep_github.cache.EtagCache`.
 
 The token is sent in the ``Authorization`` header only; no message, exception or cache entry holds it.
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from trustsweep.budget import SHARED, pace
 from trustsweep.plugin import count_request
 
 from .cache import EtagCache
@@ -190,6 +192,7 @@ class GitHubSession:
             raise self._error(status, url, body)
 
     def _send(self, url: str, headers: dict[str, str], attempt: int) -> tuple[int | None, dict[str, str], bytes]:
+        pace("token", SHARED)  # the token's hourly limit, shared by every unit and worker
         count_request()
         with self._lock:
             self.stats["requests"] += 1
