@@ -60,6 +60,7 @@ class FakeGitHub(HttpsFake):
         self.timeout_delay = timeout_delay
         self.quota = quota
         self.log: list[str] = []  # "GET /path?query" of every request
+        self.arrivals: list[float] = []  # time.monotonic() of every request, in arrival order
         self.operations: list[str] = []  # "GET operation" of every request
         self.write_log: list[str] = []
         self.not_modified = 0
@@ -89,6 +90,7 @@ class FakeGitHub(HttpsFake):
         with self._lock:
             self._faults.clear()
             self.log.clear()
+            self.arrivals.clear()
             self.operations.clear()
             self.write_log.clear()
             self.not_modified = 0
@@ -123,6 +125,7 @@ class FakeGitHub(HttpsFake):
     def _admit(self, line: str, operation: str) -> str | None:
         with self._lock:
             self.log.append(line)
+            self.arrivals.append(time.monotonic())
             self.operations.append(operation)
             for fault in self._faults:
                 if fault.kinds and fault.pattern.search(line):
