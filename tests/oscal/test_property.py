@@ -10,6 +10,7 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference_results import reference_result, reference_streamed_document
 
 from trustsweep.aggregate import aggregate
 from trustsweep.model import Attestation, CheckResult, CollectionError, Resource, Status, Target, Waiver
@@ -66,6 +67,8 @@ def sweeps(draw, base):
         Resource("synthetic", draw(st.sampled_from(targets)), draw(text), draw(text), draw(ids), draw(text))
         for _ in range(draw(st.integers(0, 8)))
     ]
+    if draw(st.booleans()):  # as the engine lays a sweep out: each target's facts and results together
+        resources.sort(key=lambda r: r.target)
     results: list[CheckResult] = []
     for res in resources:
         for cid in draw(st.lists(st.sampled_from(check_ids), max_size=4)):  # duplicates allowed
@@ -151,6 +154,7 @@ def test_any_sweep_gives_valid_documents(base, schemas, data):
     version = data.draw(st.sampled_from(["1.2.1", "1.1.3"]))
     result = build_result(sweep, oscal_version=version)
     assert result == build_result(sweep, oscal_version=version)  # deterministic
+    assert result == reference_result(sweep)  # what the writer before streaming gave
     docs = [
         assessment_results_document([result], oscal_version=version, chain_head=sweep.chain_head),
         catalog_document(sweep.mapping, oscal_version=version, chain_head=sweep.chain_head),
@@ -173,6 +177,13 @@ def test_any_sweep_gives_valid_documents(base, schemas, data):
         doc["assessment-results"].pop("uuid")
         doc["assessment-results"]["metadata"].pop("last-modified")
     assert streamed == orjson.loads(orjson.dumps(whole))
+    docs = [
+        make(sweep, oscal_version=version, chain_head=sweep.chain_head, last_modified=sweep.started)
+        for make in (streamed_results_document, reference_streamed_document)  # now, and before streaming
+    ]
+    for doc in docs:
+        doc["assessment-results"]["uuid"] = str(uuid.UUID(int=0, version=4))  # a fresh v4 each time
+    assert b"".join(_pieces(docs[0], 2)) == b"".join(_pieces(docs[1], 2))
     observations = result.get("observations", [])
     assert len([o for o in observations if o["methods"] == ["TEST"]]) == len(sweep.results)
     assert uuid.UUID(result["uuid"]).version in (4, 5)

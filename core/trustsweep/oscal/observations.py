@@ -6,10 +6,10 @@ observations to save memory; treat them as read-only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..model import Attestation, CheckResult, Status
+from ..model import Attestation, CheckResult, Status, Waiver
 from .common import line, prop, prose, timestamp, uuid5
 from .document import evidence_resource_uuid
 from .evidence import evidence_text
@@ -22,7 +22,7 @@ _METHODS_EXAMINE = ["EXAMINE"]
 _TYPES = ["control-objective"]
 
 
-def waiver_props(w: Any) -> list[dict[str, Any]]:
+def waiver_props(w: Waiver) -> list[dict[str, Any]]:
     props = [
         prop("waived", "true"),
         prop("waiver-reason", w.reason),
@@ -35,15 +35,16 @@ def waiver_props(w: Any) -> list[dict[str, Any]]:
 
 
 def test_observations(
-    results: Sequence[CheckResult], uuids: list[str], subjects: list[list[dict[str, Any]]], collected: str
+    planned: Iterable[tuple[CheckResult, str, list[dict[str, Any]]]], collected: str
 ) -> Iterator[dict[str, Any]]:
-    """One TEST observation per check result, in order; ``uuids`` and ``subjects`` are the results'."""
+    """One TEST observation per (check result, its observation uuid, its subjects), in order."""
     check_props: dict[str, dict[str, Any]] = {}
     provider_props: dict[str, dict[str, Any]] = {}
     status_props = {st: prop("result", st.value) for st in Status}
     status_value = {st: st.value for st in Status}
-    waived: dict[int, list[dict[str, Any]]] = {}  # waiver → its props, shared
-    for r, ouuid, subject in zip(results, uuids, subjects, strict=True):
+    # waiver → its props, shared; by value (a Sweep read from disk gives a fresh object per result)
+    waived: dict[Waiver, list[dict[str, Any]]] = {}
+    for r, ouuid, subject in planned:
         check_id, status = r.check_id, r.status
         cp = check_props.get(check_id)
         if cp is None:
@@ -53,9 +54,9 @@ def test_observations(
             pp = provider_props[r.provider] = prop("provider", r.provider)
         props = [cp, status_props[status], pp]
         if r.waiver is not None:
-            wp = waived.get(id(r.waiver))
+            wp = waived.get(r.waiver)
             if wp is None:
-                wp = waived[id(r.waiver)] = waiver_props(r.waiver)
+                wp = waived[r.waiver] = waiver_props(r.waiver)
             props += wp
         title = f"{check_id} on {r.resource_id}"
         if not title.isprintable() or title[0] == " " or title[-1] == " ":

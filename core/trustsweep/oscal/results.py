@@ -8,22 +8,23 @@ Everything in a result is deterministic for a given Sweep: the result uuid is ``
 other uuids are v5 from natural keys that include it.
 
 The observations are built in :mod:`.observations` (their evidence text in :mod:`.evidence`), the
-document around the results in :mod:`.document`. Identical small objects (a check's ``check-id``
-prop, a subject list) are shared between observations to save memory; treat the returned dicts as
-read-only.
+document around the results in :mod:`.document`. The bulk (inventory, observations, findings'
+related observations) is made by generators over ``sweep.resources`` and ``sweep.results`` that
+hold nothing proportional to the sweep (see :class:`_Builder`): :func:`stream_result` hands them
+to the JSON streaming writer, :func:`build_result` turns the same generators into lists.
+Identical small objects (a check's ``check-id`` prop, a subject list) are shared between
+observations to save memory; treat the returned dicts as read-only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterator
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .. import provenance
 from ..aggregate import SATISFIED, Basis, CriterionFinding
-from ..model import Attestation, CheckResult, Status
+from ..model import Attestation, CheckResult
 from .common import (
     DEFAULT_VERSION,
     as_uuid,
@@ -38,7 +39,9 @@ from .common import (
 )
 from .document import assessment_results_document, back_matter_resources, evidence_resource_uuid
 from .io import Stream
+from .layout import Layout, scan
 from .observations import attestation_observation, test_observations
+from .uuidfile import UuidFile
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
@@ -55,19 +58,26 @@ def _collected(sweep: Sweep) -> str:
 
 
 class _Builder:
-    """Builds one result; kept as a class so the caches live only as long as one build."""
+    """Builds one result as streams; kept as a class so its state lives only as long as one build.
+
+    Passes: :func:`.layout.scan` (strays, whether the sweep is grouped by target), then, in
+    document order, the inventory (``sweep.resources``), the TEST observations
+    (``sweep.results``; each uuid goes to a :class:`.uuidfile.UuidFile`), and each finding's
+    related observations (read back from that file by index). The de-duplication state is kept
+    per target when the sweep is grouped (as the engine writes it), per sweep otherwise.
+    """
 
     def __init__(self, sweep: Sweep) -> None:
         self.sweep = sweep
         self.sid = as_uuid(sweep.id, "sweep")
         self.collected = _collected(sweep)
         self.tool_uuid = uuid5(self.sid, "component", "trustsweep")
-        self.inventory: list[dict[str, Any]] = []
-        self.subject_of: dict[str, list[dict[str, Any]]] = {}  # resource key → shared subjects list
         self.plugin_of_provider = {s.provider: s.plugin for s in sweep.checks.values() if s.plugin}
         self.plugin_uuid: dict[str, str] = {}
         self.item_uuid = uuid5_maker(self.sid, "inventory-item")
         self.resource_uuid = uuid5_maker("resource")
+        self.layout = Layout(grouped=True)
+        self.uuids = UuidFile()
 
     # -- local definitions --------------------------------------------------------------------
 
@@ -107,10 +117,10 @@ class _Builder:
             )
         return out
 
-    def add_item(
+    def item(
         self, key: str, provider: str, target: str, region: str, type_: str, native_id: str, name: str
-    ) -> list[dict[str, Any]]:
-        item_uuid = self.item_uuid(key)
+    ) -> dict[str, Any]:
+        """The inventory item of the resource ``key`` (its uuid is a function of the key)."""
         props = [
             prop("asset-id", native_id, ns=None),
             prop("asset-type", type_, ns=None),
@@ -120,36 +130,43 @@ class _Builder:
             prop("resource-uuid", self.resource_uuid(key)),  # the same for this resource in every sweep
         ]
         item: dict[str, Any] = {
-            "uuid": item_uuid,
+            "uuid": self.item_uuid(key),
             "description": prose(name if name and name != native_id else native_id),
             "props": props,
         }
         plugin = self.plugin_uuid.get(self.plugin_of_provider.get(provider, ""))
         if plugin:
             item["implemented-components"] = [{"component-uuid": plugin}]
-        self.inventory.append(item)
-        subjects = [{"subject-uuid": item_uuid, "type": "inventory-item"}]
-        self.subject_of[key] = subjects
-        return subjects
+        return item
 
-    def subjects_for(self, r: CheckResult, key: str) -> list[dict[str, Any]]:
-        found = self.subject_of.get(key)
-        if found is not None:
-            return found
-        # a result without a collected resource: a failed unit of collection (or a stray result)
-        return self.add_item(key, r.provider, r.target, r.region, r.resource_type, r.resource_id, "")
+    def inventory(self) -> Iterator[dict[str, Any]]:
+        """One item per resource key, in the order of ``sweep.resources``, then one per stray
+        (a result without a resource fact: a failed unit of collection in an older Sweep)."""
+        grouped, group = self.layout.grouped, ("", "")
+        seen: set[str] = set()
+        for res in self.sweep.resources:
+            if grouped and (res.provider != group[0] or res.target != group[1]):
+                group, seen = (res.provider, res.target), set()
+            key = f"{res.provider}|{res.target}|{res.id}"
+            if key not in seen:
+                seen.add(key)
+                yield self.item(key, res.provider, res.target, res.region, res.type, res.id, res.name)
+        for key, (provider, target, region, type_, native_id) in self.layout.strays.items():
+            yield self.item(key, provider, target, region, type_, native_id, "")
 
     # -- observations -------------------------------------------------------------------------
 
-    def plan_observations(self) -> tuple[list[str], list[list[dict[str, Any]]]]:
-        """First pass: each result's observation uuid and subject (creating items for strays)."""
+    def planned(self) -> Iterator[tuple[CheckResult, str, list[dict[str, Any]]]]:
+        """Each result with its observation uuid (also appended to the uuid file) and subjects."""
         observation_uuid = uuid5_maker(self.sid, "observation")
-        subject_of = self.subject_of
-        uuids: list[str] = []
-        subjects: list[list[dict[str, Any]]] = []
+        item_uuid, append = self.item_uuid, self.uuids.append
+        grouped, group = self.layout.grouped, ("", "")
         seen: set[str] = set()
         repeats: dict[str, int] = {}
+        subject_of: dict[str, list[dict[str, Any]]] = {}  # resource key → shared subjects list
         for r in self.sweep.results:
+            if grouped and (r.provider != group[0] or r.target != group[1]):
+                group, seen, repeats, subject_of = (r.provider, r.target), set(), {}, {}
             key = f"{r.provider}|{r.target}|{r.resource_id}"  # == r.resource_key, without the property call
             natural = f"{r.check_id}|{key}"
             ouuid = observation_uuid(natural)
@@ -157,25 +174,28 @@ class _Builder:
                 n = repeats[natural] = repeats.get(natural, 0) + 1
                 ouuid = uuid5(self.sid, "observation", natural, str(n))
             seen.add(ouuid)
-            uuids.append(ouuid)
-            subjects.append(subject_of.get(key) or self.subjects_for(r, key))
-        return uuids, subjects
-
-    def iter_observations(self, uuids: list[str], subjects: list[list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
-        """Second pass: one TEST observation per check result, in the order of ``sweep.results``."""
-        return test_observations(self.sweep.results, uuids, subjects, self.collected)
+            subjects = subject_of.get(key)
+            if subjects is None:
+                subjects = subject_of[key] = [{"subject-uuid": item_uuid(key), "type": "inventory-item"}]
+            append(ouuid)
+            yield r, ouuid, subjects
+        self.uuids.flush()
 
     def attestation_observation(self, criterion: str, state: str, att: Attestation) -> dict[str, Any]:
         return attestation_observation(self.sid, self.sweep.mapping, criterion, state, att)
 
     # -- findings -----------------------------------------------------------------------------
 
-    def findings(
-        self, obs_uuids: list[str], attestation_obs: dict[str, list[str]], lazy: bool = False
-    ) -> list[dict[str, Any]]:
-        """One finding per criterion; ``lazy``: related-observations as :class:`Stream` objects."""
+    def related(self, f: CriterionFinding, n: int) -> Iterator[dict[str, str]]:
+        """The finding's TEST observations (``f.results`` in range), read back from the uuid file."""
+        valid = (i for i in f.results if 0 <= i < n)
+        for ouuid in self.uuids.select(valid, n):
+            yield {"observation-uuid": ouuid}
+
+    def findings(self, attestation_obs: dict[str, list[str]]) -> list[dict[str, Any]]:
+        """One finding per criterion; related-observations as :class:`Stream` objects."""
         s = self.sweep
-        n = len(obs_uuids)
+        n = len(s.results)
         out: list[dict[str, Any]] = []
         origins = [{"actors": [{"type": "tool", "actor-uuid": self.tool_uuid}]}]
         for f in s.findings:
@@ -197,21 +217,23 @@ class _Builder:
                 "origins": origins,
                 "target": {"type": "objective-id", "target-id": f.criterion_id, "status": status},
             }
-            indices = [i for i in f.results if 0 <= i < n]
             examined = [{"observation-uuid": u} for u in attestation_obs.get(f.criterion_id, [])]
-            if lazy and indices:
-                finding["related-observations"] = Stream(
-                    ({"observation-uuid": obs_uuids[i]} for i in indices), examined
-                )
-            elif indices or examined:
-                finding["related-observations"] = [{"observation-uuid": obs_uuids[i]} for i in indices] + examined
+            if examined or any(0 <= i < n for i in f.results):
+                finding["related-observations"] = Stream(self.related(f, n), examined)
             out.append(finding)
         return out
 
     def build(self) -> dict[str, Any]:
-        """The whole result, every observation included."""
-        result, tests = self.build_streamed(lazy=False)
+        """The whole result, every observation included, from the same streams."""
+        result, tests = self.build_streamed()
+        local = result["local-definitions"]
+        if "inventory-items" in local:
+            local["inventory-items"] = _materialised(local["inventory-items"])
         observations = [*tests, *result.pop("observations")]
+        for finding in result.get("findings", ()):
+            if "related-observations" in finding:
+                finding["related-observations"] = _materialised(finding["related-observations"])
+        self.uuids.close()
         return self._place_observations(result, observations)
 
     @staticmethod
@@ -227,16 +249,13 @@ class _Builder:
             result["remarks"] = remarks
         return result
 
-    def build_streamed(self, lazy: bool = True) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
-        """The result with only the attestation observations in ``observations``, and an
-        iterator over the TEST observations that belong before them (built lazily). ``lazy``:
-        each finding's related-observations is a :class:`Stream` too."""
+    def build_streamed(self) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+        """The result with its inventory and each finding's related-observations as :class:`Stream`
+        objects, only the attestation observations in ``observations``, and an iterator over the
+        TEST observations that belong before them; consume them in document order."""
         s = self.sweep
         components = self.components()
-        for res in s.resources:
-            if res.key not in self.subject_of:
-                self.add_item(res.key, res.provider, res.target, res.region, res.type, res.id, res.name)
-        obs_uuids, subjects = self.plan_observations()
+        self.layout = scan(s.resources, s.results)
         observations: list[dict[str, Any]] = []
         attestation_obs: dict[str, list[str]] = {}
         done: set[str] = set()
@@ -250,9 +269,8 @@ class _Builder:
                 done.add(o["uuid"])
                 observations.append(o)
                 attestation_obs.setdefault(f.criterion_id, []).append(o["uuid"])
-        findings = self.findings(obs_uuids, attestation_obs, lazy)
-        tally = Counter(map(attrgetter("status"), s.results))
-        counts = {st.value: tally.get(st, 0) for st in Status}  # == s.counts(), without 100k .value
+        findings = self.findings(attestation_obs)
+        counts = s.counts()
         targets = ", ".join(f"{t.provider}:{t.id}" for t in s.targets) or "none"
         props = [
             prop("sweep-id", s.id),
@@ -269,8 +287,8 @@ class _Builder:
         if not_assessed:
             props.append(prop("count-not-assessed", len(not_assessed)))
         local: dict[str, Any] = {"components": components}
-        if self.inventory:
-            local["inventory-items"] = self.inventory
+        if len(s.resources) or self.layout.strays:
+            local["inventory-items"] = Stream(self.inventory())
         result: dict[str, Any] = {
             "uuid": self.sid,
             "title": line(f"trustsweep sweep of {', '.join(s.providers) or 'no provider'} at {timestamp(s.started)}"),
@@ -301,7 +319,12 @@ class _Builder:
             )
         if remarks:
             result["remarks"] = "\n\n".join(remarks)
-        return result, self.iter_observations(obs_uuids, subjects)
+        return result, test_observations(self.planned(), self.collected)
+
+
+def _materialised(value: Any) -> list[Any]:
+    """A :class:`Stream`'s items then its tail, as a list."""
+    return [*value.items, *value.tail] if isinstance(value, Stream) else list(value)
 
 
 def finding_status(f: CriterionFinding) -> dict[str, str] | None:
@@ -337,10 +360,12 @@ def build_result(sweep: Sweep, *, oscal_version: str = DEFAULT_VERSION) -> dict[
 def stream_result(sweep: Sweep) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
     """The result of :func:`build_result` without its TEST observations, and an iterator that
     builds them lazily (they go before the result's ``observations``, which holds the EXAMINE
-    ones); each finding's ``related-observations`` is an :class:`~trustsweep.oscal.io.Stream`.
-    For writing very large results with bounded memory (:func:`~trustsweep.oscal.io.dump_streaming`);
+    ones); the inventory items and each finding's ``related-observations`` are
+    :class:`~trustsweep.oscal.io.Stream` objects. For writing very large results with bounded
+    memory (:func:`~trustsweep.oscal.io.dump_streaming`), which consumes them in document order
+    (inventory, observations, findings: findings read the observation uuids back from disk);
     pause the GC while consuming."""
-    return _Builder(sweep).build_streamed(lazy=True)
+    return _Builder(sweep).build_streamed()
 
 
 __all__ = [
