@@ -38,6 +38,8 @@ TARGET = "target"
 SHARED = "shared"
 #: The smallest share of a shared budget a worker process gets (a huge cluster never pauses forever).
 MIN_SHARE = 0.001
+#: New buckets between two prunings of the full ones (bounds a long-lived worker's registry).
+PRUNE_EVERY = 1024
 #: The unit option keys :func:`unit_options` fills and :func:`pacing` reads.
 OPTION_KEYS = ("rate_limit", "rate_burst", "shared_rate_limit", "shared_rate_burst")
 
@@ -122,6 +124,11 @@ class TokenBucket:
             self._tokens -= n
             return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
 
+    def full(self, now: float) -> bool:
+        """Whether the bucket has refilled by ``now`` (it is then the same as a new one)."""
+        with self._lock:
+            return self._tokens + (now - self._stamp) * self.rate >= self.burst
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -162,16 +169,31 @@ class Pacer:
         self.clock, self.sleep = clock, sleep
         self._lock = threading.Lock()
         self._buckets: dict[tuple[str, str, str], TokenBucket] = {}
+        self._created = 0
         #: requests that had to wait, and the seconds they waited (this process, since the last reset)
         self.waits, self.waited = 0, 0.0
 
-    def bucket(self, key: tuple[str, str, str], rate: float, burst: float) -> TokenBucket:
-        """The bucket for ``key``; a new one when the budget changed (settings of another sweep)."""
+    def reserve(self, key: tuple[str, str, str], rate: float, burst: float) -> float:
+        """Take a token of ``key``'s bucket (a new one when the budget changed: settings of another
+        sweep); the seconds to wait. Now and then, buckets that have refilled are forgotten."""
         with self._lock:
             found = self._buckets.get(key)
             if found is None or found.rate != rate or found.burst != max(1.0, burst):
+                self._created += 1
+                if self._created % PRUNE_EVERY == 0:
+                    self._prune()
                 found = self._buckets[key] = TokenBucket(rate, burst, self.clock)
-            return found
+            return found.reserve()
+
+    def _prune(self) -> None:
+        """Drop the full buckets: a new one starts full, so forgetting them changes nothing and a
+        long-lived worker holds only the buckets of the targets it paced lately (call with the lock)."""
+        now = self.clock()
+        for key in [k for k, b in self._buckets.items() if b.full(now)]:
+            del self._buckets[key]
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
     def pace(self, limits: Limits, scope: str, kind: str) -> float:
         """Wait until one request to ``scope`` may go under ``limits``; the seconds waited."""
@@ -183,7 +205,7 @@ class Pacer:
             raise ValueError(f"unknown budget kind {kind!r} (target or shared)")
         if rate <= 0:
             return 0.0
-        wait = self.bucket((limits.provider, kind, key), rate, burst).reserve()
+        wait = self.reserve((limits.provider, kind, key), rate, burst)
         if wait > 0:
             with self._lock:
                 self.waits, self.waited = self.waits + 1, self.waited + wait
@@ -194,6 +216,7 @@ class Pacer:
         """Forget every bucket (tests; a forked process)."""
         self._lock = threading.Lock()
         self._buckets = {}
+        self._created = 0
         self.waits, self.waited = 0, 0.0
 
 

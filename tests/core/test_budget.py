@@ -243,3 +243,29 @@ def test_the_share_is_one_over_the_worker_processes() -> None:
     assert share_for(FakeDaskExecutor(FakeClient(0))) == 1.0
     assert share_for(FakeDaskExecutor(FakeClient(100_000))) == budget.MIN_SHARE
     assert share_for(FakeDaskExecutor(FakeClient(3, fail=True))) == 1.0
+
+
+def test_refilled_buckets_are_forgotten_and_busy_ones_kept() -> None:
+    clock = Clock()
+    pacer = Pacer(clock, clock.sleep)
+    busy = Limits("prov", "busy", rate=1.0, burst=1)
+    pacer.pace(busy, "api", TARGET)
+    pacer.pace(busy, "api", TARGET)  # waits (the clock moves) 1 s: empty at clock 101
+    for i in range(budget.PRUNE_EVERY - 2):
+        pacer.pace(Limits("prov", f"t{i}", rate=10.0, burst=1), "api", TARGET)
+    assert len(pacer) == budget.PRUNE_EVERY - 1
+    clock.now += 0.5  # the others have refilled; "busy" has not
+    pacer.pace(Limits("prov", "new", rate=10.0, burst=1), "api", TARGET)
+    assert len(pacer) == 2  # "busy" and the new one
+    assert pacer.pace(busy, "api", TARGET) == pytest.approx(0.5)  # half refilled: not a new, full bucket
+
+
+def test_a_recording_pacer_sees_each_paced_request() -> None:
+    from trustsweep.testing.pacing import recording
+
+    work = unit(target="acct-9", rate_limit=1000.0, rate_burst=10.0, shared_rate_limit=1000.0, shared_rate_burst=10.0)
+    with recording() as pacer, pacing(work):
+        pace("ec2:r1", TARGET)
+        pace("graph", SHARED)
+    assert pacer.paced == [("prov", TARGET, "acct-9/ec2:r1"), ("prov", SHARED, "graph")]
+    assert budget.PACER is not pacer

@@ -1,0 +1,37 @@
+"""What a plugin's transport hook paced: a :class:`~trustsweep.budget.Pacer` that records every request.
+
+``with recording() as pacer:`` sweep, then ``pacer.paced`` holds ``(provider, kind, key)`` per paced
+request (``key``: ``TARGET_ID/scope`` or the shared scope) — to check that every counted request was
+paced under the scope the plugin documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .. import budget
+
+
+class RecordingPacer(budget.Pacer):
+    """Paces like the process's pacer and records what it paced."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paced: list[tuple[str, str, str]] = []
+
+    def pace(self, limits: budget.Limits, scope: str, kind: str) -> float:
+        key = f"{limits.target}/{scope}" if kind == budget.TARGET else scope
+        with self._lock:
+            self.paced.append((limits.provider, kind, key))
+        return super().pace(limits, scope, kind)
+
+
+@contextmanager
+def recording() -> Iterator[RecordingPacer]:
+    """Swap in a :class:`RecordingPacer` for this process (threads executors) while the block runs."""
+    previous, budget.PACER = budget.PACER, RecordingPacer()
+    try:
+        yield budget.PACER  # type: ignore[misc]
+    finally:
+        budget.PACER = previous
