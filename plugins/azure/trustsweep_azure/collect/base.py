@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+from trustsweep.budget import pacing
 from trustsweep.plugin import Collector, RequestCounter, Resource, WorkUnit, counting, describe_exception
 
 from .. import batch
@@ -77,7 +78,8 @@ def _fetcher(unit: WorkUnit, table: str) -> tuple[tuple[Any, ...], list[str], ba
     key = (unit.options["run"], table, tuple(members))
 
     def fetch() -> tuple[list[tuple[str, Any]], int]:
-        with counting(RequestCounter()) as counter:  # this query's requests, whichever thread runs it
+        # this query's requests, counted and paced by the unit's budgets, whichever thread runs it
+        with counting(RequestCounter()) as counter, pacing(unit):
             try:
                 pairs = [
                     (str(row.get("subscriptionId") or ""), row)
