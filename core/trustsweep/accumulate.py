@@ -1,29 +1,43 @@
-"""Results kept as a sweep goes: each target evaluated as soon as all its units are in."""
+"""What a sweep keeps while it goes: each target's outcome appended to disk, and tallies.
+
+Every :class:`~trustsweep.assess.Assessed` target is appended to two :class:`~trustsweep.spool.Spool`
+files (results, resource facts) and counted (per check for aggregation, per status, per
+provider); nothing proportional to the estate stays in memory. Each target's facts and results
+are appended together, so both are grouped by target in the same order.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
-from .evaluate import COLLECTION_UNIT_TYPE, Evaluator
-from .inventory import save_target
+from .aggregate import Tallies
+from .assess import Assessed, Assessment, assess, fact
+from .evaluate import COLLECTION_UNIT_TYPE
 from .model import CheckResult, CheckSpec, CollectionError, Resource, Target
-from .provider import TargetInventory
 from .resume import Carried, Checkpoint
+from .spool import Spool
+
+
+def result_spool() -> Spool[CheckResult]:
+    from .store.canonical import _result_from, dumps_bytes
+
+    return Spool(_result_from, dumps_bytes)
+
+
+def resource_spool() -> Spool[Resource]:
+    from .store.canonical import dumps_bytes
+
+    return Spool(Resource.from_dict, dumps_bytes)
 
 
 def provider_types(checks: Iterable[CheckSpec], provider: str) -> tuple[str, ...]:
     return tuple(sorted({t for c in checks if c.provider == provider for t in c.resource_types}))
 
 
-def found_in_words(
-    targets: Sequence[Target], resources: Sequence[Resource], provider: str, *, inventory: bool = False
-) -> str:
+def found_in_words(targets: Sequence[Target], n_resources: int, provider: str, *, inventory: bool = False) -> str:
     """What was found for a provider, in words ('0 targets found: …', 'empty inventory: …')."""
     n_targets = sum(1 for t in targets if t.provider == provider)
-    n_resources = sum(1 for r in resources if r.provider == provider)
     if inventory:
         found = f"{n_targets} inventory file(s)"
         return (
@@ -43,57 +57,52 @@ NOTHING_SWEPT = "nothing-swept"
 
 
 class Accumulator:
-    """Evaluates each target as soon as all its units are in, then keeps the results."""
+    """Keeps each target's outcome as it arrives: results and facts on disk, counts in memory."""
 
-    def __init__(
-        self,
-        evaluator: Evaluator,
-        save_dir: Path | None,
-        started: dt.datetime,
-        versions: dict[str, int] | None = None,
-        checkpoint: Checkpoint | None = None,
-    ) -> None:
-        self.evaluator = evaluator
-        self.save_dir = save_dir
-        self.versions = versions or {}
+    def __init__(self, assessment: Assessment, checkpoint: Checkpoint | None = None) -> None:
+        self.assessment = assessment
         self.checkpoint = checkpoint  # called with each collected target once it is evaluated
-        self.started = started
-        self.resources: list[Resource] = []
-        self.results: list[CheckResult] = []
+        self.resources: Spool[Resource] = resource_spool()
+        self.results: Spool[CheckResult] = result_spool()
+        self.tallies = Tallies()
         self.errors: list[CollectionError] = []
         self.requests = 0
+        self.collected: dict[str, int] = defaultdict(int)  # provider → resources collected
         self.assessed: dict[str, int] = defaultdict(int)  # provider → results on collected resources
 
-    def add_target(
-        self, target: Target, resources: list[Resource], errors: list[CollectionError], *, collected: bool = False
-    ) -> None:
-        """Evaluate a target; a ``collected`` one (not a planning failure) is also checkpointed."""
-        inventory = TargetInventory(target.provider, target.id, resources)
-        results = list(self.evaluator.evaluate_target(inventory, errors))
-        self._keep(target, resources, results, errors)
-        if self.save_dir is not None:
-            save_target(
-                self.save_dir,
-                target,
-                resources,
-                errors,
-                self.started,
-                properties_version=self.versions.get(target.provider, 1),
-            )
-        if collected and self.checkpoint is not None:  # last: a checkpointed target is saved too
-            self.checkpoint(target, resources, results, errors)
+    def add_target(self, target: Target, resources: list[Resource], errors: list[CollectionError]) -> None:
+        """Evaluate a target here, in the client (an offline inventory, a target that could not be planned)."""
+        self.add(assess(target, resources, errors, self.assessment))
+
+    def add(self, outcome: Assessed, *, collected: bool = False) -> None:
+        """Keep one target's outcome; a ``collected`` one (not a planning failure) is also checkpointed."""
+        self._keep(outcome.target, outcome.facts, outcome.results, outcome.errors, outcome.resources)
+        self.requests += outcome.requests
+        if collected and self.checkpoint is not None:  # last: a checkpointed target is kept too
+            self.checkpoint(outcome.target, outcome.facts, outcome.results, outcome.errors)
 
     def add_carried(self, carried: Carried) -> None:
         """A target checkpointed by the interrupted sweep being resumed: its results as they were."""
-        self._keep(carried.target, carried.resources, carried.results, carried.errors)
+        facts = [fact(r, self.assessment.history_types) for r in carried.resources]
+        real = sum(1 for r in facts if r.type != COLLECTION_UNIT_TYPE)
+        self._keep(carried.target, facts, carried.results, carried.errors, real)
 
     def _keep(
-        self, target: Target, resources: list[Resource], results: list[CheckResult], errors: list[CollectionError]
+        self,
+        target: Target,
+        facts: list[Resource],
+        results: list[CheckResult],
+        errors: list[CollectionError],
+        resources: int,
     ) -> None:
+        start = len(self.results)
+        for offset, result in enumerate(results):
+            self.tallies.add(start + offset, result)
         self.results.extend(results)
-        self.assessed[target.provider] += sum(1 for r in results if r.resource_type != COLLECTION_UNIT_TYPE)
-        self.resources.extend(resources)
+        self.resources.extend(facts)
         self.errors.extend(errors)
+        self.collected[target.provider] += resources
+        self.assessed[target.provider] += sum(1 for r in results if r.resource_type != COLLECTION_UNIT_TYPE)
 
     def check_something_swept(
         self, providers: Iterable[str], checks: Iterable[CheckSpec], what: dict[str, str]
@@ -116,3 +125,8 @@ class Accumulator:
                 [],
                 [CollectionError(name, "*", "global", NOTHING_SWEPT, provider_types(specs, name), reason)],
             )
+
+    def close(self) -> None:
+        """Delete the spool files (the Sweep built from them can no longer be read)."""
+        self.resources.close()
+        self.results.close()

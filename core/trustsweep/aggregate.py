@@ -10,10 +10,13 @@ the cap), and not from its revocation on; a revoked one blocks like an expired o
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import overload
 
 from .mappings import Mapping
 from .model import Attestation, CheckResult, Status
@@ -46,7 +49,7 @@ class CriterionFinding:
     reason: str
     checks: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    results: list[int] = field(default_factory=list)  # indices into the sweep's results
+    results: Sequence[int] = field(default_factory=list)  # sorted indices into the sweep's results
     attestations: list[AttestationState] = field(default_factory=list)
     waived: int = 0
 
@@ -105,9 +108,90 @@ def _attestation_reason(a: AttestationState) -> str:
     )
 
 
+class Indices(Sequence[int]):
+    """Sorted indices into a sweep's results, merged from the per-check lists (no copy made)."""
+
+    def __init__(self, parts: Sequence[Sequence[int]] = ()) -> None:
+        self._parts = [p for p in parts if len(p)]
+        self._list: list[int] | None = None
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self._parts)
+
+    def __iter__(self) -> Iterator[int]:
+        if len(self._parts) == 1:
+            return iter(self._parts[0])
+        return heapq.merge(*self._parts)
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if self._list is None:  # random access is rare (tests): build the list once
+            self._list = list(self)
+        return self._list[index]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        return f"Indices({list(self)!r})" if len(self) <= 20 else f"<Indices: {len(self)}>"
+
+
+@dataclass(slots=True)
+class CheckTally:
+    """What aggregation needs of one check's results: counts, examples, and where they are."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    waived: int = 0
+    first_error: tuple[int, CheckResult] | None = None
+    first_blocking: tuple[int, CheckResult] | None = None
+    indices: array[int] = field(default_factory=lambda: array("q"))
+
+
+class Tallies:
+    """Per check, kept as results arrive (in index order) so that no result needs to be kept."""
+
+    def __init__(self) -> None:
+        self.by_check: dict[str, CheckTally] = {}
+        self.counts: Counter[str] = Counter()  # status value → results
+
+    def add(self, index: int, result: CheckResult) -> None:
+        tally = self.by_check.get(result.check_id)
+        if tally is None:
+            tally = self.by_check[result.check_id] = CheckTally()
+        status = result.status
+        tally.counts[status.value] += 1
+        self.counts[status.value] += 1
+        tally.indices.append(index)
+        if status is Status.FAIL:
+            if result.waiver is not None:
+                tally.waived += 1
+            elif tally.first_blocking is None:
+                tally.first_blocking = (index, result)
+        elif status is Status.ERROR and tally.first_error is None:
+            tally.first_error = (index, result)
+
+    @classmethod
+    def of(cls, results: Iterable[CheckResult]) -> Tallies:
+        tallies = cls()
+        for index, result in enumerate(results):
+            tallies.add(index, result)
+        return tallies
+
+
+def _first(tallies: Sequence[CheckTally], which: str) -> CheckResult | None:
+    found = [getattr(t, which) for t in tallies if getattr(t, which) is not None]
+    return min(found, key=lambda pair: pair[0])[1] if found else None
+
+
 def aggregate(
     mapping: Mapping,
-    results: Sequence[CheckResult],
+    results: Sequence[CheckResult] | Tallies,
     *,
     attestations: Sequence[Attestation] = (),
     now: dt.datetime | None = None,
@@ -115,23 +199,32 @@ def aggregate(
 ) -> list[CriterionFinding]:
     """One finding per criterion of the catalog, in catalog order.
 
+    ``results``: the sweep's results, or their :class:`Tallies` kept while they arrived.
     ``available_checks``: checks that could run in this sweep (their provider was swept); other
     mapped checks are ignored.
     """
     now = now or dt.datetime.now(dt.UTC)
-    by_check: dict[str, list[int]] = {}
-    for index, result in enumerate(results):
-        by_check.setdefault(result.check_id, []).append(index)
+    tallies = results if isinstance(results, Tallies) else Tallies.of(results)
     findings: list[CriterionFinding] = []
     for cid in mapping.criteria:
         entry = mapping.entries[cid]
         checks = [c for c in entry.checks if available_checks is None or c in available_checks]
-        indices = sorted(i for c in checks for i in by_check.get(c, ()))
-        counts = Counter(results[i].status.value for i in indices)
-        waived = sum(1 for i in indices if results[i].status is Status.FAIL and results[i].waiver is not None)
+        mine = [tallies.by_check[c] for c in dict.fromkeys(checks) if c in tallies.by_check]
+        counts: Counter[str] = Counter()
+        for tally in mine:
+            counts.update(tally.counts)
+        waived = sum(t.waived for t in mine)
         att = _attestation_states(entry.attestations, cid, attestations, now, mapping)
         finding = CriterionFinding(
-            cid, NOT_SATISFIED, Basis.NOT_ASSESSED, "", checks, dict(counts), indices, att, waived
+            cid,
+            NOT_SATISFIED,
+            Basis.NOT_ASSESSED,
+            "",
+            checks,
+            dict(counts),
+            Indices([t.indices for t in mine]),
+            att,
+            waived,
         )
         errors = counts.get(Status.ERROR.value, 0)
         fails = counts.get(Status.FAIL.value, 0) - waived
@@ -139,11 +232,13 @@ def aggregate(
         missing = [a.type for a in att if a.state == "missing"]
         expired = [a for a in att if a.state in ("expired", "revoked")]
         if errors:
-            first = next(results[i] for i in indices if results[i].status is Status.ERROR)
+            first = _first(mine, "first_error")
+            assert first is not None
             finding.basis = Basis.INCOMPLETE
             finding.reason = f"{errors} check result(s) could not be obtained, e.g. {first.check_id}: {first.reason}"
         elif fails:
-            first = next(results[i] for i in indices if results[i].blocking)
+            first = _first(mine, "first_blocking")
+            assert first is not None
             finding.basis = Basis.ASSESSED
             finding.reason = (
                 f"{fails} failing check result(s), e.g. {first.check_id} on {first.resource_id}: {first.reason}"

@@ -118,12 +118,26 @@ class DaskExecutor(Executor):
         future = self.client.submit(fn, *args, key=key, pure=False, **kwargs)
         return self._cf._wrap_future(future)  # the concurrent.futures wrapper ClientExecutor uses
 
+    def submit_raw(self, fn: Callable[..., Any], *args: Any, key: str) -> Any:
+        """Run ``fn(*args)`` under ``key`` and return the Dask future itself (to pass to other tasks:
+        Dask hands its result worker-to-worker, the client never receives it)."""
+        return self.client.submit(fn, *args, key=key, pure=False)
+
+    def share(self, value: Any, key: str) -> Any:
+        """A future standing for ``value`` in task arguments: sent to the scheduler once, copied between
+        workers as they need it, and rebuilt by Dask if every worker holding it dies (unlike scattered data)."""
+        return self.client.submit(_same, value, key=key, pure=False)
+
     def capacity(self) -> int:
         """Units the cluster runs at once: the worker threads (at least 1)."""
         return max(1, sum(self.client.nthreads().values()))
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._cf.shutdown(wait=wait)
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 @contextmanager

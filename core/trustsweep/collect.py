@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import worker_secrets
@@ -52,10 +52,13 @@ def run_unit(unit: WorkUnit) -> Collected:
 
 
 def failed_unit(unit: WorkUnit, reason: str) -> Collected:
-    """A unit that produced nothing: one CollectionError over its resource types."""
+    """A unit that produced nothing: a CollectionError over its resource types (each member's, if shared)."""
     return Collected(
         unit,
-        errors=[CollectionError(unit.provider, unit.target.id, unit.region, unit.service, unit.resource_types, reason)],
+        errors=[
+            CollectionError(unit.provider, member.id, unit.region, unit.service, unit.resource_types, reason)
+            for member in unit.covers
+        ],
     )
 
 
@@ -112,6 +115,97 @@ def _capacity(executor: Any) -> int:
     return int(getattr(executor, "_max_workers", DEFAULT_WORKERS))
 
 
+@dataclass
+class Job:
+    """One task for :func:`run_jobs`: ``fn(*args)`` under Dask key ``key`` (other executors ignore it).
+
+    ``done(result)`` turns what came back into what the caller gets; ``failed(reason)`` is what
+    the caller gets instead when the job could not run (the executor failed, the deadline passed).
+    """
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    key: str
+    failed: Callable[[str], Any]
+    done: Callable[[Any], Any] = lambda result: result
+
+
+def run_jobs(jobs: Iterable[Job], executor: Executor, *, timeout: float, window: int | None = None) -> Iterator[Any]:
+    """Run every job, at most ``window`` in flight, and yield each result as it completes.
+
+    A job without a result ``timeout`` seconds after it was submitted is submitted once more on
+    a Dask executor (a Dask client can lose track of a task recomputed after a worker died),
+    then fails. When no job at all finished in that time the executor is taken for dead (every
+    worker gone) and the jobs not yet run fail too: never a hang.
+    """
+    window = window or max(1, WINDOW_PER_SLOT * _capacity(executor))
+    keyed = bool(getattr(executor, "keyed", False))
+    todo = iter(jobs)
+    flight: dict[Future[Any], tuple[Job, int, float]] = {}  # job, attempt, deadline
+    last_done = time.monotonic()
+
+    def send(job: Job, attempt: int) -> None:
+        if keyed:
+            key = job.key + (f"-retry{attempt}" if attempt else "")
+            future = executor.submit(job.fn, *job.args, key=key)
+        else:
+            future = executor.submit(job.fn, *job.args)
+        flight[future] = (job, attempt, time.monotonic() + timeout)
+
+    def fill() -> None:
+        while len(flight) < window:
+            job = next(todo, None)
+            if job is None:
+                return
+            send(job, 0)
+
+    gone = f"not run: no unit finished within {timeout:g} s (unit timeout), the executor's workers are gone or hung"
+    late_reason = f"no result within {timeout:g} s (unit timeout): the worker running it died or the unit hung"
+    fill()
+    while flight:
+        soonest = min(deadline for *_, deadline in flight.values())
+        done, _ = wait(flight, timeout=max(0.0, soonest - time.monotonic()), return_when=FIRST_COMPLETED)
+        for future in done:
+            job, *_ = flight.pop(future)
+            last_done = time.monotonic()
+            try:
+                result = future.result()
+            except Exception as exc:  # the executor itself failed (a worker died too often, a pickling error)
+                yield job.failed(f"executor failed: {type(exc).__name__}: {exc}")
+            else:
+                yield job.done(result)
+        now = time.monotonic()
+        late = [f for f, (*_, deadline) in flight.items() if deadline <= now]
+        dead = bool(late) and now - last_done >= timeout  # nothing finished for a whole timeout
+        for future in late:
+            job, attempt, _ = flight.pop(future)
+            future.cancel()
+            if keyed and attempt == 0 and not dead:
+                send(job, 1)
+            else:
+                yield job.failed(late_reason)
+        if dead:
+            for future, (job, *_) in list(flight.items()):
+                future.cancel()
+                yield job.failed(gone)
+            flight.clear()
+            for job in todo:
+                yield job.failed(gone)
+        fill()
+
+
+def unit_job(unit: WorkUnit, key: str, remote: bool) -> Job:
+    """The job of collecting one unit; on a remote executor its secrets are withheld (:mod:`.worker_secrets`)."""
+    sent = worker_secrets.withhold(unit) if remote else unit
+    return Job(
+        run_unit,
+        (sent,),
+        key,
+        lambda reason: failed_unit(unit, reason),
+        lambda result: replace(result, unit=unit),  # the client's unit (with its secrets), not the one sent
+    )
+
+
 def collect(
     units: Sequence[WorkUnit],
     executor: Executor,
@@ -121,79 +215,13 @@ def collect(
     timeout: float | None = None,
     window: int | None = None,
 ) -> Iterator[Collected]:
-    """Run every unit, at most ``window`` in flight, and yield each result as it completes.
-
-    A unit without a result ``timeout`` seconds after it was submitted is submitted once more on
-    a Dask executor (a Dask client can lose track of a task recomputed after a worker died),
-    then becomes an ``error``. When no unit at all finished in that time the executor is taken
-    for dead (every worker gone) and the units not yet run become ``error`` too: never a hang.
-    """
-    timeout = unit_timeout(timeout)
-    window = window or max(1, WINDOW_PER_SLOT * _capacity(executor))
-    keyed = bool(getattr(executor, "keyed", False))
+    """Run every unit (see :func:`run_jobs`) and yield each :class:`Collected` as it completes."""
     remote = bool(getattr(executor, "remote", False))
-    todo = iter(enumerate(units))
-    flight: dict[Future[Collected], tuple[WorkUnit, int, int, float]] = {}  # unit, index, attempt, deadline
-    last_done = time.monotonic()
-
-    def send(unit: WorkUnit, index: int, attempt: int) -> None:
-        if keyed:
-            key = f"trustsweep-{unit.provider}-{sweep_id or 'sweep'}-{index}" + (f"-retry{attempt}" if attempt else "")
-            sent = worker_secrets.withhold(unit) if remote else unit
-            future = executor.submit(run_unit, sent, key=key)  # type: ignore[call-arg]
-        else:
-            future = executor.submit(run_unit, unit)
-        flight[future] = (unit, index, attempt, time.monotonic() + timeout)
-
-    def fill() -> None:
-        while len(flight) < window:
-            item = next(todo, None)
-            if item is None:
-                return
-            send(item[1], item[0], 0)
-
-    def finish(result: Collected) -> Collected:
+    jobs = (
+        unit_job(unit, f"trustsweep-{unit.provider}-{sweep_id or 'sweep'}-{index}", remote)
+        for index, unit in enumerate(units)
+    )
+    for collected in run_jobs(jobs, executor, timeout=unit_timeout(timeout), window=window):
         if on_done is not None:
-            on_done(result)
-        return result
-
-    gone = f"not run: no unit finished within {timeout:g} s (unit timeout), the executor's workers are gone or hung"
-    fill()
-    while flight:
-        soonest = min(deadline for *_, deadline in flight.values())
-        done, _ = wait(flight, timeout=max(0.0, soonest - time.monotonic()), return_when=FIRST_COMPLETED)
-        for future in done:
-            unit, *_ = flight.pop(future)
-            last_done = time.monotonic()
-            yield finish(_result(future, unit))
-        now = time.monotonic()
-        late = [f for f, (*_, deadline) in flight.items() if deadline <= now]
-        dead = bool(late) and now - last_done >= timeout  # nothing finished for a whole timeout
-        for future in late:
-            unit, index, attempt, _ = flight.pop(future)
-            future.cancel()
-            if keyed and attempt == 0 and not dead:
-                send(unit, index, 1)
-            else:
-                yield finish(
-                    failed_unit(
-                        unit,
-                        f"no result within {timeout:g} s (unit timeout): the worker running it died or the unit hung",
-                    )
-                )
-        if dead:
-            for future, (unit, *_) in list(flight.items()):
-                future.cancel()
-                yield finish(failed_unit(unit, gone))
-            flight.clear()
-            for _, unit in todo:
-                yield finish(failed_unit(unit, gone))
-        fill()
-
-
-def _result(future: Future[Collected], unit: WorkUnit) -> Collected:
-    try:
-        result = future.result()
-    except Exception as exc:  # the executor itself failed (a worker died too often, a pickling error)
-        return failed_unit(unit, f"executor failed: {type(exc).__name__}: {exc}")
-    return replace(result, unit=unit)  # the client's unit (with its secrets), not the one sent
+            on_done(collected)
+        yield collected

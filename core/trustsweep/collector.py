@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from .budget import pacing
-from .model import Collected, CollectionError, Resource, WorkUnit
+from .model import Collected, CollectionError, Resource, Target, WorkUnit
 from .unread import WHOLE, mark
 from .unread import vanished as _vanished
 
@@ -90,6 +90,8 @@ class Collector:
     def __init__(self, unit: WorkUnit) -> None:
         self.unit = unit
         self.target = unit.target
+        #: the targets a shared unit collects for (:meth:`Provider.shared_work`); else just ``target``
+        self.members: tuple[Target, ...] = unit.covers
         self.region = unit.region
         self.options: dict[str, Any] = unit.options
         self.resources: list[Resource] = []
@@ -114,10 +116,12 @@ class Collector:
             try:
                 function(self)
             except Exception as exc:
-                error = CollectionError(
-                    unit.provider, unit.target.id, unit.region, unit.service, unit.resource_types, self.describe(exc)
-                )
-                return Collected(unit, errors=[error], requests=self.counter.requests)
+                reason = self.describe(exc)
+                errors = [
+                    CollectionError(unit.provider, m.id, unit.region, unit.service, unit.resource_types, reason)
+                    for m in self.members
+                ]
+                return Collected(unit, errors=errors, requests=self.counter.requests)
         resources = sorted(self.resources, key=lambda r: (r.type, r.id))  # stable order despite fan-out
         return Collected(unit, resources=resources, errors=list(self.errors), requests=self.counter.requests)
 
@@ -127,15 +131,25 @@ class Collector:
         """One line for an error of this provider's SDK; override to name codes and operations."""
         return describe_exception(exc)
 
-    def add(self, type_: str, id_: str, name: str = "", *, region: str | None = None, **properties: Any) -> Resource:
+    def add(
+        self,
+        type_: str,
+        id_: str,
+        name: str = "",
+        *,
+        region: str | None = None,
+        target: str | None = None,
+        **properties: Any,
+    ) -> Resource:
         """Add one resource of this unit's target (in ``region``, default the unit's).
 
         Properties are snake_case names of the plugin's choosing, documented per resource type;
-        an empty ``unread`` dict is dropped.
+        an empty ``unread`` dict is dropped. A shared unit names the member it belongs to: ``target``.
         """
         if "unread" in properties and not properties["unread"]:
             del properties["unread"]
-        resource = Resource(self.unit.provider, self.target.id, region or self.region, type_, id_, name, properties)
+        owner = self._member(target)
+        resource = Resource(self.unit.provider, owner, region or self.region, type_, id_, name, properties)
         self.resources.append(resource)
         return resource
 
@@ -159,14 +173,29 @@ class Collector:
         _vanished(resource.properties, error if isinstance(error, str) else self.describe(error))
         return resource
 
-    def fail(self, types: Sequence[str], error: BaseException | str, service: str | None = None) -> None:
-        """Record that part of this unit could not be collected: checks on ``types`` report ``error``."""
+    def fail(
+        self, types: Sequence[str], error: BaseException | str, service: str | None = None, *, target: str | None = None
+    ) -> None:
+        """Record that part of this unit could not be collected: checks on ``types`` report ``error``.
+
+        In a shared unit that is every member's ``types``, or one member's with ``target``.
+        """
         reason = error if isinstance(error, str) else self.describe(error)
-        self.errors.append(
-            CollectionError(
-                self.unit.provider, self.target.id, self.region, service or self.unit.service, tuple(types), reason
+        owners = [self._member(target)] if target is not None else [m.id for m in self.members]
+        for owner in owners:
+            self.errors.append(
+                CollectionError(
+                    self.unit.provider, owner, self.region, service or self.unit.service, tuple(types), reason
+                )
             )
-        )
+
+    def _member(self, target: str | None) -> str:
+        """The target id a resource or error is filed under (``None``: this unit's own target)."""
+        if target is None or target == self.target.id:
+            return self.target.id
+        if any(m.id == target for m in self.members):
+            return target
+        raise ValueError(f"{target!r} is not a target of this unit ({self.unit.service})")
 
     def count(self, n: int = 1) -> None:
         """Count requests made outside an SDK hook (a raw HTTP call)."""

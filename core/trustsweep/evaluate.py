@@ -56,6 +56,10 @@ class Evaluator:
                 self._by_type.setdefault(type_, []).append(spec)
         self._functions: dict[str, CheckFunction | Exception] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the imported check functions (a worker imports its own)."""
+        return {**self.__dict__, "_functions": {}}
+
     def _function(self, spec: CheckSpec) -> CheckFunction | Exception:
         fn = self._functions.get(spec.id)
         if fn is None:

@@ -278,6 +278,12 @@ class WorkUnit:
     applied to every resource the unit returns, on the worker. ``rate_share`` (set by the engine
     from :func:`trustsweep.budget.share_for`) is the part of each shared request budget the
     process running the unit may use.
+
+    A *shared* unit collects for several targets at once (one query answering for many
+    accounts): ``members`` lists them (``target`` is the first) and each resource it adds names
+    its member in ``Resource.target``. The engine runs it once per sweep and hands each member
+    its resources before that target is evaluated (see :meth:`Provider.shared_work
+    <trustsweep.provider.Provider.shared_work>`).
     """
 
     provider: str
@@ -290,6 +296,12 @@ class WorkUnit:
     redaction: Redactor | None = field(default=None, hash=False, compare=False, repr=False)
     context: str = "trustsweep.collector:Collector"
     rate_share: float = field(default=1.0, hash=False, compare=False)  # this process's part of shared budgets
+    members: tuple[Target, ...] = field(default=(), hash=False, compare=False)
+
+    @property
+    def covers(self) -> tuple[Target, ...]:
+        """The targets this unit collects for: its members, or its one target."""
+        return self.members or (self.target,)
 
 
 @dataclass(slots=True)
@@ -314,6 +326,9 @@ class ProviderSpec:
     :mod:`trustsweep.redact`, before anything is written. ``properties_version`` names the shape of
     what the collectors keep: raise it whenever properties are renamed or reshaped, so that saved
     inventories of the old shape are refused offline instead of judged by checks that misread them.
+    ``history_types``: resource types whose properties the evidence store keeps, for the provider's
+    :attr:`~trustsweep.provider.Provider.history` in later sweeps; of every other resource a sweep
+    keeps only its facts (provider, target, region, type, id, name), never the raw inventory.
     """
 
     name: str
@@ -324,6 +339,7 @@ class ProviderSpec:
     settings: tuple[SettingSpec, ...] | Mapping[str, SettingSpec] = ()  # a mapping: names from its keys
     secret_fields: tuple[str, ...] = ()
     properties_version: int = 1
+    history_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import abc
 import datetime as dt
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .model import Resource, Target, WorkUnit
@@ -50,6 +50,17 @@ class Provider(abc.ABC):
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
         """Plan the units of collection work for one target; ``regions`` empty means all."""
 
+    def shared_work(self, targets: Sequence[Target], regions: Sequence[str]) -> list[WorkUnit]:
+        """Plan units that collect for several of ``targets`` at once (default: none).
+
+        For APIs that answer for many targets in one query (Azure Resource Graph over a batch of
+        subscriptions, a directory shared by a tenant's subscriptions). Build each with
+        :meth:`shared_unit`; its collector files every resource under one member
+        (``ctx.add(..., target=MEMBER_ID)``). The engine runs each shared unit once per sweep, as a
+        task of its own, and evaluates no member before its shared units are in.
+        """
+        return []
+
     def unit(
         self,
         target: Target,
@@ -64,6 +75,20 @@ class Provider(abc.ABC):
         return WorkUnit(
             self.name, target, region, service, path, tuple(types), dict(options or {}), context=self.context
         )
+
+    def shared_unit(
+        self,
+        members: Sequence[Target],
+        region: str,
+        service: str,
+        collect: str | Callable[..., Any],
+        types: Sequence[str],
+        options: Mapping[str, Any] | None = None,
+    ) -> WorkUnit:
+        """A unit that collects ``types`` for every target of ``members`` at once (see :meth:`shared_work`)."""
+        if not members:
+            raise ValueError("a shared unit needs at least one member target")
+        return replace(self.unit(members[0], region, service, collect, types, options), members=tuple(members))
 
 
 def load_object(dotted: str) -> Any:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
@@ -18,8 +17,9 @@ from . import __version__
 from . import provenance as prov
 from .accumulate import NOTHING_SWEPT, Accumulator, found_in_words, provider_types
 from .aggregate import CriterionFinding, aggregate
-from .collect import collect
+from .assess import Assessment
 from .config import Config
+from .dispatch import Plan, run_plan
 from .errors import UserError
 from .evaluate import Evaluator
 from .inventory import inventory_files, load_file
@@ -34,7 +34,6 @@ from .model import (
     Status,
     Target,
     Waiver,
-    WorkUnit,
 )
 from .plugins import PluginInfo, Registry
 from .redact import redactor
@@ -74,8 +73,10 @@ class Sweep:
     finished: dt.datetime
     providers: list[str]
     targets: list[Target]
-    resources: list[Resource]
-    results: list[CheckResult]
+    #: one compact fact per resource (properties only for the providers' ``history_types``); may
+    #: live on disk (:class:`~trustsweep.spool.Spool`): iterate it, grouped by target as ``results``
+    resources: Sequence[Resource]
+    results: Sequence[CheckResult]  #: may live on disk too: iterate, avoid ``results[i]`` in loops
     findings: list[CriterionFinding]
     collection_errors: list[CollectionError]
     mapping: Mapping
@@ -89,10 +90,12 @@ class Sweep:
     #: how the evidence was obtained: a live sweep, or a saved inventory evaluated offline
     #: (its digest, collection time and seal integrity); see :mod:`trustsweep.provenance`
     provenance: dict[str, Any] = field(default_factory=prov.live)
+    #: results per status, when kept while the results arrived (else counted from ``results``)
+    tally: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def incomplete(self) -> bool:
-        return bool(self.collection_errors) or any(r.status is Status.ERROR for r in self.results)
+        return bool(self.collection_errors) or self.counts()[Status.ERROR.value] > 0
 
     @property
     def exit_code(self) -> int:
@@ -105,9 +108,24 @@ class Sweep:
         return 0
 
     def counts(self) -> dict[str, int]:
-        out = {s.value: 0 for s in Status}
+        """Results per status (every status named, 0 included)."""
+        if self.tally is None:
+            tally: dict[str, int] = {}
+            for result in self.results:
+                tally[result.status.value] = tally.get(result.status.value, 0) + 1
+            self.tally = tally
+        return {s.value: self.tally.get(s.value, 0) for s in Status}
+
+    def failing(self, limit: int) -> list[CheckResult]:
+        """The first ``limit`` ``fail`` and ``error`` results (one pass; the rest are in the OSCAL and the store)."""
+        out: list[CheckResult] = []
+        if limit <= 0 or not (self.counts()[Status.FAIL.value] or self.counts()[Status.ERROR.value]):
+            return out
         for result in self.results:
-            out[result.status.value] += 1
+            if result.status in (Status.FAIL, Status.ERROR):
+                out.append(result)
+                if len(out) >= limit:
+                    break
         return out
 
 
@@ -186,16 +204,16 @@ def run_sweep(
         registry.provider_spec(name)  # unknown provider → UserError before any work
     checks = _checks_for(registry, providers, only_checks)
     all_options = {p: {**config.settings.get(p, {}), **(provider_options or {}).get(p, {})} for p in providers}
-    plan = plan_digest(providers, targets, regions, all_options, list(checks))
+    plan_sha = plan_digest(providers, targets, regions, all_options, list(checks))
     judged = now or dt.datetime.now(dt.UTC)  # the time new results are evaluated at
     started = judged
     if resume is not None:
-        refuse_other_plan(resume, providers, plan)
+        refuse_other_plan(resume, providers, plan_sha)
         sweep_id, started = resume.sweep_id, resume.started
     sweep_id = sweep_id or str(uuid.uuid4())
     per_provider = split_targets(targets, providers)
     swept_targets: list[Target] = []
-    units: list[WorkUnit] = []
+    plan = Plan()
     failed: list[tuple[Target, CollectionError]] = []  # targets (or their listing) that could not be planned
     for name in providers:
         options = all_options[name]
@@ -216,56 +234,53 @@ def run_sweep(
                 )
             )
             continue
-        provider_units: list[WorkUnit] = []
         redaction = redactor(registry.provider_spec(name).secret_fields)
+        planned = plan.units()
+        to_sweep: list[Target] = []
         for target in found:
             swept_targets.append(target)
             if resume is not None and (name, target.id) in resume.carried:
                 continue  # finished before the interruption: carried over, not swept again
             try:
-                provider_units.extend(replace(u, redaction=redaction) for u in provider.work(target, regions))
+                units = [replace(u, redaction=redaction) for u in provider.work(target, regions)]
             except Exception as exc:
                 failed.append(
                     (target, CollectionError(name, target.id, "global", "plan", types, f"{type(exc).__name__}: {exc}"))
                 )
-        progress.planned(name, len(provider_units))
-        units.extend(provider_units)
+                continue
+            to_sweep.append(target)
+            plan.targets.append((target, units))
+        try:
+            plan.shared.extend(replace(u, redaction=redaction) for u in provider.shared_work(to_sweep, regions))
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            failed.extend((t, CollectionError(name, t.id, "global", "plan", types, reason)) for t in to_sweep)
+            plan.targets = [(t, u) for t, u in plan.targets if t not in to_sweep]
+        progress.planned(name, plan.units() - planned)
 
     attestations, waivers = _with_stored(attestations, waivers, evidence)
     all_waivers = [*config.waivers, *waivers]
     evaluator = Evaluator(checks.values(), config=config.check_config(), now=judged, waivers=all_waivers)
-    acc = Accumulator(
+    assessment = Assessment(
         evaluator,
-        save_inventory,
         judged,
+        save_inventory,
         {p: registry.provider_spec(p).properties_version for p in providers},
-        checkpoints(sweep_id, started, plan) if checkpoints is not None else None,
+        _history_types(registry, providers),
     )
+    acc = Accumulator(assessment, checkpoints(sweep_id, started, plan_sha) if checkpoints is not None else None)
     for carried in resume.carried.values() if resume is not None else ():
         acc.add_carried(carried)
         if carried.target not in swept_targets:
             swept_targets.append(carried.target)
     for target, error in failed:
         acc.add_target(target, [], [error])
-    pending: dict[tuple[str, str], int] = defaultdict(int)
-    target_of: dict[tuple[str, str], Target] = {}
-    for unit in units:
-        key = (unit.provider, unit.target.id)
-        pending[key] += 1
-        target_of[key] = unit.target
-    gathered: dict[tuple[str, str], tuple[list[Resource], list[CollectionError]]] = defaultdict(lambda: ([], []))
-    for collected in collect(units, executor, progress.unit_done, sweep_id=sweep_id, timeout=unit_timeout):
-        key = (collected.unit.provider, collected.unit.target.id)
-        bucket = gathered[key]
-        bucket[0].extend(collected.resources)
-        bucket[1].extend(collected.errors)
-        acc.requests += collected.requests
-        pending[key] -= 1
-        if pending[key] == 0:
-            resources, errors = gathered.pop(key)
-            acc.add_target(target_of[key], resources, errors, collected=True)
+    for outcome in run_plan(
+        plan, executor, assessment, on_unit=progress.unit_done, sweep_id=sweep_id, timeout=unit_timeout
+    ):
+        acc.add(outcome, collected=True)
     acc.check_something_swept(
-        providers, checks.values(), {p: found_in_words(swept_targets, acc.resources, p) for p in providers}
+        providers, checks.values(), {p: found_in_words(swept_targets, acc.collected[p], p) for p in providers}
     )
 
     sweep = _finish(
@@ -278,12 +293,16 @@ def run_sweep(
         checks,
         attestations,
         all_waivers,
-        {"units": len(units), "requests": acc.requests},
+        {"units": plan.units(), "requests": acc.requests},
         sweep_id=sweep_id,
     )
     if resume is not None:
         sweep.provenance = mark_resumed(sweep.provenance, resume, judged)
     return sweep
+
+
+def _history_types(registry: Registry, providers: Iterable[str]) -> frozenset[str]:
+    return frozenset(t for p in providers for t in registry.provider_spec(p).history_types)
 
 
 def evaluate_inventory(
@@ -331,14 +350,16 @@ def evaluate_inventory(
     attestations, waivers = _with_stored(attestations, waivers, evidence)
     all_waivers = [*config.waivers, *waivers]
     evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
-    acc = Accumulator(evaluator, None, started)
+    acc = Accumulator(Assessment(evaluator, started, history_types=_history_types(registry, providers)))
     redactions = {name: redactor(registry.provider_spec(name).secret_fields) for name in providers}
     for inv in loaded:  # an inventory saved before redaction existed must not carry secrets further
         redaction = redactions[inv.target.provider]
         acc.add_target(inv.target, [redaction.resource(r) for r in inv.resources], inv.errors)
     targets = [inv.target for inv in loaded]
     acc.check_something_swept(
-        providers, checks.values(), {p: found_in_words(targets, acc.resources, p, inventory=True) for p in providers}
+        providers,
+        checks.values(),
+        {p: found_in_words(targets, acc.collected[p], p, inventory=True) for p in providers},
     )
     collected_at = min(inv.collected_at for inv in loaded)
     sweep = _finish(
@@ -377,11 +398,11 @@ def _finish(
     stats: dict[str, Any],
     sweep_id: str | None = None,
 ) -> Sweep:
-    findings = aggregate(mapping, acc.results, attestations=attestations, now=started, available_checks=set(checks))
+    findings = aggregate(mapping, acc.tallies, attestations=attestations, now=started, available_checks=set(checks))
     finished = dt.datetime.now(dt.UTC)
     stats = {
         **stats,
-        "resources": len(acc.resources),
+        "resources": sum(acc.collected.values()),
         "results": len(acc.results),
         "seconds": round((finished - started).total_seconds(), 3),
     }
@@ -401,4 +422,5 @@ def _finish(
         attestations=list(attestations),
         waivers=waivers,
         stats=stats,
+        tally=dict(acc.tallies.counts),
     )

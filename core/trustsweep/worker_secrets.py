@@ -18,7 +18,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 
-from .model import WorkUnit
+from .model import Target, WorkUnit
 from .redact import load_salt
 
 PREFIX = "secret_"
@@ -40,25 +40,30 @@ def env_name(provider: str, attr: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", f"TRUSTSWEEP_{provider}_{attr}".upper())
 
 
+def withhold_target(target: Target) -> Target:
+    """The target with every ``secret_*`` attr replaced by a :class:`WorkerSecret`."""
+    attrs = target.attrs
+    if not any(k.startswith(PREFIX) for k in attrs):
+        return target
+    kept = {k: WorkerSecret(env_name(target.provider, k)) if k.startswith(PREFIX) else v for k, v in attrs.items()}
+    return replace(target, attrs=kept)
+
+
 def withhold(unit: WorkUnit) -> WorkUnit:
-    """The unit with every ``secret_*`` attr of its target replaced by a :class:`WorkerSecret`
-    and its redaction salt left out."""
+    """The unit with every ``secret_*`` attr of its target (and members) replaced by a
+    :class:`WorkerSecret` and its redaction salt left out."""
     if unit.redaction is not None and unit.redaction.salt:
         unit = replace(unit, redaction=replace(unit.redaction, salt=b""))  # empty: the worker's own salt
-    attrs = unit.target.attrs
-    if not any(k.startswith(PREFIX) for k in attrs):
+    target, members = withhold_target(unit.target), tuple(withhold_target(m) for m in unit.members)
+    if target is unit.target and all(a is b for a, b in zip(members, unit.members, strict=True)):
         return unit
-    kept = {k: WorkerSecret(env_name(unit.provider, k)) if k.startswith(PREFIX) else v for k, v in attrs.items()}
-    return replace(unit, target=replace(unit.target, attrs=kept))
+    return replace(unit, target=target, members=members)
 
 
-def resolve(unit: WorkUnit) -> WorkUnit:
-    """On the worker: the unit with each :class:`WorkerSecret` read from this process's environment."""
-    if unit.redaction is not None and not unit.redaction.salt:
-        unit = replace(unit, redaction=replace(unit.redaction, salt=load_salt()))
-    attrs = unit.target.attrs
+def _resolve_target(target: Target) -> Target:
+    attrs = target.attrs
     if not any(isinstance(v, WorkerSecret) for v in attrs.values()):
-        return unit
+        return target
     resolved = {}
     for key, value in attrs.items():
         if isinstance(value, WorkerSecret):
@@ -68,4 +73,14 @@ def resolve(unit: WorkUnit) -> WorkUnit:
                 )
             value = os.environ[value.env]
         resolved[key] = value
-    return replace(unit, target=replace(unit.target, attrs=resolved))
+    return replace(target, attrs=resolved)
+
+
+def resolve(unit: WorkUnit) -> WorkUnit:
+    """On the worker: the unit with each :class:`WorkerSecret` read from this process's environment."""
+    if unit.redaction is not None and not unit.redaction.salt:
+        unit = replace(unit, redaction=replace(unit.redaction, salt=load_salt()))
+    target, members = _resolve_target(unit.target), tuple(_resolve_target(m) for m in unit.members)
+    if target is unit.target and all(a is b for a, b in zip(members, unit.members, strict=True)):
+        return unit
+    return replace(unit, target=target, members=members)

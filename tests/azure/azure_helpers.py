@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from trustsweep.config import Config
@@ -23,8 +24,10 @@ def sweep(
     targets: list[str] = (),
     checks: dict[str, dict[str, Any]] | None = None,
     now: dt.datetime | None = None,
+    inventory: Path | None = None,
     **options: Any,
 ) -> Sweep:
+    """A sweep of the fake (``estate`` loaded first); ``inventory``: save the collected resources there."""
     if estate is not None:
         fake.reset(estate)
     registry, mapping = registry_mapping
@@ -38,6 +41,7 @@ def sweep(
             config=Config(checks=checks or {}),
             executor=pool,
             now=now,
+            save_inventory=inventory,
         )
 
 

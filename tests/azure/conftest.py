@@ -8,6 +8,7 @@ package would be named ``azure`` and shadow the Azure SDK).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,9 +35,16 @@ def azure_registry() -> tuple[Registry, Any]:
 
 
 @pytest.fixture(scope="session")
-def checks_sweep(azure_fake: FakeAzure, azure_registry: tuple[Registry, Any]) -> Any:
+def checks_inventory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where :func:`checks_sweep` saves what it collected (the resources with their properties)."""
+    return tmp_path_factory.mktemp("azure-checks-inventory")
+
+
+@pytest.fixture(scope="session")
+def checks_sweep(azure_fake: FakeAzure, azure_registry: tuple[Registry, Any], checks_inventory: Path) -> Any:
     """One sweep of ``azure_estates.checks_estate`` (a passing and a failing resource per check,
-    ``require_cmk`` on), shared by the tests that judge its results and its properties."""
+    ``require_cmk`` on), shared by the tests that judge its results and (saved in
+    ``checks_inventory``) its properties."""
     from azure_estates import NOW, checks_estate
     from azure_helpers import sweep
 
@@ -50,6 +58,7 @@ def checks_sweep(azure_fake: FakeAzure, azure_registry: tuple[Registry, Any]) ->
                 checks_estate(),
                 now=NOW,
                 checks={"azure.compute.disk_encryption": {"require_cmk": True}},
+                inventory=checks_inventory,
             )
         finally:
             azure_fake.reset()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,8 +31,10 @@ def sweep(
     *,
     targets: list[str] = (),
     checks: dict[str, dict[str, Any]] | None = None,
+    inventory: Path | None = None,
     **options: Any,
 ) -> Sweep:
+    """A sweep of the fake; ``inventory``: save the collected resources there (see ``saved_resources``)."""
     registry, mapping = registry_mapping
     opts = {"endpoint": fake.endpoint, **FAST_RETRY, **options}
     with ThreadPoolExecutor(6) as pool:
@@ -43,6 +46,7 @@ def sweep(
             provider_options={"gcp": opts},
             config=Config(checks=checks or {}),
             executor=pool,
+            save_inventory=inventory,
         )
 
 

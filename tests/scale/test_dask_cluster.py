@@ -21,6 +21,7 @@ from trustsweep.errors import UserError
 from trustsweep.evaluate import COLLECTION_UNIT_TYPE
 from trustsweep.redact import redactor
 from trustsweep.sweep import Sweep, run_sweep
+from trustsweep.testing import saved_resources
 from trustsweep.testing.dask_cluster import Cluster
 from trustsweep.testing.synthetic import PROVIDER, synthetic_sweep
 
@@ -37,7 +38,13 @@ def on_threads(tmp: Path, **options: Any) -> Sweep:
 
 
 def sweep_on(
-    address: str, tmp: Path, *, progress: Any = None, unit_timeout: float | None = None, **options: Any
+    address: str,
+    tmp: Path,
+    *,
+    progress: Any = None,
+    unit_timeout: float | None = None,
+    save_inventory: Path | None = None,
+    **options: Any,
 ) -> Sweep:
     registry = slow_registry(tmp)
     opts = {"resources_per_unit": 12, "targets": 3, **options}
@@ -50,6 +57,7 @@ def sweep_on(
             executor=pool,
             progress=progress,
             unit_timeout=unit_timeout,
+            save_inventory=save_inventory,
         )
 
 
@@ -76,7 +84,8 @@ def test_the_cluster_gives_the_same_counts_as_threads(cluster: Cluster, tmp_path
     assert per_check(dask) == per_check(threads)
     assert {"pass", "fail", "error"} <= {s for _, s in per_check(dask)}
     assert [e.reason for e in dask.collection_errors] == [e.reason for e in threads.collection_errors]
-    assert len(dask.resources) == len(threads.resources) == 3 * 2 * 12 - 12
+    assert dask.stats["resources"] == threads.stats["resources"] == 3 * 2 * 12 - 12
+    assert len(dask.resources) == len(threads.resources) == 3 * 2 * 12 - 12 + 1  # + the failed unit's fact
 
 
 def test_a_worker_of_another_version_is_refused_with_one_line(cluster: Cluster, tmp_path: Path) -> None:
@@ -141,8 +150,8 @@ def test_a_unit_that_kills_every_worker_it_runs_on_becomes_an_error(own_cluster:
     # past the retry budget (1 here) a unit becomes an error naming why: the workers that died running it,
     # or the deadline; a unit that shared the dying worker may go the same way, none is lost
     assert all("KilledWorker" in why or "unit timeout" in why for why in lost.values())
-    finished = {(r.target, r.region) for r in dask.resources}
-    assert len(finished) + len(lost) == 6 and not finished & set(lost)
+    finished = {(r.target, r.region) for r in dask.resources if r.type != COLLECTION_UNIT_TYPE}
+    assert len(finished) + len(lost) == 6 and not finished & set(lost), lost
     assert dask.exit_code == 3
     on_units = [r.status.value for r in dask.results if r.resource_type == COLLECTION_UNIT_TYPE]
     assert on_units and set(on_units) == {"error"}
@@ -155,15 +164,16 @@ def test_killing_both_workers_ends_in_errors_not_a_hang(own_cluster: Cluster, tm
             own_cluster.kill_worker("b")
 
     dask = in_time(
-        lambda: sweep_on(own_cluster.address, tmp_path, progress=OnUnit(kill_all), delay=0.5, unit_timeout=3)
+        lambda: sweep_on(own_cluster.address, tmp_path, progress=OnUnit(kill_all), delay=0.5, unit_timeout=3, targets=8)
     )
     assert dask.exit_code == 3
     lost = [e for e in dask.collection_errors]
-    finished = {(r.target, r.region) for r in dask.resources}
-    assert len(lost) + len(finished) == 6 and len(lost) >= 4  # 1 or 2 units finished before the kill
+    finished = {(r.target, r.region) for r in dask.resources if r.type != COLLECTION_UNIT_TYPE}
+    # a task is a target (its 2 units): 1 or 2 targets finished before the kill, the rest are errors
+    assert len(lost) + len(finished) == 16 and len(lost) >= 12
     # units submitted after the kill wait for a worker until their deadline; one running on "a" and
     # moved to "b" before that died too has used its retry budget (Dask's KilledWorker)
-    assert all("unit timeout" in e.reason or "KilledWorker" in e.reason for e in lost)
+    assert all("unit timeout" in e.reason or "KilledWorker" in e.reason for e in lost), [e.reason for e in lost]
     assert any("unit timeout" in e.reason for e in lost)
     on_units = [r.status.value for r in dask.results if r.resource_type == COLLECTION_UNIT_TYPE]
     assert on_units and set(on_units) == {"error"}
@@ -178,13 +188,17 @@ def test_secrets_stay_off_the_wire_and_workers_resolve_them(cluster: Cluster, tm
         with Client(cluster.address, timeout=30) as client:
             seen.append(client.run_on_scheduler(payloads, "trustsweep-synthetic-"))
 
-    dask = sweep_on(cluster.address, tmp_path, progress=OnUnit(snapshot), secret=SECRET, delay=0.2)
+    saved = tmp_path / "inventory"  # written by the workers (a path they share with the client here)
+    dask = sweep_on(
+        cluster.address, tmp_path, progress=OnUnit(snapshot), secret=SECRET, delay=0.2, save_inventory=saved
+    )
     specs = [p for snap in seen for p in snap]
     assert specs and any(b"acct-" in p for p in specs)  # the units themselves were looked at
     assert not any(SECRET.encode() in p for p in specs)
     assert not any(redactor().salt in p for p in specs)  # nor this installation's redaction salt
     assert dask.collection_errors == []
-    assert {r.properties.get("token_digest") for r in dask.resources} == {digest(SECRET)}
+    assert {r.properties.get("token_digest") for r in saved_resources(saved)} == {digest(SECRET)}
+    assert all(not r.properties for r in dask.resources)  # the client got facts, never the raw inventory
 
 
 def test_two_concurrent_sweeps_never_share_a_task_key(cluster: Cluster, tmp_path: Path) -> None:

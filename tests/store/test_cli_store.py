@@ -14,6 +14,7 @@ import pytest
 from trustsweep.model import Status
 from trustsweep.oscal import build_result
 from trustsweep.store import current_attestations, open_store, record_sweep
+from trustsweep.testing import in_memory
 from trustsweep.testing.cli import run_cli
 from trustsweep.testing.oscal import assert_valid_oscal
 from trustsweep.testing.synthetic import synthetic_sweep
@@ -150,7 +151,7 @@ def test_export_refuses_a_rehashed_entry_that_breaks_the_chain(tmp_path: Path, s
 
 
 def test_diff_lists_new_failures_fixes_and_resource_changes(tmp_path: Path, sqlite_url: str, cli) -> None:
-    a = synthetic_sweep(tmp_path, resources_per_unit=10)
+    a = in_memory(synthetic_sweep(tmp_path, resources_per_unit=10))  # lists: this test edits a copy
     record_sweep(a, sqlite_url)
     fixed = next(r for r in a.results if r.status is Status.FAIL)
     broke = next(r for r in a.results if r.status is Status.PASS)

@@ -74,7 +74,9 @@ def test_deleted_records_are_refused_not_skipped(Attacker, tmp_path: Path, store
 
 def test_an_edited_record_is_refused_not_used(Attacker, tmp_path: Path, store_url: str) -> None:
     _first, second = _record(tmp_path, store_url, 5, 3)
-    Attacker(store_url).execute("UPDATE resources SET body = replace(body, 'true', 'false') WHERE entry = 2")
+    Attacker(store_url).execute(
+        'UPDATE resources SET body = replace(body, \'"region":"\', \'"region":"x\') WHERE entry = 2'
+    )
     with pytest.raises(UserError, match=r"does not verify.*do not match its digest"):
         StoreSightings(store_url).last_seen("synthetic", BUCKET, list(_buckets(second)))
 

@@ -33,9 +33,9 @@ def checkpoint_parts(data: dict[str, Any]) -> Carried:
             raise TypeError(f"{key} is not text")
     t = data["target"]
     target = Target(t["provider"], t["id"], t["name"], dict(t["attrs"]))
-    resources = [
-        Resource(target.provider, target.id, region, type_, ident, name)
-        for type_, ident, name, region in data["resources"]
+    resources = [  # [type, id, name, region] and, for a provider's history types, the properties
+        Resource(target.provider, target.id, row[3], row[0], row[1], row[2], dict(row[4]) if len(row) > 4 else {})
+        for row in data["resources"]
     ]
     results = [c._result_from(r) for r in data["results"]]
     errors = [CollectionError.from_dict(e) for e in data["collection_errors"]]
@@ -59,7 +59,9 @@ class Checkpointer:
             **self.head,
             "at": c.iso(dt.datetime.now(dt.UTC)),
             "target": c._target_dict(target),
-            "resources": [[r.type, r.id, r.name, r.region] for r in resources],
+            "resources": [
+                [r.type, r.id, r.name, r.region, *([r.properties] if r.properties else [])] for r in resources
+            ],
             "results": results,
             "collection_errors": [e.to_dict() for e in errors],
         }

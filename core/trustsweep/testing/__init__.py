@@ -13,11 +13,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .checks import run_check
     from .cli import run_cli
+    from .inventory import in_memory, saved_resources
     from .oscal import assert_valid_oscal
 
-__all__ = ["assert_valid_oscal", "run_check", "run_cli"]
+__all__ = ["assert_valid_oscal", "in_memory", "run_check", "run_cli", "saved_resources"]
 
-_WHERE = {"run_check": ".checks", "run_cli": ".cli", "assert_valid_oscal": ".oscal"}
+_WHERE = {
+    "run_check": ".checks",
+    "run_cli": ".cli",
+    "assert_valid_oscal": ".oscal",
+    "saved_resources": ".inventory",
+    "in_memory": ".inventory",
+}
 
 
 def __getattr__(name: str) -> Any:  # lazy: importing the kit costs nothing until a helper is used

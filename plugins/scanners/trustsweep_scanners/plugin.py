@@ -28,6 +28,7 @@ def trustsweep_providers() -> list[ProviderSpec]:
                     max=3653,
                 ),
             },
+            history_types=("scanners.artifact",),  # the next sweep reads each artifact's first-seen times back
         )
     ]
 

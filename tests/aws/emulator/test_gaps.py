@@ -14,6 +14,7 @@ import pytest
 
 from trustsweep.model import Status
 from trustsweep.sweep import Sweep
+from trustsweep.testing import saved_resources
 from trustsweep_aws.emulator import ACCOUNT, REGIONS, AwsEmulator, seed_estate
 
 from ..sweeping import aws_sweep, pointed_at
@@ -27,9 +28,13 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AwsEmulat
     """The Northwind estate on an emulator with the gaps filled, swept once like the demo does."""
     emulator = AwsEmulator(fill_gaps=True)
     emulator.reset()  # moto's backends are shared by every server in this process
-    with pointed_at(emulator, tmp_path_factory.mktemp("filled") / "aws"):
+    where = tmp_path_factory.mktemp("filled")
+    with pointed_at(emulator, where / "aws"):
         seed_estate(emulator.endpoint, regions=REGIONS)
-        sweep = aws_sweep(regions=list(REGIONS), options={"production_accounts": [ACCOUNT]})
+        sweep = aws_sweep(
+            regions=list(REGIONS), options={"production_accounts": [ACCOUNT]}, save_inventory=where / "inventory"
+        )
+    sweep.stats["inventory"] = str(where / "inventory")  # where the test finds the collected properties
     yield emulator, sweep
     emulator.stop()
 
@@ -68,7 +73,8 @@ def test_backup_selection_covers_the_tagged_database_not_the_scratch_volume(fill
     verdicts = {names[rid]: status for rid, status in _verdicts(sweep, "aws.backup.production_coverage").items()}
     assert verdicts["orders-db"] is P and verdicts["analytics-db"] is F
     assert verdicts[f"scratch-{US}"] is F and verdicts[f"scratch-{EU}"] is F
-    plan = next(r for r in sweep.resources if r.type == "aws.backup.region" and r.region == US).properties["plans"][0]
+    collected = saved_resources(Path(sweep.stats["inventory"]))
+    plan = next(r for r in collected if r.type == "aws.backup.region" and r.region == US).properties["plans"][0]
     assert plan["selections"] == [
         {"name": "tagged-daily", "resources": [], "not_resources": [], "tags": [{"key": "backup", "value": "daily"}]}
     ]

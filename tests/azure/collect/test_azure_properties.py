@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from trustsweep.model import Resource
 from trustsweep.sweep import Sweep
+from trustsweep.testing import saved_resources
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "azure.md"
 SNAKE = re.compile(r"[a-z][a-z0-9_]*")
@@ -27,16 +29,17 @@ def documented() -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def collected(checks_sweep: Sweep) -> Sweep:
-    return checks_sweep
+def collected(checks_sweep: Sweep, checks_inventory: Path) -> list[Resource]:
+    """What the checks sweep collected, properties included (its saved inventory)."""
+    return saved_resources(checks_inventory)
 
 
-def test_every_resource_type_holds_its_documented_properties(collected: Sweep, azure_registry) -> None:
+def test_every_resource_type_holds_its_documented_properties(collected: list[Resource], azure_registry) -> None:
     docs = documented()
     registry, _ = azure_registry
     declared = {t for spec in registry.checks_for("azure") for t in spec.resource_types}
     by_type: dict[str, set[str]] = {}
-    for resource in collected.resources:
+    for resource in collected:
         by_type.setdefault(resource.type, set()).update(set(resource.properties) - BOOKKEEPING)
     assert set(by_type) == set(docs), "types collected but not documented, or documented but not collected"
     assert declared <= set(docs)
@@ -48,7 +51,7 @@ def test_every_resource_type_holds_its_documented_properties(collected: Sweep, a
         assert all(SNAKE.fullmatch(n) for n in names), f"{type_}: not snake_case: {sorted(names)}"
 
 
-def test_nested_records_are_snake_case_too(collected: Sweep) -> None:
+def test_nested_records_are_snake_case_too(collected: list[Resource]) -> None:
     def keys(value: object, path: str) -> list[str]:
         if isinstance(value, dict):
             return [f"{path}.{k}" for k in value if not SNAKE.fullmatch(str(k))] + [
@@ -61,7 +64,7 @@ def test_nested_records_are_snake_case_too(collected: Sweep) -> None:
     free_keys = {"tags", "plans", "unread"}  # keys that are data (tag names, plan names, field names)
     bad = [
         b
-        for r in collected.resources
+        for r in collected
         for name, value in r.properties.items()
         if name not in free_keys
         for b in keys(value, f"{r.type}.{name}")

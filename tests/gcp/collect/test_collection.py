@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from trustsweep.errors import UserError
 from trustsweep.model import Status
+from trustsweep.testing import saved_resources
 from trustsweep_gcp import types as T
 from trustsweep_gcp.emulator import FakeGcp, seed_northwind
 from trustsweep_gcp.emulator import estate as E
@@ -55,13 +57,13 @@ def test_throttling_and_unavailability_are_retried(gcp_fake: FakeGcp, run_gcp, s
     assert s.stats["requests"] == gcp_fake.request_count
 
 
-def test_read_timeouts_are_retried(gcp_fake: FakeGcp, run_gcp) -> None:
+def test_read_timeouts_are_retried(gcp_fake: FakeGcp, run_gcp, tmp_path: Path) -> None:
     _seed_buckets(gcp_fake, 3)
     fault = gcp_fake.delay("contentType=2", 1.5, times=1)
-    s = run_gcp(targets=[PROJECT], read_timeout_seconds=0.5)
+    s = run_gcp(targets=[PROJECT], read_timeout_seconds=0.5, inventory=tmp_path)
     assert fault.hits == 1
     assert not s.collection_errors
-    project = next(r for r in s.resources if r.type == T.PROJECT)
+    project = next(r for r in saved_resources(tmp_path) if r.type == T.PROJECT)
     assert project.properties["iam_bindings"][0]["role"] == "roles/viewer"
 
 
@@ -90,15 +92,15 @@ def test_retries_give_up_after_the_deadline(gcp_fake: FakeGcp, run_gcp) -> None:
     assert s.exit_code == 3
 
 
-def test_findings_page_with_integer_enums(gcp_fake: FakeGcp, run_gcp) -> None:
+def test_findings_page_with_integer_enums(gcp_fake: FakeGcp, run_gcp, tmp_path: Path) -> None:
     _seed_buckets(gcp_fake, 1)
     for i in range(25):
         gcp_fake.add_finding(PROJECT, E.finding(PROJECT, f"f{i}", "HIGH" if i % 5 else "CRITICAL", "X", days_open=i))
-    s = run_gcp(targets=[PROJECT], findings_page_size=10)
+    s = run_gcp(targets=[PROJECT], findings_page_size=10, inventory=tmp_path)
     queries = _queries(gcp_fake, "/findings")
     assert len(queries) == 3 and all(q["$alt"] == ["json;enum-encoding=int"] for q in queries)
     assert all(q["filter"] == ['state="ACTIVE"'] for q in queries)
-    [scc] = [r for r in s.resources if r.type == T.SCC_FINDINGS]
+    [scc] = [r for r in saved_resources(tmp_path) if r.type == T.SCC_FINDINGS]
     assert scc.properties["counts"] == {"HIGH": 20, "CRITICAL": 5}
     [result] = [r for r in s.results if r.check_id == "gcp.scc.findings_remediated"]
     # CRITICAL open 10, 15, 20 days are past 7; no HIGH is past 30
