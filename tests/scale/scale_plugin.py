@@ -28,6 +28,9 @@ SETTINGS = {
     "delay": setting("float", 0.0, "seconds each unit sleeps"),
     "poison": setting("list[str]", (), "targets whose collection kills the worker process"),
     "secret": setting("str", "", "a secret put into every target's secret_token attr"),
+    "shared": setting("bool", False, "plan a shared 'directory' unit per pair of targets"),
+    "shared_fail": setting("list[str]", (), "targets whose directory unit raises (for its whole pair)"),
+    "shared_log": setting("str", "", "a file each run of a directory unit appends a line to"),
 }
 
 
@@ -42,6 +45,16 @@ class SlowProvider(synthetic.SyntheticProvider):
             for target in found:
                 target.attrs["secret_token"] = self.options["secret"]
         return found
+
+    def shared_work(self, targets: Sequence[Target], regions: Sequence[str]) -> list[WorkUnit]:
+        """With ``shared``: one 'directory' unit per pair of targets, collecting for both at once."""
+        if not self.options.get("shared"):
+            return []
+        knobs = {k: self.options.get(k) for k in ("shared_fail", "shared_log")}
+        return [
+            self.shared_unit(targets[i : i + 2], "global", "directory", directory_collect, (DIRECTORY,), knobs)
+            for i in range(0, len(targets), 2)
+        ]
 
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
         knobs = {"delay": float(self.options.get("delay") or 0), "poison": list(self.options.get("poison") or [])}
@@ -60,6 +73,24 @@ def slow_collect(ctx: Collector) -> None:
     if isinstance(token, str):
         for resource in ctx.resources:
             resource.properties["token_digest"] = digest(token)
+
+
+#: The type of what a directory unit adds for each member (the synthetic checks judge it like a bucket).
+DIRECTORY = "synthetic.bucket"
+
+
+def directory_collect(ctx: Collector) -> None:
+    """A shared unit: one 'directory' resource for each member target, read in one go."""
+    if ctx.options.get("shared_log"):
+        with open(ctx.options["shared_log"], "a", encoding="utf-8") as log:
+            log.write(" ".join(m.id for m in ctx.members) + "\n")
+    ctx.count()
+    if any(m.id in (ctx.options.get("shared_fail") or ()) for m in ctx.members):
+        raise ConnectionError("synthetic directory outage")
+    for member in ctx.members:
+        ctx.add(
+            DIRECTORY, f"syn:{member.id}:directory", "directory", target=member.id, encrypted=True, tags={"env": "x"}
+        )
 
 
 class SlowPlugin(synthetic.SyntheticPlugin):
