@@ -33,7 +33,7 @@ def test_results_and_resources_round_trip_with_waivers_and_enums(tmp_path) -> No
     result = CheckResult("c", "p", "t", "r", "id", "type", Status.FAIL, "why", {"n": [1, 2]}, waiver)
     results = result_spool()
     results.extend([result, CheckResult("c", "p", "t", "r", "id2", "type", Status.ERROR, "could not")])
-    assert list(results)[0] == result and results[1].status is Status.ERROR
+    assert next(iter(results)) == result and results[1].status is Status.ERROR
     resources = resource_spool()
     fact = Resource("p", "t", "r", "type", "id", "name")
     resources.append(fact)
