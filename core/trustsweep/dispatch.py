@@ -19,11 +19,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import worker_secrets
 from .assess import Assessed, Assessment, assess, run_target, share_of
+from .budget import share_for
 from .collect import Job, collect, failed_unit, run_jobs, run_unit, unit_timeout
 from .model import Collected, CollectionError, Resource, Target, WorkUnit
 
@@ -54,8 +55,17 @@ def run_plan(
     sweep_id: str = "",
     timeout: float | None = None,
 ) -> Iterator[Assessed]:
-    """Every target of ``plan`` assessed, in the order they finish (see the module docstring)."""
+    """Every target of ``plan`` assessed, in the order they finish (see the module docstring).
+
+    Each unit carries this process's part of the shared request budgets (:func:`trustsweep.budget.share_for`).
+    """
     timeout = unit_timeout(timeout)
+    share = share_for(executor)
+    if share != 1.0:
+        plan = Plan(
+            [(t, [replace(u, rate_share=share) for u in units]) for t, units in plan.targets],
+            [replace(u, rate_share=share) for u in plan.shared],
+        )
     if getattr(executor, "keyed", False) and hasattr(executor, "share"):
         yield from _on_workers(plan, executor, assessment, on_unit, sweep_id, timeout)
     else:

@@ -2,8 +2,8 @@
 when it was let through; imported by the budget cluster test and by every worker.
 
 Options: ``requests`` per unit, ``stamps`` (a folder: each unit writes its send times there, one
-file per unit and process), ``rate_share`` (put on each unit, as the engine does from
-:func:`trustsweep.budget.share_for`) and the budget settings ``shared_rate_limit`` / ``shared_rate_burst``.
+file per unit and process) and the budget settings ``shared_rate_limit`` / ``shared_rate_burst``; the
+engine gives each unit its ``rate_share`` (:func:`trustsweep.budget.share_for`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ SETTINGS = {
     **settings(shared=QUOTA),
     "requests": setting("int", 10, "paced requests per unit"),
     "stamps": setting("str", "", "folder for the units' send times"),
-    "rate_share": setting("float", 1.0, "the unit's share of the shared budget"),
 }
 
 
@@ -33,9 +32,8 @@ class PacedProvider(synthetic.SyntheticProvider):
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
         knobs = {"requests": int(self.options.get("requests") or 10), "stamps": str(self.options.get("stamps") or "")}
         knobs.update(unit_options(self.options, shared=QUOTA))
-        share = float(self.options.get("rate_share") or 1.0)
         return [
-            replace(u, collector=f"{__name__}:paced_collect", options={**u.options, **knobs}, rate_share=share)
+            replace(u, collector=f"{__name__}:paced_collect", options={**u.options, **knobs})
             for u in super().work(target, regions)
         ]
 

@@ -40,8 +40,7 @@ def test_two_workers_share_one_budget(cluster: Cluster, tmp_path: Path) -> None:
                     "targets": 4,
                     "resources_per_unit": 2,
                     "requests": 15,
-                    "stamps": str(stamps),
-                    "rate_share": share,
+                    "stamps": str(stamps),  # the engine gives each unit its share (no rate_share option)
                 }
             },
             executor=pool,
