@@ -150,7 +150,7 @@ class CheckTally:
     waived: int = 0
     first_error: tuple[int, CheckResult] | None = None
     first_blocking: tuple[int, CheckResult] | None = None
-    indices: array[int] = field(default_factory=lambda: array("q"))
+    indices: array[int] = field(default_factory=lambda: array("I"))  # 4 bytes a result
 
 
 class Tallies:

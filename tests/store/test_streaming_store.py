@@ -90,10 +90,10 @@ def test_a_stored_sweep_is_read_back_into_temporary_files(
     assert isinstance(rebuilt.results, Spilled) and isinstance(rebuilt.resources, Spilled)
     assert all(isinstance(f.results, SpilledIndices) for f in rebuilt.findings)
     assert len(_readback_files() - before) == 2 + len(rebuilt.findings)  # the findings' bodies: gone
-    assert list(rebuilt.results) == list(rebuilt.results) == sweep.results  # several passes
+    assert list(rebuilt.results) == list(rebuilt.results) == list(sweep.results)  # several passes
     assert rebuilt.results[-1] == sweep.results[-1] and rebuilt.resources[3:5] == sweep.resources[3:5]
     for mine, theirs in zip(rebuilt.findings, sweep.findings, strict=True):
-        assert len(mine.results) == len(theirs.results) and list(mine.results) == theirs.results
+        assert len(mine.results) == len(theirs.results) and list(mine.results) == list(theirs.results)
         if theirs.results:
             assert mine.results[len(theirs.results) // 2] == theirs.results[len(theirs.results) // 2]
     del rebuilt, mine
