@@ -198,6 +198,14 @@ def test_the_edge_cases_cover_both_layouts(base):
     assert layouts["strays"].grouped and list(layouts["strays"].strays) == [f"{P}|acct-b|synthetic:acct-b:eu-1:keys"]
     assert not layouts["orphan target"].grouped and len(layouts["orphan target"].strays) == 5
     assert not layouts["interleaved"].grouped and not layouts["interleaved"].strays
+    for case in ("grouped", "strays", "orphan target", "interleaved", "repeated"):  # flagged: repeats, a few more
+        results = sweeps[case].results
+        naturals = [f"{r.check_id}|{r.resource_key}" for r in results]
+        repeats = {n for n in naturals if naturals.count(n) > 1}
+        assert repeats <= layouts[case].maybe_repeated and len(layouts[case].maybe_repeated) <= len(repeats) + 2
+        keys = [r.key for r in sweeps[case].resources]
+        assert layouts[case].repeated_keys == {k for k in keys if keys.count(k) > 1}
+    assert layouts["repeated"].maybe_repeated and layouts["interleaved"].repeated_keys
     repeated = build_result(sweeps["repeated"])
     uuids = [o["uuid"] for o in repeated["observations"]]
     assert len(uuids) == len(set(uuids)) == len(sweeps["repeated"].results)
@@ -356,3 +364,28 @@ def test_fresh_waiver_objects_per_result_keep_their_own_props(base):
     listed = make_sweep(base, resources, results)
     expected = whole_bytes(reference_result(listed), listed, "json")
     assert whole_bytes(build_result(on_disk(listed)), listed, "json") == expected
+
+
+@pytest.mark.parametrize("case", ["grouped", "repeated", "interleaved"])
+def test_a_bloom_false_positive_changes_nothing(base, case, monkeypatch):
+    """Every pair flagged as 'may repeat' (the worst the Bloom filter can do): still as before."""
+    from trustsweep.oscal import layout
+
+    monkeypatch.setattr(layout.Bloom, "add", lambda self, text: True)
+    sweep = edge_sweeps(base)[case]
+    flagged = scan(sweep.resources, sweep.results)
+    if flagged.grouped:  # (the fallback layout finds the repeats exactly, without the filter)
+        assert flagged.maybe_repeated == {f"{r.check_id}|{r.resource_key}" for r in sweep.results}
+    assert_identical(sweep)
+
+
+def test_bloom_never_misses_and_rarely_flags_wrongly():
+    from trustsweep.oscal.layout import Bloom
+
+    n = 200_000
+    bloom = Bloom(n)
+    assert len(bloom.bits) * 8 >= 16 * n
+    wrong = sum(bloom.add(f"synthetic.check|p|t|res-{i}") for i in range(n))  # all distinct
+    assert wrong < n * 0.02
+    assert all(bloom.add(f"synthetic.check|p|t|res-{i}") for i in range(0, n, 7))  # all seen
+    assert len(Bloom(10**9).bits) == 2**27 // 8  # capped at 16 MB

@@ -46,11 +46,11 @@ if TYPE_CHECKING:
 class _Builder:
     """Builds one result as streams; kept as a class so its state lives only as long as one build.
 
-    Passes: :func:`.layout.scan` (strays, whether the sweep is grouped by target), then, in
-    document order, the inventory (``sweep.resources``), the TEST observations
+    Passes: :func:`.layout.scan` (strays, repeated facts, check × resource pairs that may
+    repeat), then, in document order, the inventory (``sweep.resources``), the TEST observations
     (``sweep.results``; each uuid goes to a :class:`.uuidfile.UuidFile`), and each finding's
-    related observations (read back from that file by index). The de-duplication state is kept
-    per target when the sweep is grouped (as the engine writes it), per sweep otherwise.
+    related observations (read back from that file by index). Only what :func:`.layout.scan`
+    flagged is tracked while streaming.
     """
 
     def __init__(self, sweep: Sweep) -> None:
@@ -61,7 +61,7 @@ class _Builder:
         self.plugin_uuid: dict[str, str] = {}
         self.item_uuid = uuid5_maker(self.sid, "inventory-item")
         self.resource_uuid = uuid5_maker("resource")
-        self.layout = Layout(grouped=True)
+        self.layout = Layout()
         self.uuids = UuidFile()
 
     # -- local definitions --------------------------------------------------------------------
@@ -91,15 +91,14 @@ class _Builder:
     def inventory(self) -> Iterator[dict[str, Any]]:
         """One item per resource key, in the order of ``sweep.resources``, then one per stray
         (a result without a resource fact: a failed unit of collection in an older Sweep)."""
-        grouped, group = self.layout.grouped, ("", "")
-        seen: set[str] = set()
+        repeated, done = self.layout.repeated_keys, set()
         for res in self.sweep.resources:
-            if grouped and (res.provider != group[0] or res.target != group[1]):
-                group, seen = (res.provider, res.target), set()
             key = f"{res.provider}|{res.target}|{res.id}"
-            if key not in seen:
-                seen.add(key)
-                yield self.item(key, res.provider, res.target, res.region, res.type, res.id, res.name)
+            if key in repeated:  # a resource with several facts: the first one's item
+                if key in done:
+                    continue
+                done.add(key)
+            yield self.item(key, res.provider, res.target, res.region, res.type, res.id, res.name)
         for key, (provider, target, region, type_, native_id) in self.layout.strays.items():
             yield self.item(key, provider, target, region, type_, native_id, "")
 
@@ -109,23 +108,19 @@ class _Builder:
         """Each result with its observation uuid (also appended to the uuid file) and subjects."""
         observation_uuid = uuid5_maker(self.sid, "observation")
         item_uuid, append = self.item_uuid, self.uuids.append
-        grouped, group = self.layout.grouped, ("", "")
-        seen: set[str] = set()
-        repeats: dict[str, int] = {}
-        subject_of: dict[str, list[dict[str, Any]]] = {}  # resource key → shared subjects list
+        maybe_repeated = self.layout.maybe_repeated
+        repeats: dict[str, int] = {}  # of the pairs that may repeat only: how many seen so far, minus one
+        last_key, subjects = "", []
         for r in self.sweep.results:
-            if grouped and (r.provider != group[0] or r.target != group[1]):
-                group, seen, repeats, subject_of = (r.provider, r.target), set(), {}, {}
             key = f"{r.provider}|{r.target}|{r.resource_id}"  # == r.resource_key, without the property call
             natural = f"{r.check_id}|{key}"
-            ouuid = observation_uuid(natural)
-            if ouuid in seen:  # the same check on the same resource twice: keep both, distinct uuids
-                n = repeats[natural] = repeats.get(natural, 0) + 1
-                ouuid = uuid5(self.sid, "observation", natural, str(n))
-            seen.add(ouuid)
-            subjects = subject_of.get(key)
-            if subjects is None:
-                subjects = subject_of[key] = [{"subject-uuid": item_uuid(key), "type": "inventory-item"}]
+            if natural in maybe_repeated:  # the same check on the same resource again: keep both, distinct uuids
+                n = repeats[natural] = repeats.get(natural, -1) + 1
+                ouuid = uuid5(self.sid, "observation", natural, str(n)) if n else observation_uuid(natural)
+            else:
+                ouuid = observation_uuid(natural)
+            if key != last_key:  # a resource's results come together: share its subjects list
+                last_key, subjects = key, [{"subject-uuid": item_uuid(key), "type": "inventory-item"}]
             append(ouuid)
             yield r, ouuid, subjects
         self.uuids.flush()
