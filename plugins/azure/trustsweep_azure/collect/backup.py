@@ -1,18 +1,20 @@
 """Items protected by Recovery Services vaults (one coverage fact per subscription), from Resource
-Graph's ``recoveryservicesresources`` table."""
+Graph's ``recoveryservicesresources`` table (a shared unit: one query per batch of subscriptions)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from .. import types as T
 from .base import AzureCollector
 
 
 def collect(ctx: AzureCollector) -> None:
-    protected = []
-    for row in ctx.graph_rows("recoveryservicesresources"):
+    protected: dict[str, list[dict[str, Any]]] = {m.id: [] for m in ctx.members}
+    for member, row in ctx.graph_rows("recoveryservicesresources"):
         props = row.get("properties") or {}
         if props.get("sourceResourceId"):
-            protected.append(
+            protected[member.id].append(
                 {
                     "source_id": str(props["sourceResourceId"]).lower(),
                     "state": props.get("protectionState"),
@@ -20,4 +22,10 @@ def collect(ctx: AzureCollector) -> None:
                     "last_backup_time": props.get("lastBackupTime"),
                 }
             )
-    ctx.fact(T.BACKUP, "providers/Microsoft.RecoveryServices/protectedItems", protected=protected)
+    for member in ctx.members:
+        ctx.fact(
+            T.BACKUP,
+            "providers/Microsoft.RecoveryServices/protectedItems",
+            member=member,
+            protected=protected[member.id],
+        )

@@ -1,21 +1,20 @@
-"""The Azure collector context: the unit's session, its share of a batched Resource Graph query,
+"""The Azure collector context: the unit's session, the Resource Graph query of a shared unit,
 and the per-resource reads of Resource Manager that mark one resource, never the whole unit.
 
-Resource Graph units share one batched query per batch of subscriptions (:mod:`..batch`);
-Resource Manager units read what Graph lacks. Read-only: only GETs, plus the Resource Graph query
-POST. Requests are counted by the session's pipeline policy on the running unit; those a batched
-query made in a background thread are counted here, once, by the first unit that takes its rows.
+Resource Graph units are *shared units* (:meth:`..provider.AzureProvider.shared_work`): one unit
+per table and batch of subscriptions runs the paged query once and files each row under its
+subscription (``ctx.members``). Resource Manager units read what Graph lacks, one subscription
+each. Read-only: only GETs, plus the Resource Graph query POST. Every request is counted by the
+session's pipeline policy on the unit that makes it (and paced by its budgets).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from trustsweep.budget import pacing
-from trustsweep.plugin import Collector, RequestCounter, Resource, WorkUnit, counting, describe_exception
+from trustsweep.plugin import Collector, Resource, Target, WorkUnit, describe_exception
 
-from .. import batch
 from ..session import Session, session
 from ..settings import Settings
 
@@ -70,29 +69,6 @@ def region_of(location: str | None) -> str:
     return (location or GLOBAL).lower().replace(" ", "")
 
 
-def _fetcher(unit: WorkUnit, table: str) -> tuple[tuple[Any, ...], list[str], batch.Fetch]:
-    """The batch key, its members and the query of one table for this unit's batch."""
-    members: list[str] = unit.options["batch"]
-    settings: Settings = unit.options["settings"]
-    query = graph_query(table, unit.options.get("regions") or ())
-    key = (unit.options["run"], table, tuple(members))
-
-    def fetch() -> tuple[list[tuple[str, Any]], int]:
-        # this query's requests, counted and paced by the unit's budgets, whichever thread runs it
-        with counting(RequestCounter()) as counter, pacing(unit):
-            try:
-                pairs = [
-                    (str(row.get("subscriptionId") or ""), row)
-                    for row in session(settings).graph_rows(query, subscriptions=members)
-                ]
-            except Exception as exc:
-                exc.requests = counter.requests  # type: ignore[attr-defined]
-                raise
-        return pairs, counter.requests
-
-    return key, members, fetch
-
-
 class AzureCollector(Collector):
     """One Azure unit of work: a subscription (the target) and one service."""
 
@@ -101,7 +77,6 @@ class AzureCollector(Collector):
     def __init__(self, unit: WorkUnit) -> None:
         super().__init__(unit)
         self.settings: Settings = unit.options["settings"]
-        self._prefetch()
 
     @property
     def session(self) -> Session:
@@ -120,19 +95,18 @@ class AzureCollector(Collector):
 
     # -- Resource Graph -------------------------------------------------------------------------
 
-    def _prefetch(self) -> None:
-        """Start every Resource Graph query of this unit's batch in the background (main process only)."""
-        if "batch" not in self.unit.options or not batch.in_main_process():
-            return
-        for table in GRAPH_TYPES:
-            batch.start(*_fetcher(self.unit, table))
+    def graph_rows(self, table: str) -> Iterator[tuple[Target, dict[str, Any]]]:
+        """Every row of ``table`` for this shared unit's member subscriptions, with its member.
 
-    def graph_rows(self, table: str) -> list[dict[str, Any]]:
-        """This subscription's rows of the batched query over ``table``."""
-        key, members, fetch = _fetcher(self.unit, table)
-        rows, requests = batch.take(key, self.subscription, members, fetch)
-        self.count(requests)
-        return rows
+        One paged query (``$skipToken``) for the whole batch; a row of any other subscription is
+        dropped. A failed query raises, which errors the unit's types for every member.
+        """
+        members = {m.id.lower(): m for m in self.members}
+        query = graph_query(table, self.options.get("regions") or ())
+        for row in self.session.graph_rows(query, subscriptions=[m.id for m in self.members]):
+            member = members.get(str(row.get("subscriptionId") or "").lower())
+            if member is not None:
+                yield member, row
 
     # -- adding resources -----------------------------------------------------------------------
 
@@ -141,25 +115,43 @@ class AzureCollector(Collector):
         regions = self.options.get("regions") or ()
         return not regions or region_of(location) in {r.lower() for r in regions}
 
-    def add_at(self, type_: str, doc: dict[str, Any], name: str | None = None, **properties: Any) -> Resource:
-        """Add the resource an ARM document or Graph row describes (its id, name and location)."""
+    def add_at(
+        self,
+        type_: str,
+        doc: dict[str, Any],
+        name: str | None = None,
+        *,
+        member: Target | None = None,
+        **properties: Any,
+    ) -> Resource:
+        """Add the resource an ARM document or Graph row describes (its id, name and location),
+        under ``member`` in a shared unit."""
         return self.add(
             type_,
             doc["id"],
             name if name is not None else str(doc.get("name") or ""),
             region=region_of(doc.get("location")),
+            **self._under(member),
             **properties,
         )
 
-    def fact(self, type_: str, suffix: str, **properties: Any) -> Resource:
-        """A subscription-level fact modelled as a resource with a stable native-like id."""
+    def fact(self, type_: str, suffix: str, *, member: Target | None = None, **properties: Any) -> Resource:
+        """A subscription-level fact modelled as a resource with a stable native-like id (of
+        ``member`` in a shared unit, else of the unit's subscription)."""
+        owner = member or self.target
         return self.add(
             type_,
-            f"/subscriptions/{self.subscription}/{suffix}",
-            self.target.name or self.subscription,
+            f"/subscriptions/{owner.id}/{suffix}",
+            owner.name or owner.id,
             region=GLOBAL,
+            **self._under(member),
             **properties,
         )
+
+    @staticmethod
+    def _under(member: Target | None) -> dict[str, Any]:
+        """The ``target=`` of :meth:`add` that files a resource under a shared unit's member."""
+        return {} if member is None else {"target": member.id}
 
     # -- per-resource reads ---------------------------------------------------------------------
 

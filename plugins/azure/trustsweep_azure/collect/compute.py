@@ -1,4 +1,4 @@
-"""Managed disks and virtual machines, from Resource Graph's ``resources`` table."""
+"""Managed disks and virtual machines, from Resource Graph's ``resources`` table (a shared unit)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ def _common(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def collect(ctx: AzureCollector) -> None:
-    for row in ctx.graph_rows("resources:compute"):
+    for member, row in ctx.graph_rows("resources:compute"):
         kind, props = str(row.get("type", "")).lower(), row.get("properties") or {}
         if kind == "microsoft.compute/disks":
             encryption = props.get("encryption") or {}
             ctx.add_at(
                 T.DISK,
                 row,
+                member=member,
                 encryption_type=encryption.get("type"),
                 disk_encryption_set=encryption.get("diskEncryptionSetId"),
                 disk_state=props.get("diskState"),
@@ -34,6 +35,7 @@ def collect(ctx: AzureCollector) -> None:
             ctx.add_at(
                 T.VM,
                 row,
+                member=member,
                 vm_size=(props.get("hardwareProfile") or {}).get("vmSize"),
                 os_type=((props.get("storageProfile") or {}).get("osDisk") or {}).get("osType"),
                 admin_username=(props.get("osProfile") or {}).get("adminUsername"),

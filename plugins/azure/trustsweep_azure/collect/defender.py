@@ -1,5 +1,6 @@
 """Defender for Cloud plans (one coverage fact per subscription), recommendations (assessments) and
-vulnerability sub-assessments, from Resource Graph's ``securityresources`` table."""
+vulnerability sub-assessments, from Resource Graph's ``securityresources`` table (a shared unit:
+one query per batch of subscriptions)."""
 
 from __future__ import annotations
 
@@ -15,19 +16,20 @@ def _resource_id(props: dict[str, Any]) -> Any:
 
 
 def collect(ctx: AzureCollector) -> None:
-    plans: dict[str, str] = {}
-    for row in ctx.graph_rows("securityresources"):
+    plans: dict[str, dict[str, str]] = {m.id: {} for m in ctx.members}
+    for member, row in ctx.graph_rows("securityresources"):
         props = row.get("properties") or {}
         kind = str(row.get("type", "")).lower()
         status = props.get("status") or {}
         name = props.get("displayName") or row.get("name", "")
         if kind == "microsoft.security/pricings":
-            plans[str(row.get("name"))] = str(props.get("pricingTier") or "")
+            plans[member.id][str(row.get("name"))] = str(props.get("pricingTier") or "")
         elif kind == "microsoft.security/assessments/subassessments":
             ctx.add(
                 T.SUB_ASSESSMENT,
                 row["id"],
                 name,
+                target=member.id,
                 region=GLOBAL,
                 status=status.get("code"),
                 severity=status.get("severity"),
@@ -41,6 +43,7 @@ def collect(ctx: AzureCollector) -> None:
                 T.ASSESSMENT,
                 row["id"],
                 name,
+                target=member.id,
                 region=GLOBAL,
                 status=status.get("code"),
                 severity=(props.get("metadata") or {}).get("severity"),
@@ -48,4 +51,5 @@ def collect(ctx: AzureCollector) -> None:
                 status_changed=status.get("statusChangeDate"),
                 resource_id=_resource_id(props),
             )
-    ctx.fact(T.DEFENDER, "providers/Microsoft.Security/pricings", plans=plans)
+    for member in ctx.members:
+        ctx.fact(T.DEFENDER, "providers/Microsoft.Security/pricings", member=member, plans=plans[member.id])

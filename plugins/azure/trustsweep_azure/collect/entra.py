@@ -1,16 +1,13 @@
-"""Guest users and conditional-access policies of the subscription's tenant, from Microsoft Graph,
-read once per tenant per process (the other subscriptions' units wait for it)."""
+"""Guest users and conditional-access policies of a tenant, from Microsoft Graph: a shared unit
+per tenant (its members are the tenant's subscriptions) that reads the directory once per sweep
+and files it in every member subscription's inventory."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from .. import types as T
 from .base import GLOBAL, AzureCollector
-
-_tenant_lock = threading.Lock()
-_tenant_cache: dict[tuple[Any, ...], tuple[threading.Event, dict[str, Any]]] = {}
 
 
 def _policy(p: dict[str, Any]) -> dict[str, Any]:
@@ -40,23 +37,7 @@ def _read(ctx: AzureCollector, tenant: str) -> dict[str, Any]:
 
 
 def collect(ctx: AzureCollector) -> None:
-    tenant = ctx.target.attrs.get("tenant_id") or "unknown-tenant"
-    key = (ctx.options["run"], tenant)
-    with _tenant_lock:
-        entry = _tenant_cache.get(key)
-        leader = entry is None
-        if entry is None:
-            entry = _tenant_cache[key] = (threading.Event(), {})
-    event, data = entry
-    if leader:
-        try:
-            data["value"] = _read(ctx, tenant)
-        except Exception as exc:
-            data["error"] = ctx.describe(exc)
-        finally:
-            event.set()
-    else:
-        event.wait()
-    if "error" in data:
-        raise RuntimeError(data["error"])
-    ctx.add(T.DIRECTORY, f"/tenants/{tenant}", tenant, region=GLOBAL, **data["value"])
+    tenant = str(ctx.options.get("tenant") or "unknown-tenant")
+    directory = _read(ctx, tenant)  # a failure escapes: every member's identity checks are errors
+    for member in ctx.members:
+        ctx.add(T.DIRECTORY, f"/tenants/{tenant}", tenant, target=member.id, region=GLOBAL, **directory)

@@ -1,4 +1,4 @@
-"""Network security groups and flow logs, from Resource Graph's ``resources`` table."""
+"""Network security groups and flow logs, from Resource Graph's ``resources`` table (a shared unit)."""
 
 from __future__ import annotations
 
@@ -30,12 +30,13 @@ def security_rule(rule: dict[str, Any]) -> dict[str, Any]:
 
 
 def collect(ctx: AzureCollector) -> None:
-    for row in ctx.graph_rows("resources:network"):
+    for member, row in ctx.graph_rows("resources:network"):
         kind, props = str(row.get("type", "")).lower(), row.get("properties") or {}
         if kind == "microsoft.network/networksecuritygroups":
             ctx.add_at(
                 T.NSG,
                 row,
+                member=member,
                 security_rules=[security_rule(r) for r in props.get("securityRules") or []],
                 subnets=[str(s.get("id", "")) for s in props.get("subnets") or []],
                 resource_group=row.get("resourceGroup") or "",
@@ -45,6 +46,7 @@ def collect(ctx: AzureCollector) -> None:
             ctx.add_at(
                 T.FLOW_LOG,
                 row,
+                member=member,
                 enabled=props.get("enabled"),
                 target_id=props.get("targetResourceId"),
                 storage_id=props.get("storageId"),

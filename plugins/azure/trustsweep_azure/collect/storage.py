@@ -1,4 +1,4 @@
-"""Storage accounts, from Resource Graph's ``resources`` table."""
+"""Storage accounts, from Resource Graph's ``resources`` table (a shared unit: one query per batch)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,6 @@ def account_properties(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def collect(ctx: AzureCollector) -> None:
-    for row in ctx.graph_rows("resources:storage"):
+    for member, row in ctx.graph_rows("resources:storage"):
         if str(row.get("type", "")).lower() == "microsoft.storage/storageaccounts":
-            ctx.add_at(T.STORAGE_ACCOUNT, row, **account_properties(row))
+            ctx.add_at(T.STORAGE_ACCOUNT, row, member=member, **account_properties(row))
