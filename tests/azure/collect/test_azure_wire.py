@@ -32,6 +32,7 @@ def test_graph_queries_are_batched_across_subscriptions(fake, azure_registry) ->
     s = sweep(fake, azure_registry, small_estate(subs=3, storage=3, servers=1), graph_batch=3)
     assert sorted(t.id for t in s.targets) == SUBS
     assert fake.count(GRAPH) == 6  # one query per table (resources in three) for all three subscriptions
+    assert set(fake.graph_query_counts().values()) == {1}
     per_target = {
         sub: len([r for r in s.resources if r.target == sub and r.type == "azure.storage.account"]) for sub in SUBS
     }
@@ -135,7 +136,7 @@ def test_collection_is_read_only(fake, azure_registry) -> None:
 
 
 def test_process_pool_gives_the_same_results(fake, azure_registry) -> None:
-    """Units are picklable and workers build their own clients; each process queries a batch at most once."""
+    """Units are picklable and workers build their own clients; each batch is queried once in all."""
     from trustsweep.collect import make_executor
     from trustsweep.sweep import run_sweep
 
@@ -152,7 +153,7 @@ def test_process_pool_gives_the_same_results(fake, azure_registry) -> None:
         )
     assert not procs.collection_errors
     assert outcome(procs) == outcome(threads)
-    assert fake.count(GRAPH) <= 2 * 6  # at most once per table per worker process
+    assert fake.count(GRAPH) == 6 and set(fake.graph_query_counts().values()) == {1}  # once per table per sweep
 
 
 def test_graph_quota_is_respected(fake, azure_registry) -> None:
@@ -165,5 +166,6 @@ def test_graph_quota_is_respected(fake, azure_registry) -> None:
     assert not s.collection_errors, s.collection_errors
     assert outcome(s) == outcome(baseline)
     assert fake.count(GRAPH) - fake.throttled == 12
-    # only queries already in flight when the quota ran out are refused; then everyone waits
-    assert fake.throttled <= 8, fake.throttled
+    # only queries sent before the client saw the quota run out are refused, then everyone waits: at most
+    # one per executor thread (6) in each window but the last (12 queries at 4 a window: 3 windows)
+    assert fake.throttled <= 6 * 2, fake.throttled

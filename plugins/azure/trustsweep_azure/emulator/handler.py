@@ -189,6 +189,7 @@ class Handler(BaseHTTPRequestHandler):
             self._error(400, "BadRequest", "$top must be at most 1000")
             return
         token = options.get("$skipToken")
+        self.owner._graph_query(query, list(subs or mgs or []), first_page=not token)
         start = int(base64.b64decode(token).decode()) if token else 0
         page = rows[start : start + top]
         body: dict[str, Any] = {

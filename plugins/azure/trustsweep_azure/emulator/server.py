@@ -7,6 +7,7 @@ import math
 import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class FakeAzure(HttpsFake):
         self.arm_page_size = arm_page_size
         self.timeout_delay = timeout_delay
         self.requests: list[str] = []
+        self.graph_queries: list[tuple[str, tuple[str, ...]]] = []  # Resource Graph first pages: (KQL, scope)
         self._faults: list[_Fault] = []
         self._lock = threading.Lock()
         self.ca_bundle: Path = self.workdir / "azure-ca.pem"
@@ -84,6 +86,7 @@ class FakeAzure(HttpsFake):
         with self._lock:
             self._faults.clear()
             self.requests.clear()
+            self.graph_queries.clear()
             self.graph_quota = None
             self.throttled = 0
             self._graph_times.clear()
@@ -98,6 +101,17 @@ class FakeAzure(HttpsFake):
     def writes(self) -> list[str]:
         """The requests served so far that would change state (:func:`is_write`)."""
         return [line for line in self.served() if is_write(line)]
+
+    def graph_query_counts(self) -> Counter[tuple[str, tuple[str, ...]]]:
+        """How many times each Resource Graph query was started (first pages, not ``$skipToken``
+        pages nor refused ones), by (KQL, sorted subscription or management-group scope)."""
+        with self._lock:
+            return Counter(self.graph_queries)
+
+    def _graph_query(self, query: str, scope: list[str], first_page: bool) -> None:
+        if first_page:
+            with self._lock:
+                self.graph_queries.append((query, tuple(sorted(s.lower() for s in scope))))
 
     def count(self, pattern: str = "") -> int:
         rx = re.compile(pattern, re.I)
