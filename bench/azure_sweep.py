@@ -1,10 +1,13 @@
 """Benchmark: sweep N subscriptions x M resources served by the fake Azure over HTTPS.
 
     .venv/bin/python bench/azure_sweep.py [--subscriptions 20] [--resources 5000] [--workers 16] [--latency 0.1]
+        [--graph-batch N] [--dask-workers 2]
 
 The fake runs in a child process (so its memory is not counted); this process runs the real
 plugin and SDK through the engine and prints wall time, HTTP requests (counted by the plugin and
 by the server), Resource Graph queries against the minimum the page size allows, and peak RSS.
+With ``--dask-workers N`` the sweep runs on a real Dask cluster of N ``dask worker`` processes
+(``trustsweep.testing.dask_cluster.Cluster``) instead of threads; peak RSS is then the client's.
 """
 
 from __future__ import annotations
@@ -15,8 +18,13 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 
 def main() -> None:
@@ -28,6 +36,7 @@ def main() -> None:
     parser.add_argument(
         "--graph-batch", type=int, default=0, help="subscriptions per Graph query (0: the plugin default)"
     )
+    parser.add_argument("--dask-workers", type=int, default=0, help="sweep on a real Dask cluster of N workers")
     args = parser.parse_args()
 
     server = subprocess.Popen(
@@ -69,7 +78,7 @@ def main() -> None:
                 print(text, file=sys.stderr)
 
         start = time.perf_counter()
-        with ThreadPoolExecutor(args.workers) as pool:
+        with executor(args, tempfile.mkdtemp(prefix="azure-bench-")) as pool:
             sweep = run_sweep(
                 registry,
                 mapping,
@@ -112,6 +121,29 @@ def main() -> None:
     )
     print(f"peak RSS             {rss_mb:.0f} MB")
 
+
+@contextmanager
+def executor(args: argparse.Namespace, workdir: str) -> Iterator[Any]:
+    """Threads, or a real Dask cluster of ``--dask-workers`` processes pointed at the fake."""
+    if not args.dask_workers:
+        with ThreadPoolExecutor(args.workers) as pool:
+            yield pool
+        return
+    from trustsweep.collect import make_executor
+    from trustsweep.testing.dask_cluster import Cluster
+
+    cluster = Cluster(Path(workdir), env={k: os.environ[k] for k in ENDPOINT_ENV})
+    try:
+        for i in range(args.dask_workers):
+            cluster.add_worker(f"w{i}")
+        cluster.wait_for(args.dask_workers)
+        with make_executor(cluster.address) as pool:
+            yield pool
+    finally:
+        cluster.close()
+
+
+ENDPOINT_ENV = ("TRUSTSWEEP_AZURE_ENDPOINT", "TRUSTSWEEP_AZURE_CA_BUNDLE")
 
 if __name__ == "__main__":
     main()
