@@ -1,8 +1,8 @@
-"""The GCP provider: projects as targets, three units of collection work per project."""
+"""The GCP provider: projects as targets, two units of collection work per project and a shared
+org-policy unit per top ancestor (organization or folder)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,13 +27,11 @@ class GcpProvider(Provider):
         from .session import Connection
 
         self.connection = Connection.from_options(self.options)
-        self.sweep_id = uuid.uuid4().hex
         self.discovery_requests = 0
 
     def _unit_options(self) -> dict[str, Any]:
         opts = {k: self.options[k] for k in UNIT_OPTIONS if self.options.get(k) not in (None, "")}
         opts["endpoint"] = self.connection.endpoint  # resolved once, so remote workers need no env
-        opts["sweep_id"] = self.sweep_id  # the org-policy cache is per sweep
         opts.update(unit_options(self.options, shared=QUOTA))
         return opts
 
@@ -71,6 +69,19 @@ class GcpProvider(Provider):
         opts = self._unit_options()
         return [
             self.unit(target, "global", "cloudasset", cloudasset.collect, T.ASSET_TYPES, opts),
-            self.unit(target, "global", "orgpolicy", orgpolicy.collect, (T.ORG_POLICY,), opts),
             self.unit(target, "global", "securitycenter", securitycenter.collect, (T.SCC_FINDINGS,), opts),
+        ]
+
+    def shared_work(self, targets: Sequence[Target], regions: Sequence[str]) -> list[WorkUnit]:
+        """One ``orgpolicy`` unit per top ancestor, whose policies its member projects share; the
+        projects whose ancestry discovery did not give (``--target`` without a scope) share one
+        unit that reads it, and each top ancestor's policies once."""
+        groups: dict[str, list[Target]] = {}
+        for target in targets:
+            above = [a for a in target.attrs.get("ancestors") or () if not str(a).startswith("projects/")]
+            groups.setdefault(str(above[-1]) if above else "", []).append(target)
+        opts = self._unit_options()
+        return [
+            self.shared_unit(members, "global", "orgpolicy", orgpolicy.collect, orgpolicy.TYPES, opts)
+            for _, members in sorted(groups.items())
         ]

@@ -1,22 +1,22 @@
-"""The ``orgpolicy`` unit: a project's org-policy chain (organization → folders → project).
+"""The ``orgpolicy`` unit: each project's org-policy chain (organization → folders → project).
 
 ORG_POLICY at a project lists only the policies set *on* it, so the organization's and folders'
-policies are read too: once per sweep and process at the top ancestor (``_node_policies_cache``),
-shared by every project of the sweep. Policies are kept as snake_case dicts (:func:`org_policy`).
+policies are read too. The unit is a shared unit (:meth:`..provider.GcpProvider.shared_work`): its
+members are the projects under one top ancestor (or every project whose ancestry is unknown until
+read), so those policies are read once per top ancestor per sweep and held only while the unit
+runs. Policies are kept as snake_case dicts (:func:`org_policy`).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from .. import types as T
-from ..session import Connection
-from .base import GcpCollector, list_assets
+from trustsweep.plugin import Target
 
-_node_policies_cache: dict[tuple[str, Connection, str], dict[str, list[dict[str, Any]]]] = {}
-_node_lock = threading.Lock()
-_node_key_locks: dict[tuple[str, Connection, str], threading.Lock] = {}
+from .. import types as T
+from .base import GcpCollector
+
+TYPES = (T.ORG_POLICY,)
 
 
 def org_policy(policy: dict[str, Any]) -> dict[str, Any]:
@@ -42,46 +42,66 @@ def _policies(asset: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [org_policy(p) for p in (asset or {}).get("orgPolicy") or []]
 
 
-def _node_policies(conn: Connection, top: str, sweep: str) -> dict[str, list[dict[str, Any]]]:
-    """Org policies set on every organization and folder under ``top``, read once per sweep and process."""
-    key = (sweep, conn, top)
-    with _node_lock:
-        if len(_node_key_locks) > 256:
-            _node_key_locks.clear()
-        lock = _node_key_locks.setdefault(key, threading.Lock())
-    with lock:  # one thread reads; the others wait for its answer
-        cached = _node_policies_cache.get(key)
-        if cached is not None:
-            return cached
-        assets = list_assets(conn, top, "ORG_POLICY", (T.ORGANIZATION, T.FOLDER))
-        found = {a["name"].split(".googleapis.com/", 1)[-1]: _policies(a) for a in assets}
-        with _node_lock:
-            if len(_node_policies_cache) > 256:
-                _node_policies_cache.clear()
-            _node_policies_cache[key] = found
-    return found
+def _above(ancestors: list[str]) -> list[str]:
+    """The organization and folders of an ancestry (nearest first), without the project."""
+    return [a for a in ancestors if not a.startswith("projects/")]
 
 
-def collect(ctx: GcpCollector) -> None:
-    """One resource per project: the chain of nodes from the organization down, each with its policies."""
-    project = ctx.project
-    ancestors = list(ctx.target.attrs.get("ancestors") or [])
+def _own(ctx: GcpCollector, member: Target) -> tuple[list[str], dict[str, Any] | None]:
+    """A project's ancestry (from discovery, else read) and its own ORG_POLICY asset."""
+    project = member.id
+    ancestors = list(member.attrs.get("ancestors") or [])
     own = ctx.list_assets(f"projects/{project}", "ORG_POLICY", (T.PROJECT,))
     if not ancestors and own:
         ancestors = own[0].get("ancestors") or []
     if not ancestors:
         found = ctx.list_assets(f"projects/{project}", "RESOURCE", (T.PROJECT,))
         ancestors = found[0].get("ancestors", []) if found else [f"projects/{project}"]
-    above = [a for a in ancestors if not a.startswith("projects/")]
-    nodes = _node_policies(ctx.conn, above[-1], str(ctx.options.get("sweep_id", ""))) if above else {}
-    chain = [{"node": node, "policies": nodes.get(node, [])} for node in reversed(above)]
-    chain.append(
-        {"node": ancestors[0] if ancestors else f"projects/{project}", "policies": _policies(own[0] if own else None)}
-    )
-    ctx.add(
-        T.ORG_POLICY,
-        f"//cloudresourcemanager.googleapis.com/projects/{project}/effectiveOrgPolicies",
-        f"{project} org policies",
-        chain=chain,
-        ancestors=ancestors,
-    )
+    return ancestors, (own[0] if own else None)
+
+
+def collect(ctx: GcpCollector) -> None:
+    """One resource per member project: the chain of nodes from the organization down, each with its policies.
+
+    A failed read of one project's own policies errors that project; a failed read at a top
+    ancestor errors the projects under it.
+    """
+
+    def read(member: Target) -> tuple[list[str], dict[str, Any] | None] | BaseException:
+        try:
+            return _own(ctx, member)
+        except Exception as exc:
+            return exc
+
+    members = list(ctx.members)
+    owns = ctx.map(read, members)
+    nodes: dict[str, dict[str, list[dict[str, Any]]] | BaseException] = {}
+    for got in owns:
+        if not isinstance(got, BaseException) and _above(got[0]):
+            top = _above(got[0])[-1]
+            if top not in nodes:
+                try:
+                    assets = ctx.list_assets(top, "ORG_POLICY", (T.ORGANIZATION, T.FOLDER))
+                    nodes[top] = {a["name"].split(".googleapis.com/", 1)[-1]: _policies(a) for a in assets}
+                except Exception as exc:
+                    nodes[top] = exc
+    for member, got in zip(members, owns, strict=True):
+        if isinstance(got, BaseException):
+            ctx.fail(TYPES, got, target=member.id)
+            continue
+        ancestors, own = got
+        above = _above(ancestors)
+        policies = nodes.get(above[-1], {}) if above else {}
+        if isinstance(policies, BaseException):
+            ctx.fail(TYPES, policies, target=member.id)
+            continue
+        chain = [{"node": node, "policies": policies.get(node, [])} for node in reversed(above)]
+        chain.append({"node": ancestors[0] if ancestors else f"projects/{member.id}", "policies": _policies(own)})
+        ctx.add(
+            T.ORG_POLICY,
+            f"//cloudresourcemanager.googleapis.com/projects/{member.id}/effectiveOrgPolicies",
+            f"{member.id} org policies",
+            target=member.id,
+            chain=chain,
+            ancestors=ancestors,
+        )
