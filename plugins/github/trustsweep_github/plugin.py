@@ -7,9 +7,10 @@ from pathlib import Path
 from trustsweep.budget import Quota, settings
 from trustsweep.plugin import CheckSpec, EmulatorSpec, OptionSpec, ProviderSpec, checks_in, hookimpl, setting
 
-#: GitHub's primary rate limit: 5,000 requests per hour per token (docs/budgets.md), shared by every
-#: organisation and repository swept with the token.
-QUOTA = Quota(rate=5000 / 3600, burst=5000)
+#: GitHub's primary rate limit: 5,000 requests per hour per token, shared by every organisation and
+#: repository swept with the token; a burst of 800 keeps any one minute under the secondary limit of
+#: 900 points (GETs) per minute per endpoint (docs/budgets.md).
+QUOTA = Quota(rate=5000 / 3600, burst=800)
 
 SETTINGS = {
     "since": setting("str", "90d", "start of the operating window: days (90d) or a date (2026-01-31)"),
