@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from trustsweep.testing.pacing import busiest
 from trustsweep_github.emulator import FakeGitHub
 
 from .sweeping import Sweep
-
-
-def busiest(arrivals: list[float], window: float) -> int:
-    """The most requests the fake saw within any ``window`` seconds."""
-    times = sorted(arrivals)
-    most, start = 0, 0
-    for end, t in enumerate(times):
-        while t - times[start] > window:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
-
-
-def test_busiest_counts_the_densest_window() -> None:
-    assert busiest([0.0, 0.1, 0.2, 1.5, 1.6], 0.5) == 3
-    assert busiest([0.0, 1.0, 2.0], 0.5) == 1
 
 
 def test_a_sweep_sends_no_faster_than_its_shared_budget(

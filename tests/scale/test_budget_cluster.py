@@ -10,18 +10,8 @@ from trustsweep.budget import share_for
 from trustsweep.collect import make_executor
 from trustsweep.sweep import run_sweep
 from trustsweep.testing.dask_cluster import Cluster
+from trustsweep.testing.pacing import busiest
 from trustsweep.testing.synthetic import PROVIDER
-
-
-def busiest(times: list[float], window: float) -> int:
-    """The most sends within any ``window`` seconds."""
-    times = sorted(times)
-    most, start = 0, 0
-    for end, t in enumerate(times):
-        while t - times[start] > window:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
 
 
 def test_two_workers_share_one_budget(cluster: Cluster, tmp_path: Path) -> None:

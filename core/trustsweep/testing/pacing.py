@@ -2,12 +2,13 @@
 
 ``with recording() as pacer:`` sweep, then ``pacer.paced`` holds ``(provider, kind, key)`` per paced
 request (``key``: ``TARGET_ID/scope`` or the shared scope) — to check that every counted request was
-paced under the scope the plugin documents.
+paced under the scope the plugin documents. :func:`busiest` checks send times an emulator saw
+against a budget: at most ``burst + rate × window`` in any ``window`` seconds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from .. import budget
@@ -35,3 +36,14 @@ def recording() -> Iterator[RecordingPacer]:
         yield budget.PACER  # type: ignore[misc]
     finally:
         budget.PACER = previous
+
+
+def busiest(times: Iterable[float], window: float) -> int:
+    """The most events within any ``window`` seconds of ``times``."""
+    ordered = sorted(times)
+    most, start = 0, 0
+    for end, t in enumerate(ordered):
+        while t - ordered[start] > window:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
