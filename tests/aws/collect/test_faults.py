@@ -1,14 +1,18 @@
-"""Faults over the real wire: throttling and 5xx are retried; AccessDenied, exhausted retries and
-operations the emulator lacks become ``error`` results; the sweep completes (exit 3, valid OSCAL)."""
+"""Faults over the real wire: throttling and 5xx are retried, each attempt paced by the account's
+request budget; AccessDenied, exhausted retries and operations the emulator lacks become ``error``
+results; the sweep completes (exit 3, valid OSCAL)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import boto3
 import pytest
 
+from trustsweep.budget import TARGET
 from trustsweep.model import Status
+from trustsweep.testing.pacing import recording
 from trustsweep_aws.emulator import AwsEmulator, FaultProxy, Rule, ec2_error, json_error, query_error, seed_estate
 
 from ..sweeping import aws_sweep
@@ -41,6 +45,20 @@ def test_throttling_and_5xx_are_retried(proxy: FaultProxy) -> None:
         assert results and all(r.status is not Status.ERROR for r in results), check
     # HTTP attempts are counted, retries included, and match what crossed the wire
     assert sweep.stats["requests"] == len(proxy.requests) - _planning_requests(proxy)
+
+
+def test_every_attempt_is_paced_under_its_account_region_and_service(proxy: FaultProxy) -> None:
+    throttled = proxy.add(Rule("Action=DescribeSecurityGroups", 400, ec2_error("RequestLimitExceeded"), times=2))
+    with recording() as pacer:
+        sweep = aws_sweep(regions=[REGION], options={"max_attempts": 4})
+    assert throttled.hits == 2
+    assert len(pacer.paced) == sweep.stats["requests"] == len(proxy.requests) - _planning_requests(proxy)
+    assert {(provider, kind) for provider, kind, _ in pacer.paced} == {("aws", TARGET)}
+    account = sweep.targets[0].id
+    keys = Counter(key for *_, key in pacer.paced)
+    assert keys[f"{account}/ec2:{REGION}"] >= 3  # DescribeSecurityGroups: two refusals and the answer, paced each
+    assert keys[f"{account}/iam:{REGION}"] > 0  # a global service, in the home Region
+    assert all(key.startswith(f"{account}/") and key.count(":") == 1 for key in keys), keys
 
 
 def _planning_requests(proxy: FaultProxy) -> int:
