@@ -266,6 +266,7 @@ def test_a_recording_pacer_sees_each_paced_request() -> None:
         pace("ec2:r1", TARGET)
         pace("graph", SHARED)
     assert pacer.paced == [("prov", TARGET, "acct-9/ec2:r1"), ("prov", SHARED, "graph")]
+    assert pacer.rates == {("prov", TARGET, "acct-9/ec2:r1"): 1000.0, ("prov", SHARED, "graph"): 1000.0}
     assert budget.PACER is not pacer
 
 

@@ -1,8 +1,8 @@
 """What a plugin's transport hook paced: a :class:`~trustsweep.budget.Pacer` that records every request.
 
 ``with recording() as pacer:`` sweep, then ``pacer.paced`` holds ``(provider, kind, key)`` per paced
-request (``key``: ``TARGET_ID/scope`` or the shared scope) — to check that every counted request was
-paced under the scope the plugin documents. :func:`busiest` checks send times an emulator saw
+request (``key``: ``TARGET_ID/scope`` or the shared scope) and ``pacer.rates`` the rate of each — to
+check that every counted request was paced under the scope and budget the plugin documents. :func:`busiest` checks send times an emulator saw
 against a budget: at most ``burst + rate × window`` in any ``window`` seconds.
 """
 
@@ -20,11 +20,15 @@ class RecordingPacer(budget.Pacer):
     def __init__(self) -> None:
         super().__init__()
         self.paced: list[tuple[str, str, str]] = []
+        #: the rate (requests per second, 0: unlimited) each ``(provider, kind, key)`` was paced at
+        self.rates: dict[tuple[str, str, str], float] = {}
 
     def pace(self, limits: budget.Limits, scope: str, kind: str) -> float:
-        key = f"{limits.target}/{scope}" if kind == budget.TARGET else scope
+        target = kind == budget.TARGET
+        key = (limits.provider, kind, f"{limits.target}/{scope}" if target else scope)
         with self._lock:
-            self.paced.append((limits.provider, kind, key))
+            self.paced.append(key)
+            self.rates[key] = limits.rate if target else limits.shared_rate * limits.share
         return super().pace(limits, scope, kind)
 
 

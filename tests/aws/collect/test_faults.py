@@ -59,6 +59,7 @@ def test_every_attempt_is_paced_under_its_account_region_and_service(proxy: Faul
     assert keys[f"{account}/ec2:{REGION}"] >= 3  # DescribeSecurityGroups: two refusals and the answer, paced each
     assert keys[f"{account}/iam:{REGION}"] > 0  # a global service, in the home Region
     assert all(key.startswith(f"{account}/") and key.count(":") == 1 for key in keys), keys
+    assert set(pacer.rates.values()) == {20.0}  # the default budget reached every unit
 
 
 def _planning_requests(proxy: FaultProxy) -> int:

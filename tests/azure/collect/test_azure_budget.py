@@ -25,6 +25,8 @@ def test_every_attempt_is_paced_under_its_scope(fake, azure_registry) -> None:
     assert arm and all(key.endswith("/arm") for key in arm)
     assert {key.split("/")[0] for key in arm} <= {sub.lower() for sub in _subscriptions(s)}
     assert set(scopes) <= {("azure", TARGET, "arm"), ("azure", SHARED, "resourcegraph"), ("azure", SHARED, "msgraph")}
+    rates = {(kind, key.split("/")[-1]): rate for (_, kind, key), rate in pacer.rates.items()}
+    assert rates[(TARGET, "arm")] == 25.0 and rates[(SHARED, "resourcegraph")] == 3.0  # the defaults reached the units
 
 
 def _subscriptions(s) -> set[str]:

@@ -24,3 +24,4 @@ def test_every_attempt_is_paced_under_its_api_for_every_project(gcp_fake: FakeGc
     assert len(pacer.paced) == s.stats["requests"] == gcp_fake.request_count
     scopes = Counter((provider, kind, key) for provider, kind, key in pacer.paced)
     assert set(scopes) == {("gcp", SHARED, "cloudasset"), ("gcp", SHARED, "securitycenter")}  # not per project
+    assert set(pacer.rates.values()) == {1.667}  # the default budget reached every unit
