@@ -116,3 +116,10 @@ def test_an_export_of_a_read_back_sweep_matches_the_sweep(tmp_path: Path) -> Non
     for name in ("results.csv", "criteria.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert orjson.loads(c.finding_body(rebuilt.findings[0])) == orjson.loads(c.finding_body(sweep.findings[0]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(indices=st.lists(st.integers(0, 2**40), max_size=50), reason=st.text(max_size=40))
+def test_a_finding_head_is_the_finding_without_its_indices(indices, reason) -> None:
+    f = CriterionFinding("CC6.1", "satisfied", Basis.ASSESSED, reason, ["x.y"], {"pass": 3}, sorted(indices))
+    assert readback.finding_head(c.finding_body(f)) == orjson.loads(c.dumps(c._finding_dict(f)))

@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from ..report.text import html_text, md_code, md_text
 from .canonical import TABLES
 from .ledger import Entry, EvidenceStore
+from .readback import finding_head
 from .verify import require_verified
 
 SYMBOL = {"satisfied": "✅", "not-satisfied": "❌", "incomplete": "⚠️", "not-assessed": "·"}
@@ -84,12 +83,13 @@ def load_history(
         params += list(criteria)
     wanted = {e.seq for e in hist.sweeps}
     order: dict[str, None] = {}
-    for seq, cid, body in store.db.query(sql + " ORDER BY f.entry, f.idx", params):
-        if int(seq) not in wanted:
-            continue
-        data = orjson.loads(body)
-        order.setdefault(cid, None)
-        hist.points.setdefault(cid, {})[int(seq)] = Point(data["state"], data["basis"], data["reason"])
+    with store.db.snapshot():  # streamed: a body holds its criterion's result indices, read past here
+        for seq, cid, body in store.db.stream(sql + " ORDER BY f.entry, f.idx", params):
+            if int(seq) not in wanted:
+                continue
+            data = finding_head(body)
+            order.setdefault(cid, None)
+            hist.points.setdefault(cid, {})[int(seq)] = Point(data["state"], data["basis"], data["reason"])
     hist.criteria = list(order)
     return hist
 
@@ -194,11 +194,14 @@ def diff_sweeps(store: EvidenceStore, a: Entry, b: Entry, *, verified: bool = Tr
         return {r[0]: r[1] for r in store.db.query("SELECT key, type FROM resources WHERE entry = ?", (seq,))}
 
     def criteria(seq: int) -> dict[str, str]:
-        rows = store.db.query("SELECT criterion_id, body FROM findings WHERE entry = ? ORDER BY idx", (seq,))
-        return {
-            r[0]: Point(**{k: v for k, v in orjson.loads(r[1]).items() if k in ("state", "basis", "reason")}).label
-            for r in rows
-        }
+        out: dict[str, str] = {}
+        with store.db.snapshot():
+            for cid, body in store.db.stream(
+                "SELECT criterion_id, body FROM findings WHERE entry = ? ORDER BY idx", (seq,)
+            ):
+                data = finding_head(body)
+                out[cid] = Point(data["state"], data["basis"], data["reason"]).label
+        return out
 
     before, after = statuses(a.seq), statuses(b.seq)
     for key, status in sorted(after.items()):

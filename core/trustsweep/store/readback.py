@@ -200,6 +200,15 @@ def _indices_of(body: str, into: SpilledIndices) -> str:
     return body[:start] + body[end:]
 
 
+def finding_head(body: str) -> dict[str, Any]:
+    """A stored finding's fields but its result indices (``results`` is ``[]``), without parsing them."""
+    start = body.find(_RESULTS_KEY)
+    if start < 0:
+        return dict(orjson.loads(body))
+    start += len(_RESULTS_KEY)
+    return dict(orjson.loads(body[:start] + body[body.index("]", start) :]))
+
+
 def finding_from_body(body: str) -> CriterionFinding:
     """A stored finding; the result indices of a big one are spilled to a temporary file."""
     if len(body) <= SPILL_FINDINGS_OVER:
