@@ -3,18 +3,26 @@
     .venv/bin/python bench/store.py                       # SQLite (and PostgreSQL if configured)
     .venv/bin/python bench/store.py --postgres postgresql://postgres@127.0.0.1:55432/trustsweep_test
     .venv/bin/python bench/store.py --sweeps 3            # quicker: verify over 300,000
+    .venv/bin/python bench/store.py --memory 100000 1000000   # peak RSS of recording and reading back
 
 PostgreSQL runs when ``--postgres`` or ``$TRUSTSWEEP_TEST_POSTGRES`` names a server (``source
 .ci/postgres.sh; start_postgres`` starts a throwaway one); each run uses a fresh schema, dropped after.
 Prints figures; asserts nothing (targets: store ≤ 1.5 s, verify 1M ≤ 15 s).
+
+``--memory N...``: each size in a fresh process, a sweep of N results streamed from temporary files
+(``bench/_big_sweep.py``), so the peak RSS is the store's own: recording it (SQLite; PostgreSQL with
+COPY, and with ``executemany`` batches for comparison) and reading it back (``load_sweep`` and one
+pass over its results, as ``trustsweep export`` does). Bounded means flat from 100k to 1M.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -92,12 +100,95 @@ def run(name: str, url: str, sweep, sweeps: int, size) -> None:
     print(f"store size: {size() / MB:.0f} MB")
 
 
+def _executemany(self, table, entry, columns, rows) -> None:
+    """PostgreSQL inserts as ``executemany`` batches (psycopg pipelines them), to compare with COPY."""
+    cols = ", ".join(("entry", "idx", *columns, "body"))
+    marks = ", ".join(["%s"] * (len(columns) + 3))
+    with self.conn.cursor() as cur:
+        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", [(entry, *row) for row in rows])
+
+
+def memory_child(size: int, url: str, insert: str) -> dict:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _big_sweep import big_sweep, peak_mb, reset_peak
+    from trustsweep.store.backends import PostgresBackend
+
+    if insert == "executemany":
+        PostgresBackend.insert_rows = _executemany  # type: ignore[method-assign]
+    sweep = big_sweep(size)
+    peak = peak_mb
+    base = reset_peak()  # the peak of building the sweep is not the store's
+    t = time.perf_counter()
+    store = open_store(url)
+    store.record(sweep)
+    record_s, record_peak = time.perf_counter() - t, peak()
+    entry = store.find_sweep(sweep.id)
+    del sweep
+    reset_peak()
+    t = time.perf_counter()
+    rebuilt = store.load_sweep(entry)
+    failing = sum(1 for r in rebuilt.results if r.status.value == "fail")
+    store.close()
+    return {
+        "results": len(rebuilt.results),
+        "record_s": round(record_s, 2),
+        "record_peak_mb": round(record_peak),
+        "record_extra_mb": round(record_peak - base),
+        "read_s": round(time.perf_counter() - t, 2),
+        "read_peak_mb": round(peak()),
+        "failing": failing,
+    }
+
+
+def memory(sizes: list[int], postgres: str) -> None:
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; sweeps streamed from temporary files")
+    print(f"{'results':>9} {'store':>24} {'record s':>8} {'peak MB':>7} {'+MB':>5} {'read back s':>11} {'peak MB':>7}")
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="trustsweep-bench-") as tmp:
+            runs = [("SQLite", f"sqlite:///{Path(tmp) / 'evidence.sqlite'}", "copy")]
+            if postgres:
+                runs += [("PostgreSQL COPY", postgres, "copy"), ("PostgreSQL executemany", postgres, "executemany")]
+            for name, url, insert in runs:
+                schema = ""
+                if url.startswith("postgresql"):
+                    import psycopg
+
+                    schema = f"bench_{uuid.uuid4().hex[:10]}"
+                    with psycopg.connect(postgres, autocommit=True) as conn:
+                        conn.execute(f"CREATE SCHEMA {schema}")
+                    url = postgres + ("&" if "?" in postgres else "?") + f"options=-csearch_path%3D{schema}"
+                try:
+                    argv = [sys.executable, __file__, "--memory-child", str(size), url, insert]
+                    proc = subprocess.run(argv, capture_output=True, text=True)
+                finally:
+                    if schema:
+                        with psycopg.connect(postgres, autocommit=True) as conn:
+                            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+                if proc.returncode:
+                    print(f"{size:>9} {name:>24} failed: {proc.stderr.strip().splitlines()[-1:]}")
+                    continue
+                f = json.loads(proc.stdout.strip().splitlines()[-1])
+                print(
+                    f"{f['results']:>9} {name:>24} {f['record_s']:>8} {f['record_peak_mb']:>7} "
+                    f"{f['record_extra_mb']:>5} {f['read_s']:>11} {f['read_peak_mb']:>7}"
+                )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--observations", type=int, default=100_000)
     parser.add_argument("--sweeps", type=int, default=10, help="sweeps stored (verify covers all of them)")
     parser.add_argument("--postgres", default=os.environ.get("TRUSTSWEEP_TEST_POSTGRES", ""))
+    parser.add_argument("--memory", type=int, nargs="*", help="result counts: peak RSS of recording and reading back")
+    parser.add_argument("--memory-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_child:
+        size, url, insert = args.memory_child
+        print(json.dumps(memory_child(int(size), url, insert)))
+        return 0
+    if args.memory:
+        memory(args.memory, args.postgres)
+        return 0
     with tempfile.TemporaryDirectory(prefix="trustsweep-bench-") as tmp:
         work = Path(tmp)
         t = time.perf_counter()

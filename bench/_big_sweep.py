@@ -1,0 +1,146 @@
+"""A synthetic sweep of N check results for the export and store benchmarks, built as a stream.
+
+``big_sweep(n, spill=True)``: results and resources go straight into temporary files
+(:class:`trustsweep.store.readback.Spilled`, as a sweep read back from the store has them), so the
+process holds nothing proportional to N and its peak RSS is what the code under test allocates.
+``spill=False`` keeps them in lists (what a sweep held before issue 15). Layout as the engine
+promises: 10 checks per resource, each target's resources and results contiguous, in the same
+order; a result in seven fails, one in seven errors, the failures of one check are waived.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter
+from typing import Any
+
+CHECKS = 10
+STATUSES = ("pass", "pass", "pass", "fail", "not_applicable", "pass", "error")
+
+
+def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
+    from trustsweep.aggregate import Basis, CriterionFinding
+    from trustsweep.mappings import load_mapping
+    from trustsweep.model import CheckResult, CheckSpec, Resource, Severity, Status, Target, Waiver
+    from trustsweep.plugins import PluginInfo
+    from trustsweep.store import canonical as c
+    from trustsweep.sweep import Sweep
+
+    now = dt.datetime.now(dt.UTC)
+    mapping = load_mapping(known_checks={}, installed_providers=[])
+    criteria = list(mapping.criteria)
+    checks: dict[str, Any] = {}
+    criteria_of: dict[str, list[int]] = {}
+    for n in range(CHECKS):
+        cid = f"bench.service{n}.rule"
+        checks[cid] = CheckSpec(
+            cid,
+            f"Bench rule {n}",
+            "bench",
+            ("bench.thing",),
+            Severity.MEDIUM,
+            "Because.",
+            "Fix it.",
+            "bench:none",
+            plugin="bench",
+        )
+        for criterion in (criteria[n % len(criteria)], criteria[(n * 7 + 3) % len(criteria)]):
+            if cid not in mapping.entries[criterion].checks:
+                mapping.entries[criterion].checks.append(cid)
+            criteria_of.setdefault(cid, []).append(criteria.index(criterion))
+    waiver = Waiver("bench.service3.rule", "*", "accepted risk", now + dt.timedelta(days=30), "CISO", id="W-1")
+    if spill:
+        from trustsweep.store.readback import Spilled, SpilledIndices, resource_from, result_from
+
+        res_seq: Any = Spilled(resource_from)
+        out_seq: Any = Spilled(result_from)
+        indices: list[Any] = [SpilledIndices() for _ in criteria]
+    else:
+        res_seq, out_seq, indices = [], [], [[] for _ in criteria]
+    buffers: list[list[int]] = [[] for _ in criteria]
+    counts: list[Counter[str]] = [Counter() for _ in criteria]
+    per_target = max(1, results // CHECKS // targets)
+    index = 0
+    for i in range(results // CHECKS):
+        target = f"{100000000000 + min(i // per_target, targets - 1)}"
+        region = ("us-east-1", "eu-west-1", "ap-south-1")[i % 3]
+        rid = f"arn:aws:s3:{region}:{target}:bucket/bench-bucket-{i:07d}"
+        resource = Resource("bench", target, region, "bench.thing", rid, f"bench-bucket-{i:07d}")
+        res_seq.append(c.dumps(resource) if spill else resource)
+        for n, cid in enumerate(checks):
+            status = Status(STATUSES[(i + n) % len(STATUSES)])
+            result = CheckResult(
+                cid,
+                "bench",
+                target,
+                region,
+                rid,
+                "bench.thing",
+                status,
+                f"{cid} says {status.value} for bucket {i}",
+                {"encrypted": i % 2 == 0, "n": n},
+                waiver if status is Status.FAIL and cid == waiver.check_id else None,
+            )
+            out_seq.append(c.dumps(result) if spill else result)
+            for k in criteria_of[cid]:
+                buffers[k].append(index)
+                counts[k][status.value] += 1
+                if len(buffers[k]) >= 4096:
+                    indices[k].extend(buffers[k])
+                    buffers[k] = []
+            index += 1
+    findings = []
+    for k, cid in enumerate(criteria):
+        indices[k].extend(buffers[k])
+        if spill:
+            indices[k].seal()
+        fails = counts[k]["fail"]
+        findings.append(
+            CriterionFinding(
+                cid,
+                "not-satisfied" if fails else "satisfied",
+                Basis.ASSESSED if counts[k] else Basis.NOT_ASSESSED,
+                f"{fails} failing check result(s)",
+                list(mapping.entries[cid].checks),
+                dict(counts[k]),
+                indices[k],
+            )
+        )
+    if spill:
+        res_seq.seal()
+        out_seq.seal()
+    return Sweep(
+        id=str(uuid.uuid4()),
+        started=now,
+        finished=now,
+        providers=["bench"],
+        targets=[Target("bench", f"{100000000000 + t}") for t in range(targets)],
+        resources=res_seq,
+        results=out_seq,
+        findings=findings,
+        collection_errors=[],
+        mapping=mapping,
+        checks=checks,
+        plugins=[PluginInfo("bench", "bench", "", "")],
+    )
+
+
+def _status_mb(field: str) -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def reset_peak() -> float:
+    """Reset this process's peak RSS (Linux: ``5`` into ``/proc/self/clear_refs``); the RSS now, MB."""
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+    return _status_mb("VmRSS")
+
+
+def peak_mb() -> float:
+    """Peak RSS since the last :func:`reset_peak` (``VmHWM``), MB."""
+    return _status_mb("VmHWM")
