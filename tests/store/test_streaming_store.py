@@ -64,6 +64,7 @@ def test_small_chunks_store_the_same_rows(tmp_path: Path, monkeypatch: pytest.Mo
     url = f"sqlite:///{tmp_path / 'big-chunks.sqlite'}"
     record_sweep(sweep, url)
     monkeypatch.setattr(c, "CHUNK", 7)
+    monkeypatch.setattr(c, "_FINDINGS_CHUNK", 1)  # a finding per chunk
     small = f"sqlite:///{tmp_path / 'small-chunks.sqlite'}"
     record_sweep(dataclasses.replace(sweep), small)
     with open_store(url) as a, open_store(small) as b:

@@ -288,7 +288,8 @@ TABLES = {
 }
 
 
-CHUNK = 20_000
+CHUNK = 20_000  # resource and observation rows encoded, digested and inserted at a time
+_FINDINGS_CHUNK = 4 * 1024 * 1024  # characters of finding bodies per chunk
 
 
 def _chunks(items: Iterable[T]) -> Iterator[list[tuple[int, T]]]:
@@ -319,8 +320,17 @@ def encode_rows(sweep: Sweep) -> Iterator[tuple[str, Iterator[list[tuple[Any, ..
             ]
 
     def findings() -> Iterator[list[tuple[Any, ...]]]:
-        for i, f in enumerate(sweep.findings):  # one row at a time: a body holds its criterion's result indices
-            yield [(i, f.criterion_id, f.state, finding_body(f))]
+        chunk: list[tuple[Any, ...]] = []
+        size = 0
+        for i, f in enumerate(sweep.findings):  # a body holds its criterion's result indices: chunks by size
+            body = finding_body(f)
+            chunk.append((i, f.criterion_id, f.state, body))
+            size += len(body)
+            if size >= _FINDINGS_CHUNK:
+                yield chunk
+                chunk, size = [], 0
+        if chunk:
+            yield chunk
 
     yield "resources", resources()
     yield "observations", observations()
