@@ -3,52 +3,39 @@
 ``big_sweep(n, spill=True)``: results and resources go straight into temporary files
 (:class:`trustsweep.store.readback.Spilled`, as a sweep read back from the store has them), so the
 process holds nothing proportional to N and its peak RSS is what the code under test allocates.
-``spill=False`` keeps them in lists (what a sweep held before issue 15). Layout as the engine
-promises: 10 checks per resource, each target's resources and results contiguous, in the same
-order; a result in seven fails, one in seven errors, the failures of one check are waived.
+``spill=False`` keeps them in lists (what a sweep held before issue 15). The checks and mapping
+are ``bench/oscal_build.py``'s (10 checks per resource); the layout is the one the engine promises:
+each target's resources and results contiguous, targets in the same order in both. A result in
+seven fails, one in seven errors, the failures of one check are waived.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import uuid
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
-CHECKS = 10
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 STATUSES = ("pass", "pass", "pass", "fail", "not_applicable", "pass", "error")
 
 
 def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
+    from oscal_build import make_sweep
     from trustsweep.aggregate import Basis, CriterionFinding
-    from trustsweep.mappings import load_mapping
-    from trustsweep.model import CheckResult, CheckSpec, Resource, Severity, Status, Target, Waiver
+    from trustsweep.model import CheckResult, Resource, Status, Target, Waiver
     from trustsweep.plugins import PluginInfo
     from trustsweep.store import canonical as c
     from trustsweep.sweep import Sweep
 
     now = dt.datetime.now(dt.UTC)
-    mapping = load_mapping(known_checks={}, installed_providers=[])
+    shape = make_sweep(0)  # bench/oscal_build.py's checks and their mapping, without results
+    checks, mapping = shape.checks, shape.mapping
     criteria = list(mapping.criteria)
-    checks: dict[str, Any] = {}
-    criteria_of: dict[str, list[int]] = {}
-    for n in range(CHECKS):
-        cid = f"bench.service{n}.rule"
-        checks[cid] = CheckSpec(
-            cid,
-            f"Bench rule {n}",
-            "bench",
-            ("bench.thing",),
-            Severity.MEDIUM,
-            "Because.",
-            "Fix it.",
-            "bench:none",
-            plugin="bench",
-        )
-        for criterion in (criteria[n % len(criteria)], criteria[(n * 7 + 3) % len(criteria)]):
-            if cid not in mapping.entries[criterion].checks:
-                mapping.entries[criterion].checks.append(cid)
-            criteria_of.setdefault(cid, []).append(criteria.index(criterion))
+    criteria_of = {cid: [k for k, crit in enumerate(criteria) if cid in mapping.entries[crit].checks] for cid in checks}
     waiver = Waiver("bench.service3.rule", "*", "accepted risk", now + dt.timedelta(days=30), "CISO", id="W-1")
     if spill:
         from trustsweep.store.readback import Spilled, SpilledIndices, resource_from, result_from
@@ -60,9 +47,9 @@ def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
         res_seq, out_seq, indices = [], [], [[] for _ in criteria]
     buffers: list[list[int]] = [[] for _ in criteria]
     counts: list[Counter[str]] = [Counter() for _ in criteria]
-    per_target = max(1, results // CHECKS // targets)
+    per_target = max(1, results // len(checks) // targets)
     index = 0
-    for i in range(results // CHECKS):
+    for i in range(results // len(checks)):
         target = f"{100000000000 + min(i // per_target, targets - 1)}"
         region = ("us-east-1", "eu-west-1", "ap-south-1")[i % 3]
         rid = f"arn:aws:s3:{region}:{target}:bucket/bench-bucket-{i:07d}"
