@@ -108,41 +108,35 @@ def _executemany(self, table, entry, columns, rows) -> None:
         cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", [(entry, *row) for row in rows])
 
 
-def memory_child(size: int, url: str, insert: str) -> dict:
+def memory_child(step: str, size: int, url: str, insert: str) -> dict:
+    """One step in a process of its own: ``record`` a streamed sweep of ``size`` results, or ``read``
+    the latest stored sweep back and make one pass over its results (as ``trustsweep export`` does)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from _big_sweep import big_sweep, peak_mb, reset_peak
     from trustsweep.store.backends import PostgresBackend
 
     if insert == "executemany":
         PostgresBackend.insert_rows = _executemany  # type: ignore[method-assign]
-    sweep = big_sweep(size)
-    peak = peak_mb
+    sweep = big_sweep(size) if step == "record" else None
+    store = open_store(url)
     base = reset_peak()  # the peak of building the sweep is not the store's
     t = time.perf_counter()
-    store = open_store(url)
-    store.record(sweep)
-    record_s, record_peak = time.perf_counter() - t, peak()
-    entry = store.find_sweep(sweep.id)
-    del sweep
-    reset_peak()
-    t = time.perf_counter()
-    rebuilt = store.load_sweep(entry)
-    failing = sum(1 for r in rebuilt.results if r.status.value == "fail")
+    if sweep is not None:
+        store.record(sweep)
+        results = len(sweep.results)
+    else:
+        rebuilt = store.load_sweep(store.entries("sweep")[-1])
+        results = sum(1 for r in rebuilt.results if r.status.value)
     store.close()
-    return {
-        "results": len(rebuilt.results),
-        "record_s": round(record_s, 2),
-        "record_peak_mb": round(record_peak),
-        "record_extra_mb": round(record_peak - base),
-        "read_s": round(time.perf_counter() - t, 2),
-        "read_peak_mb": round(peak()),
-        "failing": failing,
-    }
+    return {"results": results, "s": round(time.perf_counter() - t, 2), "peak": round(peak_mb()), "base": round(base)}
 
 
 def memory(sizes: list[int], postgres: str) -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; sweeps streamed from temporary files")
-    print(f"{'results':>9} {'store':>24} {'record s':>8} {'peak MB':>7} {'+MB':>5} {'read back s':>11} {'peak MB':>7}")
+    print(
+        f"{'results':>9} {'store':>24} {'record s':>8} {'peak MB':>7} {'+MB':>5} "
+        f"{'read back s':>11} {'peak MB':>7} {'+MB':>5}"
+    )
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="trustsweep-bench-") as tmp:
             runs = [("SQLite", f"sqlite:///{Path(tmp) / 'evidence.sqlite'}", "copy")]
@@ -157,21 +151,25 @@ def memory(sizes: list[int], postgres: str) -> None:
                     with psycopg.connect(postgres, autocommit=True) as conn:
                         conn.execute(f"CREATE SCHEMA {schema}")
                     url = postgres + ("&" if "?" in postgres else "?") + f"options=-csearch_path%3D{schema}"
+                figures = []
                 try:
-                    argv = [sys.executable, __file__, "--memory-child", str(size), url, insert]
-                    proc = subprocess.run(argv, capture_output=True, text=True)
+                    for step in ("record", "read"):
+                        argv = [sys.executable, __file__, "--memory-child", step, str(size), url, insert]
+                        proc = subprocess.run(argv, capture_output=True, text=True)
+                        if proc.returncode:
+                            print(f"{size:>9} {name:>24} {step} failed: {proc.stderr.strip().splitlines()[-1:]}")
+                            break
+                        figures.append(json.loads(proc.stdout.strip().splitlines()[-1]))
                 finally:
                     if schema:
                         with psycopg.connect(postgres, autocommit=True) as conn:
                             conn.execute(f"DROP SCHEMA {schema} CASCADE")
-                if proc.returncode:
-                    print(f"{size:>9} {name:>24} failed: {proc.stderr.strip().splitlines()[-1:]}")
-                    continue
-                f = json.loads(proc.stdout.strip().splitlines()[-1])
-                print(
-                    f"{f['results']:>9} {name:>24} {f['record_s']:>8} {f['record_peak_mb']:>7} "
-                    f"{f['record_extra_mb']:>5} {f['read_s']:>11} {f['read_peak_mb']:>7}"
-                )
+                if len(figures) == 2:
+                    rec, read = figures
+                    print(
+                        f"{rec['results']:>9} {name:>24} {rec['s']:>8} {rec['peak']:>7} {rec['peak'] - rec['base']:>5} "
+                        f"{read['s']:>11} {read['peak']:>7} {read['peak'] - read['base']:>5}"
+                    )
 
 
 def main() -> int:
@@ -180,11 +178,11 @@ def main() -> int:
     parser.add_argument("--sweeps", type=int, default=10, help="sweeps stored (verify covers all of them)")
     parser.add_argument("--postgres", default=os.environ.get("TRUSTSWEEP_TEST_POSTGRES", ""))
     parser.add_argument("--memory", type=int, nargs="*", help="result counts: peak RSS of recording and reading back")
-    parser.add_argument("--memory-child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--memory-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
-        size, url, insert = args.memory_child
-        print(json.dumps(memory_child(int(size), url, insert)))
+        step, size, url, insert = args.memory_child
+        print(json.dumps(memory_child(step, int(size), url, insert)))
         return 0
     if args.memory:
         memory(args.memory, args.postgres)

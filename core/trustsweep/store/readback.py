@@ -192,7 +192,7 @@ def _indices_of(body: str, into: SpilledIndices) -> str:
     end = body.index("]", start)
     pos = start
     while pos < end:
-        stop = body.find(",", min(pos + 1_000_000, end), end)
+        stop = body.find(",", min(pos + 262_144, end), end)
         stop = end if stop < 0 else stop
         into.extend(orjson.loads("[" + body[pos:stop] + "]"))
         pos = stop + 1
