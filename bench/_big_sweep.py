@@ -32,7 +32,7 @@ def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
     from trustsweep.sweep import Sweep
 
     now = dt.datetime.now(dt.UTC)
-    shape = make_sweep(0)  # bench/oscal_build.py's checks and their mapping, without results
+    shape = make_sweep(10, per_target=1)  # bench/oscal_build.py's checks and their mapping (one resource)
     checks, mapping = shape.checks, shape.mapping
     criteria = list(mapping.criteria)
     criteria_of = {cid: [k for k, crit in enumerate(criteria) if cid in mapping.entries[crit].checks] for cid in checks}
