@@ -33,6 +33,7 @@ T = TypeVar("T")
 _BATCH = 4096  # rows digested at a time
 _INDEX_BYTES = 8  # a result index on disk: int64
 _INDEX_READ = 65_536  # indices read at a time
+_INDEX_TEXT = 262_144  # characters of a stored body's indices parsed at a time
 _RESULTS_KEY = '"results":['
 SPILL_FINDINGS_OVER = 256 * 1024  # characters of a finding's body (~30,000 result indices) kept in memory
 
@@ -192,7 +193,7 @@ def _indices_of(body: str, into: SpilledIndices) -> str:
     end = body.index("]", start)
     pos = start
     while pos < end:
-        stop = body.find(",", min(pos + 262_144, end), end)
+        stop = body.find(",", min(pos + _INDEX_TEXT, end), end)
         stop = end if stop < 0 else stop
         into.extend(orjson.loads("[" + body[pos:stop] + "]"))
         pos = stop + 1
