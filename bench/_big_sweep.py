@@ -11,6 +11,7 @@ seven fails, one in seven errors, the failures of one check are waived.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 import uuid
@@ -27,9 +28,7 @@ def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
     from oscal_build import make_sweep
     from trustsweep.aggregate import Basis, CriterionFinding
     from trustsweep.model import CheckResult, Resource, Status, Target, Waiver
-    from trustsweep.plugins import PluginInfo
     from trustsweep.store import canonical as c
-    from trustsweep.sweep import Sweep
 
     now = dt.datetime.now(dt.UTC)
     shape = make_sweep(10, per_target=1)  # bench/oscal_build.py's checks and their mapping (one resource)
@@ -97,19 +96,13 @@ def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
     if spill:
         res_seq.seal()
         out_seq.seal()
-    return Sweep(
+    return dataclasses.replace(
+        shape,
         id=str(uuid.uuid4()),
-        started=now,
-        finished=now,
-        providers=["bench"],
         targets=[Target("bench", f"{100000000000 + t}") for t in range(targets)],
         resources=res_seq,
         results=out_seq,
         findings=findings,
-        collection_errors=[],
-        mapping=mapping,
-        checks=checks,
-        plugins=[PluginInfo("bench", "bench", "", "")],
     )
 
 
