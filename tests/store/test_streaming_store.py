@@ -124,3 +124,14 @@ def test_an_export_of_a_read_back_sweep_matches_the_sweep(tmp_path: Path) -> Non
 def test_a_finding_head_is_the_finding_without_its_indices(indices, reason) -> None:
     f = CriterionFinding("CC6.1", "satisfied", Basis.ASSESSED, reason, ["x.y"], {"pass": 3}, sorted(indices))
     assert readback.finding_head(c.finding_body(f)) == orjson.loads(c.dumps(c._finding_dict(f)))
+
+
+def test_the_summary_chart_reads_only_the_last_sweeps(tmp_path: Path) -> None:
+    from trustsweep.store import history_markdown
+
+    url = f"sqlite:///{tmp_path / 'h.sqlite'}"
+    for _ in range(3):
+        record_sweep(synthetic_sweep(tmp_path, resources_per_unit=3), url)
+    with open_store(url) as store:
+        assert "Criteria over the last 2 stored sweep(s)" in history_markdown(store, last=2)
+        assert "Criteria over the last 3 stored sweep(s)" in history_markdown(store, last=14)

@@ -81,8 +81,9 @@ def history_markdown(store: EvidenceStore, last: int = 14) -> str:
     from .ledger import TamperedError
 
     try:
-        sweeps = store.entries("sweep")[-last:]
-        hist = load_history(store, dt.datetime.fromisoformat(sweeps[0].at) if sweeps else None, None)
+        # the start of the last ``last`` sweeps, without reading every sweep's entry
+        starts = store.db.query("SELECT at FROM entries WHERE kind = 'sweep' ORDER BY seq DESC LIMIT ?", (last,))
+        hist = load_history(store, dt.datetime.fromisoformat(starts[-1][0]) if starts else None, None)
     except TamperedError as exc:
         return (
             f"## Criteria over the last stored sweeps\n\n**The evidence store does not verify**: {exc}. "
