@@ -59,10 +59,31 @@ def test_the_demo_estate_on_two_workers_matches_threads(fake: FakeAzure, azure_r
     assert dask.stats["requests"] == threads.stats["requests"]
 
 
+def held_on_workers(cluster: Cluster) -> dict[str, dict[tuple[str, str], int]]:
+    """Per worker: the size of every dict, list and set in a module global of the Azure plugin."""
+    from distributed import Client
+
+    def held() -> dict[tuple[str, str], int]:  # nested: pickled by value, runs on each worker
+        import sys
+
+        return {
+            (name, attr): len(value)
+            for name, module in list(sys.modules.items())
+            if name.startswith("trustsweep_azure") and module is not None
+            for attr, value in vars(module).items()
+            if isinstance(value, (dict, list, set)) and not attr.startswith("__")
+        }
+
+    with Client(cluster.address, timeout=60) as client:
+        return client.run(held)
+
+
 def test_workers_keep_nothing_between_sweeps(fake: FakeAzure, azure_registry, cluster: Cluster) -> None:
-    """A second sweep on the same workers queries Resource Graph again (no cross-sweep cache)."""
+    """A second sweep on the same workers queries Resource Graph again and leaves nothing more in
+    the plugin's module globals (before, each worker kept every batch's rows and directory)."""
     fake.reset(demo_estate())
     registry, mapping = azure_registry
+    held = []
     for _ in range(2):
         fake.reset()
         with make_executor(cluster.address) as pool:
@@ -75,3 +96,7 @@ def test_workers_keep_nothing_between_sweeps(fake: FakeAzure, azure_registry, cl
             )
         assert not s.collection_errors
         assert set(fake.graph_query_counts().values()) == {1} and len(fake.graph_query_counts()) == len(GRAPH_SERVICES)
+        held.append(held_on_workers(cluster))
+    assert len(held[1]) == 2 and all(held[0].values())  # both workers ran the plugin
+    for worker, before in held[0].items():  # a module first imported by the second sweep is new, not grown
+        assert {k: n for k, n in held[1][worker].items() if k in before} == before, worker
