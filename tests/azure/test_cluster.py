@@ -13,6 +13,7 @@ from azure_helpers import FAST, sweep
 from trustsweep.collect import make_executor
 from trustsweep.sweep import Sweep, run_sweep
 from trustsweep.testing.dask_cluster import Cluster
+from trustsweep.testing.module_state import grown, held
 from trustsweep_azure.emulator import FakeAzure, demo_estate
 from trustsweep_azure.provider import GRAPH_SERVICES
 
@@ -38,15 +39,7 @@ def test_the_demo_estate_on_two_workers_matches_threads(fake: FakeAzure, azure_r
     threads = sweep(fake, azure_registry, demo_estate(), graph_batch=2)
     assert not threads.collection_errors
     fake.reset()
-    registry, mapping = azure_registry
-    with make_executor(cluster.address) as pool:
-        dask = run_sweep(
-            registry,
-            mapping,
-            providers=["azure"],
-            executor=pool,
-            provider_options={"azure": {**FAST, "graph_batch": 2}},
-        )
+    dask = sweep_on(cluster, azure_registry)
     assert not dask.collection_errors, dask.collection_errors
     assert per_check(dask) == per_check(threads)
     assert {"pass", "fail"} <= {status for _, status in per_check(dask)}
@@ -60,43 +53,37 @@ def test_the_demo_estate_on_two_workers_matches_threads(fake: FakeAzure, azure_r
 
 
 def held_on_workers(cluster: Cluster) -> dict[str, dict[tuple[str, str], int]]:
-    """Per worker: the size of every dict, list and set in a module global of the Azure plugin."""
+    """Per worker: what the Azure plugin holds in module globals (:mod:`trustsweep.testing.module_state`)."""
     from distributed import Client
 
-    def held() -> dict[tuple[str, str], int]:  # nested: pickled by value, runs on each worker
-        import sys
-
-        return {
-            (name, attr): len(value)
-            for name, module in list(sys.modules.items())
-            if name.startswith("trustsweep_azure") and module is not None
-            for attr, value in vars(module).items()
-            if isinstance(value, (dict, list, set)) and not attr.startswith("__")
-        }
-
     with Client(cluster.address, timeout=60) as client:
-        return client.run(held)
+        return client.run(held, "trustsweep_azure")
+
+
+def sweep_on(cluster: Cluster, registry_mapping) -> Sweep:
+    registry, mapping = registry_mapping
+    with make_executor(cluster.address) as pool:
+        return run_sweep(
+            registry,
+            mapping,
+            providers=["azure"],
+            executor=pool,
+            provider_options={"azure": {**FAST, "graph_batch": 2}},
+        )
 
 
 def test_workers_keep_nothing_between_sweeps(fake: FakeAzure, azure_registry, cluster: Cluster) -> None:
     """A second sweep on the same workers queries Resource Graph again and leaves nothing more in
     the plugin's module globals (before, each worker kept every batch's rows and directory)."""
     fake.reset(demo_estate())
-    registry, mapping = azure_registry
-    held = []
+    snapshots = []
     for _ in range(2):
         fake.reset()
-        with make_executor(cluster.address) as pool:
-            s = run_sweep(
-                registry,
-                mapping,
-                providers=["azure"],
-                executor=pool,
-                provider_options={"azure": {**FAST, "graph_batch": 2}},
-            )
+        s = sweep_on(cluster, azure_registry)
         assert not s.collection_errors
         assert set(fake.graph_query_counts().values()) == {1} and len(fake.graph_query_counts()) == len(GRAPH_SERVICES)
-        held.append(held_on_workers(cluster))
-    assert len(held[1]) == 2 and all(held[0].values())  # both workers ran the plugin
-    for worker, before in held[0].items():  # a module first imported by the second sweep is new, not grown
-        assert {k: n for k, n in held[1][worker].items() if k in before} == before, worker
+        snapshots.append(held_on_workers(cluster))
+    first, second = snapshots
+    assert len(first) == 2 and all(first.values())  # both workers ran the plugin
+    for worker, before in first.items():
+        assert not grown(before, second[worker]), worker

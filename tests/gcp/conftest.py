@@ -50,6 +50,24 @@ def sweep(
         )
 
 
+def sweep_in_processes(fake: FakeGcp, registry_mapping: tuple[Registry, Mapping], **options: Any) -> Sweep:
+    """A sweep on a pool of two worker processes (``targets`` among ``options``, like :func:`sweep`)."""
+    from trustsweep.collect import make_executor
+
+    registry, mapping = registry_mapping
+    targets = list(options.pop("targets", ()))
+    with make_executor("processes", 2) as pool:
+        return run_sweep(
+            registry,
+            mapping,
+            providers=["gcp"],
+            targets=targets,
+            executor=pool,
+            config=Config(),
+            provider_options={"gcp": {"endpoint": fake.endpoint, **FAST_RETRY, **options}},
+        )
+
+
 def results_by(s: Sweep) -> dict[tuple[str, str], CheckResult]:
     """(check id, resource id) → result."""
     return {(r.check_id, r.resource_id): r for r in s.results}

@@ -171,23 +171,10 @@ def test_forked_workers_do_not_inherit_clients(gcp_fake: FakeGcp) -> None:
 
 
 def test_sweep_with_process_pool(gcp_fake: FakeGcp, gcp_registry) -> None:
-    from trustsweep.collect import make_executor
-    from trustsweep.config import Config
-    from trustsweep.sweep import run_sweep
-
-    from ..conftest import FAST_RETRY
+    from ..conftest import sweep_in_processes
 
     seed_northwind(gcp_fake)
-    registry, mapping = gcp_registry
-    with make_executor("processes", 2) as pool:
-        s = run_sweep(
-            registry,
-            mapping,
-            providers=["gcp"],
-            executor=pool,
-            config=Config(),
-            provider_options={"gcp": {"scope": "organizations/4471", "endpoint": gcp_fake.endpoint, **FAST_RETRY}},
-        )
+    s = sweep_in_processes(gcp_fake, gcp_registry, scope="organizations/4471")
     assert not s.collection_errors
     assert len(s.targets) == 3 and s.exit_code == 1
 

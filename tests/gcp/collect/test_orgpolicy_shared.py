@@ -4,10 +4,10 @@ failed read errors the projects it concerns only; nothing is kept in module glob
 
 from __future__ import annotations
 
-import sys
 from urllib.parse import parse_qs, urlsplit
 
 from trustsweep.model import Status, Target
+from trustsweep.testing.module_state import grown, held
 from trustsweep_gcp import types as T
 from trustsweep_gcp.emulator import FakeGcp
 from trustsweep_gcp.emulator import estate as E
@@ -78,22 +78,10 @@ def test_each_organizations_policies_are_read_once_per_sweep(gcp_fake: FakeGcp, 
 
 def test_a_process_pool_reads_each_organization_once(gcp_fake: FakeGcp, gcp_registry) -> None:
     """Before shared units every worker process read the policies of the organizations it touched."""
-    from trustsweep.collect import make_executor
-    from trustsweep.sweep import run_sweep
-
-    from ..conftest import FAST_RETRY
+    from ..conftest import sweep_in_processes
 
     _seed(gcp_fake)
-    registry, mapping = gcp_registry
-    with make_executor("processes", 2) as pool:
-        s = run_sweep(
-            registry,
-            mapping,
-            providers=["gcp"],
-            targets=["a-1", "a-2", "b-1", "b-2"],
-            executor=pool,
-            provider_options={"gcp": {"endpoint": gcp_fake.endpoint, **FAST_RETRY}},
-        )
+    s = sweep_in_processes(gcp_fake, gcp_registry, targets=["a-1", "a-2", "b-1", "b-2"])
     assert _node_reads(gcp_fake) == {ORGS[0]: 1, ORGS[1]: 1}
     assert _verdicts(s) == {"a-1": Status.PASS, "a-2": Status.PASS, "b-1": Status.FAIL, "b-2": Status.FAIL}
 
@@ -115,21 +103,11 @@ def test_a_failed_project_read_errors_that_project_only(gcp_fake: FakeGcp, run_g
     assert {e.target for e in s.collection_errors} == {"a-1"}
 
 
-def _held() -> dict[tuple[str, str], int]:
-    """The size of every dict, list and set held in a module global of the GCP plugin."""
-    sizes = {}
-    for name, module in list(sys.modules.items()):
-        if name.startswith("trustsweep_gcp") and module is not None:
-            for attr, value in vars(module).items():
-                if isinstance(value, (dict, list, set)):
-                    sizes[(name, attr)] = len(value)
-    return sizes
-
-
 def test_nothing_stays_in_module_globals_after_a_sweep(gcp_fake: FakeGcp, run_gcp) -> None:
     _seed(gcp_fake)
     run_gcp(scope=ORGS[0])  # imports every collector module
-    before = _held()
+    before = held("trustsweep_gcp")
+    assert before
     for scope in ORGS:
         assert not run_gcp(scope=scope).collection_errors
-        assert _held() == before
+        assert not grown(before, held("trustsweep_gcp"))
