@@ -15,14 +15,14 @@ from typing import Any, Protocol
 
 from . import __version__
 from . import provenance as prov
-from .accumulate import NOTHING_SWEPT, Accumulator, found_in_words, provider_types
+from .accumulate import NOTHING_SWEPT, Accumulator, found_in_words
 from .aggregate import CriterionFinding, aggregate
 from .assess import Assessment
 from .config import Config
-from .dispatch import Plan, run_plan
+from .dispatch import run_plan
 from .errors import UserError
 from .evaluate import Evaluator
-from .inventory import inventory_files, load_file
+from .inventory import InventoryFile, inventory_files, load_file
 from .mappings import Mapping
 from .model import (
     Attestation,
@@ -35,6 +35,7 @@ from .model import (
     Target,
     Waiver,
 )
+from .planning import checks_for, plan_sweep
 from .plugins import PluginInfo, Registry
 from .redact import redactor
 from .resume import CheckpointFactory, ResumeState, mark_resumed, plan_digest, refuse_other_plan
@@ -129,36 +130,6 @@ class Sweep:
         return out
 
 
-def split_targets(requested: Sequence[str], providers: Sequence[str]) -> dict[str, list[str]]:
-    """``aws:123`` goes to aws; a bare id goes to the only provider (ambiguous otherwise)."""
-    out: dict[str, list[str]] = {p: [] for p in providers}
-    for item in requested:
-        prefix, sep, rest = item.partition(":")
-        if sep and prefix in out:
-            out[prefix].append(rest)
-        elif len(providers) == 1:
-            out[providers[0]].append(item)
-        else:
-            raise UserError(f"target {item!r}: with several providers, write PROVIDER:ID (e.g. aws:{item})")
-    return out
-
-
-def _checks_for(registry: Registry, providers: Iterable[str], only: Sequence[str]) -> dict[str, CheckSpec]:
-    wanted = set(providers)
-    selected: dict[str, CheckSpec] = {}
-    if only:
-        for ident in only:
-            current = registry.resolve_check_id(ident)
-            if current is None:
-                raise UserError(f"unknown check id {ident!r} (see 'trustsweep checks list')")
-            spec = registry.checks[current]
-            if spec.provider not in wanted:
-                raise UserError(f"check {ident!r} belongs to provider {spec.provider!r}, which is not being swept")
-            selected[current] = spec
-        return selected
-    return {c.id: c for c in registry.checks.values() if c.provider in wanted}
-
-
 def nothing_swept(sweep: Sweep) -> list[str]:
     """One line per provider of which no resource was assessed: 'gcp: no resource was assessed (…)'."""
     return [f"{e.provider}: {e.reason}" for e in sweep.collection_errors if e.service == NOTHING_SWEPT]
@@ -202,7 +173,7 @@ def run_sweep(
     config = config or Config()
     for name in providers:
         registry.provider_spec(name)  # unknown provider → UserError before any work
-    checks = _checks_for(registry, providers, only_checks)
+    checks = checks_for(registry, providers, only_checks)
     all_options = {p: {**config.settings.get(p, {}), **(provider_options or {}).get(p, {})} for p in providers}
     plan_sha = plan_digest(providers, targets, regions, all_options, list(checks))
     judged = now or dt.datetime.now(dt.UTC)  # the time new results are evaluated at
@@ -211,52 +182,9 @@ def run_sweep(
         refuse_other_plan(resume, providers, plan_sha)
         sweep_id, started = resume.sweep_id, resume.started
     sweep_id = sweep_id or str(uuid.uuid4())
-    per_provider = split_targets(targets, providers)
-    swept_targets: list[Target] = []
-    plan = Plan()
-    failed: list[tuple[Target, CollectionError]] = []  # targets (or their listing) that could not be planned
-    for name in providers:
-        options = all_options[name]
-        types = provider_types(checks.values(), name)
-        try:
-            provider = registry.make_provider(name, options)
-            if history is not None:
-                provider.history = history
-            found = provider.targets(per_provider[name])
-        except UserError:
-            raise
-        except Exception as exc:
-            progress.message(f"{name}: could not list targets: {exc}")
-            failed.append(
-                (
-                    Target(name, "*"),
-                    CollectionError(name, "*", "global", "targets", types, f"{type(exc).__name__}: {exc}"),
-                )
-            )
-            continue
-        redaction = redactor(registry.provider_spec(name).secret_fields)
-        planned = plan.units()
-        to_sweep: list[Target] = []
-        for target in found:
-            swept_targets.append(target)
-            if resume is not None and (name, target.id) in resume.carried:
-                continue  # finished before the interruption: carried over, not swept again
-            try:
-                units = [replace(u, redaction=redaction) for u in provider.work(target, regions)]
-            except Exception as exc:
-                failed.append(
-                    (target, CollectionError(name, target.id, "global", "plan", types, f"{type(exc).__name__}: {exc}"))
-                )
-                continue
-            to_sweep.append(target)
-            plan.targets.append((target, units))
-        try:
-            plan.shared.extend(replace(u, redaction=redaction) for u in provider.shared_work(to_sweep, regions))
-        except Exception as exc:
-            reason = f"{type(exc).__name__}: {exc}"
-            failed.extend((t, CollectionError(name, t.id, "global", "plan", types, reason)) for t in to_sweep)
-            plan.targets = [(t, u) for t, u in plan.targets if t not in to_sweep]
-        progress.planned(name, plan.units() - planned)
+    done = set(resume.carried) if resume is not None else set()
+    planned = plan_sweep(registry, providers, checks, targets, regions, all_options, history, progress, done)
+    plan, swept_targets = planned.plan, planned.targets
 
     attestations, waivers = _with_stored(attestations, waivers, evidence)
     all_waivers = [*config.waivers, *waivers]
@@ -273,7 +201,7 @@ def run_sweep(
         acc.add_carried(carried)
         if carried.target not in swept_targets:
             swept_targets.append(carried.target)
-    for target, error in failed:
+    for target, error in planned.failed:
         acc.add_target(target, [], [error])
     for outcome in run_plan(
         plan, executor, assessment, on_unit=progress.unit_done, sweep_id=sweep_id, timeout=unit_timeout
@@ -326,7 +254,7 @@ def evaluate_inventory(
     """
     config = config or Config()
     files = inventory_files(directory)
-    loaded = [load_file(path) for path in files]  # validate every file before evaluating any
+    loaded = [_header(load_file(path)) for path in files]  # validate every file before evaluating any
     providers = sorted({inv.target.provider for inv in loaded})
     for name in providers:
         if name not in registry.providers:
@@ -344,7 +272,7 @@ def evaluate_inventory(
                 "collect the inventory again",
                 path=inv.path,
             )
-    checks = _checks_for(registry, providers, only_checks)
+    checks = checks_for(registry, providers, only_checks)
     prov.refuse_unsealed(loaded, accept_edited)
     started = now or dt.datetime.now(dt.UTC)
     attestations, waivers = _with_stored(attestations, waivers, evidence)
@@ -352,9 +280,13 @@ def evaluate_inventory(
     evaluator = Evaluator(checks.values(), config=config.check_config(), now=started, waivers=all_waivers)
     acc = Accumulator(Assessment(evaluator, started, history_types=_history_types(registry, providers)))
     redactions = {name: redactor(registry.provider_spec(name).secret_fields) for name in providers}
-    for inv in loaded:  # an inventory saved before redaction existed must not carry secrets further
-        redaction = redactions[inv.target.provider]
+    for header in loaded:  # read again, one file at a time: only one target's resources in memory
+        inv = load_file(header.path) if header.path is not None else header
+        if inv.sha256 != header.sha256:
+            raise UserError("the file changed while it was being evaluated", path=header.path)
+        redaction = redactions[inv.target.provider]  # an inventory saved before redaction must not carry secrets
         acc.add_target(inv.target, [redaction.resource(r) for r in inv.resources], inv.errors)
+        del inv
     targets = [inv.target for inv in loaded]
     acc.check_something_swept(
         providers,
@@ -376,6 +308,11 @@ def evaluate_inventory(
     )
     sweep.provenance = prov.offline(directory, loaded)
     return sweep
+
+
+def _header(inv: InventoryFile) -> InventoryFile:
+    """A validated inventory file without its resources (read again when it is evaluated)."""
+    return replace(inv, resources=[])
 
 
 def _with_stored(

@@ -146,7 +146,7 @@ def sweep(
     from ..config import load_config
     from ..pipeline import run
     from ..report.progress import CliProgress
-    from ..sweep import split_targets
+    from ..planning import split_targets
 
     outputs = _outputs(out, oscal_version, fmt, store, no_store, export)
     if workers < 1:
