@@ -145,8 +145,8 @@ def sweep(
 
     from ..config import load_config
     from ..pipeline import run
-    from ..report.progress import CliProgress
     from ..planning import split_targets
+    from ..report.progress import CliProgress
 
     outputs = _outputs(out, oscal_version, fmt, store, no_store, export)
     if workers < 1:
