@@ -142,3 +142,36 @@ def test_inventory_of_an_uninstalled_provider_is_refused(tmp_path: Path) -> None
     (folder / "x.jsonl").write_bytes(HEADER.replace(b'"synthetic"', b'"martian"') + b"\n")
     with pytest.raises(UserError, match="provider 'martian' is not installed"):
         evaluate_inventory(registry, mapping, tmp_path / "inv2")
+
+
+def test_a_file_replaced_between_validation_and_evaluation_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file is validated first and read again, one at a time, when it is evaluated: a file
+    replaced in between (another sweep saving into the folder) is refused, never half-used."""
+    import trustsweep.sweep as sweep_module
+
+    registry, mapping = _setup(tmp_path)
+    inv, other = tmp_path / "inv", tmp_path / "other"
+    with make_executor() as pool:
+        run_sweep(registry, mapping, providers=[PROVIDER], executor=pool, save_inventory=inv)
+        run_sweep(
+            registry,
+            mapping,
+            providers=[PROVIDER],
+            executor=pool,
+            save_inventory=other,
+            provider_options={PROVIDER: {"resources_per_unit": 3}},
+        )
+    reads: list[Path] = []
+
+    def load_then_replace(path: Path):
+        reads.append(path)
+        if len(reads) == 2:  # the second file has been validated: replace the first one now
+            first = reads[0]
+            first.write_bytes((other / first.relative_to(inv)).read_bytes())
+        return load_file(path)
+
+    monkeypatch.setattr(sweep_module, "load_file", load_then_replace)
+    with pytest.raises(UserError, match="changed while it was being evaluated"):
+        evaluate_inventory(registry, mapping, inv)
