@@ -13,7 +13,8 @@ four documents, the large results streamed; its "build" column is then the whole
 The input is a Sweep laid out as the engine writes it (each target's facts and results
 together), its ``resources`` and ``results`` *generated* afresh on every pass like the engine's
 on-disk spool (``--source lists`` keeps them as lists instead), so the RSS the writer adds is
-its own: "added MB" = peak RSS while writing − RSS before. Each size and mode runs in a fresh
+its own: "added MB" = peak RSS while writing − RSS before (``--source spool``: the engine's
+``trustsweep.spool.Spool`` files, read back and decoded on each pass). Each size and mode runs in a fresh
 process. Printed: the time to build the result dicts, to serialise and write the file
 atomically, their sum (wall and CPU: on a shared machine the CPU time is the steadier figure),
 peak RSS, the RSS the writer added, the peak of the Python heap (``--tracemalloc``), the RSS
@@ -153,6 +154,12 @@ def make_sweep(observations: int, source: str = "lists", per_target: int = 0):
         findings = aggregate(mapping, results, now=now, available_checks=set(checks))
     else:
         resources, results = Generated(facts, count), Generated(check_results, count * CHECKS)
+        if source == "spool":  # the engine's own on-disk sequences
+            from trustsweep.accumulate import resource_spool, result_spool
+
+            resources, results = resource_spool(), result_spool()
+            resources.extend(facts())
+            results.extend(check_results())
         per_check = [{s.value: 0 for s in Status} for _ in range(CHECKS)]
         for i in range(count):
             for n in range(CHECKS):
@@ -265,7 +272,10 @@ def main() -> None:
         help="dicts: build_result + dump (the store's path); bundle: write_bundle (sweep --out)",
     )
     parser.add_argument(
-        "--source", choices=["generated", "lists"], default="generated", help="the input Sweep's sequences"
+        "--source",
+        choices=["generated", "spool", "lists"],
+        default="generated",
+        help="the input Sweep's sequences: generated on each pass, the engine's spools, or lists",
     )
     parser.add_argument("--per-target", type=int, default=0, help="resources per target (default: 20 targets)")
     parser.add_argument("--tracemalloc", action="store_true", help="also the Python heap's peak while writing")

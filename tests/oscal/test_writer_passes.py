@@ -106,3 +106,33 @@ def test_bloom_never_misses_and_rarely_flags_wrongly():
     assert wrong < n * 0.02
     assert all(bloom.add(f"synthetic.check|p|t|res-{i}") for i in range(0, n, 7))  # all seen
     assert len(Bloom(10**9).bits) == 2**27 // 8  # capped at 16 MB
+
+
+def test_an_engine_sweep_is_read_from_its_spools_twice_each_never_by_index(tmp_path, monkeypatch):
+    """A real sweep (results and facts in the engine's on-disk spools), written streamed."""
+    import trustsweep.oscal as oscal
+    from trustsweep.spool import Spool
+    from trustsweep.testing.synthetic import synthetic_sweep
+
+    sweep = synthetic_sweep(tmp_path, resources_per_unit=5, fail_units=["acct-1/south-1"])
+    assert isinstance(sweep.results, Spool) and isinstance(sweep.resources, Spool)
+    expected = streamed_bytes(reference_streamed_document, sweep, 3)  # the writer before streaming
+    sweep.counts()  # the engine keeps the counts (a Sweep decoded from the store counts once)
+    passes: dict[int, int] = {}
+    iterate = Spool.__iter__
+
+    def counted(self):
+        passes[id(self)] = passes.get(id(self), 0) + 1
+        return iterate(self)
+
+    def no_index(self, index):
+        raise AssertionError(f"random access [{index}]")
+
+    monkeypatch.setattr(Spool, "__iter__", counted)
+    monkeypatch.setattr(Spool, "__getitem__", no_index)
+    monkeypatch.setattr(oscal, "INDENT_LIMIT", 5)  # count as large: the streaming path
+    path = write_bundle(sweep, tmp_path / "out")[-1]
+    assert (passes[id(sweep.resources)], passes[id(sweep.results)]) == (2, 2)
+    passes.clear()
+    assert streamed_bytes(streamed_results_document, sweep, 3) == expected
+    assert_valid_oscal(path.parent)
