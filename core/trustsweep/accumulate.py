@@ -98,7 +98,7 @@ class Accumulator:
 
     def add(self, outcome: Assessed, *, collected: bool = False) -> None:
         """Keep one target's outcome; a ``collected`` one (not a planning failure) is also checkpointed."""
-        self._keep(outcome.target, outcome.facts, outcome.results, outcome.errors, outcome.resources)
+        self._keep(outcome.target, outcome.facts, outcome.results, outcome.errors)
         self.requests += outcome.requests
         if collected and self.checkpoint is not None:  # last: a checkpointed target is kept too
             self.checkpoint(outcome.target, outcome.facts, outcome.results, outcome.errors)
@@ -106,8 +106,7 @@ class Accumulator:
     def add_carried(self, carried: Carried) -> None:
         """A target checkpointed by the interrupted sweep being resumed: its results as they were."""
         facts = [fact(r, self.assessment.history_types) for r in carried.resources]
-        real = sum(1 for r in facts if r.type != COLLECTION_UNIT_TYPE)
-        self._keep(carried.target, facts, carried.results, carried.errors, real)
+        self._keep(carried.target, facts, carried.results, carried.errors)
 
     def _keep(
         self,
@@ -115,7 +114,6 @@ class Accumulator:
         facts: list[Resource],
         results: list[CheckResult],
         errors: list[CollectionError],
-        resources: int,
     ) -> None:
         start = len(self.results)
         for offset, result in enumerate(results):
@@ -123,7 +121,7 @@ class Accumulator:
         self.results.extend(results)
         self.resources.extend(facts)
         self.errors.extend(errors)
-        self.collected[target.provider] += resources
+        self.collected[target.provider] += len(facts)
         self.assessed[target.provider] += sum(1 for r in results if r.resource_type != COLLECTION_UNIT_TYPE)
 
     def check_something_swept(

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .evaluate import COLLECTION_UNIT_TYPE, Evaluator
+from .evaluate import Evaluator
 from .inventory import save_target
 from .model import CheckResult, Collected, CollectionError, Resource, Target, WorkUnit
 from .provider import TargetInventory
@@ -44,10 +44,9 @@ class Assessed:
 
     target: Target
     results: list[CheckResult]
-    facts: list[Resource]  #: one per resource, plus one per failed unit that results name
+    facts: list[Resource]  #: one per resource collected
     errors: list[CollectionError]
     requests: int = 0
-    resources: int = 0  #: resources collected (facts of failed units not counted)
     seconds: float = 0.0
 
 
@@ -76,12 +75,7 @@ def assess(
     inventory = TargetInventory(target.provider, target.id, resources)
     results = list(assessment.evaluator.evaluate_target(inventory, errors))
     facts = [fact(r, assessment.history_types) for r in resources]
-    named: dict[str, Resource] = {}
-    for r in results:  # the failed units the results name: a fact each, so every result has its resource
-        if r.resource_type == COLLECTION_UNIT_TYPE and r.resource_key not in named:
-            named[r.resource_key] = Resource(r.provider, r.target, r.region, COLLECTION_UNIT_TYPE, r.resource_id)
-    facts.extend(named.values())
-    return Assessed(target, results, facts, errors, resources=len(resources), seconds=time.perf_counter() - start)
+    return Assessed(target, results, facts, errors, seconds=time.perf_counter() - start)
 
 
 def share_of(collected: Collected, target: Target) -> tuple[list[Resource], list[CollectionError]]:
