@@ -133,12 +133,12 @@ class AzureProvider(Provider):
 
     # -- work ---------------------------------------------------------------------------------
 
-    def _options(self, regions: Sequence[str], **more: Any) -> dict[str, Any]:
+    def _options(self, regions: Sequence[str]) -> dict[str, Any]:
+        """What every unit needs: the settings, the regions swept, the request budgets."""
         return {
             "settings": self.settings,
             "regions": [r.lower() for r in (self.options.get("regions") or regions or ())],
             **unit_options(self.options, target=ARM_QUOTA, shared=GRAPH_QUOTA),
-            **more,
         }
 
     def work(self, target: Target, regions: Sequence[str]) -> list[WorkUnit]:
