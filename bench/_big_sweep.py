@@ -1,8 +1,9 @@
 """A synthetic sweep of N check results for the export and store benchmarks, built as a stream.
 
 ``big_sweep(n, spill=True)``: results and resources go straight into temporary files
-(:class:`trustsweep.store.readback.Spilled`, as a sweep read back from the store has them), so the
-process holds nothing proportional to N and its peak RSS is what the code under test allocates.
+(:class:`trustsweep.spool.Spool`, as the engine and a sweep read back from the store keep them), so
+the process holds only their offsets and the findings' result indices (8 and 4 bytes an item, as
+the engine), and its peak RSS is what the code under test allocates.
 ``spill=False`` keeps them in lists (what a sweep held before issue 15). The checks and mapping
 are ``bench/oscal_build.py``'s (10 checks per resource); the layout is the one the engine promises:
 each target's resources and results contiguous, targets in the same order in both. A result in
@@ -15,6 +16,7 @@ import dataclasses
 import datetime as dt
 import sys
 import uuid
+from array import array
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -26,8 +28,9 @@ STATUSES = ("pass", "pass", "pass", "fail", "not_applicable", "pass", "error")
 
 def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
     from oscal_build import make_sweep
-    from trustsweep.aggregate import Basis, CriterionFinding
+    from trustsweep.aggregate import Basis, CriterionFinding, Indices
     from trustsweep.model import CheckResult, Resource, Status, Target, Waiver
+    from trustsweep.spool import Spool
     from trustsweep.store import canonical as c
 
     now = dt.datetime.now(dt.UTC)
@@ -36,14 +39,12 @@ def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
     criteria = list(mapping.criteria)
     criteria_of = {cid: [k for k, crit in enumerate(criteria) if cid in mapping.entries[crit].checks] for cid in checks}
     waiver = Waiver("bench.service3.rule", "*", "accepted risk", now + dt.timedelta(days=30), "CISO", id="W-1")
-    if spill:
-        from trustsweep.store.readback import Spilled, SpilledIndices, resource_from, result_from
-
-        res_seq: Any = Spilled(resource_from)
-        out_seq: Any = Spilled(result_from)
-        indices: list[Any] = [SpilledIndices() for _ in criteria]
+    if spill:  # as the engine keeps them: spools, and 4 bytes per result index
+        res_seq: Any = Spool(Resource.from_dict, c.dumps_bytes)
+        out_seq: Any = Spool(c._result_from, c.dumps_bytes)
     else:
-        res_seq, out_seq, indices = [], [], [[] for _ in criteria]
+        res_seq, out_seq = [], []
+    indices: list[Any] = [array("I") if spill else [] for _ in criteria]
     buffers: list[list[int]] = [[] for _ in criteria]
     counts: list[Counter[str]] = [Counter() for _ in criteria]
     per_target = max(1, results // len(checks) // targets)
@@ -53,7 +54,7 @@ def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
         region = ("us-east-1", "eu-west-1", "ap-south-1")[i % 3]
         rid = f"arn:aws:s3:{region}:{target}:bucket/bench-bucket-{i:07d}"
         resource = Resource("bench", target, region, "bench.thing", rid, f"bench-bucket-{i:07d}")
-        res_seq.append(c.dumps(resource) if spill else resource)
+        res_seq.append(resource)
         for n, cid in enumerate(checks):
             status = Status(STATUSES[(i + n) % len(STATUSES)])
             result = CheckResult(
@@ -68,7 +69,7 @@ def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
                 {"encrypted": i % 2 == 0, "n": n},
                 waiver if status is Status.FAIL and cid == waiver.check_id else None,
             )
-            out_seq.append(c.dumps(result) if spill else result)
+            out_seq.append(result)
             for k in criteria_of[cid]:
                 buffers[k].append(index)
                 counts[k][status.value] += 1
@@ -79,8 +80,6 @@ def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
     findings = []
     for k, cid in enumerate(criteria):
         indices[k].extend(buffers[k])
-        if spill:
-            indices[k].seal()
         fails = counts[k]["fail"]
         findings.append(
             CriterionFinding(
@@ -90,12 +89,9 @@ def big_sweep(results: int, *, targets: int = 20, spill: bool = True) -> Any:
                 f"{fails} failing check result(s)",
                 list(mapping.entries[cid].checks),
                 dict(counts[k]),
-                indices[k],
+                Indices([indices[k]]) if spill else indices[k],
             )
         )
-    if spill:
-        res_seq.seal()
-        out_seq.seal()
     return dataclasses.replace(
         shape,
         id=str(uuid.uuid4()),

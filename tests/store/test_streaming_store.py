@@ -4,8 +4,7 @@ temporary files, not memory; and the stored bytes are what they always were (old
 from __future__ import annotations
 
 import dataclasses
-import gc
-import tempfile
+import sqlite3
 from pathlib import Path
 
 import orjson
@@ -13,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trustsweep.aggregate import Basis, CriterionFinding
+from trustsweep.aggregate import Basis, CriterionFinding, Indices
+from trustsweep.spool import Spool
 from trustsweep.store import canonical as c
 from trustsweep.store import open_store, readback, record_sweep
-from trustsweep.store.readback import Spilled, SpilledIndices
 from trustsweep.store.verify import verify
 from trustsweep.testing.streamed import streamed
 from trustsweep.testing.synthetic import synthetic_sweep
@@ -71,35 +70,37 @@ def test_small_chunks_store_the_same_rows(tmp_path: Path, monkeypatch: pytest.Mo
         assert a.entries("sweep")[0].data["tables"] == b.entries("sweep")[0].data["tables"]
 
 
-def test_a_stored_sweep_is_read_back_into_temporary_files(
+def test_a_stored_sweep_is_read_back_into_spools(
     tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sweep = synthetic_sweep(tmp_path, resources_per_unit=9, fail_units=["acct-1/south-1"])
     record_sweep(sweep, store_url)
-    spill = tmp_path / "tmp"
-    spill.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(spill))
-    monkeypatch.setattr(readback, "SPILL_FINDINGS_OVER", 0)  # every finding's indices spilled
-
-    def _readback_files() -> set[str]:
-        return {p.name for p in spill.iterdir()}
-
-    before = _readback_files()
+    monkeypatch.setattr(readback, "_INDEX_TEXT", 5)  # a finding's indices parsed a few at a time
     with open_store(store_url) as store:
         rebuilt = store.load_sweep(store.find_sweep(sweep.id))
-    # the store is closed: the rows come from the files
-    assert isinstance(rebuilt.results, Spilled) and isinstance(rebuilt.resources, Spilled)
-    assert all(isinstance(f.results, SpilledIndices) for f in rebuilt.findings)
-    assert len(_readback_files() - before) == 2 + len(rebuilt.findings)  # the findings' bodies: gone
+    # the store is closed: the rows come from the spools' files
+    assert isinstance(rebuilt.results, Spool) and isinstance(rebuilt.resources, Spool)
     assert list(rebuilt.results) == list(rebuilt.results) == list(sweep.results)  # several passes
     assert rebuilt.results[-1] == sweep.results[-1] and rebuilt.resources[3:5] == sweep.resources[3:5]
+    assert all(isinstance(f.results, Indices) for f in rebuilt.findings)
     for mine, theirs in zip(rebuilt.findings, sweep.findings, strict=True):
-        assert len(mine.results) == len(theirs.results) and list(mine.results) == list(theirs.results)
-        if theirs.results:
-            assert mine.results[len(theirs.results) // 2] == theirs.results[len(theirs.results) // 2]
-    del rebuilt, mine
-    gc.collect()
-    assert _readback_files() - before == set()
+        assert list(mine.results) == list(theirs.results) and len(mine.results) == len(theirs.results)
+    assert rebuilt.findings == sweep.findings
+
+
+def test_a_finding_altered_in_the_store_is_refused(tmp_path: Path) -> None:
+    from trustsweep.store.ledger import TamperedError
+
+    path = tmp_path / "t.sqlite"
+    sweep = synthetic_sweep(tmp_path, resources_per_unit=3)
+    record_sweep(sweep, f"sqlite:///{path}")
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER findings_no_update")  # what someone with the file could do
+    conn.execute("UPDATE findings SET body = replace(body, '\"results\":[', '\"results\":[x') WHERE idx = 0")
+    conn.commit()
+    conn.close()
+    with open_store(f"sqlite:///{path}") as store, pytest.raises(TamperedError, match="stored findings do not match"):
+        store.load_sweep(store.find_sweep(sweep.id))
 
 
 def test_an_export_of_a_read_back_sweep_matches_the_sweep(tmp_path: Path) -> None:

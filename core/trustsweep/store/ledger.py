@@ -376,8 +376,8 @@ class EvidenceStore:
     def load_sweep(self, entry: Entry) -> Sweep:
         """Rebuild a stored sweep, checking every digest on the way (TamperedError if one differs).
 
-        Its resources, results and findings' result indices are read back into temporary files,
-        not memory (:mod:`trustsweep.store.readback`).
+        Its resources and results are read back into spools (temporary files), not memory
+        (:mod:`trustsweep.store.readback`).
         """
         header = decoded(entry, sweep_parts)
         if c.sha256_hex(entry.content) != entry.hash:
@@ -387,15 +387,8 @@ class EvidenceStore:
             if blob is None or c.sha256_hex(blob) != header[f"{key}_sha256"]:
                 raise TamperedError(f"{entry.label()}: its {key} record is missing or altered")
             header[key] = orjson.loads(blob)
-        with self.db.snapshot():  # one pass per table, into temporary files; nothing decoded yet
-            spilled = rb.spill_tables(lambda table: self.rows(table, entry.seq), header["tables"], entry.label())
-        return decoded(
-            entry,
-            lambda _: rb.decode_sweep(
-                header,
-                spilled["resources"],
-                spilled["observations"],
-                [rb.finding_from_body(body) for body in spilled["findings"]],
-                entry.hash,
-            ),
-        )
+        with self.db.snapshot():  # one pass per table; resources and results into spools (temporary files)
+            resources, results, findings = rb.read_tables(
+                lambda table: self.rows(table, entry.seq), header["tables"], entry.label()
+            )
+        return decoded(entry, lambda _: rb.decode_sweep(header, resources, results, findings, entry.hash))
