@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trustsweep import spool
 from trustsweep.aggregate import Basis, CriterionFinding, Indices
 from trustsweep.spool import Spool
 from trustsweep.store import canonical as c
@@ -76,10 +77,12 @@ def test_a_stored_sweep_is_read_back_into_spools(
     sweep = synthetic_sweep(tmp_path, resources_per_unit=9, fail_units=["acct-1/south-1"])
     record_sweep(sweep, store_url)
     monkeypatch.setattr(readback, "_INDEX_TEXT", 5)  # a finding's indices parsed a few at a time
+    monkeypatch.setattr(spool, "MEMORY_ITEMS", 5)  # the rows go to the spools' files
     with open_store(store_url) as store:
         rebuilt = store.load_sweep(store.find_sweep(sweep.id))
     # the store is closed: the rows come from the spools' files
     assert isinstance(rebuilt.results, Spool) and isinstance(rebuilt.resources, Spool)
+    assert rebuilt.results.on_disk and rebuilt.resources.on_disk
     assert list(rebuilt.results) == list(rebuilt.results) == list(sweep.results)  # several passes
     assert rebuilt.results[-1] == sweep.results[-1] and rebuilt.resources[3:5] == sweep.resources[3:5]
     assert all(isinstance(f.results, Indices) for f in rebuilt.findings)

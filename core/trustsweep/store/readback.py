@@ -1,10 +1,10 @@
 """A stored sweep read back (``trustsweep export``, ``trustsweep report``): checked, in bounded memory.
 
 Each bulk table is streamed from the database once, inside one read snapshot: every row goes
-into the table's digest and its body into a :class:`~trustsweep.spool.Spool` (a temporary file,
-as the engine keeps a sweep's results), and the digest must match the sweep's entry before
-anything is decoded. The rebuilt :class:`~trustsweep.sweep.Sweep` decodes its resources and
-results from the spools one at a time on each pass; a finding's result indices are parsed from
+into the table's digest and is decoded into a :class:`~trustsweep.spool.Spool` (past its first
+items, a temporary file, as the engine keeps a sweep's results), and the sweep is refused if a
+digest differs. The rebuilt :class:`~trustsweep.sweep.Sweep` reads its resources and results
+from the spools, decoding one at a time on each pass; a finding's result indices are parsed from
 its body a slice at a time into 4 bytes each (:class:`~trustsweep.aggregate.Indices`, as the
 engine holds them).
 """
@@ -32,11 +32,6 @@ _INDEX_TEXT = 262_144  # characters of a stored body's indices parsed at a time
 _RESULTS_KEY = '"results":['
 
 
-def _line(body: Any) -> bytes:
-    """A stored body as a spool line: it is already one line of JSON."""
-    return body.encode()
-
-
 def _digested(rows: Iterable[tuple[Any, ...]], digest: c.RowDigest) -> Iterator[str]:
     """Each row's body (its last column), every row fed to ``digest`` on the way."""
     stream = iter(rows)
@@ -52,27 +47,28 @@ def read_tables(
     """A stored sweep's resources and results in spools, its findings decoded; every table's
     digest checked (TamperedError if one differs, before anything is used).
 
-    A finding's body holds its criterion's result indices, so findings are decoded as they are
-    read (one body in memory at a time) and kept only if their table's digest matches.
+    Rows are decoded as they are read (a finding's body, holding its criterion's result indices,
+    one at a time); a row that cannot be decoded is reported after its table's digest, which
+    names an alteration first.
     """
     from .ledger import TamperedError
 
-    resources: Spool[Any] = Spool(Resource.from_dict, _line)  # bodies in, resources out
-    results: Spool[Any] = Spool(c._result_from, _line)
+    resources: Spool[Resource] = Spool(Resource.from_dict, c.dumps_bytes)  # as the engine keeps them
+    results: Spool[CheckResult] = Spool(c._result_from, c.dumps_bytes)
     findings: list[CriterionFinding] = []
+    keep: dict[str, Callable[[str], None]] = {
+        "resources": lambda body: resources.append(Resource.from_dict(orjson.loads(body))),
+        "observations": lambda body: results.append(c._result_from(orjson.loads(body))),
+        "findings": lambda body: findings.append(finding_from_body(body)),
+    }
     unreadable = ""
     for table in c.TABLES:
         digest = c.RowDigest()
         for body in _digested(rows(table), digest):
-            if table == "resources":
-                resources.append(body)
-            elif table == "observations":
-                results.append(body)
-            else:
-                try:
-                    findings.append(finding_from_body(body))
-                except (ValueError, KeyError, TypeError) as exc:  # altered: the digest below says so
-                    unreadable = unreadable or f"a stored finding cannot be read ({exc})"
+            try:
+                keep[table](body)
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                unreadable = unreadable or f"a stored row of {table} cannot be read ({exc})"
         got = digest.result()
         if (got["count"], got["sha256"]) != (expected[table]["count"], expected[table]["sha256"]):
             raise TamperedError(f"{label}: stored {table} do not match the sweep's digest")
