@@ -231,13 +231,18 @@ def finding_body(f: CriterionFinding) -> str:
     whole dict gives. ``"results":[]`` occurs once: the other keys are fixed and no JSON string
     holds an unescaped quote.
     """
-    head = dumps_bytes(_finding_dict(f))
-    out = bytearray()
+    before, after = dumps_bytes(_finding_dict(f)).split(_NO_RESULTS, 1)
+    out = bytearray(before)
+    out += b'"results":['
     numbered = iter(f.results)
+    first = True
     while part := list(islice(numbered, _INDICES)):
-        out += b"," if out else b""
+        out += b"" if first else b","
         out += orjson.dumps(part)[1:-1]
-    return head.replace(_NO_RESULTS, b'"results":[' + out + b"]", 1).decode()
+        first = False
+    out += b"]"
+    out += after
+    return out.decode()  # built in place: one copy of a long body besides the text returned
 
 
 def _finding_dict(f: CriterionFinding) -> dict[str, Any]:
