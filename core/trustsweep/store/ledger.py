@@ -54,6 +54,12 @@ class _Writer:
                     self.db.insert_rows(item[0], self.seq, c.TABLES[item[0]], item[1])
                 except BaseException as exc:  # re-raised in the caller's thread
                     self.error = exc
+            self.queue.task_done()
+        self.queue.task_done()
+
+    def settle(self) -> None:
+        """Wait until every row put so far is inserted (so nothing more is held than the caller's)."""
+        self.queue.join()
 
     def put(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         if self.error is not None:
@@ -226,6 +232,8 @@ class EvidenceStore:
                     for chunk in chunks:
                         writer.put(table, chunk)
                         digest.update(chunk)
+                        if table == "findings":  # a body holds its criterion's result indices (tens of MB
+                            writer.settle()  # on a big sweep): one chunk of them alive at a time
                     tables[table] = digest.result()
             header["tables"] = tables
             header["inventory_sha256"] = tables["resources"]["sha256"]
