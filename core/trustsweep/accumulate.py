@@ -10,41 +10,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from .aggregate import Tallies
 from .assess import Assessed, Assessment, assess, fact
 from .evaluate import COLLECTION_UNIT_TYPE
-from .model import CheckResult, CheckSpec, CollectionError, Resource, Status, Target
+from .model import CheckResult, CheckSpec, CollectionError, Resource, Target
 from .resume import Carried, Checkpoint
 from .spool import Spool
 
-_STATUS = {s.value: s for s in Status}
-
-
-def _result(d: dict[str, Any]) -> CheckResult:
-    """A result read back from a spool (its fields in declaration order, as orjson wrote them)."""
-    from .store.canonical import waiver_from
-
-    waiver = d["waiver"]
-    return CheckResult(
-        d["check_id"],
-        d["provider"],
-        d["target"],
-        d["region"],
-        d["resource_id"],
-        d["resource_type"],
-        _STATUS[d["status"]],
-        d["reason"],
-        d["evidence"],
-        waiver_from(waiver) if waiver else None,
-    )
-
 
 def result_spool(memory_items: int | None = None) -> Spool[CheckResult]:
-    from .store.canonical import dumps_bytes
+    from .store.canonical import _result_from, dumps_bytes
 
-    return Spool(_result, dumps_bytes, memory_items=memory_items)
+    return Spool(_result_from, dumps_bytes, memory_items=memory_items)
 
 
 def resource_spool(memory_items: int | None = None) -> Spool[Resource]:

@@ -84,7 +84,11 @@ class RowDigest:
         self.count = 0
 
     def update(self, rows: Sequence[Sequence[Any]]) -> None:
-        self._h.update(b"".join([row_line(row) for row in rows]))
+        if len(rows) < 64:  # a few long rows (findings with their result indices): no joined copy
+            for row in rows:
+                self._h.update(row_line(row))
+        else:
+            self._h.update(b"".join([row_line(row) for row in rows]))
         self.count += len(rows)
 
     def result(self) -> dict[str, Any]:
@@ -268,6 +272,9 @@ def _finding_dict(f: CriterionFinding) -> dict[str, Any]:
     }
 
 
+_STATUS = {status.value: status for status in Status}  # faster than Status(value) on millions of rows
+
+
 def _result_from(d: dict[str, Any]) -> CheckResult:
     return CheckResult(
         d["check_id"],
@@ -276,7 +283,7 @@ def _result_from(d: dict[str, Any]) -> CheckResult:
         d["region"],
         d["resource_id"],
         d["resource_type"],
-        Status(d["status"]),
+        _STATUS[d["status"]],
         d["reason"],
         d["evidence"],
         waiver_from(d["waiver"]) if d["waiver"] else None,

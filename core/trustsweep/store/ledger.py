@@ -230,10 +230,13 @@ class EvidenceStore:
                 for table, chunks in c.encode_rows(sweep):
                     digest = c.RowDigest()
                     for chunk in chunks:
+                        if table == "findings":  # a body holds its criterion's result indices (tens of MB
+                            digest.update(chunk)  # on a big sweep): digested, then inserted, one chunk at a time
+                            writer.put(table, chunk)
+                            writer.settle()
+                            continue
                         writer.put(table, chunk)
                         digest.update(chunk)
-                        if table == "findings":  # a body holds its criterion's result indices (tens of MB
-                            writer.settle()  # on a big sweep): one chunk of them alive at a time
                     tables[table] = digest.result()
             header["tables"] = tables
             header["inventory_sha256"] = tables["resources"]["sha256"]
