@@ -300,7 +300,7 @@ TABLES = {
 }
 
 
-CHUNK = 20_000  # resource and observation rows encoded, digested and inserted at a time
+CHUNK = 10_000  # resource and observation rows encoded, digested and inserted at a time
 _FINDINGS_CHUNK = 4 * 1024 * 1024  # characters of finding bodies per chunk
 
 

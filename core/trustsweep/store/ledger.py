@@ -43,7 +43,7 @@ class _Writer:
     def __init__(self, db: Backend, seq: int) -> None:
         self.db = db
         self.seq = seq
-        self.queue: queue.Queue[tuple[str, list[tuple[Any, ...]]] | None] = queue.Queue(maxsize=2)
+        self.queue: queue.Queue[tuple[str, list[tuple[Any, ...]]] | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="trustsweep-store-writer", daemon=True)
 
