@@ -98,16 +98,28 @@ class RowDigest:
 def digest_rows(rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
     """(count, SHA-256) over rows in order."""
     h = hashlib.sha256()
-    count = 0
+    count = size = 0
     batch: list[bytes] = []
     for row in rows:
-        batch.append(row_line(row))
+        line = row_line(row)
         count += 1
-        if len(batch) >= 4096:
+        if len(line) > _LONG_LINE:  # a finding with its result indices: hashed alone, never joined
+            h.update(b"".join(batch))
+            h.update(line)
+            batch.clear()
+            size = 0
+            continue
+        batch.append(line)
+        size += len(line)
+        if len(batch) >= 4096 or size >= _LONG_LINE:
             h.update(b"".join(batch))
             batch.clear()
+            size = 0
     h.update(b"".join(batch))
     return count, h.hexdigest()
+
+
+_LONG_LINE = 4 * 1024 * 1024  # bytes of row lines joined before they are hashed
 
 
 # --------------------------------------------------------------------------------------------
