@@ -76,6 +76,13 @@ def row_line(row: Sequence[Any]) -> bytes:
     return orjson.dumps(row[:-1]) + row[-1].encode() + b"\n"
 
 
+def _hash_row(h: Any, row: Sequence[Any]) -> None:
+    """``h.update(row_line(row))`` without joining the parts (a long body is not copied twice more)."""
+    h.update(orjson.dumps(row[:-1]))
+    h.update(row[-1].encode())
+    h.update(b"\n")
+
+
 class RowDigest:
     """Count and SHA-256 of rows fed in order, chunk by chunk."""
 
@@ -86,7 +93,7 @@ class RowDigest:
     def update(self, rows: Sequence[Sequence[Any]]) -> None:
         if len(rows) < 64:  # a few long rows (findings with their result indices): no joined copy
             for row in rows:
-                self._h.update(row_line(row))
+                _hash_row(self._h, row)
         else:
             self._h.update(b"".join([row_line(row) for row in rows]))
         self.count += len(rows)
@@ -101,14 +108,14 @@ def digest_rows(rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
     count = size = 0
     batch: list[bytes] = []
     for row in rows:
-        line = row_line(row)
         count += 1
-        if len(line) > _LONG_LINE:  # a finding with its result indices: hashed alone, never joined
+        if len(row[-1]) > _LONG_LINE:  # a finding with its result indices: hashed alone, never joined
             h.update(b"".join(batch))
-            h.update(line)
+            _hash_row(h, row)
             batch.clear()
             size = 0
             continue
+        line = row_line(row)
         batch.append(line)
         size += len(line)
         if len(batch) >= 4096 or size >= _LONG_LINE:
