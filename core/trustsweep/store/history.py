@@ -73,8 +73,8 @@ def load_history(
         require_verified(store, hist.sweeps, ["findings"])
     if not hist.sweeps:
         return hist
-    sql = (
-        "SELECT f.entry, f.criterion_id, f.body FROM findings f JOIN entries e ON e.seq = f.entry "
+    sql = (  # no body here: sorting rows that hold a criterion's result indices would hold them all
+        "SELECT f.entry, f.criterion_id, f.idx FROM findings f JOIN entries e ON e.seq = f.entry "
         "WHERE e.kind = 'sweep' AND e.seq >= ? AND e.seq <= ?"
     )
     params: list[Any] = [hist.sweeps[0].seq, hist.sweeps[-1].seq]
@@ -83,10 +83,11 @@ def load_history(
         params += list(criteria)
     wanted = {e.seq for e in hist.sweeps}
     order: dict[str, None] = {}
-    with store.db.snapshot():  # streamed: a body holds its criterion's result indices, read past here
-        for seq, cid, body in store.db.stream(sql + " ORDER BY f.entry, f.idx", params):
+    with store.db.snapshot():  # one body at a time: a body holds its criterion's result indices, read past here
+        for seq, cid, idx in store.db.query(sql + " ORDER BY f.entry, f.idx", params):
             if int(seq) not in wanted:
                 continue
+            (body,) = store.db.query("SELECT body FROM findings WHERE entry = ? AND idx = ?", (seq, idx))[0]
             data = finding_head(body)
             order.setdefault(cid, None)
             hist.points.setdefault(cid, {})[int(seq)] = Point(data["state"], data["basis"], data["reason"])
